@@ -1,0 +1,101 @@
+//! What can go wrong in a use case. User-facing variants carry what the person needs to
+//! fix their input; the web layer translates them. `Unexpected` is everything else and is
+//! logged, never shown.
+use crate::email::EmailError;
+use crate::login::LoginError;
+use crate::password::PasswordError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// One or more inputs are invalid; nothing was changed.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// Wrong login or password; deliberately says nothing about which.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// Too many failed attempts from this address or for this account.
+    #[error("too many attempts")]
+    Throttled,
+    /// The session is missing, expired or ended.
+    #[error("not signed in")]
+    Unauthenticated,
+    /// The account exists but may not sign in.
+    #[error("account blocked")]
+    Blocked,
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl CoreError {
+    pub fn field(field: &str, kind: FieldErrorKind) -> Self {
+        Self::Invalid(vec![FieldError::new(field, kind)])
+    }
+}
+
+/// A problem with one input, named by the field it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub kind: FieldErrorKind,
+}
+
+impl FieldError {
+    pub fn new(field: &str, kind: FieldErrorKind) -> Self {
+        Self {
+            field: field.to_owned(),
+            kind,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldErrorKind {
+    Required,
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
+    Pattern,
+    Date,
+    DateRange,
+    Login(LoginError),
+    Email(EmailError),
+    Password(PasswordError),
+    /// Already used by another account; says nothing about that account.
+    Taken,
+    NotEditable,
+    Unknown,
+    WrongPassword,
+    /// Removing it would leave the account without a way to sign in.
+    LastIdentifier,
+}
+
+impl FieldErrorKind {
+    /// A stable machine-readable code for the JSON API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::TooShort { .. } => "too_short",
+            Self::TooLong { .. } => "too_long",
+            Self::Pattern => "pattern",
+            Self::Date => "invalid_date",
+            Self::DateRange => "date_out_of_range",
+            Self::Login(LoginError::Length) => "login_length",
+            Self::Login(LoginError::Characters) => "login_characters",
+            Self::Email(_) => "invalid_email",
+            Self::Password(PasswordError::TooShort) => "password_too_short",
+            Self::Password(PasswordError::TooLong) => "password_too_long",
+            Self::Password(PasswordError::Common) => "password_common",
+            Self::Password(PasswordError::SameAsLogin) => "password_same_as_login",
+            Self::Taken => "taken",
+            Self::NotEditable => "not_editable",
+            Self::Unknown => "unknown_field",
+            Self::WrongPassword => "wrong_password",
+            Self::LastIdentifier => "last_identifier",
+        }
+    }
+}

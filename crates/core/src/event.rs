@@ -1,0 +1,106 @@
+//! The activity log: every security-relevant change, written in the transaction that
+//! makes the change.
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::ids::{ClientId, UserId};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventCategory {
+    Registered,
+    SignInSucceeded,
+    SignInFailed,
+    SignedOut,
+    ProfileUpdated,
+    PasswordChanged,
+    LocaleChanged,
+    OperatorCreated,
+    OperatorPasswordReset,
+}
+
+impl EventCategory {
+    pub const ALL: [EventCategory; 9] = [
+        Self::Registered,
+        Self::SignInSucceeded,
+        Self::SignInFailed,
+        Self::SignedOut,
+        Self::ProfileUpdated,
+        Self::PasswordChanged,
+        Self::LocaleChanged,
+        Self::OperatorCreated,
+        Self::OperatorPasswordReset,
+    ];
+
+    /// The stable name stored in the database and returned by the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Registered => "account.registered",
+            Self::SignInSucceeded => "sign_in.succeeded",
+            Self::SignInFailed => "sign_in.failed",
+            Self::SignedOut => "sign_out",
+            Self::ProfileUpdated => "profile.updated",
+            Self::PasswordChanged => "password.changed",
+            Self::LocaleChanged => "locale.changed",
+            Self::OperatorCreated => "operator.created",
+            Self::OperatorPasswordReset => "operator.password_reset",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// Where a request came from, as far as the log records it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    /// Device type, e.g. `pc`, `smartphone`, `crawler`.
+    pub device: Option<String>,
+    /// Browser name and version, e.g. `Firefox 128.0`.
+    pub browser: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    pub at: OffsetDateTime,
+    pub user_id: Option<UserId>,
+    pub category: EventCategory,
+    pub client_id: Option<ClientId>,
+    pub client: ClientInfo,
+    pub details: Value,
+}
+
+impl NewEvent {
+    pub fn new(
+        at: OffsetDateTime,
+        user_id: Option<UserId>,
+        category: EventCategory,
+        client: &ClientInfo,
+    ) -> Self {
+        Self {
+            at,
+            user_id,
+            category,
+            client_id: None,
+            client: client.clone(),
+            details: Value::Null,
+        }
+    }
+
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub id: i64,
+    pub at: OffsetDateTime,
+    pub user_id: Option<UserId>,
+    pub category: String,
+    pub client_id: Option<String>,
+    pub client: ClientInfo,
+    pub details: Value,
+}

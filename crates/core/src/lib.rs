@@ -1,0 +1,25 @@
+//! Sigil's domain: the newtypes that parse input at the edge, the rules that hold
+//! everywhere, and the services that run one use case each through the storage ports.
+//!
+//! Nothing here speaks HTTP or SQL. Every function that needs "now" gets it from a
+//! [`clock::Clock`], and every secret comes from a [`random::Random`], so expiry and
+//! throttling are tested without sleeping.
+
+pub mod clock;
+pub mod email;
+pub mod error;
+pub mod event;
+pub mod fields;
+pub mod ids;
+pub mod locale;
+pub mod login;
+pub mod password;
+pub mod ports;
+pub mod random;
+pub mod services;
+pub mod session;
+pub mod token;
+pub mod user;
+
+pub use error::{CoreError, FieldError, FieldErrorKind};
+pub use services::{Settings, Sigil};

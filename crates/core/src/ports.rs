@@ -1,0 +1,112 @@
+//! The storage ports. `sigil-store` implements them for SQLite and PostgreSQL; services
+//! hold an `Arc<dyn Store>` and never learn which.
+//!
+//! A use case that changes anything opens one transaction with [`Store::begin`], does
+//! all its writes there (the activity-log event included) and commits, so a failure
+//! anywhere changes nothing. Plain reads use [`Store::read`], which skips the
+//! BEGIN/COMMIT round trips.
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use crate::email::Email;
+use crate::event::{Event, NewEvent};
+use crate::ids::UserId;
+use crate::locale::Locale;
+use crate::login::Login;
+use crate::session::Session;
+use crate::token::TokenHash;
+use crate::user::{FieldValues, NewUser, User};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule refused the write; names the field it guards.
+    #[error("{0} is already taken")]
+    Conflict(&'static str),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Starts a transaction; dropping it without [`Tx::commit`] rolls back.
+    async fn begin(&self) -> StoreResult<Box<dyn Tx>>;
+    /// A pooled connection in autocommit mode, for reads and single writes.
+    async fn read(&self) -> StoreResult<Box<dyn Tx>>;
+}
+
+#[async_trait]
+pub trait Tx: UserRepo + SessionRepo + EventRepo + ThrottleRepo + Send {
+    /// Commits a transaction; on a plain connection it does nothing.
+    async fn commit(self: Box<Self>) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait UserRepo {
+    async fn create_user(&mut self, user: &NewUser) -> StoreResult<()>;
+    async fn find_user(&mut self, id: UserId) -> StoreResult<Option<User>>;
+    async fn find_user_by_login(&mut self, login: &Login) -> StoreResult<Option<User>>;
+    async fn find_user_by_email(&mut self, email: &Email) -> StoreResult<Option<User>>;
+    async fn set_login(
+        &mut self,
+        id: UserId,
+        login: Option<&Login>,
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    async fn set_password_hash(
+        &mut self,
+        id: UserId,
+        hash: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    async fn set_locale(
+        &mut self,
+        id: UserId,
+        locale: Option<Locale>,
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    async fn field_values(&mut self, id: UserId) -> StoreResult<FieldValues>;
+    /// Sets or (with `None`) removes one catalogue field's value.
+    async fn set_field_value(
+        &mut self,
+        id: UserId,
+        key: &str,
+        value: Option<&str>,
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    async fn count_operators(&mut self) -> StoreResult<i64>;
+}
+
+#[async_trait]
+pub trait SessionRepo {
+    async fn create_session(&mut self, session: &Session) -> StoreResult<()>;
+    async fn find_session(&mut self, id_hash: &TokenHash) -> StoreResult<Option<Session>>;
+    async fn touch_session(&mut self, id_hash: &TokenHash, at: OffsetDateTime) -> StoreResult<()>;
+    async fn delete_session(&mut self, id_hash: &TokenHash) -> StoreResult<bool>;
+    /// Ends every session of the person; returns how many there were.
+    async fn delete_sessions_of_user(&mut self, user: UserId) -> StoreResult<u64>;
+    async fn delete_expired_sessions(&mut self, now: OffsetDateTime) -> StoreResult<u64>;
+}
+
+#[async_trait]
+pub trait EventRepo {
+    async fn insert_event(&mut self, event: &NewEvent) -> StoreResult<i64>;
+    /// The person's events, newest first, older than `before` (an event id) if given.
+    async fn list_events(
+        &mut self,
+        user: UserId,
+        before: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<Vec<Event>>;
+}
+
+/// Failed attempts, counted in the database so that limits hold across nodes.
+/// Keys are hashed by the caller: the table never holds what someone typed.
+#[async_trait]
+pub trait ThrottleRepo {
+    async fn record_failure(&mut self, key: &str, at: OffsetDateTime) -> StoreResult<()>;
+    async fn count_failures(&mut self, key: &str, since: OffsetDateTime) -> StoreResult<i64>;
+    async fn clear_failures(&mut self, key: &str) -> StoreResult<()>;
+    async fn purge_failures(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
+}

@@ -1,0 +1,115 @@
+//! The person's main and additional information under the operator's field rules.
+use serde_json::json;
+
+use super::Sigil;
+use crate::error::{CoreError, FieldError, FieldErrorKind};
+use crate::event::{ClientInfo, EventCategory};
+use crate::fields::{FieldDef, FieldKind};
+use crate::login::Login;
+use crate::user::{FieldValues, User};
+
+/// The profile as its owner sees it.
+#[derive(Clone, Debug)]
+pub struct Profile {
+    pub user: User,
+    pub values: FieldValues,
+    /// Mandatory fields without a value, in catalogue order.
+    pub missing_fields: Vec<String>,
+}
+
+impl Profile {
+    pub fn value(&self, def: &FieldDef) -> Option<&str> {
+        match def.kind {
+            FieldKind::Login => self.user.login.as_ref().map(Login::as_str),
+            _ => self.values.get(&def.key).map(String::as_str),
+        }
+    }
+}
+
+pub(super) fn has_value(user: &User, values: &FieldValues, def: &FieldDef) -> bool {
+    match def.kind {
+        FieldKind::Login => user.login.is_some(),
+        _ => values.get(&def.key).is_some_and(|v| !v.is_empty()),
+    }
+}
+
+impl Sigil {
+    pub async fn profile(&self, user: &User) -> Result<Profile, CoreError> {
+        let mut conn = self.store.read().await?;
+        let user = conn.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
+        let values = conn.field_values(user.id).await?;
+        Ok(self.assemble(user, values))
+    }
+
+    fn assemble(&self, user: User, values: FieldValues) -> Profile {
+        let missing_fields = self
+            .settings
+            .catalogue
+            .missing_mandatory(|f| has_value(&user, &values, f))
+            .into_iter()
+            .map(|f| f.key.clone())
+            .collect();
+        Profile {
+            user,
+            values,
+            missing_fields,
+        }
+    }
+
+    /// Applies changes to catalogue fields as a whole: every value is checked first and
+    /// nothing is saved if any is invalid. Empty mandatory fields are allowed; the
+    /// returned profile lists them.
+    pub async fn update_profile(
+        &self,
+        user: &User,
+        changes: &[(String, String)],
+        client: &ClientInfo,
+    ) -> Result<Profile, CoreError> {
+        let now = self.clock.now();
+        let parsed = self
+            .settings
+            .catalogue
+            .validate_changes(changes, now)
+            .map_err(CoreError::Invalid)?;
+
+        let mut tx = self.store.begin().await?;
+        let current = tx.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
+        let mut values = tx.field_values(user.id).await?;
+        let mut changed = Vec::new();
+        for (def, value) in parsed {
+            if def.kind == FieldKind::Login {
+                let login = value.map(Login::from_trusted);
+                if login == current.login {
+                    continue;
+                }
+                if login.is_none() && current.email.is_none() {
+                    return Err(CoreError::Invalid(vec![FieldError::new(
+                        &def.key,
+                        FieldErrorKind::LastIdentifier,
+                    )]));
+                }
+                tx.set_login(user.id, login.as_ref(), now).await?;
+            } else {
+                if values.get(&def.key) == value.as_ref() {
+                    continue;
+                }
+                tx.set_field_value(user.id, &def.key, value.as_deref(), now)
+                    .await?;
+                match value {
+                    Some(v) => values.insert(def.key.clone(), v),
+                    None => values.remove(&def.key),
+                };
+            }
+            changed.push(def.key.clone());
+        }
+        if !changed.is_empty() {
+            let event = self
+                .event(Some(user.id), EventCategory::ProfileUpdated, client)
+                .with_details(json!({ "fields": changed }));
+            tx.insert_event(&event).await?;
+        }
+        let updated = tx.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
+        tx.commit().await?;
+        Ok(self.assemble(updated, values))
+    }
+}

@@ -1,0 +1,143 @@
+//! Browser sessions, keyed by the hex SHA-256 of the cookie value.
+use sigil_core::event::ClientInfo;
+use sigil_core::ports::StoreError;
+use sigil_core::session::Session;
+use sigil_core::token::TokenHash;
+
+use super::dt;
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SessionRow {
+    id_hash: String,
+    user_id: String,
+    created_at: i64,
+    last_seen_at: i64,
+    expires_at: i64,
+    auth_time: i64,
+    ip: Option<String>,
+    device: Option<String>,
+    browser: Option<String>,
+}
+
+impl SessionRow {
+    pub(crate) fn into_session(self) -> Result<Session, StoreError> {
+        Ok(Session {
+            id_hash: TokenHash::from_hex(&self.id_hash)
+                .ok_or_else(|| StoreError::Other(anyhow::anyhow!("session hash")))?,
+            user_id: self
+                .user_id
+                .parse()
+                .map_err(|e| StoreError::Other(anyhow::anyhow!("user id: {e}")))?,
+            created_at: dt(self.created_at)?,
+            last_seen_at: dt(self.last_seen_at)?,
+            expires_at: dt(self.expires_at)?,
+            auth_time: dt(self.auth_time)?,
+            client: ClientInfo {
+                ip: self.ip,
+                device: self.device,
+                browser: self.browser,
+            },
+        })
+    }
+}
+
+macro_rules! sessions_repo {
+    ($db:ty) => {
+        const _: () = {
+            use sigil_core::ids::UserId;
+            use sigil_core::ports::{SessionRepo, StoreResult};
+            use sigil_core::session::Session;
+            use sigil_core::token::TokenHash;
+            use time::OffsetDateTime;
+
+            use $crate::handle::Handle;
+            use $crate::repos::sessions::SessionRow;
+            use $crate::repos::{db_err, ts};
+
+            #[async_trait::async_trait]
+            impl SessionRepo for Handle<$db> {
+                async fn create_session(&mut self, s: &Session) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, \
+                         expires_at, auth_time, ip, device, browser) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(s.id_hash.to_hex())
+                    .bind(s.user_id.to_string())
+                    .bind(ts(s.created_at))
+                    .bind(ts(s.last_seen_at))
+                    .bind(ts(s.expires_at))
+                    .bind(ts(s.auth_time))
+                    .bind(s.client.ip.as_deref())
+                    .bind(s.client.device.as_deref())
+                    .bind(s.client.browser.as_deref())
+                    .execute(self.conn())
+                    .await
+                    .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn find_session(
+                    &mut self,
+                    id_hash: &TokenHash,
+                ) -> StoreResult<Option<Session>> {
+                    sqlx::query_as::<_, SessionRow>(
+                        "SELECT id_hash, user_id, created_at, last_seen_at, expires_at, \
+                         auth_time, ip, device, browser FROM sessions WHERE id_hash = $1",
+                    )
+                    .bind(id_hash.to_hex())
+                    .fetch_optional(self.conn())
+                    .await
+                    .map_err(db_err)?
+                    .map(SessionRow::into_session)
+                    .transpose()
+                }
+
+                async fn touch_session(
+                    &mut self,
+                    id_hash: &TokenHash,
+                    at: OffsetDateTime,
+                ) -> StoreResult<()> {
+                    sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
+                        .bind(id_hash.to_hex())
+                        .bind(ts(at))
+                        .execute(self.conn())
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn delete_session(&mut self, id_hash: &TokenHash) -> StoreResult<bool> {
+                    let done = sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                        .bind(id_hash.to_hex())
+                        .execute(self.conn())
+                        .await
+                        .map_err(db_err)?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn delete_sessions_of_user(&mut self, user: UserId) -> StoreResult<u64> {
+                    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                        .bind(user.to_string())
+                        .execute(self.conn())
+                        .await
+                        .map_err(db_err)?;
+                    Ok(done.rows_affected())
+                }
+
+                async fn delete_expired_sessions(
+                    &mut self,
+                    now: OffsetDateTime,
+                ) -> StoreResult<u64> {
+                    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+                        .bind(ts(now))
+                        .execute(self.conn())
+                        .await
+                        .map_err(db_err)?;
+                    Ok(done.rows_affected())
+                }
+            }
+        };
+    };
+}
+pub(crate) use sessions_repo;

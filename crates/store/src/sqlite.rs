@@ -1,0 +1,47 @@
+//! The embedded default: one SQLite file in WAL mode with a busy timeout.
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sigil_core::ports::{Store, StoreResult, Tx};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool};
+
+use crate::handle::Handle;
+use crate::repos::{db_err, impl_repos};
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
+        let tx = self.pool.begin().await.map_err(db_err)?;
+        Ok(Box::new(Handle::Tx(tx)))
+    }
+
+    async fn read(&self) -> StoreResult<Box<dyn Tx>> {
+        let conn = self.pool.acquire().await.map_err(db_err)?;
+        Ok(Box::new(Handle::Conn(conn)))
+    }
+}
+
+impl_repos!(Sqlite);
