@@ -1,1 +1,123 @@
-fn main() {}
+//! `sigil`: see `sigil --help`.
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Parser;
+use sigil::cli::{AdminCommand, Cli, Command};
+use sigil::config::Config;
+use sigil_core::clock::SystemClock;
+use sigil_core::login::Login;
+use tokio::net::TcpListener;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "sigil=info,sigil_web=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref(), |k| std::env::var(k).ok()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("sigil: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli.command.unwrap_or(Command::Serve), config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sigil: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    let sigil = sigil::build(&config, Arc::new(SystemClock)).await?;
+    match command {
+        Command::Migrate => {
+            println!("The database is up to date.");
+            Ok(())
+        }
+        Command::Admin(AdminCommand::Create { login }) => {
+            let login =
+                Login::parse(&login).map_err(|e| anyhow::anyhow!("invalid login: {e:?}"))?;
+            let creds = sigil.create_operator(login).await.map_err(describe)?;
+            println!(
+                "Operator `{}` created. Password (shown once): {}",
+                creds.login, creds.password
+            );
+            Ok(())
+        }
+        Command::Admin(AdminCommand::Reset { login }) => {
+            let login =
+                Login::parse(&login).map_err(|e| anyhow::anyhow!("invalid login: {e:?}"))?;
+            let creds = sigil
+                .reset_operator_password(&login)
+                .await
+                .map_err(describe)?;
+            println!(
+                "New password for operator `{}` (shown once): {}",
+                creds.login, creds.password
+            );
+            Ok(())
+        }
+        Command::Serve => serve(config, sigil).await,
+    }
+}
+
+async fn serve(config: Config, sigil: Arc<sigil_core::Sigil>) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {} (SIGIL_LISTEN)", config.listen))?;
+    let first = sigil.bootstrap_operator().await.map_err(describe)?;
+    let running = sigil::serve_on(listener, &config, sigil).await?;
+    let url = &config.public_url;
+    println!(
+        "Sigil is running at {url}/ (listening on {}, database {}).",
+        running.addr,
+        redact(&config.database_url)
+    );
+    match first {
+        Some(creds) => {
+            println!("First sign-in: open {url}/login and sign in as `{}` with the password", creds.login);
+            println!("    {}", creds.password);
+            println!("It is shown only this once: change it under Profile → Security.");
+        }
+        None => println!(
+            "Sign in at {url}/login. Lost the operator password? Run `sigil admin reset --login admin`."
+        ),
+    }
+    println!(
+        "Mail and SMS go to {}. Stop with Ctrl-C.",
+        config.outbox_dir().display()
+    );
+    running.task.await.context("server task")?;
+    Ok(())
+}
+
+fn describe(e: sigil_core::CoreError) -> anyhow::Error {
+    match e {
+        sigil_core::CoreError::Invalid(fields) => {
+            let what: Vec<_> = fields
+                .iter()
+                .map(|f| format!("{} {}", f.field, f.kind.code()))
+                .collect();
+            anyhow::anyhow!("refused: {}", what.join(", "))
+        }
+        sigil_core::CoreError::NotFound => anyhow::anyhow!("no such operator"),
+        other => anyhow::anyhow!(other),
+    }
+}
+
+/// The database URL without a password, for the start-up line.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}

@@ -1,1 +1,31 @@
+//! Sigil's HTTP surface. [`app`] builds the whole router: the account console (server
+//! rendered, usable without JavaScript), the JSON API, and the static assets.
+pub mod api;
+pub mod auth;
+pub mod client;
+pub mod console;
+pub mod error;
+pub mod i18n;
+mod security;
+pub mod state;
 
+use axum::routing::get;
+use axum::{middleware, Router};
+
+pub use state::{AppState, WebConfig};
+
+/// The whole application. Serve it with `into_make_service_with_connect_info::<SocketAddr>()`
+/// so client addresses reach the activity log.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(console::routes())
+        .nest("/api/v1", api::routes())
+        .route("/static/sigil.css", get(security::stylesheet))
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf::protect,
+        ))
+        .layer(middleware::from_fn(security::headers))
+        .with_state(state)
+}

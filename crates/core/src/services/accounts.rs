@@ -326,3 +326,15 @@ async fn find_by_identifier(
         }
     }
 }
+
+impl Sigil {
+    /// Housekeeping: drops expired sessions and failure counters past every window.
+    pub async fn purge_expired(&self) -> Result<(), CoreError> {
+        let now = self.clock.now();
+        let mut conn = self.store.read().await?;
+        conn.delete_expired_sessions(now).await?;
+        conn.purge_failures(now - self.settings.throttle.window)
+            .await?;
+        Ok(())
+    }
+}

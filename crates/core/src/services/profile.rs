@@ -112,4 +112,32 @@ impl Sigil {
         tx.commit().await?;
         Ok(self.assemble(updated, values))
     }
+
+    /// The prompt after sign-in: like [`Sigil::update_profile`], but every mandatory
+    /// field the person can edit must now have a value.
+    pub async fn complete_profile(
+        &self,
+        user: &User,
+        changes: &[(String, String)],
+        client: &ClientInfo,
+    ) -> Result<Profile, CoreError> {
+        let current = self.profile(user).await?;
+        let errors: Vec<FieldError> = self
+            .settings
+            .catalogue
+            .fields()
+            .iter()
+            .filter(|f| f.editable && current.missing_fields.contains(&f.key))
+            .filter(|f| {
+                !changes
+                    .iter()
+                    .any(|(k, v)| k == &f.key && !v.trim().is_empty())
+            })
+            .map(|f| FieldError::new(&f.key, FieldErrorKind::Required))
+            .collect();
+        if !errors.is_empty() {
+            return Err(CoreError::Invalid(errors));
+        }
+        self.update_profile(user, changes, client).await
+    }
 }

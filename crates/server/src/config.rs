@@ -1,0 +1,334 @@
+//! Configuration: a TOML file, then environment variables on top. Every error names
+//! the setting at fault, so a bad start-up says exactly what to fix.
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use sigil_core::fields::{Block, FieldCatalogue, FieldKind, FieldRule};
+use sigil_core::locale::Locale;
+use sigil_core::Settings;
+use time::Duration;
+
+/// The file's shape. Unknown keys are errors: a typo must not pass silently.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    public_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    trust_forwarded_for: Option<bool>,
+    registration_open: Option<bool>,
+    sessions: Option<SessionsFile>,
+    throttle: Option<ThrottleFile>,
+    #[serde(default)]
+    fields: Vec<FieldFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SessionsFile {
+    idle_minutes: Option<i64>,
+    absolute_hours: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThrottleFile {
+    window_minutes: Option<i64>,
+    per_account: Option<i64>,
+    per_ip: Option<i64>,
+}
+
+/// One `[[fields]]` entry: overrides a standard field or adds the operator's own.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldFile {
+    key: String,
+    block: Option<String>,
+    kind: Option<String>,
+    mandatory: Option<bool>,
+    editable: Option<bool>,
+    min_length: Option<usize>,
+    max_length: Option<usize>,
+    pattern: Option<String>,
+    #[serde(default)]
+    label: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub listen: SocketAddr,
+    /// Without a trailing slash, e.g. `http://127.0.0.1:8080`.
+    pub public_url: String,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub trust_forwarded_for: bool,
+    pub settings: Settings,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error in {setting}: {message}")]
+pub struct ConfigError {
+    pub setting: String,
+    pub message: String,
+}
+
+fn err(setting: &str, message: impl ToString) -> ConfigError {
+    ConfigError {
+        setting: setting.to_owned(),
+        message: message.to_string(),
+    }
+}
+
+impl Config {
+    /// Reads `file` (if given, it must exist; else `sigil.toml` if present) and applies
+    /// `SIGIL_LISTEN`, `SIGIL_PUBLIC_URL`, `SIGIL_DATA_DIR` and `DATABASE_URL` on top.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let (text, origin) = match file {
+            Some(path) => (
+                Some(
+                    std::fs::read_to_string(path)
+                        .map_err(|e| err("--config", format!("{}: {e}", path.display())))?,
+                ),
+                path.display().to_string(),
+            ),
+            None => (
+                std::fs::read_to_string("sigil.toml").ok(),
+                "sigil.toml".to_owned(),
+            ),
+        };
+        let file: FileConfig = match text {
+            Some(t) => toml::from_str(&t).map_err(|e| err(&origin, e.message()))?,
+            None => FileConfig::default(),
+        };
+
+        let listen_raw = env("SIGIL_LISTEN")
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen: SocketAddr = listen_raw.parse().map_err(|_| {
+            err(
+                "SIGIL_LISTEN (listen)",
+                format!("`{listen_raw}` is not an address:port such as 127.0.0.1:8080"),
+            )
+        })?;
+
+        let public_raw = env("SIGIL_PUBLIC_URL")
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{listen}"));
+        let public_url = parse_public_url(&public_raw)?;
+
+        let data_dir = env("SIGIL_DATA_DIR")
+            .map(PathBuf::from)
+            .or(file.data_dir)
+            .unwrap_or_else(|| "data".into());
+        if data_dir.as_os_str().is_empty() {
+            return Err(err("SIGIL_DATA_DIR (data_dir)", "must not be empty"));
+        }
+        let database_url = env("DATABASE_URL")
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("sigil.db").display()));
+        if !["sqlite:", "postgres://", "postgresql://"]
+            .iter()
+            .any(|p| database_url.starts_with(p))
+        {
+            return Err(err(
+                "DATABASE_URL (database_url)",
+                "expected sqlite:… or postgres://…",
+            ));
+        }
+
+        let mut settings = Settings::default();
+        if let Some(s) = file.sessions {
+            if let Some(m) = s.idle_minutes {
+                settings.sessions.idle_timeout =
+                    positive("sessions.idle_minutes", m, Duration::minutes)?;
+            }
+            if let Some(h) = s.absolute_hours {
+                settings.sessions.absolute_lifetime =
+                    positive("sessions.absolute_hours", h, Duration::hours)?;
+            }
+        }
+        if let Some(t) = file.throttle {
+            if let Some(m) = t.window_minutes {
+                settings.throttle.window =
+                    positive("throttle.window_minutes", m, Duration::minutes)?;
+            }
+            if let Some(n) = t.per_account {
+                settings.throttle.per_account = positive("throttle.per_account", n, |n| n)?;
+            }
+            if let Some(n) = t.per_ip {
+                settings.throttle.per_ip = positive("throttle.per_ip", n, |n| n)?;
+            }
+        }
+        settings.registration_open = file.registration_open.unwrap_or(true);
+        settings.catalogue = catalogue(file.fields)?;
+
+        Ok(Self {
+            listen,
+            public_url,
+            data_dir,
+            database_url,
+            trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
+            settings,
+        })
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
+    }
+}
+
+fn positive<T>(setting: &str, n: i64, f: impl Fn(i64) -> T) -> Result<T, ConfigError> {
+    if n > 0 {
+        Ok(f(n))
+    } else {
+        Err(err(setting, "must be a positive whole number"))
+    }
+}
+
+fn parse_public_url(raw: &str) -> Result<String, ConfigError> {
+    let setting = "SIGIL_PUBLIC_URL (public_url)";
+    let url = url::Url::parse(raw).map_err(|e| err(setting, format!("`{raw}`: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(err(
+            setting,
+            "must be an http:// or https:// address with a host",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+        return Err(err(
+            setting,
+            "must not carry a query, fragment or user name",
+        ));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn catalogue(fields: Vec<FieldFile>) -> Result<FieldCatalogue, ConfigError> {
+    let mut rules = Vec::new();
+    for f in fields {
+        let setting = format!("fields.{}", f.key);
+        let block = match f.block.as_deref() {
+            None => None,
+            Some("main") => Some(Block::Main),
+            Some("additional") => Some(Block::Additional),
+            Some(other) => {
+                return Err(err(
+                    &setting,
+                    format!("block `{other}` (expected main or additional)"),
+                ))
+            }
+        };
+        let kind = match f.kind.as_deref() {
+            None => None,
+            Some("text") => Some(FieldKind::Text),
+            Some("date") => Some(FieldKind::Date),
+            Some(other) => {
+                return Err(err(
+                    &setting,
+                    format!("kind `{other}` (expected text or date)"),
+                ))
+            }
+        };
+        let mut labels = BTreeMap::new();
+        for (lang, text) in f.label {
+            let locale = Locale::parse(&lang)
+                .filter(|l| l.tag() == lang)
+                .ok_or_else(|| {
+                    err(
+                        &setting,
+                        format!("label language `{lang}` (expected en, de or ru)"),
+                    )
+                })?;
+            labels.insert(locale, text);
+        }
+        let rule = FieldRule {
+            block,
+            mandatory: f.mandatory,
+            editable: f.editable,
+            min_length: f.min_length,
+            max_length: f.max_length,
+            pattern: f.pattern,
+            kind,
+            labels,
+        };
+        rules.push((f.key, rule));
+    }
+    FieldCatalogue::with_rules(&rules).map_err(|e| err("fields", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(toml_text: &str, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let dir = std::env::temp_dir().join(format!("sigil-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join(format!("{}.toml", toml_text.len()));
+        std::fs::write(&path, toml_text).expect("write");
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::load(Some(&path), |k| {
+            env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn defaults_use_sqlite_in_the_data_dir() {
+        let c = load("", &[]).expect("valid");
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.public_url, "http://127.0.0.1:8080");
+        assert_eq!(c.database_url, "sqlite://data/sigil.db");
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let c = load(
+            "listen = \"127.0.0.1:9000\"\n",
+            &[
+                ("SIGIL_LISTEN", "0.0.0.0:7000"),
+                ("DATABASE_URL", "postgres://x@db/sigil"),
+                ("SIGIL_PUBLIC_URL", "https://id.example.org/"),
+            ],
+        )
+        .expect("valid");
+        assert_eq!(c.listen.port(), 7000);
+        assert_eq!(c.database_url, "postgres://x@db/sigil");
+        assert_eq!(c.public_url, "https://id.example.org");
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let e = load("", &[("SIGIL_LISTEN", "nowhere")]).expect_err("bad");
+        assert!(e.to_string().contains("SIGIL_LISTEN"), "{e}");
+        let e = load("", &[("SIGIL_PUBLIC_URL", "ftp://x")]).expect_err("bad");
+        assert!(e.to_string().contains("SIGIL_PUBLIC_URL"), "{e}");
+        let e = load("", &[("DATABASE_URL", "mysql://x")]).expect_err("bad");
+        assert!(e.to_string().contains("DATABASE_URL"), "{e}");
+        let e = load("lisen = 1", &[]).expect_err("typo");
+        assert!(e.to_string().contains("lisen"), "{e}");
+        let e = load("[[fields]]\nkey = \"company\"\n", &[]).expect_err("no label");
+        assert!(e.to_string().contains("company"), "{e}");
+        let e = load("[throttle]\nper_ip = 0\n", &[]).expect_err("zero");
+        assert!(e.to_string().contains("throttle.per_ip"), "{e}");
+    }
+
+    #[test]
+    fn operator_fields_are_read_in_order() {
+        let c = load(
+            "[[fields]]\nkey = \"given_name\"\nmandatory = true\n\n[[fields]]\nkey = \"company\"\nlabel = { en = \"Company\", de = \"Firma\", ru = \"Компания\" }\n",
+            &[],
+        )
+        .expect("valid");
+        let cat = &c.settings.catalogue;
+        assert!(cat.get("given_name").expect("field").mandatory);
+        assert_eq!(cat.fields().last().map(|f| f.key.as_str()), Some("company"));
+    }
+}

@@ -1,0 +1,123 @@
+## Frame
+nav-profile = Profil
+nav-events = Protokoll
+lang-label = Sprache
+action-sign_out = Abmelden
+action-edit = Bearbeiten
+action-save = Speichern
+action-cancel = Abbrechen
+
+## Sign-in and registration
+login-title = Anmelden
+login-identifier = Login oder E-Mail
+login-password = Passwort
+login-submit = Anmelden
+login-no_account = Noch kein Konto?
+login-register_link = Registrieren
+register-title = Konto erstellen
+register-intro = Wählen Sie einen Login, geben Sie eine E-Mail-Adresse an oder beides.
+register-login_hint = 3 bis 64 Zeichen: lateinische Buchstaben, Ziffern, Punkt, Bindestrich und Unterstrich.
+register-email = E-Mail
+register-submit = Registrieren
+register-have_account = Bereits registriert?
+
+## Profile
+profile-title = Profil
+profile-block-main = Basisinformationen
+profile-block-additional = Zusätzliche Informationen
+profile-block-contacts = Kontakte
+profile-block-security = Sicherheit
+profile-block-other = Weitere Aktionen
+profile-id = ID
+profile-empty = nicht angegeben
+profile-mandatory = Pflichtfeld
+profile-missing = Pflichtfelder sind leer; bei Ihrer nächsten Anmeldung werden sie abgefragt:
+contacts-email = E-Mail
+contacts-phone = Telefonnummer
+contacts-verified = bestätigt
+contacts-unverified = nicht bestätigt
+security-password = Passwort
+edit-title-complete = Profil vervollständigen
+edit-complete_intro = Bitte füllen Sie die Pflichtfelder aus, bevor es weitergeht.
+edit-not_editable = Nur der Systemadministrator kann dieses Feld ändern.
+
+## Fields
+field-nickname = Öffentlicher Name
+field-given_name = Vorname
+field-family_name = Nachname
+field-login = Login
+field-birthdate = Geburtsdatum
+
+## Password
+password-title = Passwort ändern
+password-current = Aktuelles Passwort
+password-new = Neues Passwort
+password-confirm = Neues Passwort wiederholen
+password-hint = Mindestens 8 Zeichen. Beliebige Zeichen, auch Leerzeichen; ein langer Satz ist am besten.
+password-submit = Passwort ändern
+password-signout_notice = Nach der Änderung werden Sie überall abgemeldet und melden sich mit dem neuen Passwort erneut an.
+
+## Event log
+events-title = Protokoll
+events-when = Datum und Uhrzeit
+events-application = Anwendung
+events-user = Benutzer
+events-device = Gerät
+events-location = Standort
+events-empty = Noch keine Ereignisse.
+events-older = Ältere Ereignisse
+events-newest = Neueste Ereignisse
+event-account-registered = Konto registriert
+event-sign_in-succeeded = Angemeldet
+event-sign_in-failed = Fehlgeschlagener Anmeldeversuch
+event-sign_out = Abgemeldet
+event-profile-updated = Profil geändert
+event-password-changed = Passwort geändert
+event-locale-changed = Sprache geändert
+event-operator-created = Administratorkonto erstellt
+event-operator-password_reset = Administratorpasswort zurückgesetzt
+device-pc = Computer
+device-smartphone = Smartphone
+device-mobilephone = Mobiltelefon
+device-appliance = Gerät
+device-crawler = Roboter
+device-cli = Kommandozeile
+device-unknown = Unbekanntes Gerät
+
+## Notices
+notice-saved = Ihre Änderungen sind gespeichert.
+notice-password_changed = Ihr Passwort wurde geändert. Melden Sie sich mit dem neuen Passwort an.
+notice-signed_out = Sie sind abgemeldet.
+notice-language = Sprache geändert.
+
+## Errors
+error-title = Etwas ist schiefgelaufen
+error-back = Zurück zum Profil
+error-invalid_input = Bitte korrigieren Sie die markierten Felder. Es wurde nichts gespeichert.
+error-invalid_credentials = Login oder Passwort ist falsch.
+error-too_many_attempts = Zu viele Fehlversuche. Bitte warten Sie einige Minuten und versuchen Sie es erneut.
+error-unauthenticated = Bitte melden Sie sich an.
+error-account_blocked = Dieses Konto ist gesperrt. Bitte wenden Sie sich an den Systemadministrator.
+error-not_found = Diese Seite gibt es nicht.
+error-internal_error = Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es später erneut.
+error-csrf = Dieses Formular ist abgelaufen oder kam von einer anderen Website. Bitte laden Sie die Seite neu und versuchen Sie es erneut.
+error-invalid_request = Die Anfrage konnte nicht gelesen werden. Senden Sie ein JSON-Objekt in der dokumentierten Form.
+error-password_mismatch = Die beiden neuen Passwörter stimmen nicht überein.
+error-required = Dieses Feld ist ein Pflichtfeld.
+error-too_short = Geben Sie mindestens { $min } Zeichen ein.
+error-too_long = Geben Sie höchstens { $max } Zeichen ein.
+error-pattern = Der Wert hat nicht das geforderte Format.
+error-invalid_date = Geben Sie ein Datum als JJJJ-MM-TT ein.
+error-date_out_of_range = Geben Sie ein Datum zwischen 1900 und heute ein.
+error-login_length = Ein Login hat 3 bis 64 Zeichen.
+error-login_characters = Ein Login darf nur lateinische Buchstaben, Ziffern, Punkt, Bindestrich und Unterstrich enthalten und beginnt mit einem Buchstaben oder einer Ziffer.
+error-invalid_email = Geben Sie eine gültige E-Mail-Adresse ein.
+error-password_too_short = Das Passwort braucht mindestens 8 Zeichen.
+error-password_too_long = Das Passwort darf höchstens 256 Zeichen haben.
+error-password_common = Dieses Passwort ist zu verbreitet. Wählen Sie ein anderes.
+error-password_same_as_login = Das Passwort darf nicht Ihr Login sein.
+error-taken = Dieser Wert wird bereits von einem anderen Konto verwendet.
+error-not_editable = Nur der Systemadministrator kann dieses Feld ändern.
+error-unknown_field = Dieses Feld gibt es nicht.
+error-wrong_password = Das aktuelle Passwort ist falsch.
+error-last_identifier = Zum Anmelden brauchen Sie einen Login oder eine E-Mail-Adresse; dieser Wert kann nicht entfernt werden.

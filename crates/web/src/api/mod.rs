@@ -1,0 +1,36 @@
+//! The JSON API for the person's own account, sharing the services with the pages.
+//! Authorised by the session cookie now; bearer tokens join with OpenID Connect.
+mod me;
+
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::json;
+use sigil_core::locale::Locale;
+
+use crate::i18n::Tr;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(me::show).patch(me::update))
+        .route("/me/password", post(me::change_password))
+        .route("/me/events", get(me::events))
+}
+
+/// A body that is not JSON of the expected shape: 400 with a stable code, translated.
+pub(crate) fn bad_request(state: &AppState, locale: Locale, rejection: JsonRejection) -> Response {
+    let t = Tr::new(&state.i18n, locale);
+    let status = match rejection {
+        JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    let body = json!({ "error": {
+        "code": "invalid_request",
+        "message": t.t("error-invalid_request"),
+        "fields": [],
+    }});
+    (status, Json(body)).into_response()
+}

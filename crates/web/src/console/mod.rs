@@ -1,0 +1,136 @@
+//! The account console: server-rendered pages that work without JavaScript.
+mod events;
+mod lang;
+mod profile;
+mod profile_edit;
+mod security;
+mod sign_in;
+
+use axum::http::HeaderMap;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use axum::Router;
+use sigil_core::locale::Locale;
+use sigil_core::user::User;
+
+use crate::auth::csrf::CsrfToken;
+use crate::i18n::{negotiate_headers, Tr};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/profile") }))
+        .route("/login", get(sign_in::form).post(sign_in::submit))
+        .route(
+            "/register",
+            get(sign_in::register_form).post(sign_in::register),
+        )
+        .route("/logout", post(sign_in::logout))
+        .route("/profile", get(profile::show))
+        .route(
+            "/profile/edit",
+            get(profile_edit::form).post(profile_edit::submit),
+        )
+        .route(
+            "/profile/complete",
+            get(profile_edit::complete_form).post(profile_edit::complete),
+        )
+        .route(
+            "/profile/password",
+            get(security::form).post(security::submit),
+        )
+        .route("/events", get(events::list))
+        .route("/lang", post(lang::switch))
+}
+
+/// What every page's frame needs: translator, form token, who is signed in.
+pub struct PageCtx<'a> {
+    pub t: Tr<'a>,
+    pub csrf: String,
+    /// The signed-in person's handle for the header; `None` on public pages.
+    pub who: Option<String>,
+    /// The page's own path, so the language switch can come back to it.
+    pub here: String,
+    pub section: &'static str,
+}
+
+pub struct LangOption {
+    pub tag: &'static str,
+    pub name: &'static str,
+    pub selected: bool,
+}
+
+impl<'a> PageCtx<'a> {
+    pub fn new(
+        state: &'a AppState,
+        headers: &HeaderMap,
+        csrf: &CsrfToken,
+        user: Option<&User>,
+        here: &str,
+        section: &'static str,
+    ) -> Self {
+        let locale = negotiate_headers(headers, &state.config, user);
+        Self {
+            t: Tr::new(&state.i18n, locale),
+            csrf: csrf.0.clone(),
+            who: user.map(display_name),
+            here: here.to_owned(),
+            section,
+        }
+    }
+
+    pub fn languages(&self) -> Vec<LangOption> {
+        Locale::ALL
+            .into_iter()
+            .map(|l| LangOption {
+                tag: l.tag(),
+                name: l.native_name(),
+                selected: l == self.t.locale,
+            })
+            .collect()
+    }
+}
+
+pub fn display_name(user: &User) -> String {
+    user.login
+        .as_ref()
+        .map(|l| l.to_string())
+        .or_else(|| user.email.as_ref().map(|e| e.to_string()))
+        .unwrap_or_else(|| user.id.to_string())
+}
+
+/// Only same-site relative paths may be redirect targets after sign-in, so `next`
+/// cannot send anyone elsewhere (no `//host`, no `/\host`, no scheme).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.chars().any(|c| c.is_control() || c == '\\') =>
+        {
+            n.to_owned()
+        }
+        _ => "/profile".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/events?before=3")), "/events?before=3");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/profile", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/profile");
+    }
+}

@@ -1,0 +1,132 @@
+//! The Profile page: main and additional information, contacts, security, other actions.
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::Extension;
+use serde::Deserialize;
+use sigil_core::fields::{Block, FieldDef, FieldKind};
+use sigil_core::services::Profile;
+
+use super::PageCtx;
+use crate::auth::csrf::CsrfToken;
+use crate::auth::PageUser;
+use crate::error::{page_failure, render};
+use crate::i18n::Tr;
+use crate::state::AppState;
+
+/// One field as a page shows it.
+pub struct FieldView {
+    pub key: String,
+    pub label: String,
+    pub value: String,
+    pub editable: bool,
+    pub mandatory: bool,
+    pub input_type: &'static str,
+    pub max_length: usize,
+    pub error: String,
+}
+
+impl FieldView {
+    pub fn new(t: Tr<'_>, def: &FieldDef, value: Option<&str>) -> Self {
+        Self {
+            key: def.key.clone(),
+            label: t.field_label(def),
+            value: value.unwrap_or_default().to_owned(),
+            editable: def.editable,
+            mandatory: def.mandatory,
+            input_type: match def.kind {
+                FieldKind::Date => "date",
+                _ => "text",
+            },
+            max_length: def.max_length,
+            error: String::new(),
+        }
+    }
+}
+
+pub fn block_views(
+    t: Tr<'_>,
+    profile: &Profile,
+    catalogue: &[FieldDef],
+    block: Block,
+) -> Vec<FieldView> {
+    catalogue
+        .iter()
+        .filter(|f| f.block == block)
+        .map(|f| FieldView::new(t, f, profile.value(f)))
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+struct ProfilePage<'a> {
+    page: PageCtx<'a>,
+    user_id: String,
+    main: Vec<FieldView>,
+    additional: Vec<FieldView>,
+    can_edit_main: bool,
+    can_edit_additional: bool,
+    email: String,
+    email_verified: bool,
+    notice: Option<String>,
+    missing: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ProfileQuery {
+    notice: Option<String>,
+}
+
+/// The signed-in person, about themselves.
+pub async fn show(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Query(q): Query<ProfileQuery>,
+) -> Response {
+    let profile = match state.sigil.profile(&current.user).await {
+        Ok(p) => p,
+        Err(e) => return page_failure(&state, &headers, e),
+    };
+    let page = PageCtx::new(
+        &state,
+        &headers,
+        &csrf,
+        Some(&profile.user),
+        "/profile",
+        "profile",
+    );
+    let t = page.t;
+    let catalogue = state.sigil.settings().catalogue.fields();
+    let main = block_views(t, &profile, catalogue, Block::Main);
+    let additional = block_views(t, &profile, catalogue, Block::Additional);
+    let missing = catalogue
+        .iter()
+        .filter(|f| profile.missing_fields.contains(&f.key))
+        .map(|f| t.field_label(f))
+        .collect();
+    let notice = match q.notice.as_deref() {
+        Some("saved") => Some(t.t("notice-saved")),
+        Some("language") => Some(t.t("notice-language")),
+        _ => None,
+    };
+    render(&ProfilePage {
+        can_edit_main: main.iter().any(|f| f.editable),
+        can_edit_additional: additional.iter().any(|f| f.editable),
+        user_id: profile.user.id.to_string(),
+        email: profile
+            .user
+            .email
+            .as_ref()
+            .map(|e| e.to_string())
+            .unwrap_or_default(),
+        email_verified: profile.user.email_verified,
+        main,
+        additional,
+        notice,
+        missing,
+        page,
+    })
+}

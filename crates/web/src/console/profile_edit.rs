@@ -1,0 +1,277 @@
+//! Editing a block of the profile, and the prompt for missing mandatory fields.
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use serde::Deserialize;
+use sigil_core::fields::Block;
+use sigil_core::CoreError;
+
+use super::profile::{block_views, FieldView};
+use super::{safe_next, PageCtx};
+use crate::auth::csrf::CsrfToken;
+use crate::auth::PageUser;
+use crate::client::Client;
+use crate::error::{page_failure, render};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "profile_edit.html")]
+struct EditPage<'a> {
+    page: PageCtx<'a>,
+    /// `main` or `additional` when editing a block; `complete` for the prompt.
+    mode: &'static str,
+    fields: Vec<FieldView>,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct EditQuery {
+    block: Option<String>,
+    next: Option<String>,
+}
+
+fn parse_block(raw: Option<&str>) -> (Block, &'static str) {
+    match raw {
+        Some("additional") => (Block::Additional, "additional"),
+        _ => (Block::Main, "main"),
+    }
+}
+
+/// The signed-in person: the edit form of one block.
+pub async fn form(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Query(q): Query<EditQuery>,
+) -> Response {
+    let (block, mode) = parse_block(q.block.as_deref());
+    let profile = match state.sigil.profile(&current.user).await {
+        Ok(p) => p,
+        Err(e) => return page_failure(&state, &headers, e),
+    };
+    let page = PageCtx::new(
+        &state,
+        &headers,
+        &csrf,
+        Some(&profile.user),
+        "/profile/edit",
+        "profile",
+    );
+    let fields = block_views(
+        page.t,
+        &profile,
+        state.sigil.settings().catalogue.fields(),
+        block,
+    );
+    render(&EditPage {
+        page,
+        mode,
+        fields,
+        next: String::new(),
+        error: None,
+    })
+}
+
+/// The signed-in person saves a block. Invalid input brings the form back with the
+/// errors beside the fields, and nothing is saved.
+pub async fn submit(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let (block, mode) = parse_block(form.get("block").map(String::as_str));
+    let changes = submitted(&state, &form, block);
+    match state
+        .sigil
+        .update_profile(&current.user, &changes, &client)
+        .await
+    {
+        Ok(_) => Redirect::to("/profile?notice=saved").into_response(),
+        Err(e) => {
+            refill(
+                &state,
+                &current,
+                &csrf,
+                &headers,
+                &form,
+                block,
+                mode,
+                String::new(),
+                e,
+            )
+            .await
+        }
+    }
+}
+
+/// The editable fields of `block` that the form carried, in catalogue order.
+fn submitted(
+    state: &AppState,
+    form: &HashMap<String, String>,
+    block: Block,
+) -> Vec<(String, String)> {
+    state
+        .sigil
+        .settings()
+        .catalogue
+        .fields()
+        .iter()
+        .filter(|f| f.block == block && f.editable)
+        .filter_map(|f| form.get(&f.key).map(|v| (f.key.clone(), v.clone())))
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn refill(
+    state: &AppState,
+    current: &PageUser,
+    csrf: &CsrfToken,
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+    block: Block,
+    mode: &'static str,
+    next: String,
+    error: CoreError,
+) -> Response {
+    let CoreError::Invalid(errors) = error else {
+        return page_failure(state, headers, error);
+    };
+    let profile = match state.sigil.profile(&current.user).await {
+        Ok(p) => p,
+        Err(e) => return page_failure(state, headers, e),
+    };
+    let path = if mode == "complete" {
+        "/profile/complete"
+    } else {
+        "/profile/edit"
+    };
+    let page = PageCtx::new(state, headers, csrf, Some(&profile.user), path, "profile");
+    let t = page.t;
+    let mut fields = block_views(
+        t,
+        &profile,
+        state.sigil.settings().catalogue.fields(),
+        block,
+    );
+    if mode == "complete" {
+        fields = complete_views(state, &profile, t);
+    }
+    for field in &mut fields {
+        if let Some(v) = form.get(&field.key) {
+            field.value = v.clone();
+        }
+        if let Some(e) = errors.iter().find(|e| e.field == field.key) {
+            field.error = t.field_error(&e.kind);
+        }
+    }
+    let error = Some(t.t("error-invalid_input"));
+    let body = render(&EditPage {
+        page,
+        mode,
+        fields,
+        next,
+        error,
+    });
+    (StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
+}
+
+fn complete_views(
+    state: &AppState,
+    profile: &sigil_core::services::Profile,
+    t: crate::i18n::Tr<'_>,
+) -> Vec<FieldView> {
+    state
+        .sigil
+        .settings()
+        .catalogue
+        .fields()
+        .iter()
+        .filter(|f| f.editable && profile.missing_fields.contains(&f.key))
+        .map(|f| FieldView::new(t, f, profile.value(f)))
+        .collect()
+}
+
+/// The signed-in person, right after sign-in when mandatory fields are empty.
+pub async fn complete_form(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Query(q): Query<EditQuery>,
+) -> Response {
+    let next = safe_next(q.next.as_deref());
+    let profile = match state.sigil.profile(&current.user).await {
+        Ok(p) => p,
+        Err(e) => return page_failure(&state, &headers, e),
+    };
+    let page = PageCtx::new(
+        &state,
+        &headers,
+        &csrf,
+        Some(&profile.user),
+        "/profile/complete",
+        "profile",
+    );
+    let fields = complete_views(&state, &profile, page.t);
+    if fields.is_empty() {
+        return Redirect::to(&next).into_response();
+    }
+    render(&EditPage {
+        page,
+        mode: "complete",
+        fields,
+        next,
+        error: None,
+    })
+}
+
+/// The signed-in person fills in the missing mandatory fields, then goes on.
+pub async fn complete(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let next = safe_next(form.get("next").map(String::as_str));
+    let changes: Vec<(String, String)> = state
+        .sigil
+        .settings()
+        .catalogue
+        .fields()
+        .iter()
+        .filter(|f| f.editable)
+        .filter_map(|f| form.get(&f.key).map(|v| (f.key.clone(), v.clone())))
+        .collect();
+    match state
+        .sigil
+        .complete_profile(&current.user, &changes, &client)
+        .await
+    {
+        Ok(_) => Redirect::to(&next).into_response(),
+        Err(e) => {
+            refill(
+                &state,
+                &current,
+                &csrf,
+                &headers,
+                &form,
+                Block::Main,
+                "complete",
+                next,
+                e,
+            )
+            .await
+        }
+    }
+}

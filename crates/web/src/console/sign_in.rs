@@ -1,0 +1,232 @@
+//! Sign-in, registration and sign-out.
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+use sigil_core::random::OsRandom;
+use sigil_core::services::{Registration, SignedIn};
+use sigil_core::token::SecretToken;
+use sigil_core::CoreError;
+
+use super::{safe_next, PageCtx};
+use crate::auth::csrf::CsrfToken;
+use crate::auth::{cookies, OptionalUser, PageUser};
+use crate::client::Client;
+use crate::error::{message_of, page_failure, render, status_of};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    page: PageCtx<'a>,
+    identifier: String,
+    next: String,
+    error: Option<String>,
+    notice: Option<String>,
+    registration_open: bool,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+    notice: Option<String>,
+}
+
+/// Anyone. Signed-in people go straight on.
+pub async fn form(
+    State(state): State<AppState>,
+    OptionalUser(current): OptionalUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    let next = safe_next(q.next.as_deref());
+    if current.is_some() {
+        return Redirect::to(&next).into_response();
+    }
+    let page = PageCtx::new(&state, &headers, &csrf, None, "/login", "login");
+    let notice = match q.notice.as_deref() {
+        Some("password_changed") => Some(page.t.t("notice-password_changed")),
+        Some("signed_out") => Some(page.t.t("notice-signed_out")),
+        _ => None,
+    };
+    render(&LoginPage {
+        page,
+        identifier: String::new(),
+        next,
+        error: None,
+        notice,
+        registration_open: state.sigil.settings().registration_open,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    identifier: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// Anyone. On success a new session id is issued (and the form token rotated).
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Client(client): Client,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let next = safe_next(form.next.as_deref());
+    let previous = jar
+        .get(&cookies::name(&state.config, cookies::SESSION))
+        .and_then(|c| SecretToken::from_client(c.value()))
+        .map(|t| t.hash());
+    match state
+        .sigil
+        .sign_in(&form.identifier, &form.password, previous, &client)
+        .await
+    {
+        Ok(signed_in) => signed_in_response(&state, jar, signed_in, &next),
+        Err(e @ (CoreError::InvalidCredentials | CoreError::Throttled | CoreError::Blocked)) => {
+            let page = PageCtx::new(&state, &headers, &csrf, None, "/login", "login");
+            let error = Some(message_of(page.t, &e));
+            let status = status_of(&e);
+            let body = render(&LoginPage {
+                page,
+                identifier: form.identifier,
+                next,
+                error,
+                notice: None,
+                registration_open: state.sigil.settings().registration_open,
+            });
+            (status, body).into_response()
+        }
+        Err(e) => page_failure(&state, &headers, e),
+    }
+}
+
+/// Sets the session cookie and a fresh form token, then goes on, by way of the
+/// mandatory-field prompt when fields are missing.
+fn signed_in_response(
+    state: &AppState,
+    jar: CookieJar,
+    signed_in: SignedIn,
+    next: &str,
+) -> Response {
+    let session = cookies::build(
+        &state.config,
+        cookies::SESSION,
+        signed_in.token.expose().to_owned(),
+        None,
+    );
+    let csrf = cookies::build(
+        &state.config,
+        cookies::CSRF,
+        SecretToken::generate(&OsRandom).expose().to_owned(),
+        None,
+    );
+    let target = if signed_in.missing_fields.is_empty() {
+        next.to_owned()
+    } else {
+        let encoded: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+        format!("/profile/complete?next={encoded}")
+    };
+    (jar.add(session).add(csrf), Redirect::to(&target)).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage<'a> {
+    page: PageCtx<'a>,
+    login: String,
+    email: String,
+    errors: HashMap<String, String>,
+}
+
+impl RegisterPage<'_> {
+    fn error(&self, field: &str) -> String {
+        self.errors.get(field).cloned().unwrap_or_default()
+    }
+}
+
+/// Anyone, while the operator keeps registration open.
+pub async fn register_form(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+) -> Response {
+    let page = PageCtx::new(&state, &headers, &csrf, None, "/register", "register");
+    if !state.sigil.settings().registration_open {
+        return page_failure(&state, &headers, CoreError::NotFound);
+    }
+    render(&RegisterPage {
+        page,
+        login: String::new(),
+        email: String::new(),
+        errors: HashMap::new(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    email: String,
+    password: String,
+}
+
+/// Anyone, while registration is open.
+pub async fn register(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Client(client): Client,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(form): Form<RegisterForm>,
+) -> Response {
+    let input = Registration {
+        login: form.login.clone(),
+        email: form.email.clone(),
+        password: form.password,
+        locale: None,
+    };
+    match state.sigil.register(input, &client).await {
+        Ok(signed_in) => signed_in_response(&state, jar, signed_in, "/profile"),
+        Err(CoreError::Invalid(errors)) => {
+            let page = PageCtx::new(&state, &headers, &csrf, None, "/register", "register");
+            let errors = errors
+                .iter()
+                .map(|e| (e.field.clone(), page.t.field_error(&e.kind)))
+                .collect();
+            let body = render(&RegisterPage {
+                page,
+                login: form.login,
+                email: form.email,
+                errors,
+            });
+            (StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
+        }
+        Err(e) => page_failure(&state, &headers, e),
+    }
+}
+
+/// The signed-in person ends this session.
+pub async fn logout(
+    State(state): State<AppState>,
+    current: PageUser,
+    Client(client): Client,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> Response {
+    if let Err(e) = state.sigil.sign_out(&current.session, &client).await {
+        return page_failure(&state, &headers, e);
+    }
+    let jar = jar.add(cookies::removal(&state.config, cookies::SESSION));
+    (jar, Redirect::to("/login?notice=signed_out")).into_response()
+}

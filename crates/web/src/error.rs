@@ -1,0 +1,123 @@
+//! The one place errors become responses: JSON for the API, a page for the console.
+//! Unexpected errors are logged with their cause and shown only as a generic message.
+use askama::Template;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+use sigil_core::locale::Locale;
+use sigil_core::CoreError;
+
+use crate::i18n::{I18n, Tr};
+use crate::state::AppState;
+
+pub fn status_of(error: &CoreError) -> StatusCode {
+    match error {
+        CoreError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        CoreError::InvalidCredentials | CoreError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        CoreError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+        CoreError::Blocked => StatusCode::FORBIDDEN,
+        CoreError::NotFound => StatusCode::NOT_FOUND,
+        CoreError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// A stable code for the API.
+pub fn code_of(error: &CoreError) -> &'static str {
+    match error {
+        CoreError::Invalid(_) => "invalid_input",
+        CoreError::InvalidCredentials => "invalid_credentials",
+        CoreError::Throttled => "too_many_attempts",
+        CoreError::Unauthenticated => "unauthenticated",
+        CoreError::Blocked => "account_blocked",
+        CoreError::NotFound => "not_found",
+        CoreError::Unexpected(_) => "internal_error",
+    }
+}
+
+/// The translated sentence for a whole error.
+pub fn message_of(tr: Tr<'_>, error: &CoreError) -> String {
+    match error {
+        CoreError::Invalid(_) => tr.t("error-invalid_input"),
+        CoreError::InvalidCredentials => tr.t("error-invalid_credentials"),
+        CoreError::Throttled => tr.t("error-too_many_attempts"),
+        CoreError::Unauthenticated => tr.t("error-unauthenticated"),
+        CoreError::Blocked => tr.t("error-account_blocked"),
+        CoreError::NotFound => tr.t("error-not_found"),
+        CoreError::Unexpected(e) => {
+            tracing::error!(error = ?e, "unexpected error");
+            tr.t("error-internal_error")
+        }
+    }
+}
+
+/// An API error: `{"error": {"code", "message", "fields": [{"field", "code", "message"}]}}`.
+pub struct ApiError {
+    locale: Locale,
+    error: CoreError,
+    i18n: std::sync::Arc<I18n>,
+}
+
+impl ApiError {
+    pub fn new(state: &AppState, locale: Locale, error: CoreError) -> Self {
+        Self {
+            locale,
+            error,
+            i18n: state.i18n.clone(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let tr = Tr::new(&self.i18n, self.locale);
+        let fields: Vec<_> = match &self.error {
+            CoreError::Invalid(errors) => errors
+                .iter()
+                .map(|e| json!({ "field": e.field, "code": e.kind.code(), "message": tr.field_error(&e.kind) }))
+                .collect(),
+            _ => vec![],
+        };
+        let body = json!({ "error": {
+            "code": code_of(&self.error),
+            "message": message_of(tr, &self.error),
+            "fields": fields,
+        }});
+        (status_of(&self.error), Json(body)).into_response()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    t: Tr<'a>,
+    message: &'a str,
+}
+
+pub fn error_page(t: Tr<'_>, status: StatusCode, message: &str) -> Response {
+    match (ErrorPage { t, message }).render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering the error page");
+            status.into_response()
+        }
+    }
+}
+
+/// An error that ends a console page.
+pub fn page_failure(state: &AppState, headers: &HeaderMap, error: CoreError) -> Response {
+    let locale = crate::i18n::negotiate_headers(headers, &state.config, None);
+    let tr = Tr::new(&state.i18n, locale);
+    error_page(tr, status_of(&error), &message_of(tr, &error))
+}
+
+/// Renders a template into a response, or a plain 500 if the template fails.
+pub fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering a template");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

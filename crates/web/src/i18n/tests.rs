@@ -1,0 +1,141 @@
+//! Translation completeness: every message exists in every language, and every key the
+//! code and templates use exists.
+use std::collections::BTreeSet;
+
+use fluent_bundle::FluentResource;
+use fluent_syntax::ast::Entry;
+use regex::Regex;
+use sigil_core::email::EmailError;
+use sigil_core::error::FieldErrorKind;
+use sigil_core::event::EventCategory;
+use sigil_core::fields::FieldCatalogue;
+use sigil_core::login::LoginError;
+use sigil_core::password::PasswordError;
+
+use super::{I18n, Tr, SOURCES};
+
+fn ids(source: &str) -> BTreeSet<String> {
+    let resource = FluentResource::try_new(source.to_owned()).expect("parses");
+    resource
+        .entries()
+        .filter_map(|e| match e {
+            Entry::Message(m) => Some(m.id.name.to_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_language_has_every_message_and_no_extra_ones() {
+    let english = ids(SOURCES[0].1);
+    assert!(english.len() > 50, "suspiciously few messages");
+    for (locale, source) in &SOURCES[1..] {
+        let other = ids(source);
+        let missing: Vec<_> = english.difference(&other).collect();
+        let extra: Vec<_> = other.difference(&english).collect();
+        assert!(missing.is_empty(), "{} lacks {missing:?}", locale.tag());
+        assert!(extra.is_empty(), "{} has unknown {extra:?}", locale.tag());
+    }
+}
+
+#[test]
+fn every_key_used_in_templates_and_code_exists() {
+    let english = ids(SOURCES[0].1);
+    let used = Regex::new(r#"\bt(?:_with)?\("([a-z][a-z0-9_-]*)""#).expect("regex");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    for dir in ["templates", "src", "src/console", "src/api", "src/auth"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("read");
+            for cap in used.captures_iter(&text) {
+                checked += 1;
+                assert!(
+                    english.contains(&cap[1]),
+                    "{} uses missing key {}",
+                    path.display(),
+                    &cap[1]
+                );
+            }
+        }
+    }
+    assert!(checked > 40, "the scan found only {checked} keys");
+}
+
+#[test]
+fn every_generated_key_exists_in_every_language() {
+    let i18n = I18n::load().expect("load");
+    let kinds = [
+        FieldErrorKind::Required,
+        FieldErrorKind::TooShort { min: 2 },
+        FieldErrorKind::TooLong { max: 9 },
+        FieldErrorKind::Pattern,
+        FieldErrorKind::Date,
+        FieldErrorKind::DateRange,
+        FieldErrorKind::Login(LoginError::Length),
+        FieldErrorKind::Login(LoginError::Characters),
+        FieldErrorKind::Email(EmailError),
+        FieldErrorKind::Password(PasswordError::TooShort),
+        FieldErrorKind::Password(PasswordError::TooLong),
+        FieldErrorKind::Password(PasswordError::Common),
+        FieldErrorKind::Password(PasswordError::SameAsLogin),
+        FieldErrorKind::Taken,
+        FieldErrorKind::NotEditable,
+        FieldErrorKind::Unknown,
+        FieldErrorKind::WrongPassword,
+        FieldErrorKind::LastIdentifier,
+    ];
+    for (locale, source) in SOURCES {
+        let keys = ids(source);
+        let tr = Tr::new(&i18n, locale);
+        for kind in &kinds {
+            assert!(
+                keys.contains(&format!("error-{}", kind.code())),
+                "{} error-{}",
+                locale.tag(),
+                kind.code()
+            );
+            assert!(!tr.field_error(kind).starts_with("error-"));
+        }
+        for category in EventCategory::ALL {
+            let key = format!("event-{}", category.as_str().replace('.', "-"));
+            assert!(keys.contains(&key), "{} {key}", locale.tag());
+        }
+        for field in FieldCatalogue::standard().fields() {
+            assert!(
+                keys.contains(&format!("field-{}", field.key)),
+                "{} field-{}",
+                locale.tag(),
+                field.key
+            );
+        }
+        for device in [
+            "pc",
+            "smartphone",
+            "mobilephone",
+            "appliance",
+            "crawler",
+            "cli",
+            "unknown",
+        ] {
+            assert!(
+                keys.contains(&format!("device-{device}")),
+                "{} device-{device}",
+                locale.tag()
+            );
+        }
+    }
+}
+
+#[test]
+fn messages_with_arguments_are_filled_in() {
+    let i18n = I18n::load().expect("load");
+    for (locale, _) in SOURCES {
+        let tr = Tr::new(&i18n, locale);
+        let text = tr.field_error(&FieldErrorKind::TooLong { max: 42 });
+        assert!(text.contains("42"), "{}: {text}", locale.tag());
+    }
+}

@@ -1,0 +1,65 @@
+//! What every handler can reach.
+use std::sync::Arc;
+
+use sigil_core::Sigil;
+
+use crate::i18n::I18n;
+
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// The address people use to reach Sigil, e.g. `https://id.example.org`.
+    pub public_url: String,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+}
+
+impl WebConfig {
+    /// Served over HTTPS: cookies get `Secure` and the `__Host-` prefix.
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// The origin (`scheme://host[:port]`) that forms must come from.
+    pub fn origin(&self) -> &str {
+        let rest = self
+            .public_url
+            .split_once("://")
+            .map(|(_, r)| r)
+            .unwrap_or_default();
+        let host_len = rest.find('/').unwrap_or(rest.len());
+        let scheme_len = self.public_url.len() - rest.len();
+        &self.public_url[..scheme_len + host_len]
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub sigil: Arc<Sigil>,
+    pub i18n: Arc<I18n>,
+    pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    pub fn new(sigil: Arc<Sigil>, config: WebConfig) -> anyhow::Result<Self> {
+        Ok(Self {
+            sigil,
+            i18n: Arc::new(I18n::load()?),
+            config: Arc::new(config),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_origin_drops_the_path() {
+        let c = WebConfig {
+            public_url: "https://id.example.org:8443/sigil".into(),
+            trust_forwarded_for: false,
+        };
+        assert_eq!(c.origin(), "https://id.example.org:8443");
+        assert!(c.is_https());
+    }
+}
