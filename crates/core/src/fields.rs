@@ -196,7 +196,7 @@ impl FieldCatalogue {
             let def = match catalogue.fields.iter_mut().find(|f| &f.key == key) {
                 Some(def) => def,
                 None => {
-                    if rule.labels.get(&Locale::En).is_none() {
+                    if !rule.labels.contains_key(&Locale::En) {
                         return Err(CatalogueError::MissingLabel(key.clone()));
                     }
                     let mut def = FieldDef::standard(key, FieldKind::Text, 255);

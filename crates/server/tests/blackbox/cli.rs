@@ -1,0 +1,134 @@
+//! The binary itself: help, configuration errors, the first operator sign-in.
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use reqwest::StatusCode;
+
+fn sigil() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sigil"));
+    for var in [
+        "SIGIL_CONFIG",
+        "SIGIL_LISTEN",
+        "SIGIL_PUBLIC_URL",
+        "SIGIL_DATA_DIR",
+        "DATABASE_URL",
+    ] {
+        c.env_remove(var);
+    }
+    c
+}
+
+#[test]
+fn help_documents_the_commands_and_settings() {
+    let out = sigil().arg("--help").output().expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for word in [
+        "serve",
+        "migrate",
+        "admin",
+        "SIGIL_LISTEN",
+        "SIGIL_PUBLIC_URL",
+        "SIGIL_DATA_DIR",
+        "DATABASE_URL",
+    ] {
+        assert!(text.contains(word), "--help lacks {word}:\n{text}");
+    }
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_and_is_named() {
+    let out = sigil()
+        .env("SIGIL_LISTEN", "not-an-address")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SIGIL_LISTEN"));
+    let out = sigil()
+        .env("SIGIL_PUBLIC_URL", "mailto:x@y")
+        .arg("migrate")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SIGIL_PUBLIC_URL"));
+}
+
+#[tokio::test]
+async fn the_first_run_prints_a_one_time_operator_password_that_signs_in() {
+    let dir = std::env::temp_dir().join(format!("sigil-cli-{}", uuid::Uuid::new_v4().simple()));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut child = sigil()
+        .env("SIGIL_DATA_DIR", &dir)
+        .env("SIGIL_LISTEN", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let lines: Vec<String> = BufReader::new(stdout)
+        .lines()
+        .take(4)
+        .map(|l| l.expect("line"))
+        .collect();
+    assert!(
+        lines[0].contains(&format!("http://127.0.0.1:{port}/")),
+        "{lines:?}"
+    );
+    assert!(lines[1].contains("`admin`"), "{lines:?}");
+    let password = lines[2].trim().to_owned();
+    assert!(dir.join("sigil.db").exists(), "SQLite in the data dir");
+    assert!(dir.join("outbox").is_dir(), "the outbox exists");
+
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let base = format!("http://127.0.0.1:{port}");
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("GET");
+    let token = page
+        .cookies()
+        .find(|c| c.name() == "sigil_csrf")
+        .map(|c| c.value().to_owned())
+        .expect("csrf");
+    let r = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("identifier", "admin"),
+            ("password", password.as_str()),
+            ("csrf", token.as_str()),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    let status = r.status();
+    child.kill().expect("kill");
+    let _ = child.wait();
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // The second run creates no new operator and prints no password.
+    let mut again = sigil()
+        .env("SIGIL_DATA_DIR", &dir)
+        .env("SIGIL_LISTEN", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let stdout = again.stdout.take().expect("stdout");
+    let lines: Vec<String> = BufReader::new(stdout)
+        .lines()
+        .take(2)
+        .map(|l| l.expect("line"))
+        .collect();
+    again.kill().expect("kill");
+    let _ = again.wait();
+    assert!(lines[1].contains("sigil admin reset"), "{lines:?}");
+}

@@ -1,0 +1,13 @@
+//! The black-box suite: the real server, started on port 0 with its own database (a
+//! fresh SQLite file or PostgreSQL database per test), spoken to over HTTP.
+mod helpers;
+
+mod accounts;
+mod api;
+mod cli;
+mod csrf;
+mod language;
+mod password;
+mod profile;
+mod sessions;
+mod throttle;
