@@ -29,6 +29,7 @@ profile-block-contacts = Kontakte
 profile-block-security = Sicherheit
 profile-block-other = Weitere Aktionen
 profile-id = ID
+profile-no_additional = Der Dienst hat keine zusätzlichen Felder.
 profile-empty = nicht angegeben
 profile-mandatory = Pflichtfeld
 profile-missing = Pflichtfelder sind leer; bei Ihrer nächsten Anmeldung werden sie abgefragt:

@@ -29,6 +29,7 @@ profile-block-contacts = Contacts
 profile-block-security = Security
 profile-block-other = Other actions
 profile-id = ID
+profile-no_additional = The service has no additional fields.
 profile-empty = not set
 profile-mandatory = mandatory
 profile-missing = Mandatory fields are empty; you will be asked for them at your next sign-in:

@@ -29,6 +29,7 @@ profile-block-contacts = Контакты
 profile-block-security = Безопасность
 profile-block-other = Другие действия
 profile-id = ID
+profile-no_additional = В сервисе нет дополнительных полей.
 profile-empty = не указано
 profile-mandatory = обязательное поле
 profile-missing = Не заполнены обязательные поля; они будут запрошены при следующем входе:

@@ -66,8 +66,18 @@ impl Sigil {
             return Err(CoreError::Invalid(errors));
         };
 
-        let password_hash = self.hasher.hash(password).await?;
+        // Registrations count against the client address like failed sign-ins do, so
+        // one address cannot mass-create accounts.
         let now = self.clock.now();
+        let ip_key = throttle::key("register", client.ip.as_deref().unwrap_or("unknown"));
+        let mut conn = self.store.read().await?;
+        let window_start = now - self.settings.throttle.window;
+        if conn.count_failures(&ip_key, window_start).await? >= self.settings.throttle.per_ip {
+            return Err(CoreError::Throttled);
+        }
+        drop(conn);
+
+        let password_hash = self.hasher.hash(password).await?;
         let user = NewUser {
             id: UserId::generate(self.random.as_ref()),
             login,
@@ -79,6 +89,7 @@ impl Sigil {
         };
         let mut tx = self.store.begin().await?;
         tx.create_user(&user).await?;
+        tx.record_failure(&ip_key, now).await?;
         tx.insert_event(&self.event(Some(user.id), EventCategory::Registered, client))
             .await?;
         let signed_in = self.open_session(&mut *tx, user.id, None, client).await?;

@@ -61,3 +61,25 @@ async fn an_address_is_throttled_across_accounts(backend: Backend) {
         StatusCode::TOO_MANY_REQUESTS
     );
 }
+
+mod registrations {
+    use reqwest::StatusCode;
+    use sigil_store::testing::Backend;
+
+    use crate::helpers::{spawn_with, PASSWORD};
+    use crate::on_both_backends;
+
+    on_both_backends!(one_address_cannot_mass_register);
+
+    async fn one_address_cannot_mass_register(backend: Backend) {
+        let app = spawn_with(backend, |c| c.settings.throttle.per_ip = 3).await;
+        let b = app.browser().await;
+        for i in 0..3 {
+            let r = b.register(&format!("bulk{i}"), "", PASSWORD).await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        }
+        let r = b.register("bulk3", "", PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(r.text().await.expect("body").contains("Too many"));
+    }
+}
