@@ -1,0 +1,130 @@
+//! The console in a real browser: Debian's Chromium driven over WebDriver, with no
+//! script on the pages, as a person would use it.
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use sigil_store::testing::Backend;
+
+use crate::helpers::{spawn_app, PASSWORD};
+use crate::on_both_backends;
+
+/// Set by `scripts/test`, which starts chromedriver for the run.
+const WEBDRIVER_ENV: &str = "SIGIL_TEST_WEBDRIVER_URL";
+
+async fn chromium() -> Client {
+    let url = std::env::var(WEBDRIVER_ENV)
+        .unwrap_or_else(|_| panic!("{WEBDRIVER_ENV} is not set: run the tests with scripts/test, which starts chromedriver"));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-quic", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--lang=en-US",
+                     "--accept-lang=en-US,en"],
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&url)
+        .await
+        .expect("a WebDriver session")
+}
+
+on_both_backends!(a_person_registers_edits_the_profile_and_switches_language_in_chromium);
+
+async fn a_person_registers_edits_the_profile_and_switches_language_in_chromium(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let c = chromium().await;
+    let result = walk_through(&c, &app.base).await;
+    let _ = c.close().await;
+    result.expect("the walk through the console");
+}
+
+async fn walk_through(c: &Client, base: &str) -> Result<(), fantoccini::error::CmdError> {
+    c.goto(&format!("{base}/register")).await?;
+    c.find(Locator::Css("#login"))
+        .await?
+        .send_keys("chrome.user")
+        .await?;
+    c.find(Locator::Css("#password"))
+        .await?
+        .send_keys(PASSWORD)
+        .await?;
+    c.find(Locator::Css("form[action='/register'] button.primary"))
+        .await?
+        .click()
+        .await?;
+    arrive(c, "/profile").await?;
+    assert!(c.source().await?.contains("chrome.user"));
+
+    c.find(Locator::Css("#main-information a.button"))
+        .await?
+        .click()
+        .await?;
+    arrive(c, "/profile/edit").await?;
+    c.find(Locator::Css("#f-given_name"))
+        .await?
+        .send_keys("Ada")
+        .await?;
+    // Chromium's date control takes the en-US order when typed; it submits ISO 8601.
+    c.find(Locator::Css("#f-birthdate"))
+        .await?
+        .send_keys("05171990")
+        .await?;
+    c.find(Locator::Css("button.primary"))
+        .await?
+        .click()
+        .await?;
+    arrive(c, "/profile").await?;
+    let given = c
+        .find(Locator::Css("dd[data-field='given_name']"))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(given, "Ada");
+    let birthdate = c
+        .find(Locator::Css("dd[data-field='birthdate']"))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(birthdate, "1990-05-17");
+    let notice = c.find(Locator::Css(".notice")).await?.text().await?;
+    assert_eq!(notice, "Your changes are saved.");
+
+    c.find(Locator::Css("form.lang button[value='de']"))
+        .await?
+        .click()
+        .await?;
+    c.wait()
+        .for_element(Locator::XPath("//main/h1[text()='Profil']"))
+        .await?;
+
+    c.find(Locator::Css("form.signout button"))
+        .await?
+        .click()
+        .await?;
+    arrive(c, "/login").await?;
+    let notice = c.find(Locator::Css(".notice")).await?.text().await?;
+    assert_eq!(
+        notice, "Sie sind abgemeldet.",
+        "the language cookie outlives the session"
+    );
+    c.goto(&format!("{base}/profile")).await?;
+    arrive(c, "/login").await?;
+    Ok(())
+}
+
+/// Waits for the navigation a click started to land on `path`.
+async fn arrive(c: &Client, path: &str) -> Result<(), fantoccini::error::CmdError> {
+    for _ in 0..100 {
+        if c.current_url().await?.path() == path {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!(
+        "the browser never reached {path}; it is at {}",
+        c.current_url().await?
+    );
+}
