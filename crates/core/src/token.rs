@@ -36,7 +36,12 @@ impl SecretToken {
     }
 
     pub fn hash(&self) -> TokenHash {
-        TokenHash(Sha256::digest(self.0.as_bytes()).into())
+        Self::hash_str(&self.0)
+    }
+
+    /// The stored form of any presented secret.
+    pub fn hash_str(value: &str) -> TokenHash {
+        TokenHash(Sha256::digest(value.as_bytes()).into())
     }
 }
 

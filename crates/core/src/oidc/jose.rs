@@ -1,0 +1,277 @@
+//! Signing keys and JSON Web Signatures ([RFC 7515](https://www.rfc-editor.org/rfc/rfc7515),
+//! [RFC 7517](https://www.rfc-editor.org/rfc/rfc7517)) with `jsonwebtoken` on RustCrypto.
+//!
+//! Private keys are stored encrypted with AES-256-GCM under the operator's master key,
+//! the key id bound in as associated data, so a copied database holds no usable key.
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use anyhow::{anyhow, Context};
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use time::OffsetDateTime;
+
+use crate::random::Random;
+
+/// The algorithms Sigil signs with. RS256 is always available, as OpenID Connect
+/// requires ([Core §15.1](https://openid.net/specs/openid-connect-core-1_0.html#ServerMTI)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum SigningAlg {
+    RS256,
+    ES256,
+    EdDSA,
+}
+
+impl SigningAlg {
+    pub const ALL: [SigningAlg; 3] = [Self::RS256, Self::ES256, Self::EdDSA];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RS256 => "RS256",
+            Self::ES256 => "ES256",
+            Self::EdDSA => "EdDSA",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    fn jwt(self) -> Algorithm {
+        match self {
+            Self::RS256 => Algorithm::RS256,
+            Self::ES256 => Algorithm::ES256,
+            Self::EdDSA => Algorithm::EdDSA,
+        }
+    }
+}
+
+/// The operator's 256-bit key that encrypts signing keys at rest.
+#[derive(Clone)]
+pub struct MasterKey([u8; 32]);
+
+impl MasterKey {
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    pub fn generate(random: &dyn Random) -> Self {
+        let mut b = [0u8; 32];
+        random.fill(&mut b);
+        Self(b)
+    }
+
+    /// Base64 (standard alphabet), as kept in the configuration or the key file.
+    pub fn parse(encoded: &str) -> anyhow::Result<Self> {
+        let bytes = STANDARD.decode(encoded.trim()).context("the master key is not base64")?;
+        let array: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| anyhow!("the master key must be 32 bytes"))?;
+        Ok(Self(array))
+    }
+
+    pub fn encode(&self) -> String {
+        STANDARD.encode(self.0)
+    }
+
+    fn cipher(&self) -> Aes256Gcm {
+        Aes256Gcm::new(&self.0.into())
+    }
+
+    fn seal(&self, kid: &str, plaintext: &[u8], random: &dyn Random) -> anyhow::Result<String> {
+        let mut nonce = [0u8; 12];
+        random.fill(&mut nonce);
+        let sealed = self
+            .cipher()
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: kid.as_bytes() })
+            .map_err(|_| anyhow!("encrypting a signing key"))?;
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        Ok(STANDARD.encode(out))
+    }
+
+    fn open(&self, kid: &str, sealed: &str) -> anyhow::Result<Vec<u8>> {
+        let bytes = STANDARD.decode(sealed).context("stored key is not base64")?;
+        if bytes.len() < 13 {
+            return Err(anyhow!("stored key is truncated"));
+        }
+        let (nonce, ciphertext) = bytes.split_at(12);
+        self.cipher()
+            .decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad: kid.as_bytes() })
+            .map_err(|_| anyhow!("cannot decrypt signing key {kid}: is the master key the one it was made with?"))
+    }
+}
+
+/// A key as the database keeps it.
+#[derive(Clone, Debug)]
+pub struct StoredKey {
+    pub kid: String,
+    pub alg: SigningAlg,
+    /// Encrypted DER (PKCS#1 for RSA, PKCS#8 for the others).
+    pub private_sealed: String,
+    pub public_jwk: Value,
+    pub created_at: OffsetDateTime,
+    /// When a newer key took over signing; it stays published for verification.
+    pub retired_at: Option<OffsetDateTime>,
+}
+
+/// A usable key pair.
+pub struct SigningKey {
+    pub kid: String,
+    pub alg: SigningAlg,
+    pub public_jwk: Value,
+    pub created_at: OffsetDateTime,
+    pub retired_at: Option<OffsetDateTime>,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey").field("kid", &self.kid).field("alg", &self.alg).finish()
+    }
+}
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Makes jsonwebtoken use RustCrypto; safe to call more than once.
+pub fn install_provider() {
+    let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
+}
+
+/// Generates a new key pair and seals its private half.
+pub fn generate(alg: SigningAlg, master: &MasterKey, random: &dyn Random, now: OffsetDateTime) -> anyhow::Result<StoredKey> {
+    let mut id = [0u8; 12];
+    random.fill(&mut id);
+    let kid = b64(&id);
+    let (der, jwk) = match alg {
+        SigningAlg::RS256 => {
+            use rsa::pkcs1::EncodeRsaPrivateKey;
+            use rsa::traits::PublicKeyParts;
+            let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).context("generating an RSA key")?;
+            let der = key.to_pkcs1_der().context("encoding the RSA key")?.as_bytes().to_vec();
+            let jwk = json!({ "kty": "RSA", "n": b64(&key.n().to_bytes_be()), "e": b64(&key.e().to_bytes_be()) });
+            (der, jwk)
+        }
+        SigningAlg::ES256 => {
+            use p256::pkcs8::EncodePrivateKey;
+            let key = p256::ecdsa::SigningKey::random(&mut rand::rngs::OsRng);
+            let der = key.to_pkcs8_der().context("encoding the EC key")?.as_bytes().to_vec();
+            let point = key.verifying_key().to_encoded_point(false);
+            let (Some(x), Some(y)) = (point.x(), point.y()) else {
+                return Err(anyhow!("EC point without coordinates"));
+            };
+            (der, json!({ "kty": "EC", "crv": "P-256", "x": b64(x), "y": b64(y) }))
+        }
+        SigningAlg::EdDSA => {
+            use ed25519_dalek::pkcs8::EncodePrivateKey;
+            let key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+            let der = key.to_pkcs8_der().context("encoding the Ed25519 key")?.as_bytes().to_vec();
+            (der, json!({ "kty": "OKP", "crv": "Ed25519", "x": b64(key.verifying_key().as_bytes()) }))
+        }
+    };
+    let mut jwk = jwk;
+    jwk["kid"] = json!(kid);
+    jwk["alg"] = json!(alg.as_str());
+    jwk["use"] = json!("sig");
+    Ok(StoredKey {
+        private_sealed: master.seal(&kid, &der, random)?,
+        kid,
+        alg,
+        public_jwk: jwk,
+        created_at: now,
+        retired_at: None,
+    })
+}
+
+impl SigningKey {
+    pub fn open(stored: &StoredKey, master: &MasterKey) -> anyhow::Result<Self> {
+        install_provider();
+        let der = master.open(&stored.kid, &stored.private_sealed)?;
+        let jwk = &stored.public_jwk;
+        let field = |name: &str| jwk[name].as_str().map(str::to_owned).ok_or_else(|| anyhow!("JWK without {name}"));
+        let (encoding, decoding) = match stored.alg {
+            SigningAlg::RS256 => (
+                EncodingKey::from_rsa_der(&der),
+                DecodingKey::from_rsa_components(&field("n")?, &field("e")?).context("RSA public key")?,
+            ),
+            SigningAlg::ES256 => (
+                EncodingKey::from_ec_der(&der),
+                DecodingKey::from_ec_components(&field("x")?, &field("y")?).context("EC public key")?,
+            ),
+            SigningAlg::EdDSA => (
+                EncodingKey::from_ed_der(&der),
+                DecodingKey::from_ed_components(&field("x")?).context("Ed25519 public key")?,
+            ),
+        };
+        Ok(Self {
+            kid: stored.kid.clone(),
+            alg: stored.alg,
+            public_jwk: stored.public_jwk.clone(),
+            created_at: stored.created_at,
+            retired_at: stored.retired_at,
+            encoding,
+            decoding,
+        })
+    }
+
+    /// Signs `claims` as a compact JWS with `typ` (`JWT`, or `at+jwt` for access tokens).
+    pub fn sign(&self, typ: &str, claims: &impl Serialize) -> anyhow::Result<String> {
+        let mut header = Header::new(self.alg.jwt());
+        header.kid = Some(self.kid.clone());
+        header.typ = Some(typ.to_owned());
+        jsonwebtoken::encode(&header, claims, &self.encoding).context("signing a token")
+    }
+
+    /// Verifies the signature and, unless `allow_expired`, `exp`; checks `iss` if given.
+    /// Audience is left to the caller, who knows whom the token is for.
+    pub fn verify<T: DeserializeOwned>(&self, token: &str, issuer: &str, allow_expired: bool) -> Option<T> {
+        let mut v = Validation::new(self.alg.jwt());
+        v.set_issuer(&[issuer]);
+        v.validate_aud = false;
+        v.leeway = 0;
+        v.validate_exp = !allow_expired;
+        if allow_expired {
+            v.required_spec_claims.remove("exp");
+        }
+        jsonwebtoken::decode::<T>(token, &self.decoding, &v).ok().map(|d| d.claims)
+    }
+}
+
+/// The `kid` of a compact JWS, read without verifying anything.
+pub fn kid_of(token: &str) -> Option<String> {
+    jsonwebtoken::decode_header(token).ok().and_then(|h| h.kid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::random::OsRandom;
+
+    #[test]
+    fn every_algorithm_signs_and_verifies_and_the_sealed_key_needs_the_master_key() {
+        let master = MasterKey::generate(&OsRandom);
+        let now = OffsetDateTime::now_utc();
+        for alg in SigningAlg::ALL {
+            let stored = generate(alg, &master, &OsRandom, now).expect("generate");
+            let key = SigningKey::open(&stored, &master).expect("open");
+            let exp = now.unix_timestamp() + 60;
+            let token = key.sign("JWT", &json!({ "iss": "https://id.example", "sub": "x", "exp": exp })).expect("sign");
+            assert_eq!(kid_of(&token).as_deref(), Some(stored.kid.as_str()));
+            let claims: Value = key.verify(&token, "https://id.example", false).expect("valid");
+            assert_eq!(claims["sub"], "x");
+            assert!(key.verify::<Value>(&token, "https://other.example", false).is_none());
+            let mut forged = token.clone();
+            forged.pop();
+            forged.push(if token.ends_with('A') { 'B' } else { 'A' });
+            assert!(key.verify::<Value>(&forged, "https://id.example", false).is_none(), "{alg:?}");
+            let other = MasterKey::generate(&OsRandom);
+            assert!(SigningKey::open(&stored, &other).is_err());
+        }
+    }
+}

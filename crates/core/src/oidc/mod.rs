@@ -1,0 +1,8 @@
+//! OpenID Connect and OAuth 2.1 types: applications, redirect URIs, scopes, PKCE,
+//! signing keys and the claims released to applications.
+pub mod application;
+pub mod claims;
+pub mod jose;
+pub mod pkce;
+pub mod redirect;
+pub mod scope;
