@@ -10,9 +10,14 @@ use time::OffsetDateTime;
 
 use crate::email::Email;
 use crate::event::{Event, NewEvent};
+use crate::ids::ClientId;
 use crate::ids::UserId;
 use crate::locale::Locale;
 use crate::login::Login;
+use crate::oidc::application::Application;
+use crate::oidc::grant::{AuthCode, Consent, RefreshToken, TokenFamily};
+use crate::oidc::jose::StoredKey;
+use crate::oidc::scope::ScopeSet;
 use crate::session::Session;
 use crate::token::TokenHash;
 use crate::user::{FieldValues, NewUser, User};
@@ -37,7 +42,9 @@ pub trait Store: Send + Sync {
 }
 
 #[async_trait]
-pub trait Tx: UserRepo + SessionRepo + EventRepo + ThrottleRepo + Send {
+pub trait Tx:
+    UserRepo + SessionRepo + EventRepo + ThrottleRepo + AppRepo + GrantRepo + KeyRepo + Send
+{
     /// Commits a transaction; on a plain connection it does nothing.
     async fn commit(self: Box<Self>) -> StoreResult<()>;
 }
@@ -109,4 +116,92 @@ pub trait ThrottleRepo {
     async fn count_failures(&mut self, key: &str, since: OffsetDateTime) -> StoreResult<i64>;
     async fn clear_failures(&mut self, key: &str) -> StoreResult<()>;
     async fn purge_failures(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
+}
+
+/// Registered applications.
+#[async_trait]
+pub trait AppRepo {
+    async fn create_app(&mut self, app: &Application) -> StoreResult<()>;
+    async fn find_app(&mut self, client_id: &ClientId) -> StoreResult<Option<Application>>;
+    async fn list_apps(&mut self) -> StoreResult<Vec<Application>>;
+    /// Removes the application with its consents and everything issued to it.
+    async fn delete_app(&mut self, client_id: &ClientId) -> StoreResult<bool>;
+}
+
+/// Consents, authorization codes, token families, refresh tokens and revoked access
+/// tokens.
+#[async_trait]
+pub trait GrantRepo {
+    async fn find_consent(
+        &mut self,
+        user: UserId,
+        client: &ClientId,
+    ) -> StoreResult<Option<Consent>>;
+    async fn save_consent(
+        &mut self,
+        user: UserId,
+        client: &ClientId,
+        scopes: &ScopeSet,
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    async fn delete_consent(&mut self, user: UserId, client: &ClientId) -> StoreResult<bool>;
+    async fn list_consents(&mut self, user: UserId) -> StoreResult<Vec<Consent>>;
+
+    async fn insert_code(&mut self, code: &AuthCode) -> StoreResult<()>;
+    async fn find_code(&mut self, code_hash: &TokenHash) -> StoreResult<Option<AuthCode>>;
+    /// Marks an unused code used by `family`; false if it was used already.
+    async fn use_code(
+        &mut self,
+        code_hash: &TokenHash,
+        family: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool>;
+
+    async fn insert_family(&mut self, family: &TokenFamily) -> StoreResult<()>;
+    async fn find_family(&mut self, id: &str) -> StoreResult<Option<TokenFamily>>;
+    async fn revoke_family(&mut self, id: &str, at: OffsetDateTime) -> StoreResult<()>;
+    /// Revokes every live family of `session`; returns how many.
+    async fn revoke_families_of_session(
+        &mut self,
+        session: &TokenHash,
+        at: OffsetDateTime,
+    ) -> StoreResult<u64>;
+    async fn revoke_families_of_user(
+        &mut self,
+        user: UserId,
+        at: OffsetDateTime,
+    ) -> StoreResult<u64>;
+    async fn revoke_families_of_grant(
+        &mut self,
+        user: UserId,
+        client: &ClientId,
+        at: OffsetDateTime,
+    ) -> StoreResult<u64>;
+
+    async fn insert_refresh(&mut self, token: &RefreshToken) -> StoreResult<()>;
+    async fn find_refresh(&mut self, token_hash: &TokenHash) -> StoreResult<Option<RefreshToken>>;
+    /// Marks an unused refresh token used; false if someone used it first.
+    async fn use_refresh(
+        &mut self,
+        token_hash: &TokenHash,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool>;
+
+    async fn revoke_access_token(
+        &mut self,
+        jti: &str,
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    async fn is_access_token_revoked(&mut self, jti: &str) -> StoreResult<bool>;
+}
+
+/// Signing keys, private halves sealed.
+#[async_trait]
+pub trait KeyRepo {
+    async fn insert_key(&mut self, key: &StoredKey) -> StoreResult<()>;
+    async fn list_keys(&mut self) -> StoreResult<Vec<StoredKey>>;
+    /// Retires the signing keys of `alg` other than `except`.
+    async fn retire_keys(&mut self, alg: &str, except: &str, at: OffsetDateTime)
+        -> StoreResult<()>;
+    async fn delete_keys_retired_before(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
 }

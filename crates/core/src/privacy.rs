@@ -41,7 +41,9 @@ pub enum Requester {
     Owner,
     /// An application; `consented` is whether the person consented to the scope that
     /// carries the field.
-    Application { consented: bool },
+    Application {
+        consented: bool,
+    },
     Visitor,
 }
 
@@ -103,7 +105,11 @@ mod tests {
             (Public, Requester::Visitor, true, false),
         ];
         for (level, requester, private, expected) in table {
-            assert_eq!(releases(level, requester, private), expected, "{level:?} {requester:?} private={private}");
+            assert_eq!(
+                releases(level, requester, private),
+                expected,
+                "{level:?} {requester:?} private={private}"
+            );
         }
     }
 }

@@ -8,6 +8,9 @@ use crate::token::TokenHash;
 #[derive(Clone, Debug)]
 pub struct Session {
     pub id_hash: TokenHash,
+    /// The public session id given to applications (the OpenID `sid` claim); unlike
+    /// the cookie value it grants nothing.
+    pub sid: String,
     pub user_id: UserId,
     pub created_at: OffsetDateTime,
     pub last_seen_at: OffsetDateTime,
@@ -56,6 +59,7 @@ mod tests {
     fn session(at: OffsetDateTime, policy: &SessionPolicy) -> Session {
         Session {
             id_hash: TokenHash([0; 32]),
+            sid: "s".into(),
             user_id: "00000000-0000-4000-8000-000000000000"
                 .parse()
                 .expect("uuid"),

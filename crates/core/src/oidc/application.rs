@@ -107,7 +107,9 @@ impl Application {
     /// The registered URI that `requested` matches, if any.
     pub fn redirect_uri(&self, requested: &RedirectUri) -> Option<&RedirectUri> {
         let native = self.app_type == AppType::Native;
-        self.redirect_uris.iter().find(|r| r.matches(requested, native))
+        self.redirect_uris
+            .iter()
+            .find(|r| r.matches(requested, native))
     }
 
     /// Checks a presented secret against the stored hash in constant time.
@@ -172,7 +174,9 @@ pub struct AppSpec {
 fn web_url(raw: &Option<String>, field: &str, errors: &mut Vec<FieldError>) -> Option<String> {
     let raw = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
     match url::Url::parse(raw) {
-        Ok(u) if matches!(u.scheme(), "https" | "http") && u.host().is_some() => Some(raw.to_owned()),
+        Ok(u) if matches!(u.scheme(), "https" | "http") && u.host().is_some() => {
+            Some(raw.to_owned())
+        }
         _ => {
             errors.push(FieldError::new(field, FieldErrorKind::Pattern));
             None
@@ -180,10 +184,19 @@ fn web_url(raw: &Option<String>, field: &str, errors: &mut Vec<FieldError>) -> O
     }
 }
 
-fn ttl(raw: Option<i64>, default: i64, max: i64, field: &str, errors: &mut Vec<FieldError>) -> Duration {
+fn ttl(
+    raw: Option<i64>,
+    default: i64,
+    max: i64,
+    field: &str,
+    errors: &mut Vec<FieldError>,
+) -> Duration {
     let secs = raw.unwrap_or(default);
     if !(1..=max).contains(&secs) {
-        errors.push(FieldError::new(field, FieldErrorKind::TooLong { max: max as usize }));
+        errors.push(FieldError::new(
+            field,
+            FieldErrorKind::TooLong { max: max as usize },
+        ));
     }
     Duration::seconds(secs.clamp(1, max))
 }
@@ -195,16 +208,25 @@ impl AppInput {
         if name.is_empty() {
             errors.push(FieldError::new("name", FieldErrorKind::Required));
         } else if name.chars().count() > 100 {
-            errors.push(FieldError::new("name", FieldErrorKind::TooLong { max: 100 }));
+            errors.push(FieldError::new(
+                "name",
+                FieldErrorKind::TooLong { max: 100 },
+            ));
         }
         if self.description.chars().count() > 1000 {
-            errors.push(FieldError::new("description", FieldErrorKind::TooLong { max: 1000 }));
+            errors.push(FieldError::new(
+                "description",
+                FieldErrorKind::TooLong { max: 1000 },
+            ));
         }
         let app_type = AppType::parse(&self.app_type).unwrap_or_else(|| {
             errors.push(FieldError::new("type", FieldErrorKind::Unknown));
             AppType::Web
         });
-        let uris = |list: &[String], field: &str, errors: &mut Vec<FieldError>| -> Vec<RedirectUri> {
+        let uris = |list: &[String],
+                    field: &str,
+                    errors: &mut Vec<FieldError>|
+         -> Vec<RedirectUri> {
             list.iter()
                 .filter_map(|u| {
                     RedirectUri::parse(u)
@@ -214,7 +236,11 @@ impl AppInput {
                 .collect()
         };
         let redirect_uris = uris(&self.redirect_uris, "redirect_uris", &mut errors);
-        let post_logout_redirect_uris = uris(&self.post_logout_redirect_uris, "post_logout_redirect_uris", &mut errors);
+        let post_logout_redirect_uris = uris(
+            &self.post_logout_redirect_uris,
+            "post_logout_redirect_uris",
+            &mut errors,
+        );
         let default_grants: &[&str] = match app_type {
             AppType::Service => &["client_credentials"],
             _ => &["authorization_code", "refresh_token"],
@@ -229,13 +255,20 @@ impl AppInput {
                     })
                 })
                 .collect(),
-            None => default_grants.iter().filter_map(|g| GrantType::parse(g)).collect(),
+            None => default_grants
+                .iter()
+                .filter_map(|g| GrantType::parse(g))
+                .collect(),
         };
         let needs_secret = grant_types.contains(&GrantType::ClientCredentials);
         if needs_secret && !app_type.is_confidential() {
             errors.push(FieldError::new("grant_types", FieldErrorKind::Pattern));
         }
-        if app_type == AppType::Service && grant_types.iter().any(|g| *g != GrantType::ClientCredentials) {
+        if app_type == AppType::Service
+            && grant_types
+                .iter()
+                .any(|g| *g != GrantType::ClientCredentials)
+        {
             errors.push(FieldError::new("grant_types", FieldErrorKind::Pattern));
         }
         if grant_types.contains(&GrantType::AuthorizationCode) && redirect_uris.is_empty() {
@@ -262,9 +295,27 @@ impl AppInput {
         let spec = AppSpec {
             logo_url: web_url(&self.logo_url, "logo_url", &mut errors),
             home_url: web_url(&self.home_url, "home_url", &mut errors),
-            access_token_ttl: ttl(self.access_token_ttl, 300, 86_400, "access_token_ttl", &mut errors),
-            id_token_ttl: ttl(self.id_token_ttl, 3_600, 86_400, "id_token_ttl", &mut errors),
-            refresh_token_ttl: ttl(self.refresh_token_ttl, 30 * 86_400, 365 * 86_400, "refresh_token_ttl", &mut errors),
+            access_token_ttl: ttl(
+                self.access_token_ttl,
+                300,
+                86_400,
+                "access_token_ttl",
+                &mut errors,
+            ),
+            id_token_ttl: ttl(
+                self.id_token_ttl,
+                3_600,
+                86_400,
+                "id_token_ttl",
+                &mut errors,
+            ),
+            refresh_token_ttl: ttl(
+                self.refresh_token_ttl,
+                30 * 86_400,
+                365 * 86_400,
+                "refresh_token_ttl",
+                &mut errors,
+            ),
             name,
             description: self.description.trim().to_owned(),
             app_type,
@@ -301,11 +352,17 @@ mod tests {
     fn defaults_follow_the_application_type() {
         let cat = ScopeCatalogue::standard();
         let web = input("web").validate(&cat).expect("valid");
-        assert_eq!(web.grant_types, [GrantType::AuthorizationCode, GrantType::RefreshToken]);
+        assert_eq!(
+            web.grant_types,
+            [GrantType::AuthorizationCode, GrantType::RefreshToken]
+        );
         assert_eq!(web.access_token_ttl, Duration::minutes(5));
         let mut svc = input("service");
         svc.redirect_uris.clear();
-        assert_eq!(svc.validate(&cat).expect("valid").grant_types, [GrantType::ClientCredentials]);
+        assert_eq!(
+            svc.validate(&cat).expect("valid").grant_types,
+            [GrantType::ClientCredentials]
+        );
     }
 
     #[test]
@@ -316,6 +373,9 @@ mod tests {
         spa.redirect_uris = vec!["javascript:alert(1)".into()];
         let errors = spa.validate(&cat).expect_err("invalid");
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert!(fields.contains(&"grant_types") && fields.contains(&"redirect_uris"), "{fields:?}");
+        assert!(
+            fields.contains(&"grant_types") && fields.contains(&"redirect_uris"),
+            "{fields:?}"
+        );
     }
 }

@@ -29,7 +29,11 @@ impl Subject<'_> {
 
 /// Per scope of `granted`, in catalogue order, the fields with a value that would be
 /// released to an application holding that consent.
-pub fn plan<'c>(subject: &Subject<'_>, granted: &ScopeSet, catalogue: &'c ScopeCatalogue) -> Vec<(&'c str, Vec<(String, String)>)> {
+pub fn plan<'c>(
+    subject: &Subject<'_>,
+    granted: &ScopeSet,
+    catalogue: &'c ScopeCatalogue,
+) -> Vec<(&'c str, Vec<(String, String)>)> {
     catalogue
         .all()
         .iter()
@@ -39,7 +43,11 @@ pub fn plan<'c>(subject: &Subject<'_>, granted: &ScopeSet, catalogue: &'c ScopeC
                 .fields
                 .iter()
                 .filter(|key| {
-                    releases((subject.privacy)(key), Requester::Application { consented: true }, subject.profile_private)
+                    releases(
+                        (subject.privacy)(key),
+                        Requester::Application { consented: true },
+                        subject.profile_private,
+                    )
                 })
                 .filter_map(|key| subject.value(key).map(|v| (key.clone(), v)))
                 .collect();
@@ -49,7 +57,11 @@ pub fn plan<'c>(subject: &Subject<'_>, granted: &ScopeSet, catalogue: &'c ScopeC
 }
 
 /// The claims for ID tokens and userinfo.
-pub fn claims(subject: &Subject<'_>, granted: &ScopeSet, catalogue: &ScopeCatalogue) -> Map<String, Value> {
+pub fn claims(
+    subject: &Subject<'_>,
+    granted: &ScopeSet,
+    catalogue: &ScopeCatalogue,
+) -> Map<String, Value> {
     let mut out = Map::new();
     for (_, fields) in plan(subject, granted, catalogue) {
         for (key, value) in fields {
@@ -79,7 +91,10 @@ pub fn claims(subject: &Subject<'_>, granted: &ScopeSet, catalogue: &ScopeCatalo
         out.insert("name".into(), json!(full));
     }
     if granted.contains("profile") {
-        out.insert("updated_at".into(), json!(subject.user.updated_at.unix_timestamp()));
+        out.insert(
+            "updated_at".into(),
+            json!(subject.user.updated_at.unix_timestamp()),
+        );
         if let Some(locale) = subject.user.locale {
             out.insert("locale".into(), json!(locale.tag()));
         }
@@ -117,15 +132,34 @@ mod tests {
         values.insert("given_name".into(), "Ada".into());
         values.insert("family_name".into(), "Lovelace".into());
         values.insert("birthdate".into(), "1990-12-10".into());
-        let private_birthdate = |k: &str| if k == "birthdate" { PrivacyLevel::Private } else { PrivacyLevel::OnRequest };
-        let subject = Subject { user: &u, values: &values, privacy: &private_birthdate, profile_private: false };
+        let private_birthdate = |k: &str| {
+            if k == "birthdate" {
+                PrivacyLevel::Private
+            } else {
+                PrivacyLevel::OnRequest
+            }
+        };
+        let subject = Subject {
+            user: &u,
+            values: &values,
+            privacy: &private_birthdate,
+            profile_private: false,
+        };
         let cat = ScopeCatalogue::standard();
-        let c = claims(&subject, &ScopeSet::parse("openid profile").expect("scopes"), &cat);
+        let c = claims(
+            &subject,
+            &ScopeSet::parse("openid profile").expect("scopes"),
+            &cat,
+        );
         assert_eq!(c["name"], "Ada Lovelace");
         assert_eq!(c["preferred_username"], "ada");
         assert!(c.get("birthdate").is_none(), "private is never released");
         assert!(c.get("email").is_none(), "email scope not granted");
-        let c = claims(&subject, &ScopeSet::parse("openid email").expect("scopes"), &cat);
+        let c = claims(
+            &subject,
+            &ScopeSet::parse("openid email").expect("scopes"),
+            &cat,
+        );
         assert_eq!(c["email"], "ada@example.org");
         assert_eq!(c["email_verified"], false);
         assert!(c.get("given_name").is_none());

@@ -66,7 +66,9 @@ impl MasterKey {
 
     /// Base64 (standard alphabet), as kept in the configuration or the key file.
     pub fn parse(encoded: &str) -> anyhow::Result<Self> {
-        let bytes = STANDARD.decode(encoded.trim()).context("the master key is not base64")?;
+        let bytes = STANDARD
+            .decode(encoded.trim())
+            .context("the master key is not base64")?;
         let array: [u8; 32] = bytes
             .try_into()
             .map_err(|_| anyhow!("the master key must be 32 bytes"))?;
@@ -86,7 +88,13 @@ impl MasterKey {
         random.fill(&mut nonce);
         let sealed = self
             .cipher()
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: kid.as_bytes() })
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: kid.as_bytes(),
+                },
+            )
             .map_err(|_| anyhow!("encrypting a signing key"))?;
         let mut out = nonce.to_vec();
         out.extend(sealed);
@@ -94,14 +102,26 @@ impl MasterKey {
     }
 
     fn open(&self, kid: &str, sealed: &str) -> anyhow::Result<Vec<u8>> {
-        let bytes = STANDARD.decode(sealed).context("stored key is not base64")?;
+        let bytes = STANDARD
+            .decode(sealed)
+            .context("stored key is not base64")?;
         if bytes.len() < 13 {
             return Err(anyhow!("stored key is truncated"));
         }
         let (nonce, ciphertext) = bytes.split_at(12);
         self.cipher()
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad: kid.as_bytes() })
-            .map_err(|_| anyhow!("cannot decrypt signing key {kid}: is the master key the one it was made with?"))
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: kid.as_bytes(),
+                },
+            )
+            .map_err(|_| {
+                anyhow!(
+                    "cannot decrypt signing key {kid}: is the master key the one it was made with?"
+                )
+            })
     }
 }
 
@@ -131,7 +151,10 @@ pub struct SigningKey {
 
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SigningKey").field("kid", &self.kid).field("alg", &self.alg).finish()
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .finish()
     }
 }
 
@@ -145,7 +168,12 @@ pub fn install_provider() {
 }
 
 /// Generates a new key pair and seals its private half.
-pub fn generate(alg: SigningAlg, master: &MasterKey, random: &dyn Random, now: OffsetDateTime) -> anyhow::Result<StoredKey> {
+pub fn generate(
+    alg: SigningAlg,
+    master: &MasterKey,
+    random: &dyn Random,
+    now: OffsetDateTime,
+) -> anyhow::Result<StoredKey> {
     let mut id = [0u8; 12];
     random.fill(&mut id);
     let kid = b64(&id);
@@ -153,26 +181,45 @@ pub fn generate(alg: SigningAlg, master: &MasterKey, random: &dyn Random, now: O
         SigningAlg::RS256 => {
             use rsa::pkcs1::EncodeRsaPrivateKey;
             use rsa::traits::PublicKeyParts;
-            let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).context("generating an RSA key")?;
-            let der = key.to_pkcs1_der().context("encoding the RSA key")?.as_bytes().to_vec();
+            let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)
+                .context("generating an RSA key")?;
+            let der = key
+                .to_pkcs1_der()
+                .context("encoding the RSA key")?
+                .as_bytes()
+                .to_vec();
             let jwk = json!({ "kty": "RSA", "n": b64(&key.n().to_bytes_be()), "e": b64(&key.e().to_bytes_be()) });
             (der, jwk)
         }
         SigningAlg::ES256 => {
             use p256::pkcs8::EncodePrivateKey;
             let key = p256::ecdsa::SigningKey::random(&mut rand::rngs::OsRng);
-            let der = key.to_pkcs8_der().context("encoding the EC key")?.as_bytes().to_vec();
+            let der = key
+                .to_pkcs8_der()
+                .context("encoding the EC key")?
+                .as_bytes()
+                .to_vec();
             let point = key.verifying_key().to_encoded_point(false);
             let (Some(x), Some(y)) = (point.x(), point.y()) else {
                 return Err(anyhow!("EC point without coordinates"));
             };
-            (der, json!({ "kty": "EC", "crv": "P-256", "x": b64(x), "y": b64(y) }))
+            (
+                der,
+                json!({ "kty": "EC", "crv": "P-256", "x": b64(x), "y": b64(y) }),
+            )
         }
         SigningAlg::EdDSA => {
             use ed25519_dalek::pkcs8::EncodePrivateKey;
             let key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
-            let der = key.to_pkcs8_der().context("encoding the Ed25519 key")?.as_bytes().to_vec();
-            (der, json!({ "kty": "OKP", "crv": "Ed25519", "x": b64(key.verifying_key().as_bytes()) }))
+            let der = key
+                .to_pkcs8_der()
+                .context("encoding the Ed25519 key")?
+                .as_bytes()
+                .to_vec();
+            (
+                der,
+                json!({ "kty": "OKP", "crv": "Ed25519", "x": b64(key.verifying_key().as_bytes()) }),
+            )
         }
     };
     let mut jwk = jwk;
@@ -194,15 +241,22 @@ impl SigningKey {
         install_provider();
         let der = master.open(&stored.kid, &stored.private_sealed)?;
         let jwk = &stored.public_jwk;
-        let field = |name: &str| jwk[name].as_str().map(str::to_owned).ok_or_else(|| anyhow!("JWK without {name}"));
+        let field = |name: &str| {
+            jwk[name]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| anyhow!("JWK without {name}"))
+        };
         let (encoding, decoding) = match stored.alg {
             SigningAlg::RS256 => (
                 EncodingKey::from_rsa_der(&der),
-                DecodingKey::from_rsa_components(&field("n")?, &field("e")?).context("RSA public key")?,
+                DecodingKey::from_rsa_components(&field("n")?, &field("e")?)
+                    .context("RSA public key")?,
             ),
             SigningAlg::ES256 => (
                 EncodingKey::from_ec_der(&der),
-                DecodingKey::from_ec_components(&field("x")?, &field("y")?).context("EC public key")?,
+                DecodingKey::from_ec_components(&field("x")?, &field("y")?)
+                    .context("EC public key")?,
             ),
             SigningAlg::EdDSA => (
                 EncodingKey::from_ed_der(&der),
@@ -230,7 +284,12 @@ impl SigningKey {
 
     /// Verifies the signature and, unless `allow_expired`, `exp`; checks `iss` if given.
     /// Audience is left to the caller, who knows whom the token is for.
-    pub fn verify<T: DeserializeOwned>(&self, token: &str, issuer: &str, allow_expired: bool) -> Option<T> {
+    pub fn verify<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        issuer: &str,
+        allow_expired: bool,
+    ) -> Option<T> {
         let mut v = Validation::new(self.alg.jwt());
         v.set_issuer(&[issuer]);
         v.validate_aud = false;
@@ -239,7 +298,9 @@ impl SigningKey {
         if allow_expired {
             v.required_spec_claims.remove("exp");
         }
-        jsonwebtoken::decode::<T>(token, &self.decoding, &v).ok().map(|d| d.claims)
+        jsonwebtoken::decode::<T>(token, &self.decoding, &v)
+            .ok()
+            .map(|d| d.claims)
     }
 }
 
@@ -261,15 +322,28 @@ mod tests {
             let stored = generate(alg, &master, &OsRandom, now).expect("generate");
             let key = SigningKey::open(&stored, &master).expect("open");
             let exp = now.unix_timestamp() + 60;
-            let token = key.sign("JWT", &json!({ "iss": "https://id.example", "sub": "x", "exp": exp })).expect("sign");
+            let token = key
+                .sign(
+                    "JWT",
+                    &json!({ "iss": "https://id.example", "sub": "x", "exp": exp }),
+                )
+                .expect("sign");
             assert_eq!(kid_of(&token).as_deref(), Some(stored.kid.as_str()));
-            let claims: Value = key.verify(&token, "https://id.example", false).expect("valid");
+            let claims: Value = key
+                .verify(&token, "https://id.example", false)
+                .expect("valid");
             assert_eq!(claims["sub"], "x");
-            assert!(key.verify::<Value>(&token, "https://other.example", false).is_none());
+            assert!(key
+                .verify::<Value>(&token, "https://other.example", false)
+                .is_none());
             let mut forged = token.clone();
             forged.pop();
             forged.push(if token.ends_with('A') { 'B' } else { 'A' });
-            assert!(key.verify::<Value>(&forged, "https://id.example", false).is_none(), "{alg:?}");
+            assert!(
+                key.verify::<Value>(&forged, "https://id.example", false)
+                    .is_none(),
+                "{alg:?}"
+            );
             let other = MasterKey::generate(&OsRandom);
             assert!(SigningKey::open(&stored, &other).is_err());
         }

@@ -2,6 +2,7 @@
 //! signing keys and the claims released to applications.
 pub mod application;
 pub mod claims;
+pub mod grant;
 pub mod jose;
 pub mod pkce;
 pub mod redirect;

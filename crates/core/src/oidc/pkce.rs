@@ -20,7 +20,8 @@ pub enum PkceError {
 /// `43*128unreserved` ([RFC 7636 §4.1](https://www.rfc-editor.org/rfc/rfc7636#section-4.1)).
 fn is_verifier_syntax(s: &str) -> bool {
     (43..=128).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
 }
 
 impl CodeChallenge {
@@ -60,7 +61,8 @@ mod tests {
     #[test]
     fn the_rfc_7636_example_verifies() {
         // RFC 7636 Appendix B.
-        let c = CodeChallenge::parse("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", Some("S256")).expect("valid");
+        let c = CodeChallenge::parse("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", Some("S256"))
+            .expect("valid");
         assert!(c.verify("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
         assert!(!c.verify("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXx"));
     }
@@ -68,8 +70,14 @@ mod tests {
     #[test]
     fn plain_and_malformed_challenges_are_refused() {
         let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-        assert_eq!(CodeChallenge::parse(verifier, Some("plain")), Err(PkceError::Method));
+        assert_eq!(
+            CodeChallenge::parse(verifier, Some("plain")),
+            Err(PkceError::Method)
+        );
         assert_eq!(CodeChallenge::parse(verifier, None), Err(PkceError::Method));
-        assert_eq!(CodeChallenge::parse("short", Some("S256")), Err(PkceError::Malformed));
+        assert_eq!(
+            CodeChallenge::parse("short", Some("S256")),
+            Err(PkceError::Malformed)
+        );
     }
 }

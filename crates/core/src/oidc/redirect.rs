@@ -17,15 +17,25 @@ pub struct RedirectUriError;
 
 impl RedirectUri {
     pub fn parse(raw: &str) -> Result<Self, RedirectUriError> {
-        if raw.is_empty() || raw.len() > 2000 || raw.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        if raw.is_empty()
+            || raw.len() > 2000
+            || raw.chars().any(|c| c.is_control() || c.is_whitespace())
+        {
             return Err(RedirectUriError);
         }
         let url = Url::parse(raw).map_err(|_| RedirectUriError)?;
         let scheme = url.scheme();
-        if matches!(scheme, "javascript" | "data" | "vbscript" | "file" | "blob" | "about") {
+        if matches!(
+            scheme,
+            "javascript" | "data" | "vbscript" | "file" | "blob" | "about"
+        ) {
             return Err(RedirectUriError);
         }
-        if url.fragment().is_some() || raw.contains('#') || !url.username().is_empty() || url.password().is_some() {
+        if url.fragment().is_some()
+            || raw.contains('#')
+            || !url.username().is_empty()
+            || url.password().is_some()
+        {
             return Err(RedirectUriError);
         }
         if matches!(scheme, "http" | "https") && url.host().is_none() {
@@ -49,13 +59,14 @@ impl RedirectUri {
         if !allow_loopback_port {
             return false;
         }
-        let (Ok(mut registered), Ok(mut asked)) = (Url::parse(&self.0), Url::parse(&requested.0)) else {
+        let (Ok(mut registered), Ok(mut asked)) = (Url::parse(&self.0), Url::parse(&requested.0))
+        else {
             return false;
         };
         let loopback = |u: &Url| {
-            u.scheme() == "http"
-                && matches!(u.host(), Some(Host::Ipv4(ip)) if ip.is_loopback())
-                || u.scheme() == "http" && matches!(u.host(), Some(Host::Ipv6(ip)) if ip.is_loopback())
+            u.scheme() == "http" && matches!(u.host(), Some(Host::Ipv4(ip)) if ip.is_loopback())
+                || u.scheme() == "http"
+                    && matches!(u.host(), Some(Host::Ipv6(ip)) if ip.is_loopback())
         };
         if !loopback(&registered) || !loopback(&asked) {
             return false;
@@ -69,7 +80,9 @@ impl RedirectUri {
 
 /// The URI with its port removed, textually, so the rest must match letter for letter.
 fn strip_port(s: &str) -> String {
-    let Some((scheme, rest)) = s.split_once("://") else { return s.to_owned() };
+    let Some((scheme, rest)) = s.split_once("://") else {
+        return s.to_owned();
+    };
     let end = rest.find(['/', '?']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
     let host = match authority.rfind(':') {
@@ -147,6 +160,8 @@ mod tests {
         assert!(!reg.matches(&uri("http://127.0.0.1:51234/other"), true));
         assert!(!reg.matches(&uri("http://localhost:51234/callback"), true));
         assert!(uri("http://[::1]:8000/cb").matches(&uri("http://[::1]:9000/cb"), true));
-        assert!(!uri("https://app.example:8443/cb").matches(&uri("https://app.example:9443/cb"), true));
+        assert!(
+            !uri("https://app.example:8443/cb").matches(&uri("https://app.example:9443/cb"), true)
+        );
     }
 }

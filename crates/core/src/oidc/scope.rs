@@ -88,7 +88,8 @@ pub struct ScopeCatalogue {
 }
 
 impl ScopeCatalogue {
-    pub const STANDARD: [&'static str; 5] = ["openid", "profile", "email", "phone", "offline_access"];
+    pub const STANDARD: [&'static str; 5] =
+        ["openid", "profile", "email", "phone", "offline_access"];
 
     pub fn standard() -> Self {
         let def = |name: &str, fields: &[&str]| ScopeDef {
@@ -100,7 +101,16 @@ impl ScopeCatalogue {
         Self {
             defs: vec![
                 def("openid", &[]),
-                def("profile", &["nickname", "given_name", "family_name", "login", "birthdate"]),
+                def(
+                    "profile",
+                    &[
+                        "nickname",
+                        "given_name",
+                        "family_name",
+                        "login",
+                        "birthdate",
+                    ],
+                ),
                 def("email", &["email"]),
                 def("phone", &["phone"]),
                 def("offline_access", &[]),
@@ -113,7 +123,10 @@ impl ScopeCatalogue {
         let mut catalogue = Self::standard();
         for mut def in custom {
             if catalogue.get(&def.name).is_some() {
-                return Err(format!("scope `{}` is defined twice or shadows a standard scope", def.name));
+                return Err(format!(
+                    "scope `{}` is defined twice or shadows a standard scope",
+                    def.name
+                ));
             }
             if ScopeSet::parse(&def.name).map(|s| s.0.len()) != Ok(1) {
                 return Err(format!("scope `{}` is not a valid scope name", def.name));
@@ -155,10 +168,17 @@ mod tests {
 
     #[test]
     fn custom_scopes_may_not_shadow_standard_ones() {
-        let def = |n: &str| ScopeDef { name: n.into(), fields: vec![], labels: BTreeMap::new(), standard: false };
+        let def = |n: &str| ScopeDef {
+            name: n.into(),
+            fields: vec![],
+            labels: BTreeMap::new(),
+            standard: false,
+        };
         assert!(ScopeCatalogue::with_custom(vec![def("profile")]).is_err());
         let c = ScopeCatalogue::with_custom(vec![def("work")]).expect("valid");
-        assert!(c.check(&ScopeSet::parse("openid work").expect("valid")).is_ok());
+        assert!(c
+            .check(&ScopeSet::parse("openid work").expect("valid"))
+            .is_ok());
         assert_eq!(
             c.check(&ScopeSet::parse("openid admin").expect("valid")),
             Err(ScopeError::Unknown("admin".into()))

@@ -175,8 +175,11 @@ impl Sigil {
             tx.delete_session(&previous).await?;
         }
         let token = SecretToken::generate(self.random.as_ref());
+        let mut sid = [0u8; 16];
+        self.random.fill(&mut sid);
         let session = Session {
             id_hash: token.hash(),
+            sid: base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, sid),
             user_id,
             created_at: now,
             last_seen_at: now,

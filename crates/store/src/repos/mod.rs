@@ -1,6 +1,9 @@
 //! The repository implementations, written once as macros and expanded per driver by
 //! [`impl_repos!`]. Row types and conversions are ordinary generic code.
+pub(crate) mod apps;
 pub(crate) mod events;
+pub(crate) mod grants;
+pub(crate) mod keys;
 pub(crate) mod sessions;
 pub(crate) mod throttle;
 pub(crate) mod users;
@@ -41,6 +44,9 @@ macro_rules! impl_repos {
         $crate::repos::sessions::sessions_repo!($db);
         $crate::repos::events::events_repo!($db);
         $crate::repos::throttle::throttle_repo!($db);
+        $crate::repos::apps::apps_repo!($db);
+        $crate::repos::grants::grants_repo!($db);
+        $crate::repos::keys::keys_repo!($db);
 
         #[async_trait::async_trait]
         impl sigil_core::ports::Tx for $crate::handle::Handle<$db> {

@@ -9,6 +9,7 @@ use super::dt;
 #[derive(sqlx::FromRow)]
 pub(crate) struct SessionRow {
     id_hash: String,
+    sid: Option<String>,
     user_id: String,
     created_at: i64,
     last_seen_at: i64,
@@ -21,9 +22,14 @@ pub(crate) struct SessionRow {
 
 impl SessionRow {
     pub(crate) fn into_session(self) -> Result<Session, StoreError> {
+        let id_hash = TokenHash::from_hex(&self.id_hash)
+            .ok_or_else(|| StoreError::Other(anyhow::anyhow!("session hash")))?;
         Ok(Session {
-            id_hash: TokenHash::from_hex(&self.id_hash)
-                .ok_or_else(|| StoreError::Other(anyhow::anyhow!("session hash")))?,
+            // Sessions from before `sid` existed get a stable stand-in from the hash.
+            sid: self
+                .sid
+                .unwrap_or_else(|| self.id_hash.chars().take(22).collect()),
+            id_hash,
             user_id: self
                 .user_id
                 .parse()
@@ -59,8 +65,8 @@ macro_rules! sessions_repo {
                 async fn create_session(&mut self, s: &Session) -> StoreResult<()> {
                     sqlx::query(
                         "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, \
-                         expires_at, auth_time, ip, device, browser) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                         expires_at, auth_time, ip, device, browser, sid) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                     )
                     .bind(s.id_hash.to_hex())
                     .bind(s.user_id.to_string())
@@ -71,6 +77,7 @@ macro_rules! sessions_repo {
                     .bind(s.client.ip.as_deref())
                     .bind(s.client.device.as_deref())
                     .bind(s.client.browser.as_deref())
+                    .bind(&s.sid)
                     .execute(self.conn())
                     .await
                     .map_err(db_err)?;
@@ -82,7 +89,7 @@ macro_rules! sessions_repo {
                     id_hash: &TokenHash,
                 ) -> StoreResult<Option<Session>> {
                     sqlx::query_as::<_, SessionRow>(
-                        "SELECT id_hash, user_id, created_at, last_seen_at, expires_at, \
+                        "SELECT id_hash, sid, user_id, created_at, last_seen_at, expires_at, \
                          auth_time, ip, device, browser FROM sessions WHERE id_hash = $1",
                     )
                     .bind(id_hash.to_hex())

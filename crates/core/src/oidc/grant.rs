@@ -1,0 +1,73 @@
+//! What a person granted and what was issued under it. Codes, refresh tokens and
+//! access tokens all belong to a family, and a family to a browser session, so ending
+//! the session or the family ends everything issued under it.
+use time::OffsetDateTime;
+
+use super::scope::ScopeSet;
+use crate::ids::{ClientId, UserId};
+use crate::token::TokenHash;
+
+/// A person's standing consent for an application.
+#[derive(Clone, Debug)]
+pub struct Consent {
+    pub user_id: UserId,
+    pub client_id: ClientId,
+    pub scopes: ScopeSet,
+    pub granted_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// An authorization code: single use, short-lived, bound to client, redirect URI and
+/// PKCE challenge.
+#[derive(Clone, Debug)]
+pub struct AuthCode {
+    pub code_hash: TokenHash,
+    pub client_id: ClientId,
+    pub user_id: UserId,
+    pub session_hash: TokenHash,
+    pub sid: String,
+    pub redirect_uri: String,
+    pub scopes: ScopeSet,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub auth_time: OffsetDateTime,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub used_at: Option<OffsetDateTime>,
+    /// The family the code was exchanged into, once used.
+    pub family_id: Option<String>,
+}
+
+/// Everything issued from one grant: the access tokens (by their `gid` claim) and the
+/// chain of rotated refresh tokens.
+#[derive(Clone, Debug)]
+pub struct TokenFamily {
+    pub id: String,
+    pub client_id: ClientId,
+    /// `None` for client-credentials grants, which act for the application itself.
+    pub user_id: Option<UserId>,
+    pub session_hash: Option<TokenHash>,
+    pub sid: Option<String>,
+    pub scopes: ScopeSet,
+    pub auth_time: Option<OffsetDateTime>,
+    pub nonce: Option<String>,
+    pub created_at: OffsetDateTime,
+    /// Absolute end of the refresh chain.
+    pub expires_at: OffsetDateTime,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+impl TokenFamily {
+    pub fn is_live(&self, now: OffsetDateTime) -> bool {
+        self.revoked_at.is_none() && now < self.expires_at
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct RefreshToken {
+    pub token_hash: TokenHash,
+    pub family_id: String,
+    pub created_at: OffsetDateTime,
+    /// Set when it was exchanged; a later use is a replay.
+    pub used_at: Option<OffsetDateTime>,
+}

@@ -1,0 +1,166 @@
+//! Registered applications; list-valued settings are JSON text.
+use sigil_core::ids::ClientId;
+use sigil_core::oidc::application::{AppType, Application, GrantType};
+use sigil_core::oidc::jose::SigningAlg;
+use sigil_core::oidc::redirect::RedirectUri;
+use sigil_core::oidc::scope::ScopeSet;
+use sigil_core::ports::StoreError;
+use sigil_core::token::TokenHash;
+use time::Duration;
+
+use super::dt;
+
+fn bad(what: &str) -> StoreError {
+    StoreError::Other(anyhow::anyhow!("stored application has a bad {what}"))
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AppRow {
+    client_id: String,
+    secret_hash: Option<String>,
+    name: String,
+    description: String,
+    app_type: String,
+    logo_url: Option<String>,
+    home_url: Option<String>,
+    redirect_uris: String,
+    post_logout_redirect_uris: String,
+    grant_types: String,
+    scopes: String,
+    access_token_ttl: i64,
+    id_token_ttl: i64,
+    refresh_token_ttl: i64,
+    signing_alg: String,
+    closed: bool,
+    in_catalog: bool,
+    created_at: i64,
+}
+
+impl AppRow {
+    pub(crate) fn into_app(self) -> Result<Application, StoreError> {
+        let uris: Vec<RedirectUri> =
+            serde_json::from_str(&self.redirect_uris).map_err(|_| bad("redirect_uris"))?;
+        let logout: Vec<RedirectUri> = serde_json::from_str(&self.post_logout_redirect_uris)
+            .map_err(|_| bad("post_logout_redirect_uris"))?;
+        let grants: Vec<String> =
+            serde_json::from_str(&self.grant_types).map_err(|_| bad("grant_types"))?;
+        Ok(Application {
+            client_id: ClientId(self.client_id),
+            secret_hash: self
+                .secret_hash
+                .as_deref()
+                .map(|h| TokenHash::from_hex(h).ok_or_else(|| bad("secret")))
+                .transpose()?,
+            name: self.name,
+            description: self.description,
+            app_type: AppType::parse(&self.app_type).ok_or_else(|| bad("type"))?,
+            logo_url: self.logo_url,
+            home_url: self.home_url,
+            redirect_uris: uris,
+            post_logout_redirect_uris: logout,
+            grant_types: grants.iter().filter_map(|g| GrantType::parse(g)).collect(),
+            scopes: ScopeSet::parse(&self.scopes).map_err(|_| bad("scopes"))?,
+            access_token_ttl: Duration::seconds(self.access_token_ttl),
+            id_token_ttl: Duration::seconds(self.id_token_ttl),
+            refresh_token_ttl: Duration::seconds(self.refresh_token_ttl),
+            signing_alg: SigningAlg::parse(&self.signing_alg).ok_or_else(|| bad("signing_alg"))?,
+            closed: self.closed,
+            in_catalog: self.in_catalog,
+            created_at: dt(self.created_at)?,
+        })
+    }
+}
+
+pub(crate) fn json_list<T: serde::Serialize>(items: &[T]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+macro_rules! apps_repo {
+    ($db:ty) => {
+        const _: () = {
+            use sigil_core::ids::ClientId;
+            use sigil_core::oidc::application::Application;
+            use sigil_core::ports::{AppRepo, StoreResult};
+
+            use $crate::handle::Handle;
+            use $crate::repos::apps::{json_list, AppRow};
+            use $crate::repos::{db_err, ts};
+
+            #[async_trait::async_trait]
+            impl AppRepo for Handle<$db> {
+                async fn create_app(&mut self, a: &Application) -> StoreResult<()> {
+                    let grants: Vec<&str> = a.grant_types.iter().map(|g| g.as_str()).collect();
+                    sqlx::query(
+                        "INSERT INTO applications (client_id, secret_hash, name, description, app_type, \
+                         logo_url, home_url, redirect_uris, post_logout_redirect_uris, grant_types, scopes, \
+                         access_token_ttl, id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, \
+                         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
+                         $15, $16, $17, $18)",
+                    )
+                    .bind(&a.client_id.0)
+                    .bind(a.secret_hash.map(|h| h.to_hex()))
+                    .bind(&a.name)
+                    .bind(&a.description)
+                    .bind(a.app_type.as_str())
+                    .bind(a.logo_url.as_deref())
+                    .bind(a.home_url.as_deref())
+                    .bind(json_list(&a.redirect_uris))
+                    .bind(json_list(&a.post_logout_redirect_uris))
+                    .bind(json_list(&grants))
+                    .bind(a.scopes.to_string())
+                    .bind(a.access_token_ttl.whole_seconds())
+                    .bind(a.id_token_ttl.whole_seconds())
+                    .bind(a.refresh_token_ttl.whole_seconds())
+                    .bind(a.signing_alg.as_str())
+                    .bind(a.closed)
+                    .bind(a.in_catalog)
+                    .bind(ts(a.created_at))
+                    .execute(self.conn())
+                    .await
+                    .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn find_app(&mut self, client_id: &ClientId) -> StoreResult<Option<Application>> {
+                    sqlx::query_as::<_, AppRow>(concat!(
+                        "SELECT client_id, secret_hash, name, description, app_type, logo_url, home_url, ",
+                        "redirect_uris, post_logout_redirect_uris, grant_types, scopes, access_token_ttl, ",
+                        "id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, created_at ",
+                        "FROM applications WHERE client_id = $1"
+                    ))
+                    .bind(&client_id.0)
+                    .fetch_optional(self.conn())
+                    .await
+                    .map_err(db_err)?
+                    .map(AppRow::into_app)
+                    .transpose()
+                }
+
+                async fn list_apps(&mut self) -> StoreResult<Vec<Application>> {
+                    sqlx::query_as::<_, AppRow>(concat!(
+                        "SELECT client_id, secret_hash, name, description, app_type, logo_url, home_url, ",
+                        "redirect_uris, post_logout_redirect_uris, grant_types, scopes, access_token_ttl, ",
+                        "id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, created_at ",
+                        "FROM applications ORDER BY name, client_id"
+                    ))
+                    .fetch_all(self.conn())
+                    .await
+                    .map_err(db_err)?
+                    .into_iter()
+                    .map(AppRow::into_app)
+                    .collect()
+                }
+
+                async fn delete_app(&mut self, client_id: &ClientId) -> StoreResult<bool> {
+                    let done = sqlx::query("DELETE FROM applications WHERE client_id = $1")
+                        .bind(&client_id.0)
+                        .execute(self.conn())
+                        .await
+                        .map_err(db_err)?;
+                    Ok(done.rows_affected() > 0)
+                }
+            }
+        };
+    };
+}
+pub(crate) use apps_repo;

@@ -1,0 +1,404 @@
+//! Consents, codes, token families, refresh tokens and revoked access tokens.
+use sigil_core::ids::ClientId;
+use sigil_core::oidc::grant::{AuthCode, Consent, RefreshToken, TokenFamily};
+use sigil_core::oidc::scope::ScopeSet;
+use sigil_core::ports::StoreError;
+use sigil_core::token::TokenHash;
+
+use super::dt;
+
+fn other(what: &str) -> StoreError {
+    StoreError::Other(anyhow::anyhow!("stored grant data has a bad {what}"))
+}
+
+fn hash(hex: &str) -> Result<TokenHash, StoreError> {
+    TokenHash::from_hex(hex).ok_or_else(|| other("hash"))
+}
+
+fn scopes(s: &str) -> Result<ScopeSet, StoreError> {
+    ScopeSet::parse(s).map_err(|_| other("scope"))
+}
+
+fn user(s: &str) -> Result<sigil_core::ids::UserId, StoreError> {
+    s.parse().map_err(|_| other("user id"))
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ConsentRow {
+    user_id: String,
+    client_id: String,
+    scopes: String,
+    granted_at: i64,
+    updated_at: i64,
+}
+
+impl ConsentRow {
+    pub(crate) fn into_consent(self) -> Result<Consent, StoreError> {
+        Ok(Consent {
+            user_id: user(&self.user_id)?,
+            client_id: ClientId(self.client_id),
+            scopes: scopes(&self.scopes)?,
+            granted_at: dt(self.granted_at)?,
+            updated_at: dt(self.updated_at)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CodeRow {
+    code_hash: String,
+    client_id: String,
+    user_id: String,
+    session_hash: String,
+    sid: String,
+    redirect_uri: String,
+    scopes: String,
+    nonce: Option<String>,
+    code_challenge: Option<String>,
+    auth_time: i64,
+    created_at: i64,
+    expires_at: i64,
+    used_at: Option<i64>,
+    family_id: Option<String>,
+}
+
+impl CodeRow {
+    pub(crate) fn into_code(self) -> Result<AuthCode, StoreError> {
+        Ok(AuthCode {
+            code_hash: hash(&self.code_hash)?,
+            client_id: ClientId(self.client_id),
+            user_id: user(&self.user_id)?,
+            session_hash: hash(&self.session_hash)?,
+            sid: self.sid,
+            redirect_uri: self.redirect_uri,
+            scopes: scopes(&self.scopes)?,
+            nonce: self.nonce,
+            code_challenge: self.code_challenge,
+            auth_time: dt(self.auth_time)?,
+            created_at: dt(self.created_at)?,
+            expires_at: dt(self.expires_at)?,
+            used_at: self.used_at.map(dt).transpose()?,
+            family_id: self.family_id,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct FamilyRow {
+    id: String,
+    client_id: String,
+    user_id: Option<String>,
+    session_hash: Option<String>,
+    sid: Option<String>,
+    scopes: String,
+    auth_time: Option<i64>,
+    nonce: Option<String>,
+    created_at: i64,
+    expires_at: i64,
+    revoked_at: Option<i64>,
+}
+
+impl FamilyRow {
+    pub(crate) fn into_family(self) -> Result<TokenFamily, StoreError> {
+        Ok(TokenFamily {
+            id: self.id,
+            client_id: ClientId(self.client_id),
+            user_id: self.user_id.as_deref().map(user).transpose()?,
+            session_hash: self.session_hash.as_deref().map(hash).transpose()?,
+            sid: self.sid,
+            scopes: scopes(&self.scopes)?,
+            auth_time: self.auth_time.map(dt).transpose()?,
+            nonce: self.nonce,
+            created_at: dt(self.created_at)?,
+            expires_at: dt(self.expires_at)?,
+            revoked_at: self.revoked_at.map(dt).transpose()?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct RefreshRow {
+    token_hash: String,
+    family_id: String,
+    created_at: i64,
+    used_at: Option<i64>,
+}
+
+impl RefreshRow {
+    pub(crate) fn into_refresh(self) -> Result<RefreshToken, StoreError> {
+        Ok(RefreshToken {
+            token_hash: hash(&self.token_hash)?,
+            family_id: self.family_id,
+            created_at: dt(self.created_at)?,
+            used_at: self.used_at.map(dt).transpose()?,
+        })
+    }
+}
+
+macro_rules! grants_repo {
+    ($db:ty) => {
+        const _: () = {
+            use sigil_core::ids::{ClientId, UserId};
+            use sigil_core::oidc::grant::{AuthCode, Consent, RefreshToken, TokenFamily};
+            use sigil_core::oidc::scope::ScopeSet;
+            use sigil_core::ports::{GrantRepo, StoreResult};
+            use sigil_core::token::TokenHash;
+            use time::OffsetDateTime;
+
+            use $crate::handle::Handle;
+            use $crate::repos::grants::{CodeRow, ConsentRow, FamilyRow, RefreshRow};
+            use $crate::repos::{db_err, ts};
+
+            #[async_trait::async_trait]
+            impl GrantRepo for Handle<$db> {
+                async fn find_consent(&mut self, u: UserId, c: &ClientId) -> StoreResult<Option<Consent>> {
+                    sqlx::query_as::<_, ConsentRow>(
+                        "SELECT user_id, client_id, scopes, granted_at, updated_at FROM consents \
+                         WHERE user_id = $1 AND client_id = $2",
+                    )
+                    .bind(u.to_string())
+                    .bind(&c.0)
+                    .fetch_optional(self.conn())
+                    .await
+                    .map_err(db_err)?
+                    .map(ConsentRow::into_consent)
+                    .transpose()
+                }
+
+                async fn save_consent(&mut self, u: UserId, c: &ClientId, s: &ScopeSet, at: OffsetDateTime) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO consents (user_id, client_id, scopes, granted_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $4) ON CONFLICT (user_id, client_id) \
+                         DO UPDATE SET scopes = excluded.scopes, updated_at = excluded.updated_at",
+                    )
+                    .bind(u.to_string())
+                    .bind(&c.0)
+                    .bind(s.to_string())
+                    .bind(ts(at))
+                    .execute(self.conn())
+                    .await
+                    .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn delete_consent(&mut self, u: UserId, c: &ClientId) -> StoreResult<bool> {
+                    let done = sqlx::query("DELETE FROM consents WHERE user_id = $1 AND client_id = $2")
+                        .bind(u.to_string())
+                        .bind(&c.0)
+                        .execute(self.conn())
+                        .await
+                        .map_err(db_err)?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn list_consents(&mut self, u: UserId) -> StoreResult<Vec<Consent>> {
+                    sqlx::query_as::<_, ConsentRow>(
+                        "SELECT user_id, client_id, scopes, granted_at, updated_at FROM consents \
+                         WHERE user_id = $1 ORDER BY granted_at DESC, client_id",
+                    )
+                    .bind(u.to_string())
+                    .fetch_all(self.conn())
+                    .await
+                    .map_err(db_err)?
+                    .into_iter()
+                    .map(ConsentRow::into_consent)
+                    .collect()
+                }
+
+                async fn insert_code(&mut self, c: &AuthCode) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO auth_codes (code_hash, client_id, user_id, session_hash, sid, \
+                         redirect_uri, scopes, nonce, code_challenge, auth_time, created_at, expires_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    )
+                    .bind(c.code_hash.to_hex())
+                    .bind(&c.client_id.0)
+                    .bind(c.user_id.to_string())
+                    .bind(c.session_hash.to_hex())
+                    .bind(&c.sid)
+                    .bind(&c.redirect_uri)
+                    .bind(c.scopes.to_string())
+                    .bind(c.nonce.as_deref())
+                    .bind(c.code_challenge.as_deref())
+                    .bind(ts(c.auth_time))
+                    .bind(ts(c.created_at))
+                    .bind(ts(c.expires_at))
+                    .execute(self.conn())
+                    .await
+                    .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn find_code(&mut self, h: &TokenHash) -> StoreResult<Option<AuthCode>> {
+                    sqlx::query_as::<_, CodeRow>(
+                        "SELECT code_hash, client_id, user_id, session_hash, sid, redirect_uri, scopes, \
+                         nonce, code_challenge, auth_time, created_at, expires_at, used_at, family_id \
+                         FROM auth_codes WHERE code_hash = $1",
+                    )
+                    .bind(h.to_hex())
+                    .fetch_optional(self.conn())
+                    .await
+                    .map_err(db_err)?
+                    .map(CodeRow::into_code)
+                    .transpose()
+                }
+
+                async fn use_code(&mut self, h: &TokenHash, family: &str, at: OffsetDateTime) -> StoreResult<bool> {
+                    let done = sqlx::query(
+                        "UPDATE auth_codes SET used_at = $3, family_id = $2 \
+                         WHERE code_hash = $1 AND used_at IS NULL",
+                    )
+                    .bind(h.to_hex())
+                    .bind(family)
+                    .bind(ts(at))
+                    .execute(self.conn())
+                    .await
+                    .map_err(db_err)?;
+                    Ok(done.rows_affected() == 1)
+                }
+
+                async fn insert_family(&mut self, f: &TokenFamily) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO token_families (id, client_id, user_id, session_hash, sid, scopes, \
+                         auth_time, nonce, created_at, expires_at, revoked_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    )
+                    .bind(&f.id)
+                    .bind(&f.client_id.0)
+                    .bind(f.user_id.map(|u| u.to_string()))
+                    .bind(f.session_hash.map(|h| h.to_hex()))
+                    .bind(f.sid.as_deref())
+                    .bind(f.scopes.to_string())
+                    .bind(f.auth_time.map(ts))
+                    .bind(f.nonce.as_deref())
+                    .bind(ts(f.created_at))
+                    .bind(ts(f.expires_at))
+                    .bind(f.revoked_at.map(ts))
+                    .execute(self.conn())
+                    .await
+                    .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn find_family(&mut self, id: &str) -> StoreResult<Option<TokenFamily>> {
+                    sqlx::query_as::<_, FamilyRow>(
+                        "SELECT id, client_id, user_id, session_hash, sid, scopes, auth_time, nonce, \
+                         created_at, expires_at, revoked_at FROM token_families WHERE id = $1",
+                    )
+                    .bind(id)
+                    .fetch_optional(self.conn())
+                    .await
+                    .map_err(db_err)?
+                    .map(FamilyRow::into_family)
+                    .transpose()
+                }
+
+                async fn revoke_family(&mut self, id: &str, at: OffsetDateTime) -> StoreResult<()> {
+                    sqlx::query("UPDATE token_families SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+                        .bind(id)
+                        .bind(ts(at))
+                        .execute(self.conn())
+                        .await
+                        .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn revoke_families_of_session(&mut self, s: &TokenHash, at: OffsetDateTime) -> StoreResult<u64> {
+                    let done = sqlx::query(
+                        "UPDATE token_families SET revoked_at = $2 WHERE session_hash = $1 AND revoked_at IS NULL",
+                    )
+                    .bind(s.to_hex())
+                    .bind(ts(at))
+                    .execute(self.conn())
+                    .await
+                    .map_err(db_err)?;
+                    Ok(done.rows_affected())
+                }
+
+                async fn revoke_families_of_user(&mut self, u: UserId, at: OffsetDateTime) -> StoreResult<u64> {
+                    let done = sqlx::query(
+                        "UPDATE token_families SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+                    )
+                    .bind(u.to_string())
+                    .bind(ts(at))
+                    .execute(self.conn())
+                    .await
+                    .map_err(db_err)?;
+                    Ok(done.rows_affected())
+                }
+
+                async fn revoke_families_of_grant(&mut self, u: UserId, c: &ClientId, at: OffsetDateTime) -> StoreResult<u64> {
+                    let done = sqlx::query(
+                        "UPDATE token_families SET revoked_at = $3 \
+                         WHERE user_id = $1 AND client_id = $2 AND revoked_at IS NULL",
+                    )
+                    .bind(u.to_string())
+                    .bind(&c.0)
+                    .bind(ts(at))
+                    .execute(self.conn())
+                    .await
+                    .map_err(db_err)?;
+                    Ok(done.rows_affected())
+                }
+
+                async fn insert_refresh(&mut self, t: &RefreshToken) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO refresh_tokens (token_hash, family_id, created_at, used_at) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(t.token_hash.to_hex())
+                    .bind(&t.family_id)
+                    .bind(ts(t.created_at))
+                    .bind(t.used_at.map(ts))
+                    .execute(self.conn())
+                    .await
+                    .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn find_refresh(&mut self, h: &TokenHash) -> StoreResult<Option<RefreshToken>> {
+                    sqlx::query_as::<_, RefreshRow>(
+                        "SELECT token_hash, family_id, created_at, used_at FROM refresh_tokens WHERE token_hash = $1",
+                    )
+                    .bind(h.to_hex())
+                    .fetch_optional(self.conn())
+                    .await
+                    .map_err(db_err)?
+                    .map(RefreshRow::into_refresh)
+                    .transpose()
+                }
+
+                async fn use_refresh(&mut self, h: &TokenHash, at: OffsetDateTime) -> StoreResult<bool> {
+                    let done = sqlx::query("UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL")
+                        .bind(h.to_hex())
+                        .bind(ts(at))
+                        .execute(self.conn())
+                        .await
+                        .map_err(db_err)?;
+                    Ok(done.rows_affected() == 1)
+                }
+
+                async fn revoke_access_token(&mut self, jti: &str, expires_at: OffsetDateTime) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO revoked_access_tokens (jti, expires_at) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING",
+                    )
+                    .bind(jti)
+                    .bind(ts(expires_at))
+                    .execute(self.conn())
+                    .await
+                    .map_err(db_err)?;
+                    Ok(())
+                }
+
+                async fn is_access_token_revoked(&mut self, jti: &str) -> StoreResult<bool> {
+                    let row: Option<(String,)> = sqlx::query_as("SELECT jti FROM revoked_access_tokens WHERE jti = $1")
+                        .bind(jti)
+                        .fetch_optional(self.conn())
+                        .await
+                        .map_err(db_err)?;
+                    Ok(row.is_some())
+                }
+            }
+        };
+    };
+}
+pub(crate) use grants_repo;
