@@ -16,10 +16,14 @@ pub enum EventCategory {
     LocaleChanged,
     OperatorCreated,
     OperatorPasswordReset,
+    AppSignIn,
+    ConsentGranted,
+    AppSessionsEnded,
+    AppPermissionRevoked,
 }
 
 impl EventCategory {
-    pub const ALL: [EventCategory; 9] = [
+    pub const ALL: [EventCategory; 13] = [
         Self::Registered,
         Self::SignInSucceeded,
         Self::SignInFailed,
@@ -29,6 +33,10 @@ impl EventCategory {
         Self::LocaleChanged,
         Self::OperatorCreated,
         Self::OperatorPasswordReset,
+        Self::AppSignIn,
+        Self::ConsentGranted,
+        Self::AppSessionsEnded,
+        Self::AppPermissionRevoked,
     ];
 
     /// The stable name stored in the database and returned by the API.
@@ -43,6 +51,10 @@ impl EventCategory {
             Self::LocaleChanged => "locale.changed",
             Self::OperatorCreated => "operator.created",
             Self::OperatorPasswordReset => "operator.password_reset",
+            Self::AppSignIn => "app.sign_in",
+            Self::ConsentGranted => "app.consent_granted",
+            Self::AppSessionsEnded => "app.sessions_ended",
+            Self::AppPermissionRevoked => "app.permission_revoked",
         }
     }
 

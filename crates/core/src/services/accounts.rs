@@ -171,8 +171,10 @@ impl Sigil {
     ) -> Result<SignedIn, CoreError> {
         let now = self.clock.now();
         if let Some(previous) = previous {
-            // A sign-in always gets a fresh id, so a planted cookie cannot ride along.
+            // A sign-in always gets a fresh id, so a planted cookie cannot ride along;
+            // what applications got under the old session ends with it.
             tx.delete_session(&previous).await?;
+            tx.revoke_families_of_session(&previous, now).await?;
         }
         let token = SecretToken::generate(self.random.as_ref());
         let mut sid = [0u8; 16];
@@ -230,6 +232,7 @@ impl Sigil {
 
     pub async fn sign_out(&self, session: &Session, client: &ClientInfo) -> Result<(), CoreError> {
         let mut tx = self.store.begin().await?;
+        tx.revoke_families_of_session(&session.id_hash, self.clock.now()).await?;
         if tx.delete_session(&session.id_hash).await? {
             tx.insert_event(&self.event(Some(session.user_id), EventCategory::SignedOut, client))
                 .await?;
@@ -279,6 +282,7 @@ impl Sigil {
         let mut tx = self.store.begin().await?;
         tx.set_password_hash(user.id, &hash, now).await?;
         let ended = tx.delete_sessions_of_user(user.id).await?;
+        tx.revoke_families_of_user(user.id, now).await?;
         tx.clear_failures(&key).await?;
         let event = self
             .event(Some(user.id), EventCategory::PasswordChanged, client)

@@ -1,6 +1,7 @@
 //! Use cases. Each public method is one use case: it parses its input, checks the
 //! rules, and makes its changes (with their activity-log event) in one transaction.
 mod accounts;
+pub mod oidc;
 mod operators;
 mod profile;
 mod throttle;
@@ -13,6 +14,8 @@ use crate::clock::Clock;
 use crate::error::CoreError;
 use crate::event::{ClientInfo, EventCategory, NewEvent};
 use crate::fields::FieldCatalogue;
+use crate::oidc::jose::MasterKey;
+use crate::oidc::scope::ScopeCatalogue;
 use crate::ids::UserId;
 use crate::password::PasswordHasher;
 use crate::ports::{Store, StoreError};
@@ -31,6 +34,7 @@ pub struct Settings {
     pub sessions: SessionPolicy,
     pub throttle: ThrottlePolicy,
     pub registration_open: bool,
+    pub oidc: OidcSettings,
 }
 
 impl Default for Settings {
@@ -40,7 +44,40 @@ impl Default for Settings {
             sessions: SessionPolicy::default(),
             throttle: ThrottlePolicy::default(),
             registration_open: true,
+            oidc: OidcSettings::default(),
         }
+    }
+}
+
+/// The OpenID Provider's settings.
+#[derive(Clone)]
+pub struct OidcSettings {
+    /// The issuer identifier: the public URL, without a trailing slash.
+    pub issuer: String,
+    /// Encrypts signing keys at rest.
+    pub master_key: MasterKey,
+    pub scopes: ScopeCatalogue,
+    /// Lifetime of an authorization code.
+    pub code_ttl: time::Duration,
+    /// How long a retired signing key stays published, so tokens it signed still verify.
+    pub key_retention: time::Duration,
+}
+
+impl Default for OidcSettings {
+    fn default() -> Self {
+        Self {
+            issuer: "http://127.0.0.1:8080".into(),
+            master_key: MasterKey::from_bytes([0; 32]),
+            scopes: ScopeCatalogue::standard(),
+            code_ttl: time::Duration::seconds(60),
+            key_retention: time::Duration::days(2),
+        }
+    }
+}
+
+impl std::fmt::Debug for OidcSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcSettings").field("issuer", &self.issuer).finish_non_exhaustive()
     }
 }
 
@@ -51,6 +88,7 @@ pub struct Sigil {
     random: Arc<dyn Random>,
     hasher: PasswordHasher,
     settings: Settings,
+    keys: oidc::KeyRing,
 }
 
 impl Sigil {
@@ -67,6 +105,7 @@ impl Sigil {
             random,
             hasher,
             settings,
+            keys: oidc::KeyRing::default(),
         }
     }
 

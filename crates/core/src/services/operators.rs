@@ -78,6 +78,7 @@ impl Sigil {
             .ok_or(CoreError::NotFound)?;
         tx.set_password_hash(user.id, &hash, now).await?;
         tx.delete_sessions_of_user(user.id).await?;
+        tx.revoke_families_of_user(user.id, now).await?;
         let cli = ClientInfo {
             device: Some("cli".into()),
             ..ClientInfo::default()

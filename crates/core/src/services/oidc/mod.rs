@@ -1,0 +1,17 @@
+//! The OpenID Provider's use cases: keys, applications, authorization, tokens,
+//! resources (userinfo, introspection, revocation, logout) and the person's
+//! permissions.
+mod apps;
+mod authorize;
+mod keys;
+mod mint;
+mod permissions;
+mod resource;
+mod token;
+
+pub use apps::NewAppCredentials;
+pub use authorize::{AuthorizeError, AuthorizeParams, Decision, Prompt, ValidRequest};
+pub use keys::KeyRing;
+pub use permissions::Permission;
+pub use resource::{BearerError, EndSession, Introspection};
+pub use token::{ClientAuth, TokenError, TokenRequest, TokenResponse};

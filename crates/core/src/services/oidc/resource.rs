@@ -1,0 +1,239 @@
+//! Userinfo ([OpenID Connect Core §5.3](https://openid.net/specs/openid-connect-core-1_0.html#UserInfo)),
+//! introspection ([RFC 7662](https://www.rfc-editor.org/rfc/rfc7662)), revocation
+//! ([RFC 7009](https://www.rfc-editor.org/rfc/rfc7009)) and RP-initiated logout
+//! ([OpenID Connect RP-Initiated Logout 1.0](https://openid.net/specs/openid-connect-rpinitiated-1_0.html)).
+use serde_json::{json, Map, Value};
+use time::OffsetDateTime;
+
+use super::mint::AccessClaims;
+use super::token::{ClientAuth, TokenError};
+use crate::error::CoreError;
+use crate::event::{ClientInfo, EventCategory};
+use crate::ids::ClientId;
+use crate::oidc::jose;
+use crate::oidc::redirect::RedirectUri;
+use crate::oidc::scope::ScopeSet;
+use crate::services::Sigil;
+use crate::session::Session;
+use crate::token::SecretToken;
+use crate::user::User;
+
+/// Why a bearer token was refused ([RFC 6750 §3.1](https://www.rfc-editor.org/rfc/rfc6750#section-3.1)).
+#[derive(Debug)]
+pub enum BearerError {
+    InvalidToken,
+    InsufficientScope,
+    Core(CoreError),
+}
+
+impl From<crate::ports::StoreError> for BearerError {
+    fn from(e: crate::ports::StoreError) -> Self {
+        Self::Core(e.into())
+    }
+}
+
+/// The answer to an introspection request.
+pub type Introspection = Value;
+
+/// What the logout endpoint should do.
+#[derive(Debug)]
+pub enum EndSession {
+    /// Signed out (or nobody was signed in); go here, or show Sigil's page if `None`.
+    Done(Option<String>),
+    /// Someone is signed in but the request does not prove the application knows them:
+    /// ask the person before signing out.
+    Confirm { redirect: Option<String> },
+    /// The `post_logout_redirect_uri` is not registered, or no valid hint names the
+    /// client: an error page, never a redirect.
+    BadRequest,
+}
+
+impl Sigil {
+    /// Verifies one of Sigil's access tokens and that nothing it hangs on has ended.
+    async fn live_access_token(&self, token: &str) -> Result<AccessClaims, BearerError> {
+        let kid = jose::kid_of(token).ok_or(BearerError::InvalidToken)?;
+        let key = self.verification_key(&kid).await.ok_or(BearerError::InvalidToken)?;
+        let claims: AccessClaims = key
+            .verify(token, &self.settings.oidc.issuer, false)
+            .ok_or(BearerError::InvalidToken)?;
+        let mut conn = self.store.read().await?;
+        if conn.is_access_token_revoked(&claims.jti).await? {
+            return Err(BearerError::InvalidToken);
+        }
+        let now = self.clock.now();
+        match &claims.gid {
+            Some(gid) => {
+                let family = conn.find_family(gid).await?.ok_or(BearerError::InvalidToken)?;
+                if !family.is_live(now) || family.client_id.0 != claims.client_id {
+                    return Err(BearerError::InvalidToken);
+                }
+                if let Some(session) = &family.session_hash {
+                    if !family.scopes.contains("offline_access") && conn.find_session(session).await?.is_none() {
+                        return Err(BearerError::InvalidToken);
+                    }
+                }
+            }
+            // A client-credentials token lives as long as its application.
+            None => {
+                if conn.find_app(&ClientId(claims.client_id.clone())).await?.is_none() {
+                    return Err(BearerError::InvalidToken);
+                }
+            }
+        }
+        Ok(claims)
+    }
+
+    /// The claims the bearer's grant releases about the person.
+    pub async fn userinfo(&self, token: &str) -> Result<Map<String, Value>, BearerError> {
+        let claims = self.live_access_token(token).await?;
+        let scopes = ScopeSet::parse(&claims.scope).map_err(|_| BearerError::InvalidToken)?;
+        if claims.gid.is_none() || !scopes.contains("openid") {
+            return Err(BearerError::InsufficientScope);
+        }
+        let user = claims.sub.parse().map_err(|_| BearerError::InvalidToken)?;
+        let mut out = self.released_claims(user, &scopes).await.map_err(BearerError::Core)?;
+        out.insert("sub".into(), json!(claims.sub));
+        Ok(out)
+    }
+
+    /// RFC 7662: active only for a live token issued to the asking client.
+    pub async fn introspect(&self, auth: &ClientAuth, token: &str) -> Result<Introspection, TokenError> {
+        let app = self.authenticate_client(auth).await?;
+        let inactive = json!({ "active": false });
+        if let Ok(claims) = self.live_access_token(token).await {
+            if claims.client_id != app.client_id.0 {
+                return Ok(inactive);
+            }
+            return Ok(json!({
+                "active": true,
+                "token_type": "Bearer",
+                "scope": claims.scope,
+                "client_id": claims.client_id,
+                "sub": claims.sub,
+                "aud": claims.aud,
+                "iss": claims.iss,
+                "exp": claims.exp,
+                "iat": claims.iat,
+                "jti": claims.jti,
+            }));
+        }
+        let Some(presented) = SecretToken::from_client(token) else {
+            return Ok(inactive);
+        };
+        let now = self.clock.now();
+        let mut conn = self.store.read().await?;
+        let Some(refresh) = conn.find_refresh(&presented.hash()).await? else {
+            return Ok(inactive);
+        };
+        let Some(family) = conn.find_family(&refresh.family_id).await? else {
+            return Ok(inactive);
+        };
+        if refresh.used_at.is_some() || !family.is_live(now) || family.client_id != app.client_id {
+            return Ok(inactive);
+        }
+        Ok(json!({
+            "active": true,
+            "token_type": "refresh_token",
+            "scope": family.scopes.to_string(),
+            "client_id": family.client_id.0,
+            "sub": family.user_id.map(|u| u.to_string()),
+            "iss": self.settings.oidc.issuer,
+            "exp": family.expires_at.unix_timestamp(),
+            "iat": refresh.created_at.unix_timestamp(),
+        }))
+    }
+
+    /// RFC 7009: a refresh token ends its whole family; an access token is listed as
+    /// revoked until it would have expired. Unknown tokens are not an error.
+    pub async fn revoke(&self, auth: &ClientAuth, token: &str) -> Result<(), TokenError> {
+        let app = self.authenticate_client(auth).await?;
+        let now = self.clock.now();
+        if let Ok(claims) = self.live_access_token(token).await {
+            if claims.client_id == app.client_id.0 {
+                let expires = OffsetDateTime::from_unix_timestamp(claims.exp).unwrap_or(now);
+                self.store.read().await?.revoke_access_token(&claims.jti, expires).await?;
+            }
+            return Ok(());
+        }
+        let Some(presented) = SecretToken::from_client(token) else {
+            return Ok(());
+        };
+        let mut conn = self.store.read().await?;
+        if let Some(refresh) = conn.find_refresh(&presented.hash()).await? {
+            if let Some(family) = conn.find_family(&refresh.family_id).await? {
+                if family.client_id == app.client_id {
+                    conn.revoke_family(&family.id, now).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Decides an RP-initiated logout request.
+    pub async fn end_session(
+        &self,
+        id_token_hint: Option<&str>,
+        client_id: Option<&str>,
+        post_logout_redirect_uri: Option<&str>,
+        state: Option<&str>,
+        current: Option<(&Session, &User)>,
+        client: &ClientInfo,
+    ) -> Result<EndSession, CoreError> {
+        let issuer = &self.settings.oidc.issuer;
+        let mut hint: Option<Value> = None;
+        if let Some(token) = id_token_hint {
+            let key = match jose::kid_of(token) {
+                Some(kid) => self.verification_key(&kid).await,
+                None => None,
+            };
+            hint = key.and_then(|k| k.verify::<Value>(token, issuer, true));
+            if hint.is_none() {
+                return Ok(EndSession::BadRequest);
+            }
+        }
+        let hinted_client = hint.as_ref().and_then(|h| h["aud"].as_str().map(str::to_owned));
+        if let (Some(a), Some(b)) = (&hinted_client, client_id) {
+            if a != b {
+                return Ok(EndSession::BadRequest);
+            }
+        }
+        let app_id = hinted_client.or(client_id.map(str::to_owned));
+        let redirect = match post_logout_redirect_uri {
+            None => None,
+            Some(raw) => {
+                let Some(app_id) = &app_id else { return Ok(EndSession::BadRequest) };
+                let Ok(uri) = RedirectUri::parse(raw) else { return Ok(EndSession::BadRequest) };
+                let app = self.store.read().await?.find_app(&ClientId(app_id.clone())).await?;
+                match app {
+                    Some(app) if app.post_logout_redirect_uris.iter().any(|r| r.matches(&uri, false)) => {
+                        let mut url = url::Url::parse(uri.as_str()).map_err(anyhow::Error::from)?;
+                        if let Some(s) = state {
+                            url.query_pairs_mut().append_pair("state", s);
+                        }
+                        Some(url.to_string())
+                    }
+                    _ => return Ok(EndSession::BadRequest),
+                }
+            }
+        };
+        let Some((session, user)) = current else {
+            return Ok(EndSession::Done(redirect));
+        };
+        let knows_person = hint.as_ref().is_some_and(|h| {
+            h["sub"].as_str() == Some(user.id.to_string().as_str())
+                && h["sid"].as_str().is_none_or(|sid| sid == session.sid)
+        });
+        if !knows_person {
+            return Ok(EndSession::Confirm { redirect });
+        }
+        self.sign_out(session, client).await?;
+        Ok(EndSession::Done(redirect))
+    }
+
+    /// The Scopes-tab and logout helper: the event category for ending app sessions.
+    pub(crate) fn app_event(&self, user: &User, category: EventCategory, client_id: &ClientId, client: &ClientInfo) -> crate::event::NewEvent {
+        let mut e = self.event(Some(user.id), category, client);
+        e.client_id = Some(client_id.clone());
+        e
+    }
+}

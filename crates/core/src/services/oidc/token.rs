@@ -1,0 +1,286 @@
+//! The token endpoint ([RFC 6749 §3.2](https://www.rfc-editor.org/rfc/rfc6749#section-3.2),
+//! [§5](https://www.rfc-editor.org/rfc/rfc6749#section-5)): code exchange, refresh with
+//! rotation and reuse detection, and client credentials.
+use time::Duration;
+
+use crate::error::CoreError;
+use crate::ids::ClientId;
+use crate::oidc::application::{Application, GrantType};
+use crate::oidc::grant::{RefreshToken, TokenFamily};
+use crate::oidc::pkce::CodeChallenge;
+use crate::oidc::scope::ScopeSet;
+use crate::services::Sigil;
+use crate::token::SecretToken;
+
+/// How the client proved who it is.
+#[derive(Debug)]
+pub enum ClientAuth {
+    /// `client_secret_basic` or `client_secret_post`.
+    Secret { client_id: String, secret: String },
+    /// `none`: a public client naming itself.
+    None { client_id: String },
+    Missing,
+}
+
+#[derive(Debug, Default)]
+pub struct TokenRequest {
+    pub grant_type: Option<String>,
+    pub code: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub code_verifier: Option<String>,
+    pub refresh_token: Option<String>,
+    pub scope: Option<String>,
+}
+
+/// The error codes of [RFC 6749 §5.2](https://www.rfc-editor.org/rfc/rfc6749#section-5.2).
+#[derive(Debug)]
+pub enum TokenError {
+    InvalidRequest(&'static str),
+    InvalidClient,
+    InvalidGrant(&'static str),
+    UnauthorizedClient,
+    UnsupportedGrantType,
+    InvalidScope,
+    Core(CoreError),
+}
+
+impl From<CoreError> for TokenError {
+    fn from(e: CoreError) -> Self {
+        Self::Core(e)
+    }
+}
+
+impl From<crate::ports::StoreError> for TokenError {
+    fn from(e: crate::ports::StoreError) -> Self {
+        Self::Core(e.into())
+    }
+}
+
+impl From<anyhow::Error> for TokenError {
+    fn from(e: anyhow::Error) -> Self {
+        Self::Core(CoreError::Unexpected(e))
+    }
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    pub scope: String,
+}
+
+/// A replayed refresh token is taken for theft and ends its family, unless its first
+/// use was this recent: then it is a client racing itself, which is refused without
+/// punishing the request that won.
+const CONCURRENT_USE: Duration = Duration::seconds(10);
+
+impl Sigil {
+    /// Authenticates the client of a token, introspection or revocation request.
+    pub async fn authenticate_client(&self, auth: &ClientAuth) -> Result<Application, TokenError> {
+        let (client_id, secret) = match auth {
+            ClientAuth::Secret { client_id, secret } => (client_id, Some(secret)),
+            ClientAuth::None { client_id } => (client_id, None),
+            ClientAuth::Missing => return Err(TokenError::InvalidClient),
+        };
+        let app = self
+            .store
+            .read()
+            .await?
+            .find_app(&ClientId(client_id.clone()))
+            .await?
+            .ok_or(TokenError::InvalidClient)?;
+        match (app.secret_hash.is_some(), secret) {
+            (true, Some(s)) if app.secret_matches(s) => Ok(app),
+            (false, None) => Ok(app),
+            _ => Err(TokenError::InvalidClient),
+        }
+    }
+
+    pub async fn token(&self, auth: ClientAuth, req: TokenRequest) -> Result<TokenResponse, TokenError> {
+        let grant = match req.grant_type.as_deref() {
+            None => return Err(TokenError::InvalidRequest("grant_type is required")),
+            Some(g) => GrantType::parse(g).ok_or(TokenError::UnsupportedGrantType)?,
+        };
+        let app = self.authenticate_client(&auth).await?;
+        if !app.allows(grant) {
+            return Err(TokenError::UnauthorizedClient);
+        }
+        match grant {
+            GrantType::AuthorizationCode => self.exchange_code(&app, req).await,
+            GrantType::RefreshToken => self.refresh(&app, req).await,
+            GrantType::ClientCredentials => self.client_credentials(&app, req).await,
+        }
+    }
+
+    async fn exchange_code(&self, app: &Application, req: TokenRequest) -> Result<TokenResponse, TokenError> {
+        let now = self.clock.now();
+        let raw = req.code.as_deref().ok_or(TokenError::InvalidRequest("code is required"))?;
+        let code_token = SecretToken::from_client(raw).ok_or(TokenError::InvalidGrant("unknown code"))?;
+        let mut conn = self.store.read().await?;
+        let code = conn.find_code(&code_token.hash()).await?.ok_or(TokenError::InvalidGrant("unknown code"))?;
+        if code.client_id != app.client_id {
+            return Err(TokenError::InvalidGrant("the code was issued to another client"));
+        }
+        if code.used_at.is_some() {
+            // A second use: whatever the first one obtained is revoked (RFC 6749 §4.1.2).
+            if let Some(family) = &code.family_id {
+                conn.revoke_family(family, now).await?;
+            }
+            return Err(TokenError::InvalidGrant("the code was already used"));
+        }
+        if now >= code.expires_at {
+            return Err(TokenError::InvalidGrant("the code has expired"));
+        }
+        if req.redirect_uri.as_deref() != Some(code.redirect_uri.as_str()) {
+            return Err(TokenError::InvalidGrant("redirect_uri differs from the authorization request"));
+        }
+        match (&code.code_challenge, req.code_verifier.as_deref()) {
+            (Some(challenge), Some(verifier)) => {
+                if !CodeChallenge::from_stored(challenge.clone()).verify(verifier) {
+                    return Err(TokenError::InvalidGrant("PKCE verification failed"));
+                }
+            }
+            (Some(_), None) => return Err(TokenError::InvalidGrant("code_verifier is required")),
+            // A verifier for a code issued without a challenge is a downgrade attempt.
+            (None, Some(_)) => return Err(TokenError::InvalidGrant("no code_challenge was sent")),
+            (None, None) if app.is_public() => return Err(TokenError::InvalidGrant("PKCE is required")),
+            (None, None) => {}
+        }
+        if conn.find_session(&code.session_hash).await?.is_none() {
+            return Err(TokenError::InvalidGrant("the sign-in behind the code has ended"));
+        }
+        drop(conn);
+
+        let family = TokenFamily {
+            id: self.random_id(16),
+            client_id: app.client_id.clone(),
+            user_id: Some(code.user_id),
+            session_hash: Some(code.session_hash),
+            sid: Some(code.sid.clone()),
+            scopes: code.scopes.clone(),
+            auth_time: Some(code.auth_time),
+            nonce: code.nonce.clone(),
+            created_at: now,
+            expires_at: now + app.refresh_token_ttl,
+            revoked_at: None,
+        };
+        let refresh = app.allows(GrantType::RefreshToken).then(|| SecretToken::generate(self.random.as_ref()));
+        let mut tx = self.store.begin().await?;
+        tx.insert_family(&family).await?;
+        if !tx.use_code(&code.code_hash, &family.id, now).await? {
+            return Err(TokenError::InvalidGrant("the code was already used"));
+        }
+        if let Some(r) = &refresh {
+            tx.insert_refresh(&RefreshToken { token_hash: r.hash(), family_id: family.id.clone(), created_at: now, used_at: None })
+                .await?;
+        }
+        tx.commit().await?;
+        self.respond(app, &family, refresh, code.nonce.as_deref(), &family.scopes).await
+    }
+
+    async fn respond(
+        &self,
+        app: &Application,
+        family: &TokenFamily,
+        refresh: Option<SecretToken>,
+        nonce: Option<&str>,
+        scopes: &ScopeSet,
+    ) -> Result<TokenResponse, TokenError> {
+        let (access_token, _) = self.mint_access(app, scopes, Some(family)).await?;
+        let id_token = if scopes.contains("openid") {
+            Some(self.mint_id_token(app, family, nonce).await?)
+        } else {
+            None
+        };
+        Ok(TokenResponse {
+            access_token,
+            token_type: "Bearer",
+            expires_in: app.access_token_ttl.whole_seconds(),
+            refresh_token: refresh.map(|r| r.expose().to_owned()),
+            id_token,
+            scope: scopes.to_string(),
+        })
+    }
+
+    async fn refresh(&self, app: &Application, req: TokenRequest) -> Result<TokenResponse, TokenError> {
+        let now = self.clock.now();
+        let raw = req.refresh_token.as_deref().ok_or(TokenError::InvalidRequest("refresh_token is required"))?;
+        let presented = SecretToken::from_client(raw).ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
+        let mut conn = self.store.read().await?;
+        let token = conn.find_refresh(&presented.hash()).await?.ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
+        let family = conn.find_family(&token.family_id).await?.ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
+        if family.client_id != app.client_id {
+            return Err(TokenError::InvalidGrant("the refresh token was issued to another client"));
+        }
+        if !family.is_live(now) {
+            return Err(TokenError::InvalidGrant("the grant has ended"));
+        }
+        if let Some(used) = token.used_at {
+            if now - used > CONCURRENT_USE {
+                conn.revoke_family(&family.id, now).await?;
+            }
+            return Err(TokenError::InvalidGrant("the refresh token was already used"));
+        }
+        if let Some(session) = &family.session_hash {
+            if !family.scopes.contains("offline_access") && conn.find_session(session).await?.is_none() {
+                conn.revoke_family(&family.id, now).await?;
+                return Err(TokenError::InvalidGrant("the sign-in behind the grant has ended"));
+            }
+        }
+        drop(conn);
+        let scopes = match req.scope.as_deref() {
+            None => family.scopes.clone(),
+            Some(raw) => {
+                let asked = ScopeSet::parse(raw).map_err(|_| TokenError::InvalidScope)?;
+                if !asked.is_subset(&family.scopes) {
+                    return Err(TokenError::InvalidScope);
+                }
+                asked
+            }
+        };
+        let next = SecretToken::generate(self.random.as_ref());
+        let mut tx = self.store.begin().await?;
+        if !tx.use_refresh(&token.token_hash, now).await? {
+            // Another request with the same token won the race a moment ago.
+            return Err(TokenError::InvalidGrant("the refresh token was already used"));
+        }
+        tx.insert_refresh(&RefreshToken { token_hash: next.hash(), family_id: family.id.clone(), created_at: now, used_at: None })
+            .await?;
+        tx.commit().await?;
+        // A refreshed ID token carries no nonce (OpenID Connect Core §12.2).
+        self.respond(app, &family, Some(next), None, &scopes).await
+    }
+
+    async fn client_credentials(&self, app: &Application, req: TokenRequest) -> Result<TokenResponse, TokenError> {
+        if app.is_public() {
+            return Err(TokenError::UnauthorizedClient);
+        }
+        let asked = match req.scope.as_deref() {
+            None => app.scopes.clone(),
+            Some(raw) => ScopeSet::parse(raw).map_err(|_| TokenError::InvalidScope)?,
+        };
+        // The application acts for itself: scopes about a person make no sense here.
+        let personal = ["openid", "offline_access", "profile", "email", "phone"];
+        if !asked.is_subset(&app.scopes) || asked.iter().any(|s| personal.contains(&s)) && req.scope.is_some() {
+            return Err(TokenError::InvalidScope);
+        }
+        let mut scopes = ScopeSet::default();
+        for s in asked.iter().filter(|s| !personal.contains(s)) {
+            scopes.insert(s);
+        }
+        let (access_token, _) = self.mint_access(app, &scopes, None).await?;
+        Ok(TokenResponse {
+            access_token,
+            token_type: "Bearer",
+            expires_in: app.access_token_ttl.whole_seconds(),
+            refresh_token: None,
+            id_token: None,
+            scope: scopes.to_string(),
+        })
+    }
+}
