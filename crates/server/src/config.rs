@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use sigil_core::fields::{Block, FieldCatalogue, FieldKind, FieldRule};
 use sigil_core::locale::Locale;
+use sigil_core::oidc::jose::MasterKey;
+use sigil_core::oidc::scope::{ScopeCatalogue, ScopeDef};
 use sigil_core::Settings;
 use time::Duration;
 
@@ -22,8 +24,21 @@ struct FileConfig {
     registration_open: Option<bool>,
     sessions: Option<SessionsFile>,
     throttle: Option<ThrottleFile>,
+    master_key: Option<String>,
     #[serde(default)]
     fields: Vec<FieldFile>,
+    #[serde(default)]
+    scopes: Vec<ScopeFile>,
+}
+
+/// One `[[scopes]]` entry: an operator-defined scope and the fields it releases.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScopeFile {
+    name: String,
+    fields: Vec<String>,
+    #[serde(default)]
+    label: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -65,6 +80,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub trust_forwarded_for: bool,
+    /// Base64 of the 32-byte key that encrypts signing keys; when unset it is kept in
+    /// `<data_dir>/master.key`. Nodes sharing a database must share it.
+    pub master_key: Option<String>,
     pub settings: Settings,
 }
 
@@ -167,6 +185,12 @@ impl Config {
         }
         settings.registration_open = file.registration_open.unwrap_or(true);
         settings.catalogue = catalogue(file.fields)?;
+        settings.oidc.scopes = scopes(file.scopes, &settings.catalogue)?;
+        settings.oidc.issuer = public_url.clone();
+        let master_key = env("SIGIL_MASTER_KEY").or(file.master_key);
+        if let Some(k) = &master_key {
+            MasterKey::parse(k).map_err(|e| err("SIGIL_MASTER_KEY (master_key)", e))?;
+        }
 
         Ok(Self {
             listen,
@@ -174,6 +198,7 @@ impl Config {
             data_dir,
             database_url,
             trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
+            master_key,
             settings,
         })
     }
@@ -207,6 +232,42 @@ fn parse_public_url(raw: &str) -> Result<String, ConfigError> {
         ));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn scopes(list: Vec<ScopeFile>, fields: &FieldCatalogue) -> Result<ScopeCatalogue, ConfigError> {
+    let mut defs = Vec::new();
+    for s in list {
+        let setting = format!("scopes.{}", s.name);
+        if let Some(unknown) = s
+            .fields
+            .iter()
+            .find(|f| fields.get(f).is_none() && !["email", "phone"].contains(&f.as_str()))
+        {
+            return Err(err(
+                &setting,
+                format!("field `{unknown}` is not in the field catalogue"),
+            ));
+        }
+        let mut labels = BTreeMap::new();
+        for (lang, text) in s.label {
+            let locale = Locale::parse(&lang)
+                .filter(|l| l.tag() == lang)
+                .ok_or_else(|| {
+                    err(
+                        &setting,
+                        format!("label language `{lang}` (expected en, de or ru)"),
+                    )
+                })?;
+            labels.insert(locale, text);
+        }
+        defs.push(ScopeDef {
+            name: s.name,
+            fields: s.fields,
+            labels,
+            standard: false,
+        });
+    }
+    ScopeCatalogue::with_custom(defs).map_err(|e| err("scopes", e))
 }
 
 fn catalogue(fields: Vec<FieldFile>) -> Result<FieldCatalogue, ConfigError> {

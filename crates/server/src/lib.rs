@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use sigil_core::clock::Clock;
+use sigil_core::oidc::jose::MasterKey;
 use sigil_core::password::PasswordHasher;
 use sigil_core::random::OsRandom;
 use sigil_core::Sigil;
@@ -31,13 +32,52 @@ pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Arc
         .map(|n| n.get())
         .unwrap_or(1);
     let hasher = PasswordHasher::new(cores)?;
-    Ok(Arc::new(Sigil::new(
+    let mut settings = config.settings.clone();
+    settings.oidc.master_key = master_key(config)?;
+    let sigil = Arc::new(Sigil::new(
         store,
         clock,
         Arc::new(OsRandom),
         hasher,
-        config.settings.clone(),
-    )))
+        settings,
+    ));
+    sigil
+        .load_keys()
+        .await
+        .map_err(|e| anyhow::anyhow!("loading the signing keys: {e:#}"))?;
+    Ok(sigil)
+}
+
+/// The configured master key, or the one kept in the data directory (made on first run,
+/// readable by the owner only).
+fn master_key(config: &Config) -> anyhow::Result<MasterKey> {
+    if let Some(k) = &config.master_key {
+        return MasterKey::parse(k);
+    }
+    let path = config.data_dir.join("master.key");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => MasterKey::parse(&text).with_context(|| format!("reading {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(&config.data_dir)?;
+            let key = MasterKey::generate(&OsRandom);
+            write_private(&path, &key.encode())?;
+            Ok(key)
+        }
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
 }
 
 /// A running server: where it listens and the task that serves.

@@ -83,6 +83,11 @@ impl<'a> Tr<'a> {
         self.i18n.message(self.locale, key, args)
     }
 
+    /// A message with one text argument.
+    pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
+        self.t_with(key, &[(name, value.to_owned().into())])
+    }
+
     pub fn lang(&self) -> &'static str {
         self.locale.tag()
     }

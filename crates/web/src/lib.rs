@@ -6,6 +6,7 @@ pub mod client;
 pub mod console;
 pub mod error;
 pub mod i18n;
+pub mod oidc;
 mod security;
 pub mod state;
 
@@ -19,6 +20,7 @@ pub use state::{AppState, WebConfig};
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(console::routes())
+        .merge(oidc::routes())
         .nest("/api/v1", api::routes())
         .route("/static/sigil.css", get(security::stylesheet))
         .route("/healthz", get(|| async { "ok" }))

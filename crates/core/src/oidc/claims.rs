@@ -12,7 +12,7 @@ pub struct Subject<'a> {
     pub user: &'a User,
     pub values: &'a FieldValues,
     /// Privacy by field key; a field without an entry is on request.
-    pub privacy: &'a dyn Fn(&str) -> PrivacyLevel,
+    pub privacy: &'a (dyn Fn(&str) -> PrivacyLevel + Sync),
     pub profile_private: bool,
 }
 

@@ -232,7 +232,8 @@ impl Sigil {
 
     pub async fn sign_out(&self, session: &Session, client: &ClientInfo) -> Result<(), CoreError> {
         let mut tx = self.store.begin().await?;
-        tx.revoke_families_of_session(&session.id_hash, self.clock.now()).await?;
+        tx.revoke_families_of_session(&session.id_hash, self.clock.now())
+            .await?;
         if tx.delete_session(&session.id_hash).await? {
             tx.insert_event(&self.event(Some(session.user_id), EventCategory::SignedOut, client))
                 .await?;

@@ -14,9 +14,9 @@ use crate::clock::Clock;
 use crate::error::CoreError;
 use crate::event::{ClientInfo, EventCategory, NewEvent};
 use crate::fields::FieldCatalogue;
+use crate::ids::UserId;
 use crate::oidc::jose::MasterKey;
 use crate::oidc::scope::ScopeCatalogue;
-use crate::ids::UserId;
 use crate::password::PasswordHasher;
 use crate::ports::{Store, StoreError};
 use crate::random::Random;
@@ -77,7 +77,9 @@ impl Default for OidcSettings {
 
 impl std::fmt::Debug for OidcSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OidcSettings").field("issuer", &self.issuer).finish_non_exhaustive()
+        f.debug_struct("OidcSettings")
+            .field("issuer", &self.issuer)
+            .finish_non_exhaustive()
     }
 }
 

@@ -1,4 +1,5 @@
 //! The account console: server-rendered pages that work without JavaScript.
+mod apps;
 mod events;
 mod lang;
 mod profile;
@@ -41,6 +42,15 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/events", get(events::list))
         .route("/lang", post(lang::switch))
+        .route("/apps", get(apps::list))
+        .route(
+            "/apps/{client_id}/end-sessions",
+            get(apps::end_sessions_form).post(apps::end_sessions),
+        )
+        .route(
+            "/apps/{client_id}/revoke",
+            get(apps::revoke_form).post(apps::revoke),
+        )
 }
 
 /// What every page's frame needs: translator, form token, who is signed in.

@@ -35,6 +35,13 @@ struct LoginPage<'a> {
 pub struct NextQuery {
     next: Option<String>,
     notice: Option<String>,
+    /// From an application's `login_hint`: prefills the login.
+    login_hint: Option<String>,
+    /// From an application's `ui_locales`.
+    ui_locales: Option<String>,
+    /// The application asked for a fresh sign-in: show the form even to a signed-in
+    /// person.
+    reauth: Option<String>,
 }
 
 /// Anyone. Signed-in people go straight on.
@@ -46,10 +53,13 @@ pub async fn form(
     Query(q): Query<NextQuery>,
 ) -> Response {
     let next = safe_next(q.next.as_deref());
-    if current.is_some() {
+    if current.is_some() && q.reauth.is_none() {
         return Redirect::to(&next).into_response();
     }
-    let page = PageCtx::new(&state, &headers, &csrf, None, "/login", "login");
+    let mut page = PageCtx::new(&state, &headers, &csrf, None, "/login", "login");
+    if let Some(locale) = crate::oidc::ui_locale(q.ui_locales.as_deref()) {
+        page.t = crate::i18n::Tr::new(&state.i18n, locale);
+    }
     let notice = match q.notice.as_deref() {
         Some("password_changed") => Some(page.t.t("notice-password_changed")),
         Some("signed_out") => Some(page.t.t("notice-signed_out")),
@@ -57,7 +67,7 @@ pub async fn form(
     };
     render(&LoginPage {
         page,
-        identifier: String::new(),
+        identifier: q.login_hint.unwrap_or_default().chars().take(256).collect(),
         next,
         error: None,
         notice,

@@ -41,10 +41,17 @@ fn every_language_has_every_message_and_no_extra_ones() {
 #[test]
 fn every_key_used_in_templates_and_code_exists() {
     let english = ids(SOURCES[0].1);
-    let used = Regex::new(r#"\bt(?:_with)?\("([a-z][a-z0-9_-]*)""#).expect("regex");
+    let used = Regex::new(r#"\bt(?:_with|1)?\("([a-z][a-z0-9_-]*)""#).expect("regex");
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut checked = 0;
-    for dir in ["templates", "src", "src/console", "src/api", "src/auth"] {
+    for dir in [
+        "templates",
+        "src",
+        "src/console",
+        "src/api",
+        "src/auth",
+        "src/oidc",
+    ] {
         for entry in std::fs::read_dir(root.join(dir)).expect("dir") {
             let path = entry.expect("entry").path();
             if path.is_dir() {
@@ -110,6 +117,13 @@ fn every_generated_key_exists_in_every_language() {
                 "{} field-{}",
                 locale.tag(),
                 field.key
+            );
+        }
+        for scope in sigil_core::oidc::scope::ScopeCatalogue::STANDARD {
+            assert!(
+                keys.contains(&format!("scope-{scope}")),
+                "{} scope-{scope}",
+                locale.tag()
             );
         }
         for device in [

@@ -99,7 +99,12 @@ pub enum Decision {
 
 /// `redirect_uri` with the response parameters added, `iss` included
 /// ([RFC 9207](https://www.rfc-editor.org/rfc/rfc9207)).
-pub(crate) fn response_url(redirect_uri: &str, issuer: &str, params: &[(&str, &str)], state: Option<&str>) -> String {
+pub(crate) fn response_url(
+    redirect_uri: &str,
+    issuer: &str,
+    params: &[(&str, &str)],
+    state: Option<&str>,
+) -> String {
     let Ok(mut url) = Url::parse(redirect_uri) else {
         return redirect_uri.to_owned();
     };
@@ -117,7 +122,13 @@ pub(crate) fn response_url(redirect_uri: &str, issuer: &str, params: &[(&str, &s
 }
 
 impl Sigil {
-    fn error_redirect(&self, redirect_uri: &RedirectUri, state: Option<&str>, error: &str, description: &str) -> AuthorizeError {
+    fn error_redirect(
+        &self,
+        redirect_uri: &RedirectUri,
+        state: Option<&str>,
+        error: &str,
+        description: &str,
+    ) -> AuthorizeError {
         AuthorizeError::Redirect(response_url(
             redirect_uri.as_str(),
             &self.settings.oidc.issuer,
@@ -128,8 +139,14 @@ impl Sigil {
 
     /// Checks an authorization request. The client and redirect URI are checked first;
     /// until both are known good nothing is redirected.
-    pub async fn validate_authorize(&self, p: &AuthorizeParams) -> Result<ValidRequest, AuthorizeError> {
-        let client_id = p.client_id.as_deref().ok_or(AuthorizeError::UnknownClient)?;
+    pub async fn validate_authorize(
+        &self,
+        p: &AuthorizeParams,
+    ) -> Result<ValidRequest, AuthorizeError> {
+        let client_id = p
+            .client_id
+            .as_deref()
+            .ok_or(AuthorizeError::UnknownClient)?;
         let app = self
             .store
             .read()
@@ -143,11 +160,20 @@ impl Sigil {
             .map(RedirectUri::parse)
             .ok_or(AuthorizeError::BadRedirectUri)?
             .map_err(|_| AuthorizeError::BadRedirectUri)?;
-        let redirect_uri = app.redirect_uri(&requested).ok_or(AuthorizeError::BadRedirectUri)?.clone();
+        let redirect_uri = app
+            .redirect_uri(&requested)
+            .ok_or(AuthorizeError::BadRedirectUri)?
+            .clone();
         // The exact URI the client sent is the one to answer on and to bind the code to.
-        let redirect_uri = if redirect_uri == requested { redirect_uri } else { requested };
+        let redirect_uri = if redirect_uri == requested {
+            redirect_uri
+        } else {
+            requested
+        };
         let state = p.state.as_deref();
-        let fail = |error: &str, description: &str| Err(self.error_redirect(&redirect_uri, state, error, description));
+        let fail = |error: &str, description: &str| {
+            Err(self.error_redirect(&redirect_uri, state, error, description))
+        };
 
         if p.request.is_some() {
             return fail("request_not_supported", "request objects are not supported");
@@ -161,10 +187,18 @@ impl Sigil {
         match p.response_type.as_deref() {
             Some("code") => {}
             None => return fail("invalid_request", "response_type is required"),
-            Some(_) => return fail("unsupported_response_type", "only response_type=code is supported"),
+            Some(_) => {
+                return fail(
+                    "unsupported_response_type",
+                    "only response_type=code is supported",
+                )
+            }
         }
         if !app.allows(GrantType::AuthorizationCode) {
-            return fail("unauthorized_client", "this application may not use the authorization code flow");
+            return fail(
+                "unauthorized_client",
+                "this application may not use the authorization code flow",
+            );
         }
         let scopes = match ScopeSet::parse(p.scope.as_deref().unwrap_or("")) {
             Ok(s) if !s.is_empty() => s,
@@ -172,11 +206,17 @@ impl Sigil {
             Err(_) => return fail("invalid_scope", "malformed scope"),
         };
         if self.settings.oidc.scopes.check(&scopes).is_err() || !scopes.is_subset(&app.scopes) {
-            return fail("invalid_scope", "a requested scope is unknown or not allowed for this application");
+            return fail(
+                "invalid_scope",
+                "a requested scope is unknown or not allowed for this application",
+            );
         }
         let challenge = match (&p.code_challenge, &p.code_challenge_method) {
             (None, None) if app.is_public() => {
-                return fail("invalid_request", "PKCE with S256 is required for this application");
+                return fail(
+                    "invalid_request",
+                    "PKCE with S256 is required for this application",
+                );
             }
             (None, None) => None,
             (None, Some(_)) => return fail("invalid_request", "code_challenge is missing"),
@@ -189,7 +229,13 @@ impl Sigil {
             },
         };
         let mut prompt = Prompt::default();
-        for value in p.prompt.as_deref().unwrap_or("").split(' ').filter(|v| !v.is_empty()) {
+        for value in p
+            .prompt
+            .as_deref()
+            .unwrap_or("")
+            .split(' ')
+            .filter(|v| !v.is_empty())
+        {
             match value {
                 "none" => prompt.none = true,
                 "login" => prompt.login = true,
@@ -199,7 +245,10 @@ impl Sigil {
             }
         }
         if prompt.none && (prompt.login || prompt.consent) {
-            return fail("invalid_request", "prompt=none cannot be combined with other values");
+            return fail(
+                "invalid_request",
+                "prompt=none cannot be combined with other values",
+            );
         }
         let max_age = match p.max_age.as_deref() {
             None => None,
@@ -237,30 +286,54 @@ impl Sigil {
         let state = req.state.as_deref();
         let Some((session, user)) = current else {
             if req.prompt.none {
-                return Err(self.error_redirect(&req.redirect_uri, state, "login_required", "the person is not signed in"));
+                return Err(self.error_redirect(
+                    &req.redirect_uri,
+                    state,
+                    "login_required",
+                    "the person is not signed in",
+                ));
             }
             return Ok(Decision::SignIn { force: false });
         };
         let now = self.clock.now();
-        let fresh = req.auth_after.is_some_and(|t| session.auth_time.unix_timestamp() >= t);
+        let fresh = req
+            .auth_after
+            .is_some_and(|t| session.auth_time.unix_timestamp() >= t);
         let too_old = req
             .max_age
             .is_some_and(|max| now - session.auth_time > Duration::seconds(max));
         if (req.prompt.login || too_old) && !fresh {
             if req.prompt.none {
-                return Err(self.error_redirect(&req.redirect_uri, state, "login_required", "a fresh sign-in is required"));
+                return Err(self.error_redirect(
+                    &req.redirect_uri,
+                    state,
+                    "login_required",
+                    "a fresh sign-in is required",
+                ));
             }
             return Ok(Decision::SignIn { force: true });
         }
-        let consent = self.store.read().await?.find_consent(user.id, &req.app.client_id).await?;
+        let consent = self
+            .store
+            .read()
+            .await?
+            .find_consent(user.id, &req.app.client_id)
+            .await?;
         let covered = consent.is_some_and(|c| req.scopes.is_subset(&c.scopes));
         if !covered || req.prompt.consent {
             if req.prompt.none {
-                return Err(self.error_redirect(&req.redirect_uri, state, "consent_required", "consent is required"));
+                return Err(self.error_redirect(
+                    &req.redirect_uri,
+                    state,
+                    "consent_required",
+                    "consent is required",
+                ));
             }
             return Ok(Decision::Consent);
         }
-        Ok(Decision::Redirect(self.issue_code(req, session, user, client, false).await?))
+        Ok(Decision::Redirect(
+            self.issue_code(req, session, user, client, false).await?,
+        ))
     }
 
     /// The person's answer on the consent page.
@@ -276,11 +349,16 @@ impl Sigil {
             return Ok(response_url(
                 req.redirect_uri.as_str(),
                 &self.settings.oidc.issuer,
-                &[("error", "access_denied"), ("error_description", "the person declined")],
+                &[
+                    ("error", "access_denied"),
+                    ("error_description", "the person declined"),
+                ],
                 req.state.as_deref(),
             ));
         }
-        self.issue_code(req, session, user, client, true).await.map_err(AuthorizeError::Core)
+        self.issue_code(req, session, user, client, true)
+            .await
+            .map_err(AuthorizeError::Core)
     }
 
     async fn issue_code(
@@ -296,8 +374,11 @@ impl Sigil {
         let mut tx = self.store.begin().await?;
         if record_consent {
             let previous = tx.find_consent(user.id, &req.app.client_id).await?;
-            let scopes = previous.map(|c| c.scopes.union(&req.scopes)).unwrap_or_else(|| req.scopes.clone());
-            tx.save_consent(user.id, &req.app.client_id, &scopes, now).await?;
+            let scopes = previous
+                .map(|c| c.scopes.union(&req.scopes))
+                .unwrap_or_else(|| req.scopes.clone());
+            tx.save_consent(user.id, &req.app.client_id, &scopes, now)
+                .await?;
             let mut event = self
                 .event(Some(user.id), EventCategory::ConsentGranted, client)
                 .with_details(json!({ "scopes": req.scopes.to_string() }));

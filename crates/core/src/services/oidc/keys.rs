@@ -33,10 +33,14 @@ impl Sigil {
         jose::install_provider();
         let now = self.clock.now();
         let mut conn = self.store.read().await?;
-        conn.delete_keys_retired_before(now - self.settings.oidc.key_retention).await?;
+        conn.delete_keys_retired_before(now - self.settings.oidc.key_retention)
+            .await?;
         let stored = conn.list_keys().await?;
         drop(conn);
-        if !stored.iter().any(|k| k.alg == SigningAlg::RS256 && k.retired_at.is_none()) {
+        if !stored
+            .iter()
+            .any(|k| k.alg == SigningAlg::RS256 && k.retired_at.is_none())
+        {
             self.add_key(SigningAlg::RS256).await?;
             return Box::pin(self.load_keys()).await;
         }
@@ -51,7 +55,12 @@ impl Sigil {
 
     async fn add_key(&self, alg: SigningAlg) -> Result<String, CoreError> {
         let now = self.clock.now();
-        let stored = jose::generate(alg, &self.settings.oidc.master_key, self.random.as_ref(), now)?;
+        let stored = jose::generate(
+            alg,
+            &self.settings.oidc.master_key,
+            self.random.as_ref(),
+            now,
+        )?;
         let mut tx = self.store.begin().await?;
         tx.insert_key(&stored).await?;
         tx.retire_keys(alg.as_str(), &stored.kid, now).await?;
@@ -76,7 +85,8 @@ impl Sigil {
         }
         self.add_key(alg).await?;
         self.load_keys().await?;
-        active(&self.keys.snapshot()).ok_or_else(|| CoreError::Unexpected(anyhow::anyhow!("no {alg:?} key")))
+        active(&self.keys.snapshot())
+            .ok_or_else(|| CoreError::Unexpected(anyhow::anyhow!("no {alg:?} key")))
     }
 
     /// The key with id `kid`, reloading once in case another node rotated.

@@ -69,14 +69,23 @@ impl Sigil {
     }
 
     /// The released profile claims of `user` for `scopes`.
-    pub(crate) async fn released_claims(&self, user: UserId, scopes: &ScopeSet) -> Result<Map<String, Value>, CoreError> {
+    pub(crate) async fn released_claims(
+        &self,
+        user: UserId,
+        scopes: &ScopeSet,
+    ) -> Result<Map<String, Value>, CoreError> {
         let mut conn = self.store.read().await?;
         let user = conn.find_user(user).await?.ok_or(CoreError::NotFound)?;
         let values = conn.field_values(user.id).await?;
         // Until per-field privacy levels exist every field is "on request", which the
         // release rule lets through to an application holding consent.
         let privacy = |_: &str| PrivacyLevel::OnRequest;
-        let subject = Subject { user: &user, values: &values, privacy: &privacy, profile_private: false };
+        let subject = Subject {
+            user: &user,
+            values: &values,
+            privacy: &privacy,
+            profile_private: false,
+        };
         Ok(claims::claims(&subject, scopes, &self.settings.oidc.scopes))
     }
 
@@ -94,7 +103,10 @@ impl Sigil {
         claims.insert("aud".into(), json!(app.client_id.0));
         claims.insert("azp".into(), json!(app.client_id.0));
         claims.insert("iat".into(), json!(now.unix_timestamp()));
-        claims.insert("exp".into(), json!((now + app.id_token_ttl).unix_timestamp()));
+        claims.insert(
+            "exp".into(),
+            json!((now + app.id_token_ttl).unix_timestamp()),
+        );
         if let Some(t) = family.auth_time {
             claims.insert("auth_time".into(), json!(t.unix_timestamp()));
         }

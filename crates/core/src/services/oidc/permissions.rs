@@ -23,15 +23,26 @@ impl Sigil {
         let mut conn = self.store.read().await?;
         let values = conn.field_values(user.id).await?;
         let privacy = |_: &str| PrivacyLevel::OnRequest;
-        let subject = Subject { user, values: &values, privacy: &privacy, profile_private: false };
+        let subject = Subject {
+            user,
+            values: &values,
+            privacy: &privacy,
+            profile_private: false,
+        };
         let mut out = Vec::new();
         for consent in conn.list_consents(user.id).await? {
-            let Some(app) = conn.find_app(&consent.client_id).await? else { continue };
+            let Some(app) = conn.find_app(&consent.client_id).await? else {
+                continue;
+            };
             let fields = plan(&subject, &consent.scopes, &self.settings.oidc.scopes)
                 .into_iter()
                 .map(|(scope, f)| (scope.to_owned(), f.into_iter().map(|(k, _)| k).collect()))
                 .collect();
-            out.push(Permission { app, consent, fields });
+            out.push(Permission {
+                app,
+                consent,
+                fields,
+            });
         }
         Ok(out)
     }
@@ -47,7 +58,12 @@ impl Sigil {
         let user = conn.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
         let values = conn.field_values(user.id).await?;
         let privacy = |_: &str| PrivacyLevel::OnRequest;
-        let subject = Subject { user: &user, values: &values, privacy: &privacy, profile_private: false };
+        let subject = Subject {
+            user: &user,
+            values: &values,
+            privacy: &privacy,
+            profile_private: false,
+        };
         Ok(plan(&subject, scopes, &self.settings.oidc.scopes)
             .into_iter()
             .map(|(s, f)| (s.to_owned(), f))
@@ -56,12 +72,21 @@ impl Sigil {
 
     /// Ends every session and token the application holds for this person; the
     /// consent stays, so the next sign-in needs no new consent.
-    pub async fn end_app_sessions(&self, user: &User, client_id: &str, client: &ClientInfo) -> Result<u64, CoreError> {
+    pub async fn end_app_sessions(
+        &self,
+        user: &User,
+        client_id: &str,
+        client: &ClientInfo,
+    ) -> Result<u64, CoreError> {
         let client_id = ClientId(client_id.to_owned());
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
-        tx.find_consent(user.id, &client_id).await?.ok_or(CoreError::NotFound)?;
-        let ended = tx.revoke_families_of_grant(user.id, &client_id, now).await?;
+        tx.find_consent(user.id, &client_id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let ended = tx
+            .revoke_families_of_grant(user.id, &client_id, now)
+            .await?;
         let event = self
             .app_event(user, EventCategory::AppSessionsEnded, &client_id, client)
             .with_details(serde_json::json!({ "grants_ended": ended }));
@@ -72,16 +97,27 @@ impl Sigil {
 
     /// Removes the consent and ends everything issued under it; the next sign-in asks
     /// for consent again.
-    pub async fn revoke_permission(&self, user: &User, client_id: &str, client: &ClientInfo) -> Result<(), CoreError> {
+    pub async fn revoke_permission(
+        &self,
+        user: &User,
+        client_id: &str,
+        client: &ClientInfo,
+    ) -> Result<(), CoreError> {
         let client_id = ClientId(client_id.to_owned());
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
         if !tx.delete_consent(user.id, &client_id).await? {
             return Err(CoreError::NotFound);
         }
-        tx.revoke_families_of_grant(user.id, &client_id, now).await?;
-        tx.insert_event(&self.app_event(user, EventCategory::AppPermissionRevoked, &client_id, client))
+        tx.revoke_families_of_grant(user.id, &client_id, now)
             .await?;
+        tx.insert_event(&self.app_event(
+            user,
+            EventCategory::AppPermissionRevoked,
+            &client_id,
+            client,
+        ))
+        .await?;
         tx.commit().await?;
         Ok(())
     }

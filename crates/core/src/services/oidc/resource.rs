@@ -52,7 +52,10 @@ impl Sigil {
     /// Verifies one of Sigil's access tokens and that nothing it hangs on has ended.
     async fn live_access_token(&self, token: &str) -> Result<AccessClaims, BearerError> {
         let kid = jose::kid_of(token).ok_or(BearerError::InvalidToken)?;
-        let key = self.verification_key(&kid).await.ok_or(BearerError::InvalidToken)?;
+        let key = self
+            .verification_key(&kid)
+            .await
+            .ok_or(BearerError::InvalidToken)?;
         let claims: AccessClaims = key
             .verify(token, &self.settings.oidc.issuer, false)
             .ok_or(BearerError::InvalidToken)?;
@@ -63,19 +66,28 @@ impl Sigil {
         let now = self.clock.now();
         match &claims.gid {
             Some(gid) => {
-                let family = conn.find_family(gid).await?.ok_or(BearerError::InvalidToken)?;
+                let family = conn
+                    .find_family(gid)
+                    .await?
+                    .ok_or(BearerError::InvalidToken)?;
                 if !family.is_live(now) || family.client_id.0 != claims.client_id {
                     return Err(BearerError::InvalidToken);
                 }
                 if let Some(session) = &family.session_hash {
-                    if !family.scopes.contains("offline_access") && conn.find_session(session).await?.is_none() {
+                    if !family.scopes.contains("offline_access")
+                        && conn.find_session(session).await?.is_none()
+                    {
                         return Err(BearerError::InvalidToken);
                     }
                 }
             }
             // A client-credentials token lives as long as its application.
             None => {
-                if conn.find_app(&ClientId(claims.client_id.clone())).await?.is_none() {
+                if conn
+                    .find_app(&ClientId(claims.client_id.clone()))
+                    .await?
+                    .is_none()
+                {
                     return Err(BearerError::InvalidToken);
                 }
             }
@@ -91,13 +103,20 @@ impl Sigil {
             return Err(BearerError::InsufficientScope);
         }
         let user = claims.sub.parse().map_err(|_| BearerError::InvalidToken)?;
-        let mut out = self.released_claims(user, &scopes).await.map_err(BearerError::Core)?;
+        let mut out = self
+            .released_claims(user, &scopes)
+            .await
+            .map_err(BearerError::Core)?;
         out.insert("sub".into(), json!(claims.sub));
         Ok(out)
     }
 
     /// RFC 7662: active only for a live token issued to the asking client.
-    pub async fn introspect(&self, auth: &ClientAuth, token: &str) -> Result<Introspection, TokenError> {
+    pub async fn introspect(
+        &self,
+        auth: &ClientAuth,
+        token: &str,
+    ) -> Result<Introspection, TokenError> {
         let app = self.authenticate_client(auth).await?;
         let inactive = json!({ "active": false });
         if let Ok(claims) = self.live_access_token(token).await {
@@ -151,7 +170,11 @@ impl Sigil {
         if let Ok(claims) = self.live_access_token(token).await {
             if claims.client_id == app.client_id.0 {
                 let expires = OffsetDateTime::from_unix_timestamp(claims.exp).unwrap_or(now);
-                self.store.read().await?.revoke_access_token(&claims.jti, expires).await?;
+                self.store
+                    .read()
+                    .await?
+                    .revoke_access_token(&claims.jti, expires)
+                    .await?;
             }
             return Ok(());
         }
@@ -191,7 +214,9 @@ impl Sigil {
                 return Ok(EndSession::BadRequest);
             }
         }
-        let hinted_client = hint.as_ref().and_then(|h| h["aud"].as_str().map(str::to_owned));
+        let hinted_client = hint
+            .as_ref()
+            .and_then(|h| h["aud"].as_str().map(str::to_owned));
         if let (Some(a), Some(b)) = (&hinted_client, client_id) {
             if a != b {
                 return Ok(EndSession::BadRequest);
@@ -201,11 +226,25 @@ impl Sigil {
         let redirect = match post_logout_redirect_uri {
             None => None,
             Some(raw) => {
-                let Some(app_id) = &app_id else { return Ok(EndSession::BadRequest) };
-                let Ok(uri) = RedirectUri::parse(raw) else { return Ok(EndSession::BadRequest) };
-                let app = self.store.read().await?.find_app(&ClientId(app_id.clone())).await?;
+                let Some(app_id) = &app_id else {
+                    return Ok(EndSession::BadRequest);
+                };
+                let Ok(uri) = RedirectUri::parse(raw) else {
+                    return Ok(EndSession::BadRequest);
+                };
+                let app = self
+                    .store
+                    .read()
+                    .await?
+                    .find_app(&ClientId(app_id.clone()))
+                    .await?;
                 match app {
-                    Some(app) if app.post_logout_redirect_uris.iter().any(|r| r.matches(&uri, false)) => {
+                    Some(app)
+                        if app
+                            .post_logout_redirect_uris
+                            .iter()
+                            .any(|r| r.matches(&uri, false)) =>
+                    {
                         let mut url = url::Url::parse(uri.as_str()).map_err(anyhow::Error::from)?;
                         if let Some(s) = state {
                             url.query_pairs_mut().append_pair("state", s);
@@ -231,9 +270,42 @@ impl Sigil {
     }
 
     /// The Scopes-tab and logout helper: the event category for ending app sessions.
-    pub(crate) fn app_event(&self, user: &User, category: EventCategory, client_id: &ClientId, client: &ClientInfo) -> crate::event::NewEvent {
+    pub(crate) fn app_event(
+        &self,
+        user: &User,
+        category: EventCategory,
+        client_id: &ClientId,
+        client: &ClientInfo,
+    ) -> crate::event::NewEvent {
         let mut e = self.event(Some(user.id), category, client);
         e.client_id = Some(client_id.clone());
         e
+    }
+}
+
+impl Sigil {
+    /// Whether `uri` (with a `state` parameter perhaps appended) is a registered
+    /// post-logout redirect URI of some application.
+    pub async fn is_registered_logout_uri(&self, uri: &str) -> bool {
+        let Ok(mut url) = url::Url::parse(uri) else {
+            return false;
+        };
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| k != "state")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        url.set_query(None);
+        if !kept.is_empty() {
+            url.query_pairs_mut().extend_pairs(kept);
+        }
+        let Ok(apps) = self.list_apps().await else {
+            return false;
+        };
+        apps.iter().any(|a| {
+            a.post_logout_redirect_uris
+                .iter()
+                .any(|r| url::Url::parse(r.as_str()).is_ok_and(|reg| reg.as_str() == url.as_str()))
+        })
     }
 }

@@ -16,9 +16,14 @@ use crate::token::SecretToken;
 #[derive(Debug)]
 pub enum ClientAuth {
     /// `client_secret_basic` or `client_secret_post`.
-    Secret { client_id: String, secret: String },
+    Secret {
+        client_id: String,
+        secret: String,
+    },
     /// `none`: a public client naming itself.
-    None { client_id: String },
+    None {
+        client_id: String,
+    },
     Missing,
 }
 
@@ -101,7 +106,11 @@ impl Sigil {
         }
     }
 
-    pub async fn token(&self, auth: ClientAuth, req: TokenRequest) -> Result<TokenResponse, TokenError> {
+    pub async fn token(
+        &self,
+        auth: ClientAuth,
+        req: TokenRequest,
+    ) -> Result<TokenResponse, TokenError> {
         let grant = match req.grant_type.as_deref() {
             None => return Err(TokenError::InvalidRequest("grant_type is required")),
             Some(g) => GrantType::parse(g).ok_or(TokenError::UnsupportedGrantType)?,
@@ -117,14 +126,27 @@ impl Sigil {
         }
     }
 
-    async fn exchange_code(&self, app: &Application, req: TokenRequest) -> Result<TokenResponse, TokenError> {
+    async fn exchange_code(
+        &self,
+        app: &Application,
+        req: TokenRequest,
+    ) -> Result<TokenResponse, TokenError> {
         let now = self.clock.now();
-        let raw = req.code.as_deref().ok_or(TokenError::InvalidRequest("code is required"))?;
-        let code_token = SecretToken::from_client(raw).ok_or(TokenError::InvalidGrant("unknown code"))?;
+        let raw = req
+            .code
+            .as_deref()
+            .ok_or(TokenError::InvalidRequest("code is required"))?;
+        let code_token =
+            SecretToken::from_client(raw).ok_or(TokenError::InvalidGrant("unknown code"))?;
         let mut conn = self.store.read().await?;
-        let code = conn.find_code(&code_token.hash()).await?.ok_or(TokenError::InvalidGrant("unknown code"))?;
+        let code = conn
+            .find_code(&code_token.hash())
+            .await?
+            .ok_or(TokenError::InvalidGrant("unknown code"))?;
         if code.client_id != app.client_id {
-            return Err(TokenError::InvalidGrant("the code was issued to another client"));
+            return Err(TokenError::InvalidGrant(
+                "the code was issued to another client",
+            ));
         }
         if code.used_at.is_some() {
             // A second use: whatever the first one obtained is revoked (RFC 6749 §4.1.2).
@@ -137,7 +159,9 @@ impl Sigil {
             return Err(TokenError::InvalidGrant("the code has expired"));
         }
         if req.redirect_uri.as_deref() != Some(code.redirect_uri.as_str()) {
-            return Err(TokenError::InvalidGrant("redirect_uri differs from the authorization request"));
+            return Err(TokenError::InvalidGrant(
+                "redirect_uri differs from the authorization request",
+            ));
         }
         match (&code.code_challenge, req.code_verifier.as_deref()) {
             (Some(challenge), Some(verifier)) => {
@@ -148,11 +172,15 @@ impl Sigil {
             (Some(_), None) => return Err(TokenError::InvalidGrant("code_verifier is required")),
             // A verifier for a code issued without a challenge is a downgrade attempt.
             (None, Some(_)) => return Err(TokenError::InvalidGrant("no code_challenge was sent")),
-            (None, None) if app.is_public() => return Err(TokenError::InvalidGrant("PKCE is required")),
+            (None, None) if app.is_public() => {
+                return Err(TokenError::InvalidGrant("PKCE is required"))
+            }
             (None, None) => {}
         }
         if conn.find_session(&code.session_hash).await?.is_none() {
-            return Err(TokenError::InvalidGrant("the sign-in behind the code has ended"));
+            return Err(TokenError::InvalidGrant(
+                "the sign-in behind the code has ended",
+            ));
         }
         drop(conn);
 
@@ -169,18 +197,26 @@ impl Sigil {
             expires_at: now + app.refresh_token_ttl,
             revoked_at: None,
         };
-        let refresh = app.allows(GrantType::RefreshToken).then(|| SecretToken::generate(self.random.as_ref()));
+        let refresh = app
+            .allows(GrantType::RefreshToken)
+            .then(|| SecretToken::generate(self.random.as_ref()));
         let mut tx = self.store.begin().await?;
         tx.insert_family(&family).await?;
         if !tx.use_code(&code.code_hash, &family.id, now).await? {
             return Err(TokenError::InvalidGrant("the code was already used"));
         }
         if let Some(r) = &refresh {
-            tx.insert_refresh(&RefreshToken { token_hash: r.hash(), family_id: family.id.clone(), created_at: now, used_at: None })
-                .await?;
+            tx.insert_refresh(&RefreshToken {
+                token_hash: r.hash(),
+                family_id: family.id.clone(),
+                created_at: now,
+                used_at: None,
+            })
+            .await?;
         }
         tx.commit().await?;
-        self.respond(app, &family, refresh, code.nonce.as_deref(), &family.scopes).await
+        self.respond(app, &family, refresh, code.nonce.as_deref(), &family.scopes)
+            .await
     }
 
     async fn respond(
@@ -207,15 +243,31 @@ impl Sigil {
         })
     }
 
-    async fn refresh(&self, app: &Application, req: TokenRequest) -> Result<TokenResponse, TokenError> {
+    async fn refresh(
+        &self,
+        app: &Application,
+        req: TokenRequest,
+    ) -> Result<TokenResponse, TokenError> {
         let now = self.clock.now();
-        let raw = req.refresh_token.as_deref().ok_or(TokenError::InvalidRequest("refresh_token is required"))?;
-        let presented = SecretToken::from_client(raw).ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
+        let raw = req
+            .refresh_token
+            .as_deref()
+            .ok_or(TokenError::InvalidRequest("refresh_token is required"))?;
+        let presented = SecretToken::from_client(raw)
+            .ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
         let mut conn = self.store.read().await?;
-        let token = conn.find_refresh(&presented.hash()).await?.ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
-        let family = conn.find_family(&token.family_id).await?.ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
+        let token = conn
+            .find_refresh(&presented.hash())
+            .await?
+            .ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
+        let family = conn
+            .find_family(&token.family_id)
+            .await?
+            .ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
         if family.client_id != app.client_id {
-            return Err(TokenError::InvalidGrant("the refresh token was issued to another client"));
+            return Err(TokenError::InvalidGrant(
+                "the refresh token was issued to another client",
+            ));
         }
         if !family.is_live(now) {
             return Err(TokenError::InvalidGrant("the grant has ended"));
@@ -224,12 +276,18 @@ impl Sigil {
             if now - used > CONCURRENT_USE {
                 conn.revoke_family(&family.id, now).await?;
             }
-            return Err(TokenError::InvalidGrant("the refresh token was already used"));
+            return Err(TokenError::InvalidGrant(
+                "the refresh token was already used",
+            ));
         }
         if let Some(session) = &family.session_hash {
-            if !family.scopes.contains("offline_access") && conn.find_session(session).await?.is_none() {
+            if !family.scopes.contains("offline_access")
+                && conn.find_session(session).await?.is_none()
+            {
                 conn.revoke_family(&family.id, now).await?;
-                return Err(TokenError::InvalidGrant("the sign-in behind the grant has ended"));
+                return Err(TokenError::InvalidGrant(
+                    "the sign-in behind the grant has ended",
+                ));
             }
         }
         drop(conn);
@@ -247,16 +305,27 @@ impl Sigil {
         let mut tx = self.store.begin().await?;
         if !tx.use_refresh(&token.token_hash, now).await? {
             // Another request with the same token won the race a moment ago.
-            return Err(TokenError::InvalidGrant("the refresh token was already used"));
+            return Err(TokenError::InvalidGrant(
+                "the refresh token was already used",
+            ));
         }
-        tx.insert_refresh(&RefreshToken { token_hash: next.hash(), family_id: family.id.clone(), created_at: now, used_at: None })
-            .await?;
+        tx.insert_refresh(&RefreshToken {
+            token_hash: next.hash(),
+            family_id: family.id.clone(),
+            created_at: now,
+            used_at: None,
+        })
+        .await?;
         tx.commit().await?;
         // A refreshed ID token carries no nonce (OpenID Connect Core §12.2).
         self.respond(app, &family, Some(next), None, &scopes).await
     }
 
-    async fn client_credentials(&self, app: &Application, req: TokenRequest) -> Result<TokenResponse, TokenError> {
+    async fn client_credentials(
+        &self,
+        app: &Application,
+        req: TokenRequest,
+    ) -> Result<TokenResponse, TokenError> {
         if app.is_public() {
             return Err(TokenError::UnauthorizedClient);
         }
@@ -266,7 +335,9 @@ impl Sigil {
         };
         // The application acts for itself: scopes about a person make no sense here.
         let personal = ["openid", "offline_access", "profile", "email", "phone"];
-        if !asked.is_subset(&app.scopes) || asked.iter().any(|s| personal.contains(&s)) && req.scope.is_some() {
+        if !asked.is_subset(&app.scopes)
+            || asked.iter().any(|s| personal.contains(&s)) && req.scope.is_some()
+        {
             return Err(TokenError::InvalidScope);
         }
         let mut scopes = ScopeSet::default();

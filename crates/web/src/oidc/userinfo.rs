@@ -1,0 +1,72 @@
+//! `GET`/`POST /oauth/userinfo` with a bearer token ([RFC 6750](https://www.rfc-editor.org/rfc/rfc6750)).
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Form, Json};
+use sigil_core::services::oidc::BearerError;
+
+use super::no_store;
+use crate::state::AppState;
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+fn refuse(status: StatusCode, challenge: &str) -> Response {
+    let mut r = status.into_response();
+    if let Ok(v) = challenge.parse() {
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
+    r
+}
+
+async fn answer(state: &AppState, token: Option<String>) -> Response {
+    let Some(token) = token else {
+        return refuse(StatusCode::UNAUTHORIZED, "Bearer realm=\"sigil\"");
+    };
+    match state.sigil.userinfo(&token).await {
+        Ok(claims) => no_store(Json(claims).into_response()),
+        Err(BearerError::InvalidToken) => refuse(
+            StatusCode::UNAUTHORIZED,
+            "Bearer realm=\"sigil\", error=\"invalid_token\"",
+        ),
+        Err(BearerError::InsufficientScope) => refuse(
+            StatusCode::FORBIDDEN,
+            "Bearer realm=\"sigil\", error=\"insufficient_scope\", scope=\"openid\"",
+        ),
+        Err(BearerError::Core(e)) => {
+            tracing::error!(error = ?e, "userinfo");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// An application holding an access token with the `openid` scope.
+pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    answer(&state, bearer(&headers)).await
+}
+
+/// The same, with the token in the header or the form body (RFC 6750 §2.2).
+pub async fn userinfo_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let from_body = form.ok().and_then(|Form(f)| f.get("access_token").cloned());
+    let token = match (bearer(&headers), from_body) {
+        (Some(_), Some(_)) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "Bearer realm=\"sigil\", error=\"invalid_request\"",
+            )
+        }
+        (a, b) => a.or(b),
+    };
+    answer(&state, token).await
+}
