@@ -24,6 +24,9 @@ pub enum CoreError {
     Blocked,
     #[error("not found")]
     NotFound,
+    /// Signed in, but not allowed to do this (e.g. not an operator).
+    #[error("forbidden")]
+    Forbidden,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

@@ -30,6 +30,78 @@ pub enum Command {
     /// Manage operator accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Manage applications (OAuth clients).
+    #[command(subcommand)]
+    App(AppCommand),
+    /// Manage signing keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppCommand {
+    /// Register an application; prints it as JSON with its client secret (shown once).
+    Create(AppArgs),
+    /// List the applications.
+    List,
+    /// Show one application.
+    Show { client_id: String },
+    /// Delete an application with every consent and token it holds.
+    Delete { client_id: String },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AppArgs {
+    #[arg(long)]
+    pub name: String,
+    /// web, spa, native or service.
+    #[arg(long = "type", default_value = "web")]
+    pub app_type: String,
+    #[arg(long, default_value = "")]
+    pub description: String,
+    /// Exact redirect URI; repeat for several.
+    #[arg(long = "redirect-uri")]
+    pub redirect_uris: Vec<String>,
+    /// Registered post-logout redirect URI; repeat for several.
+    #[arg(long = "post-logout-uri")]
+    pub post_logout_uris: Vec<String>,
+    /// Grant type (authorization_code, refresh_token, client_credentials); repeat.
+    #[arg(long = "grant-type")]
+    pub grant_types: Vec<String>,
+    /// Allowed scopes, space-separated.
+    #[arg(long)]
+    pub scopes: Option<String>,
+    #[arg(long)]
+    pub home_url: Option<String>,
+    #[arg(long)]
+    pub logo_url: Option<String>,
+    /// RS256, ES256 or EdDSA.
+    #[arg(long)]
+    pub signing_alg: Option<String>,
+    /// Access token lifetime in seconds (default 300).
+    #[arg(long)]
+    pub access_token_ttl: Option<i64>,
+    /// ID token lifetime in seconds (default 3600).
+    #[arg(long)]
+    pub id_token_ttl: Option<i64>,
+    /// Absolute refresh token lifetime in seconds (default 30 days).
+    #[arg(long)]
+    pub refresh_token_ttl: Option<i64>,
+    /// Invitation only.
+    #[arg(long)]
+    pub closed: bool,
+    /// Listed in the application catalog.
+    #[arg(long)]
+    pub in_catalog: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Add a new signing key for every algorithm in use; old public keys stay
+    /// published until tokens they signed have expired.
+    Rotate,
+    /// List the signing keys (public parts).
+    List,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,10 +4,11 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
-use sigil::cli::{AdminCommand, Cli, Command};
+use sigil::cli::{AdminCommand, AppArgs, AppCommand, Cli, Command, KeysCommand};
 use sigil::config::Config;
 use sigil_core::clock::SystemClock;
 use sigil_core::login::Login;
+use sigil_core::oidc::application::AppInput;
 use tokio::net::TcpListener;
 
 #[tokio::main]
@@ -66,7 +67,69 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::App(cmd) => app(&sigil, cmd).await,
+        Command::Keys(KeysCommand::Rotate) => {
+            let new = sigil.rotate_keys().await.map_err(describe)?;
+            for (alg, kid) in new {
+                println!("{}: new signing key {kid}", alg.as_str());
+            }
+            Ok(())
+        }
+        Command::Keys(KeysCommand::List) => {
+            println!("{}", serde_json::to_string_pretty(&sigil.jwks())?);
+            Ok(())
+        }
         Command::Serve => serve(config, sigil).await,
+    }
+}
+
+async fn app(sigil: &sigil_core::Sigil, cmd: AppCommand) -> anyhow::Result<()> {
+    let show = |v: serde_json::Value| -> anyhow::Result<()> {
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        Ok(())
+    };
+    match cmd {
+        AppCommand::Create(args) => {
+            let created = sigil.create_app(&input(args)).await.map_err(describe)?;
+            let mut v = sigil_web::api::admin::app_json(&created.app);
+            v["client_secret"] = serde_json::json!(created.client_secret);
+            show(v)
+        }
+        AppCommand::List => {
+            let apps = sigil.list_apps().await.map_err(describe)?;
+            show(serde_json::json!(apps
+                .iter()
+                .map(sigil_web::api::admin::app_json)
+                .collect::<Vec<_>>()))
+        }
+        AppCommand::Show { client_id } => show(sigil_web::api::admin::app_json(
+            &sigil.find_app(&client_id).await.map_err(describe)?,
+        )),
+        AppCommand::Delete { client_id } => {
+            sigil.delete_app(&client_id).await.map_err(describe)?;
+            println!("Application {client_id} deleted.");
+            Ok(())
+        }
+    }
+}
+
+fn input(a: AppArgs) -> AppInput {
+    AppInput {
+        name: a.name,
+        description: a.description,
+        app_type: a.app_type,
+        logo_url: a.logo_url,
+        home_url: a.home_url,
+        redirect_uris: a.redirect_uris,
+        post_logout_redirect_uris: a.post_logout_uris,
+        grant_types: (!a.grant_types.is_empty()).then_some(a.grant_types),
+        scopes: a.scopes,
+        access_token_ttl: a.access_token_ttl,
+        id_token_ttl: a.id_token_ttl,
+        refresh_token_ttl: a.refresh_token_ttl,
+        signing_alg: a.signing_alg,
+        closed: a.closed,
+        in_catalog: a.in_catalog,
     }
 }
 
@@ -109,7 +172,7 @@ fn describe(e: sigil_core::CoreError) -> anyhow::Error {
                 .collect();
             anyhow::anyhow!("refused: {}", what.join(", "))
         }
-        sigil_core::CoreError::NotFound => anyhow::anyhow!("no such operator"),
+        sigil_core::CoreError::NotFound => anyhow::anyhow!("not found"),
         other => anyhow::anyhow!(other),
     }
 }

@@ -99,6 +99,7 @@ error-invalid_credentials = Login oder Passwort ist falsch.
 error-too_many_attempts = Zu viele Fehlversuche. Bitte warten Sie einige Minuten und versuchen Sie es erneut.
 error-unauthenticated = Bitte melden Sie sich an.
 error-account_blocked = Dieses Konto ist gesperrt. Bitte wenden Sie sich an den Systemadministrator.
+error-forbidden = Das dürfen Sie nicht.
 error-not_found = Diese Seite gibt es nicht.
 error-internal_error = Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es später erneut.
 error-csrf = Dieses Formular ist abgelaufen oder kam von einer anderen Website. Bitte laden Sie die Seite neu und versuchen Sie es erneut.

@@ -99,6 +99,7 @@ error-invalid_credentials = The login or password is incorrect.
 error-too_many_attempts = Too many failed attempts. Please wait a few minutes and try again.
 error-unauthenticated = Please sign in.
 error-account_blocked = This account is blocked. Please contact the service administrator.
+error-forbidden = You are not allowed to do this.
 error-not_found = This page does not exist.
 error-internal_error = An unexpected error occurred. Please try again later.
 error-csrf = This form has expired or came from another site. Please reload the page and try again.

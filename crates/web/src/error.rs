@@ -18,6 +18,7 @@ pub fn status_of(error: &CoreError) -> StatusCode {
         CoreError::Throttled => StatusCode::TOO_MANY_REQUESTS,
         CoreError::Blocked => StatusCode::FORBIDDEN,
         CoreError::NotFound => StatusCode::NOT_FOUND,
+        CoreError::Forbidden => StatusCode::FORBIDDEN,
         CoreError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -31,6 +32,7 @@ pub fn code_of(error: &CoreError) -> &'static str {
         CoreError::Unauthenticated => "unauthenticated",
         CoreError::Blocked => "account_blocked",
         CoreError::NotFound => "not_found",
+        CoreError::Forbidden => "forbidden",
         CoreError::Unexpected(_) => "internal_error",
     }
 }
@@ -44,6 +46,7 @@ pub fn message_of(tr: Tr<'_>, error: &CoreError) -> String {
         CoreError::Unauthenticated => tr.t("error-unauthenticated"),
         CoreError::Blocked => tr.t("error-account_blocked"),
         CoreError::NotFound => tr.t("error-not_found"),
+        CoreError::Forbidden => tr.t("error-forbidden"),
         CoreError::Unexpected(e) => {
             tracing::error!(error = ?e, "unexpected error");
             tr.t("error-internal_error")

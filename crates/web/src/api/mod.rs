@@ -1,5 +1,6 @@
 //! The JSON API for the person's own account, sharing the services with the pages.
 //! Authorised by the session cookie now; bearer tokens join with OpenID Connect.
+pub mod admin;
 mod me;
 
 use axum::extract::rejection::JsonRejection;
@@ -18,6 +19,11 @@ pub fn routes() -> Router<AppState> {
         .route("/me", get(me::show).patch(me::update))
         .route("/me/password", post(me::change_password))
         .route("/me/events", get(me::events))
+        .route("/admin/apps", get(admin::list).post(admin::create))
+        .route(
+            "/admin/apps/{client_id}",
+            get(admin::show).delete(admin::delete),
+        )
 }
 
 /// A body that is not JSON of the expected shape: 400 with a stable code, translated.
