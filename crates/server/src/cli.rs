@@ -41,7 +41,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum AppCommand {
     /// Register an application; prints it as JSON with its client secret (shown once).
-    Create(AppArgs),
+    Create(Box<AppArgs>),
     /// List the applications.
     List,
     /// Show one application.

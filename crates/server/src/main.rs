@@ -90,7 +90,7 @@ async fn app(sigil: &sigil_core::Sigil, cmd: AppCommand) -> anyhow::Result<()> {
     };
     match cmd {
         AppCommand::Create(args) => {
-            let created = sigil.create_app(&input(args)).await.map_err(describe)?;
+            let created = sigil.create_app(&input(*args)).await.map_err(describe)?;
             let mut v = sigil_web::api::admin::app_json(&created.app);
             v["client_secret"] = serde_json::json!(created.client_secret);
             show(v)

@@ -8,7 +8,6 @@ use reqwest::{Response, StatusCode};
 use sigil::config::Config;
 use sigil_core::clock::ManualClock;
 use sigil_store::testing::{scratch_database, Backend};
-use time::macros::datetime;
 use tokio::net::TcpListener;
 
 /// Generates one test per backend from an `async fn name(backend: Backend)`.
@@ -31,6 +30,7 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub struct TestApp {
     pub base: String,
     pub clock: Arc<ManualClock>,
+    pub sigil: Arc<sigil_core::Sigil>,
     _task: tokio::task::JoinHandle<()>,
 }
 
@@ -56,7 +56,11 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Te
     })
     .expect("config");
     tweak(&mut config);
-    let clock = Arc::new(ManualClock::new(datetime!(2026-06-01 09:00 UTC)));
+    // Real time, to the second: relying-party libraries check expiry on their own clock.
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .expect("whole second");
+    let clock = Arc::new(ManualClock::new(now));
     let sigil = sigil::build(&config, clock.clone()).await.expect("build");
     let running = sigil::serve_on(listener, &config, sigil)
         .await
@@ -64,6 +68,7 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Te
     TestApp {
         base: format!("http://{addr}"),
         clock,
+        sigil: running.sigil,
         _task: running.task,
     }
 }
@@ -116,8 +121,13 @@ impl Browser {
     }
 
     pub async fn get(&self, path: &str) -> Response {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            self.url(path)
+        };
         self.client
-            .get(self.url(path))
+            .get(url)
             .header("accept-language", &self.accept_language)
             .send()
             .await

@@ -39,19 +39,21 @@ pub fn app_json(app: &Application) -> Value {
     })
 }
 
-fn operator(state: &AppState, me: &ApiUser, headers: &HeaderMap) -> Result<(), Response> {
+fn operator(state: &AppState, me: &ApiUser, headers: &HeaderMap) -> Result<(), Box<Response>> {
     if me.user.is_operator {
         Ok(())
     } else {
         let locale = negotiate_headers(headers, &state.config, Some(&me.user));
-        Err(ApiError::new(state, locale, CoreError::Forbidden).into_response())
+        Err(Box::new(
+            ApiError::new(state, locale, CoreError::Forbidden).into_response(),
+        ))
     }
 }
 
 /// Operators.
 pub async fn list(State(state): State<AppState>, me: ApiUser, headers: HeaderMap) -> Response {
     if let Err(r) = operator(&state, &me, &headers) {
-        return r;
+        return *r;
     }
     match state.sigil.list_apps().await {
         Ok(apps) => {
@@ -74,7 +76,7 @@ pub async fn create(
     body: Result<Json<AppInput>, JsonRejection>,
 ) -> Response {
     if let Err(r) = operator(&state, &me, &headers) {
-        return r;
+        return *r;
     }
     let locale = negotiate_headers(&headers, &state.config, Some(&me.user));
     let Json(input) = match body {
@@ -99,7 +101,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Response {
     if let Err(r) = operator(&state, &me, &headers) {
-        return r;
+        return *r;
     }
     match state.sigil.find_app(&id).await {
         Ok(app) => Json(app_json(&app)).into_response(),
@@ -120,7 +122,7 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Response {
     if let Err(r) = operator(&state, &me, &headers) {
-        return r;
+        return *r;
     }
     match state.sigil.delete_app(&id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),

@@ -34,10 +34,14 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         .map(|t| t.expose().to_owned());
 
     let mut request = request;
-    if !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
+    // Applications call these with their own credentials, never with our cookies.
+    let machine = crate::oidc::MACHINE_PATHS.contains(&request.uri().path());
+    if !machine
+        && !matches!(
+            *request.method(),
+            Method::GET | Method::HEAD | Method::OPTIONS
+        )
+    {
         if !same_origin(request.headers(), &state.config) {
             return refuse(&state, request.headers());
         }

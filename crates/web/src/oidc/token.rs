@@ -72,14 +72,14 @@ fn token_error(e: TokenError, basic: bool) -> Response {
 
 type FormBody = Result<Form<HashMap<String, String>>, FormRejection>;
 
-fn read(form: FormBody) -> Result<HashMap<String, String>, Response> {
+fn read(form: FormBody) -> Result<HashMap<String, String>, Box<Response>> {
     form.map(|Form(f)| f).map_err(|_| {
-        error(
+        Box::new(error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "expected a form-encoded body",
             false,
-        )
+        ))
     })
 }
 
@@ -87,7 +87,7 @@ fn read(form: FormBody) -> Result<HashMap<String, String>, Response> {
 pub async fn token(State(state): State<AppState>, headers: HeaderMap, form: FormBody) -> Response {
     let form = match read(form) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some((auth, basic)) = client_auth(&headers, &form) else {
         return error(
@@ -119,7 +119,7 @@ pub async fn introspect(
 ) -> Response {
     let form = match read(form) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some((auth, basic)) = client_auth(&headers, &form) else {
         return error(
@@ -147,7 +147,7 @@ pub async fn introspect(
 pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, form: FormBody) -> Response {
     let form = match read(form) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some((auth, basic)) = client_auth(&headers, &form) else {
         return error(

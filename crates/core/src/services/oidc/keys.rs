@@ -27,8 +27,9 @@ impl KeyRing {
 }
 
 impl Sigil {
-    /// Loads the keys, creating the RS256 key OpenID Connect requires if there is none,
-    /// and dropping keys retired longer than the retention period.
+    /// Loads the keys, creating a key for every supported algorithm that has none (so
+    /// relying parties that fetched the key set once know them all), and dropping keys
+    /// retired longer than the retention period.
     pub async fn load_keys(&self) -> Result<(), CoreError> {
         jose::install_provider();
         let now = self.clock.now();
@@ -37,11 +38,18 @@ impl Sigil {
             .await?;
         let stored = conn.list_keys().await?;
         drop(conn);
-        if !stored
-            .iter()
-            .any(|k| k.alg == SigningAlg::RS256 && k.retired_at.is_none())
-        {
-            self.add_key(SigningAlg::RS256).await?;
+        let missing: Vec<SigningAlg> = SigningAlg::ALL
+            .into_iter()
+            .filter(|alg| {
+                !stored
+                    .iter()
+                    .any(|k| k.alg == *alg && k.retired_at.is_none())
+            })
+            .collect();
+        if !missing.is_empty() {
+            for alg in missing {
+                self.add_key(alg).await?;
+            }
             return Box::pin(self.load_keys()).await;
         }
         let master = &self.settings.oidc.master_key;
@@ -68,7 +76,7 @@ impl Sigil {
         Ok(stored.kid)
     }
 
-    /// The key that signs for `alg` now; ES256 and EdDSA keys are made on first use.
+    /// The key that signs for `alg` now.
     pub(crate) async fn signing_key(&self, alg: SigningAlg) -> Result<Arc<SigningKey>, CoreError> {
         let active = |keys: &[Arc<SigningKey>]| {
             keys.iter()

@@ -57,8 +57,11 @@ impl Sigil {
             .await
             .ok_or(BearerError::InvalidToken)?;
         let claims: AccessClaims = key
-            .verify(token, &self.settings.oidc.issuer, false)
+            .verify(token, &self.settings.oidc.issuer)
             .ok_or(BearerError::InvalidToken)?;
+        if claims.exp <= self.clock.now().unix_timestamp() {
+            return Err(BearerError::InvalidToken);
+        }
         let mut conn = self.store.read().await?;
         if conn.is_access_token_revoked(&claims.jti).await? {
             return Err(BearerError::InvalidToken);
@@ -209,7 +212,7 @@ impl Sigil {
                 Some(kid) => self.verification_key(&kid).await,
                 None => None,
             };
-            hint = key.and_then(|k| k.verify::<Value>(token, issuer, true));
+            hint = key.and_then(|k| k.verify::<Value>(token, issuer));
             if hint.is_none() {
                 return Ok(EndSession::BadRequest);
             }
