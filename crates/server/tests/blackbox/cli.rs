@@ -132,3 +132,59 @@ async fn the_first_run_prints_a_one_time_operator_password_that_signs_in() {
     let _ = again.wait();
     assert!(lines[1].contains("sigil admin reset"), "{lines:?}");
 }
+
+#[test]
+fn applications_and_keys_are_managed_from_the_command_line() {
+    let dir =
+        std::env::temp_dir().join(format!("sigil-cli-apps-{}", uuid::Uuid::new_v4().simple()));
+    let run = |args: &[&str]| {
+        let out = sigil()
+            .env("SIGIL_DATA_DIR", &dir)
+            .args(args)
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let created: serde_json::Value = serde_json::from_str(&run(&[
+        "app",
+        "create",
+        "--name",
+        "CLI app",
+        "--type",
+        "web",
+        "--redirect-uri",
+        "https://cli.example/cb",
+        "--signing-alg",
+        "ES256",
+    ]))
+    .expect("JSON");
+    let id = created["client_id"].as_str().expect("client id").to_owned();
+    assert!(
+        created["client_secret"]
+            .as_str()
+            .is_some_and(|s| s.len() >= 43),
+        "the secret is shown once"
+    );
+    let listed = run(&["app", "list"]);
+    assert!(listed.contains(&id) && !listed.contains("client_secret"));
+    assert!(run(&["app", "show", &id]).contains("\"signing_alg\": \"ES256\""));
+    let before: serde_json::Value = serde_json::from_str(&run(&["keys", "list"])).expect("jwks");
+    assert!(run(&["keys", "rotate"]).contains("RS256: new signing key"));
+    let after: serde_json::Value = serde_json::from_str(&run(&["keys", "list"])).expect("jwks");
+    assert_eq!(
+        after["keys"].as_array().map(Vec::len),
+        before["keys"].as_array().map(|k| k.len() * 2)
+    );
+    run(&["app", "delete", &id]);
+    let out = sigil()
+        .env("SIGIL_DATA_DIR", &dir)
+        .args(["app", "show", &id])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+}

@@ -421,3 +421,92 @@ async fn rp_initiated_logout_needs_a_registered_return_address(backend: Backend)
         "tokens of the session ended with it"
     );
 }
+
+mod custom_scopes {
+    use std::collections::BTreeMap;
+
+    use reqwest::StatusCode;
+    use sigil_core::fields::{FieldCatalogue, FieldRule};
+    use sigil_core::locale::Locale;
+    use sigil_core::oidc::application::AppInput;
+    use sigil_core::oidc::scope::{ScopeCatalogue, ScopeDef};
+    use sigil_store::testing::Backend;
+
+    use crate::helpers::spawn_with;
+    use crate::oidc_helpers::{signed_in_tokens, userinfo, Rp, REDIRECT};
+    use crate::on_both_backends;
+
+    on_both_backends!(an_operator_scope_releases_its_additional_fields);
+
+    async fn an_operator_scope_releases_its_additional_fields(backend: Backend) {
+        let app = spawn_with(backend, |c| {
+            let company = FieldRule {
+                labels: BTreeMap::from([(Locale::En, "Company".to_owned())]),
+                ..FieldRule::default()
+            };
+            c.settings.catalogue =
+                FieldCatalogue::with_rules(&[("company".into(), company)]).expect("catalogue");
+            let work = ScopeDef {
+                name: "work".into(),
+                fields: vec!["company".into()],
+                labels: BTreeMap::from([(Locale::En, "Your work".to_owned())]),
+                standard: false,
+            };
+            c.settings.oidc.scopes = ScopeCatalogue::with_custom(vec![work]).expect("scopes");
+        })
+        .await;
+        let created = app
+            .sigil
+            .create_app(&AppInput {
+                name: "HR".into(),
+                app_type: "web".into(),
+                redirect_uris: vec![REDIRECT.into()],
+                scopes: Some("openid work".into()),
+                ..AppInput::default()
+            })
+            .await
+            .expect("app");
+        let rp = Rp {
+            client_id: created.app.client_id.0,
+            secret: created.client_secret,
+            redirect: REDIRECT.into(),
+        };
+        let b = app.signed_in("olaf").await;
+        b.post_form(
+            "/profile/edit",
+            &[("block", "additional"), ("company", "ACME")],
+        )
+        .await;
+        let discovery: serde_json::Value =
+            reqwest::get(format!("{}/.well-known/openid-configuration", app.base))
+                .await
+                .expect("discovery")
+                .json()
+                .await
+                .expect("json");
+        assert!(discovery["scopes_supported"]
+            .as_array()
+            .expect("scopes")
+            .iter()
+            .any(|s| s == "work"));
+        let (_, tokens) = signed_in_tokens(&app, &rp, "olaf2", "openid work").await;
+        let (status, info) = userinfo(&app, tokens["access_token"].as_str().expect("at")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(info.get("company").is_none(), "olaf2 has no company");
+        drop(b);
+        let b = app.browser().await;
+        b.sign_in("olaf", crate::helpers::PASSWORD).await;
+        let (verifier, challenge) = crate::oidc_helpers::pkce();
+        let loc = crate::oidc_helpers::authorize(
+            &b,
+            &crate::oidc_helpers::authorize_path(&rp, "openid work", &challenge, &[]),
+            "olaf",
+        )
+        .await;
+        let code = crate::oidc_helpers::url_param(&loc, "code").expect("code");
+        let (_, tokens) = crate::oidc_helpers::exchange(&app, &rp, &code, &verifier).await;
+        let (_, info) = userinfo(&app, tokens["access_token"].as_str().expect("at")).await;
+        assert_eq!(info["company"], "ACME");
+        assert!(info.get("given_name").is_none(), "profile was not granted");
+    }
+}
