@@ -32,7 +32,7 @@ impl PgStore {
 impl Store for PgStore {
     async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
         let tx = self.pool.begin().await.map_err(db_err)?;
-        Ok(Box::new(Handle::Tx(tx)))
+        Ok(Box::new(Handle::Tx(tx, None)))
     }
 
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {

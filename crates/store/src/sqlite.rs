@@ -1,17 +1,22 @@
 //! The embedded default: one SQLite file in WAL mode with a busy timeout.
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use sigil_core::ports::{Store, StoreResult, Tx};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool};
+use tokio::sync::Mutex;
 
 use crate::handle::Handle;
 use crate::repos::{db_err, impl_repos};
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// SQLite has one writer at a time. Queuing writers here, in order, is far cheaper
+    /// than letting them collide in the database and back off in its busy handler.
+    writer: Arc<Mutex<()>>,
 }
 
 impl SqliteStore {
@@ -27,15 +32,21 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            writer: Arc::new(Mutex::new(())),
+        })
     }
 }
 
 #[async_trait]
 impl Store for SqliteStore {
     async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
-        let tx = self.pool.begin().await.map_err(db_err)?;
-        Ok(Box::new(Handle::Tx(tx)))
+        let guard = self.writer.clone().lock_owned().await;
+        // IMMEDIATE takes the write lock at once, so a transaction never fails half-way
+        // when it turns from reading to writing.
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+        Ok(Box::new(Handle::Tx(tx, Some(guard))))
     }
 
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
