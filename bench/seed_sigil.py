@@ -71,7 +71,7 @@ call("POST", "/profile/edit", {"csrf": cookies["sigil_csrf"], "block": "main", "
 path, verifier = authorize_path()
 status, _, page = call("GET", path)
 authz = re.search(r'name="authz" value="([^"]*)"', page).group(1).replace("&#38;", "&")
-status, headers, _ = call("POST", "/oauth/authorize", {"csrf": cookies["sigil_csrf"], "authz": authz, "decision": "approve"})
+status, headers, _ = call("POST", "/oauth/consent", {"csrf": cookies["sigil_csrf"], "authz": authz, "decision": "approve"})
 first = exchange(code_of(headers["Location"]), verifier)
 refresh = [first["refresh_token"]]
 last = first

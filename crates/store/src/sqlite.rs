@@ -48,7 +48,11 @@ impl Store for SqliteStore {
         let guard = self.writer.clone().lock_owned().await;
         // IMMEDIATE takes the write lock at once, so a transaction never fails half-way
         // when it turns from reading to writing.
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+        let tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_err)?;
         Ok(Box::new(Handle::Tx(tx, Some(guard))))
     }
 

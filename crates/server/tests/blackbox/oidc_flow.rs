@@ -179,6 +179,31 @@ async fn consent_is_remembered_and_a_new_scope_asks_again(backend: Backend) {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "remembered");
     assert!(location(&r).starts_with(REDIRECT));
+    // The request may come as a cross-site form post too (OpenID Connect Core §3.1.2.1) …
+    let query =
+        authorize_path(&rp, "openid profile", &challenge, &[]).replace("/oauth/authorize?", "");
+    let r = b
+        .client
+        .post(b.url("/oauth/authorize"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .body(query)
+        .send()
+        .await
+        .expect("POST");
+    assert!(location(&r).starts_with(REDIRECT), "{:?}", r.status());
+    // … but the consent answer may not.
+    let token = b.cookie("sigil_csrf").expect("token");
+    let r = b
+        .client
+        .post(b.url("/oauth/consent"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .body(format!("csrf={token}&decision=approve&authz=x"))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = b
         .get(&authorize_path(
             &rp,
@@ -216,10 +241,7 @@ async fn consent_is_remembered_and_a_new_scope_asks_again(backend: Backend) {
     );
     let authz = crate::oidc_helpers::authz_of(&html);
     let r = b
-        .post_form(
-            "/oauth/authorize",
-            &[("authz", &authz), ("decision", "deny")],
-        )
+        .post_form("/oauth/consent", &[("authz", &authz), ("decision", "deny")])
         .await;
     assert_eq!(
         url_param(&location(&r), "error").as_deref(),

@@ -110,7 +110,7 @@ pub async fn authorize(b: &Browser, path: &str, login: &str) -> String {
                 let authz = authz_of(&html);
                 r = b
                     .post_form(
-                        "/oauth/authorize",
+                        "/oauth/consent",
                         &[("authz", &authz), ("decision", "approve")],
                     )
                     .await;

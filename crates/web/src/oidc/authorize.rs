@@ -247,6 +247,20 @@ pub async fn start(
     }
 }
 
+/// The same request sent as a form post, which OpenID Connect Core §3.1.2.1 requires
+/// the endpoint to accept. It changes nothing a GET could not, so it takes no CSRF
+/// token; the consent answer is a separate, protected form.
+pub async fn start_post(
+    state: State<AppState>,
+    current: OptionalUser,
+    csrf: Extension<CsrfToken>,
+    client: Client,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    start(state, current, csrf, client, headers, RawQuery(Some(body))).await
+}
+
 #[derive(Deserialize)]
 pub struct ConsentForm {
     authz: String,

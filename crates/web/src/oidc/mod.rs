@@ -20,7 +20,8 @@ use crate::state::AppState;
 pub(crate) use authorize::ui_locale;
 
 /// Paths that applications call from their servers or from scripts on other origins.
-pub const MACHINE_PATHS: [&str; 5] = [
+pub const MACHINE_PATHS: [&str; 6] = [
+    "/oauth/authorize",
     "/oauth/token",
     "/oauth/userinfo",
     "/oauth/introspect",
@@ -47,8 +48,9 @@ pub fn routes() -> Router<AppState> {
         .merge(machine)
         .route(
             "/oauth/authorize",
-            get(authorize::start).post(authorize::answer),
+            get(authorize::start).post(authorize::start_post),
         )
+        .route("/oauth/consent", post(authorize::answer))
         .route(
             "/oauth/end_session",
             get(logout::end_session).post(logout::end_session_post),
