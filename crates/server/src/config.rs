@@ -248,18 +248,7 @@ fn scopes(list: Vec<ScopeFile>, fields: &FieldCatalogue) -> Result<ScopeCatalogu
                 format!("field `{unknown}` is not in the field catalogue"),
             ));
         }
-        let mut labels = BTreeMap::new();
-        for (lang, text) in s.label {
-            let locale = Locale::parse(&lang)
-                .filter(|l| l.tag() == lang)
-                .ok_or_else(|| {
-                    err(
-                        &setting,
-                        format!("label language `{lang}` (expected en, de or ru)"),
-                    )
-                })?;
-            labels.insert(locale, text);
-        }
+        let labels = labels(&setting, s.label)?;
         defs.push(ScopeDef {
             name: s.name,
             fields: s.fields,
@@ -268,6 +257,26 @@ fn scopes(list: Vec<ScopeFile>, fields: &FieldCatalogue) -> Result<ScopeCatalogu
         });
     }
     ScopeCatalogue::with_custom(defs).map_err(|e| err("scopes", e))
+}
+
+/// Labels by language; only en, de and ru are known.
+fn labels(
+    setting: &str,
+    raw: BTreeMap<String, String>,
+) -> Result<BTreeMap<Locale, String>, ConfigError> {
+    raw.into_iter()
+        .map(|(lang, text)| {
+            Locale::parse(&lang)
+                .filter(|l| l.tag() == lang)
+                .map(|l| (l, text))
+                .ok_or_else(|| {
+                    err(
+                        setting,
+                        format!("label language `{lang}` (expected en, de or ru)"),
+                    )
+                })
+        })
+        .collect()
 }
 
 fn catalogue(fields: Vec<FieldFile>) -> Result<FieldCatalogue, ConfigError> {
@@ -296,18 +305,7 @@ fn catalogue(fields: Vec<FieldFile>) -> Result<FieldCatalogue, ConfigError> {
                 ))
             }
         };
-        let mut labels = BTreeMap::new();
-        for (lang, text) in f.label {
-            let locale = Locale::parse(&lang)
-                .filter(|l| l.tag() == lang)
-                .ok_or_else(|| {
-                    err(
-                        &setting,
-                        format!("label language `{lang}` (expected en, de or ru)"),
-                    )
-                })?;
-            labels.insert(locale, text);
-        }
+        let labels = labels(&setting, f.label)?;
         let rule = FieldRule {
             block,
             mandatory: f.mandatory,

@@ -1,5 +1,6 @@
 //! The account console: server-rendered pages that work without JavaScript.
 mod apps;
+pub(crate) use apps::scope_title;
 mod events;
 mod lang;
 mod profile;

@@ -168,16 +168,7 @@ async fn consent_page(
     let scopes = plan
         .into_iter()
         .map(|(scope, fields)| {
-            let def = state.sigil.settings().oidc.scopes.get(&scope);
-            let title = match def {
-                Some(d) if !d.standard => d
-                    .labels
-                    .get(&t.locale)
-                    .or_else(|| d.labels.get(&Locale::En))
-                    .cloned()
-                    .unwrap_or_else(|| scope.clone()),
-                _ => t.t(&format!("scope-{scope}")),
-            };
+            let title = crate::console::scope_title(state, t, &scope);
             let fields = fields
                 .into_iter()
                 .map(|(key, value)| {

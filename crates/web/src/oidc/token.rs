@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
 use serde_json::json;
-use sigil_core::services::oidc::{TokenError, TokenRequest};
+use sigil_core::services::oidc::{ClientAuth, TokenError, TokenRequest};
 
 use super::client_auth::client_auth;
 use super::no_store;
@@ -72,42 +72,68 @@ fn token_error(e: TokenError, basic: bool) -> Response {
 
 type FormBody = Result<Form<HashMap<String, String>>, FormRejection>;
 
-fn read(form: FormBody) -> Result<HashMap<String, String>, Box<Response>> {
-    form.map(|Form(f)| f).map_err(|_| {
-        Box::new(error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "expected a form-encoded body",
-            false,
-        ))
-    })
+/// A client's request: its form, how it authenticated, and whether by Basic.
+struct ClientCall {
+    form: HashMap<String, String>,
+    auth: ClientAuth,
+    basic: bool,
+}
+
+impl ClientCall {
+    fn read(headers: &HeaderMap, form: FormBody) -> Result<Self, Box<Response>> {
+        let Ok(Form(form)) = form else {
+            return Err(Box::new(error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "expected a form-encoded body",
+                false,
+            )));
+        };
+        let Some((auth, basic)) = client_auth(headers, &form) else {
+            return Err(Box::new(error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "use exactly one client authentication method",
+                false,
+            )));
+        };
+        Ok(Self { form, auth, basic })
+    }
+
+    fn param(&self, name: &str) -> Option<String> {
+        self.form.get(name).cloned()
+    }
+
+    /// The `token` parameter of introspection and revocation.
+    fn token(&self) -> Result<&str, Box<Response>> {
+        self.form.get("token").map(String::as_str).ok_or_else(|| {
+            Box::new(error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "token is required",
+                self.basic,
+            ))
+        })
+    }
 }
 
 /// Applications exchange codes and refresh tokens, or get their own tokens.
 pub async fn token(State(state): State<AppState>, headers: HeaderMap, form: FormBody) -> Response {
-    let form = match read(form) {
-        Ok(f) => f,
+    let call = match ClientCall::read(&headers, form) {
+        Ok(c) => c,
         Err(r) => return *r,
     };
-    let Some((auth, basic)) = client_auth(&headers, &form) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "use exactly one client authentication method",
-            false,
-        );
-    };
     let request = TokenRequest {
-        grant_type: form.get("grant_type").cloned(),
-        code: form.get("code").cloned(),
-        redirect_uri: form.get("redirect_uri").cloned(),
-        code_verifier: form.get("code_verifier").cloned(),
-        refresh_token: form.get("refresh_token").cloned(),
-        scope: form.get("scope").cloned(),
+        grant_type: call.param("grant_type"),
+        code: call.param("code"),
+        redirect_uri: call.param("redirect_uri"),
+        code_verifier: call.param("code_verifier"),
+        refresh_token: call.param("refresh_token"),
+        scope: call.param("scope"),
     };
-    match state.sigil.token(auth, request).await {
+    match state.sigil.token(call.auth, request).await {
         Ok(body) => no_store(Json(body).into_response()),
-        Err(e) => token_error(e, basic),
+        Err(e) => token_error(e, call.basic),
     }
 }
 
@@ -117,56 +143,32 @@ pub async fn introspect(
     headers: HeaderMap,
     form: FormBody,
 ) -> Response {
-    let form = match read(form) {
-        Ok(f) => f,
+    let call = match ClientCall::read(&headers, form) {
+        Ok(c) => c,
         Err(r) => return *r,
     };
-    let Some((auth, basic)) = client_auth(&headers, &form) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "use exactly one client authentication method",
-            false,
-        );
+    let token = match call.token() {
+        Ok(t) => t,
+        Err(r) => return *r,
     };
-    let Some(token) = form.get("token") else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "token is required",
-            basic,
-        );
-    };
-    match state.sigil.introspect(&auth, token).await {
+    match state.sigil.introspect(&call.auth, token).await {
         Ok(body) => no_store(Json(body).into_response()),
-        Err(e) => token_error(e, basic),
+        Err(e) => token_error(e, call.basic),
     }
 }
 
 /// An application gives up one of its tokens.
 pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, form: FormBody) -> Response {
-    let form = match read(form) {
-        Ok(f) => f,
+    let call = match ClientCall::read(&headers, form) {
+        Ok(c) => c,
         Err(r) => return *r,
     };
-    let Some((auth, basic)) = client_auth(&headers, &form) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "use exactly one client authentication method",
-            false,
-        );
+    let token = match call.token() {
+        Ok(t) => t,
+        Err(r) => return *r,
     };
-    let Some(token) = form.get("token") else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "token is required",
-            basic,
-        );
-    };
-    match state.sigil.revoke(&auth, token).await {
+    match state.sigil.revoke(&call.auth, token).await {
         Ok(()) => no_store(StatusCode::OK.into_response()),
-        Err(e) => token_error(e, basic),
+        Err(e) => token_error(e, call.basic),
     }
 }
