@@ -15,7 +15,7 @@ use crate::ids::UserId;
 use crate::locale::Locale;
 use crate::login::Login;
 use crate::oidc::application::Application;
-use crate::oidc::grant::{AuthCode, Consent, RefreshToken, TokenFamily};
+use crate::oidc::grant::{AuthCode, Consent, GrantState, RefreshToken, TokenFamily};
 use crate::oidc::jose::StoredKey;
 use crate::oidc::scope::ScopeSet;
 use crate::session::Session;
@@ -159,6 +159,18 @@ pub trait GrantRepo {
 
     async fn insert_family(&mut self, family: &TokenFamily) -> StoreResult<()>;
     async fn find_family(&mut self, id: &str) -> StoreResult<Option<TokenFamily>>;
+    /// The family, whether its session exists, and whether access token `jti` is
+    /// revoked: what a bearer check needs, in one statement.
+    async fn find_grant_state(
+        &mut self,
+        family: &str,
+        jti: &str,
+    ) -> StoreResult<Option<(GrantState, bool)>>;
+    /// A refresh token with its family and whether the family's session exists.
+    async fn find_refresh_state(
+        &mut self,
+        token_hash: &TokenHash,
+    ) -> StoreResult<Option<(RefreshToken, GrantState)>>;
     async fn revoke_family(&mut self, id: &str, at: OffsetDateTime) -> StoreResult<()>;
     /// Revokes every live family of `session`; returns how many.
     async fn revoke_families_of_session(

@@ -62,6 +62,7 @@ on_both_backends!(
     codes_and_refresh_tokens_are_used_once,
     families_are_revoked_by_session_by_grant_and_by_user,
     signing_keys_are_kept_retired_and_dropped,
+    grant_states_join_session_and_revocation,
 );
 
 async fn users_round_trip_and_logins_and_emails_are_unique(backend: Backend) {
@@ -535,4 +536,80 @@ async fn signing_keys_are_kept_retired_and_dropped(backend: Backend) {
         1
     );
     assert_eq!(conn.list_keys().await.expect("list").len(), 1);
+}
+
+async fn grant_states_join_session_and_revocation(backend: Backend) {
+    let store = store(backend).await;
+    let alice = new_user("alice", None);
+    let mut conn = store.read().await.expect("read");
+    conn.create_user(&alice).await.expect("user");
+    conn.create_app(&app("demo")).await.expect("app");
+    let token = SecretToken::generate(&OsRandom);
+    conn.create_session(&Session {
+        id_hash: token.hash(),
+        sid: "sid".into(),
+        user_id: alice.id,
+        created_at: T0,
+        last_seen_at: T0,
+        expires_at: T0 + Duration::hours(1),
+        auth_time: T0,
+        client: ClientInfo::default(),
+    })
+    .await
+    .expect("session");
+    conn.insert_family(&family("f1", Some(alice.id), "demo", Some(token.hash())))
+        .await
+        .expect("family");
+    let refresh = SecretToken::generate(&OsRandom);
+    conn.insert_refresh(&RefreshToken {
+        token_hash: refresh.hash(),
+        family_id: "f1".into(),
+        created_at: T0,
+        used_at: None,
+    })
+    .await
+    .expect("refresh");
+
+    let (state, revoked) = conn
+        .find_grant_state("f1", "jti-1")
+        .await
+        .expect("state")
+        .expect("exists");
+    assert!(state.has_session && !revoked);
+    assert_eq!(state.family.sid.as_deref(), Some("sid"));
+    conn.revoke_access_token("jti-1", T0 + Duration::minutes(5))
+        .await
+        .expect("revoke");
+    let (_, revoked) = conn
+        .find_grant_state("f1", "jti-1")
+        .await
+        .expect("state")
+        .expect("exists");
+    assert!(revoked);
+    let (rt, state) = conn
+        .find_refresh_state(&refresh.hash())
+        .await
+        .expect("state")
+        .expect("exists");
+    assert_eq!(rt.created_at, T0);
+    assert!(rt.used_at.is_none() && state.has_session);
+    assert_eq!(state.family.created_at, T0);
+
+    conn.delete_session(&token.hash()).await.expect("delete");
+    let (state, _) = conn
+        .find_grant_state("f1", "jti-2")
+        .await
+        .expect("state")
+        .expect("exists");
+    assert!(!state.has_session);
+    assert!(conn
+        .find_grant_state("nope", "x")
+        .await
+        .expect("state")
+        .is_none());
+    assert!(conn
+        .find_refresh_state(&SecretToken::generate(&OsRandom).hash())
+        .await
+        .expect("state")
+        .is_none());
 }

@@ -63,6 +63,14 @@ impl TokenFamily {
     }
 }
 
+/// A family with what its use depends on, read in one go on hot paths.
+#[derive(Clone, Debug)]
+pub struct GrantState {
+    pub family: TokenFamily,
+    /// The browser session the family hangs on still exists.
+    pub has_session: bool,
+}
+
 #[derive(Clone, Debug)]
 pub struct RefreshToken {
     pub token_hash: TokenHash,

@@ -1,6 +1,6 @@
 //! Consents, codes, token families, refresh tokens and revoked access tokens.
 use sigil_core::ids::ClientId;
-use sigil_core::oidc::grant::{AuthCode, Consent, RefreshToken, TokenFamily};
+use sigil_core::oidc::grant::{AuthCode, Consent, GrantState, RefreshToken, TokenFamily};
 use sigil_core::oidc::scope::ScopeSet;
 use sigil_core::ports::StoreError;
 use sigil_core::token::TokenHash;
@@ -117,6 +117,54 @@ impl FamilyRow {
 }
 
 #[derive(sqlx::FromRow)]
+pub(crate) struct GrantStateRow {
+    #[sqlx(flatten)]
+    family: FamilyRow,
+    has_session: i64,
+    revoked: i64,
+}
+
+impl GrantStateRow {
+    pub(crate) fn into_state(self) -> Result<(GrantState, bool), StoreError> {
+        Ok((
+            GrantState {
+                family: self.family.into_family()?,
+                has_session: self.has_session == 1,
+            },
+            self.revoked == 1,
+        ))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct RefreshStateRow {
+    #[sqlx(flatten)]
+    family: FamilyRow,
+    has_session: i64,
+    token_hash: String,
+    refresh_created_at: i64,
+    refresh_used_at: Option<i64>,
+}
+
+impl RefreshStateRow {
+    pub(crate) fn into_state(self) -> Result<(RefreshToken, GrantState), StoreError> {
+        let family = self.family.into_family()?;
+        Ok((
+            RefreshToken {
+                token_hash: hash(&self.token_hash)?,
+                family_id: family.id.clone(),
+                created_at: dt(self.refresh_created_at)?,
+                used_at: self.refresh_used_at.map(dt).transpose()?,
+            },
+            GrantState {
+                family,
+                has_session: self.has_session == 1,
+            },
+        ))
+    }
+}
+
+#[derive(sqlx::FromRow)]
 pub(crate) struct RefreshRow {
     token_hash: String,
     family_id: String,
@@ -146,7 +194,8 @@ macro_rules! grants_repo {
             use time::OffsetDateTime;
 
             use $crate::handle::Handle;
-            use $crate::repos::grants::{CodeRow, ConsentRow, FamilyRow, RefreshRow};
+            use $crate::repos::grants::{CodeRow, ConsentRow, FamilyRow, GrantStateRow, RefreshRow, RefreshStateRow};
+            use sigil_core::oidc::grant::GrantState;
             use $crate::repos::{db_err, ts};
 
             #[async_trait::async_trait]
@@ -290,6 +339,43 @@ macro_rules! grants_repo {
                     .await
                     .map_err(db_err)?
                     .map(FamilyRow::into_family)
+                    .transpose()
+                }
+
+                async fn find_grant_state(&mut self, id: &str, jti: &str) -> StoreResult<Option<(GrantState, bool)>> {
+                    sqlx::query_as::<_, GrantStateRow>(
+                        "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, \
+                         f.nonce, f.created_at, f.expires_at, f.revoked_at, \
+                         CAST(CASE WHEN s.id_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_session, \
+                         CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_access_tokens r WHERE r.jti = $2) \
+                         THEN 1 ELSE 0 END AS BIGINT) AS revoked \
+                         FROM token_families f LEFT JOIN sessions s ON s.id_hash = f.session_hash \
+                         WHERE f.id = $1",
+                    )
+                    .bind(id)
+                    .bind(jti)
+                    .fetch_optional(self.conn())
+                    .await
+                    .map_err(db_err)?
+                    .map(GrantStateRow::into_state)
+                    .transpose()
+                }
+
+                async fn find_refresh_state(&mut self, h: &TokenHash) -> StoreResult<Option<(RefreshToken, GrantState)>> {
+                    sqlx::query_as::<_, RefreshStateRow>(
+                        "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, \
+                         f.nonce, f.created_at, f.expires_at, f.revoked_at, \
+                         CAST(CASE WHEN s.id_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_session, \
+                         t.token_hash, t.created_at AS refresh_created_at, t.used_at AS refresh_used_at \
+                         FROM refresh_tokens t JOIN token_families f ON f.id = t.family_id \
+                         LEFT JOIN sessions s ON s.id_hash = f.session_hash \
+                         WHERE t.token_hash = $1",
+                    )
+                    .bind(h.to_hex())
+                    .fetch_optional(self.conn())
+                    .await
+                    .map_err(db_err)?
+                    .map(RefreshStateRow::into_state)
                     .transpose()
                 }
 

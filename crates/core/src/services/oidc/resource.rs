@@ -63,29 +63,28 @@ impl Sigil {
             return Err(BearerError::InvalidToken);
         }
         let mut conn = self.store.read().await?;
-        if conn.is_access_token_revoked(&claims.jti).await? {
-            return Err(BearerError::InvalidToken);
-        }
         let now = self.clock.now();
         match &claims.gid {
             Some(gid) => {
-                let family = conn
-                    .find_family(gid)
+                let (state, revoked) = conn
+                    .find_grant_state(gid, &claims.jti)
                     .await?
                     .ok_or(BearerError::InvalidToken)?;
-                if !family.is_live(now) || family.client_id.0 != claims.client_id {
+                let family = state.family;
+                if revoked || !family.is_live(now) || family.client_id.0 != claims.client_id {
                     return Err(BearerError::InvalidToken);
                 }
-                if let Some(session) = &family.session_hash {
-                    if !family.scopes.contains("offline_access")
-                        && conn.find_session(session).await?.is_none()
-                    {
-                        return Err(BearerError::InvalidToken);
-                    }
+                let needs_session =
+                    family.session_hash.is_some() && !family.scopes.contains("offline_access");
+                if needs_session && !state.has_session {
+                    return Err(BearerError::InvalidToken);
                 }
             }
             // A client-credentials token lives as long as its application.
             None => {
+                if conn.is_access_token_revoked(&claims.jti).await? {
+                    return Err(BearerError::InvalidToken);
+                }
                 if conn
                     .find_app(&ClientId(claims.client_id.clone()))
                     .await?

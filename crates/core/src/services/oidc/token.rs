@@ -256,14 +256,11 @@ impl Sigil {
         let presented = SecretToken::from_client(raw)
             .ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
         let mut conn = self.store.read().await?;
-        let token = conn
-            .find_refresh(&presented.hash())
+        let (token, state) = conn
+            .find_refresh_state(&presented.hash())
             .await?
             .ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
-        let family = conn
-            .find_family(&token.family_id)
-            .await?
-            .ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
+        let family = state.family;
         if family.client_id != app.client_id {
             return Err(TokenError::InvalidGrant(
                 "the refresh token was issued to another client",
@@ -280,15 +277,13 @@ impl Sigil {
                 "the refresh token was already used",
             ));
         }
-        if let Some(session) = &family.session_hash {
-            if !family.scopes.contains("offline_access")
-                && conn.find_session(session).await?.is_none()
-            {
-                conn.revoke_family(&family.id, now).await?;
-                return Err(TokenError::InvalidGrant(
-                    "the sign-in behind the grant has ended",
-                ));
-            }
+        let needs_session =
+            family.session_hash.is_some() && !family.scopes.contains("offline_access");
+        if needs_session && !state.has_session {
+            conn.revoke_family(&family.id, now).await?;
+            return Err(TokenError::InvalidGrant(
+                "the sign-in behind the grant has ended",
+            ));
         }
         drop(conn);
         let scopes = match req.scope.as_deref() {
