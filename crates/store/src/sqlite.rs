@@ -31,7 +31,7 @@ impl SqliteStore {
             // is a stated budget (50 MB resident under load).
             .pragma("cache_size", "-1024");
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(8)
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
