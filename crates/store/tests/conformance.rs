@@ -575,7 +575,8 @@ async fn grant_states_join_session_and_revocation(backend: Backend) {
         .await
         .expect("state")
         .expect("exists");
-    assert!(state.has_session && !revoked);
+    assert!(state.session_expires_at == Some(T0 + Duration::hours(1)) && !revoked);
+    assert!(state.session_allows(T0) && !state.session_allows(T0 + Duration::hours(1)));
     assert_eq!(state.family.sid.as_deref(), Some("sid"));
     conn.revoke_access_token("jti-1", T0 + Duration::minutes(5))
         .await
@@ -592,7 +593,7 @@ async fn grant_states_join_session_and_revocation(backend: Backend) {
         .expect("state")
         .expect("exists");
     assert_eq!(rt.created_at, T0);
-    assert!(rt.used_at.is_none() && state.has_session);
+    assert!(rt.used_at.is_none() && state.session_expires_at.is_some());
     assert_eq!(state.family.created_at, T0);
 
     conn.delete_session(&token.hash()).await.expect("delete");
@@ -601,7 +602,7 @@ async fn grant_states_join_session_and_revocation(backend: Backend) {
         .await
         .expect("state")
         .expect("exists");
-    assert!(!state.has_session);
+    assert!(state.session_expires_at.is_none() && !state.session_allows(T0));
     assert!(conn
         .find_grant_state("nope", "x")
         .await

@@ -67,8 +67,18 @@ impl TokenFamily {
 #[derive(Clone, Debug)]
 pub struct GrantState {
     pub family: TokenFamily,
-    /// The browser session the family hangs on still exists.
-    pub has_session: bool,
+    /// When the browser session the family hangs on ends; `None` if it is gone.
+    pub session_expires_at: Option<OffsetDateTime>,
+}
+
+impl GrantState {
+    /// Whether the sign-in behind the family still counts: tokens without
+    /// `offline_access` end with the browser session they came from.
+    pub fn session_allows(&self, now: OffsetDateTime) -> bool {
+        self.family.session_hash.is_none()
+            || self.family.scopes.contains("offline_access")
+            || self.session_expires_at.is_some_and(|end| now < end)
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -17,6 +17,7 @@ on_both_backends!(
     codes_expire_and_bad_client_secrets_are_refused,
     refresh_tokens_rotate_and_a_replay_ends_the_family,
     of_two_concurrent_refreshes_exactly_one_wins,
+    a_refresh_chain_ends_at_its_absolute_lifetime,
     client_credentials_give_the_service_its_own_token,
     introspection_and_revocation_cover_the_clients_own_tokens,
     the_scopes_tab_ends_sessions_and_revokes_permissions,
@@ -447,4 +448,42 @@ async fn operators_manage_applications_through_the_admin_api(backend: Backend) {
         .api(Method::GET, &format!("/api/v1/admin/apps/{id}"), None)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn a_refresh_chain_ends_at_its_absolute_lifetime(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let rp = register(&app, "web", None).await;
+    let (_, tokens) = signed_in_tokens(&app, &rp, "pia", "openid offline_access").await;
+    let mut rt = tokens["refresh_token"].as_str().expect("rt").to_owned();
+    // Rotating keeps working inside the 30-day lifetime, however often it happens...
+    for _ in 0..3 {
+        app.clock.advance(Duration::days(9));
+        let (status, body) = refresh(&app, &rp, &rt).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        rt = body["refresh_token"].as_str().expect("rt").to_owned();
+    }
+    // ... but not past it, counted from the sign-in, not from the last rotation.
+    app.clock.advance(Duration::days(4));
+    let (status, body) = refresh(&app, &rp, &rt).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "invalid_grant");
+
+    // Without offline_access the grant ends with the browser session (12 hours).
+    let (_, tokens) = signed_in_tokens(&app, &rp, "pia2", "openid").await;
+    app.clock.advance(Duration::hours(11));
+    let (status, body) = refresh(&app, &rp, tokens["refresh_token"].as_str().expect("rt")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    app.clock.advance(Duration::hours(2));
+    let (status, _) = refresh(&app, &rp, body["refresh_token"].as_str().expect("rt")).await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "the session behind it has ended"
+    );
+    assert_eq!(
+        userinfo(&app, body["access_token"].as_str().expect("at"))
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
 }

@@ -120,7 +120,7 @@ impl FamilyRow {
 pub(crate) struct GrantStateRow {
     #[sqlx(flatten)]
     family: FamilyRow,
-    has_session: i64,
+    session_expires_at: Option<i64>,
     revoked: i64,
 }
 
@@ -129,7 +129,7 @@ impl GrantStateRow {
         Ok((
             GrantState {
                 family: self.family.into_family()?,
-                has_session: self.has_session == 1,
+                session_expires_at: self.session_expires_at.map(dt).transpose()?,
             },
             self.revoked == 1,
         ))
@@ -140,7 +140,7 @@ impl GrantStateRow {
 pub(crate) struct RefreshStateRow {
     #[sqlx(flatten)]
     family: FamilyRow,
-    has_session: i64,
+    session_expires_at: Option<i64>,
     token_hash: String,
     refresh_created_at: i64,
     refresh_used_at: Option<i64>,
@@ -158,7 +158,7 @@ impl RefreshStateRow {
             },
             GrantState {
                 family,
-                has_session: self.has_session == 1,
+                session_expires_at: self.session_expires_at.map(dt).transpose()?,
             },
         ))
     }
@@ -346,7 +346,7 @@ macro_rules! grants_repo {
                     sqlx::query_as::<_, GrantStateRow>(
                         "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, \
                          f.nonce, f.created_at, f.expires_at, f.revoked_at, \
-                         CAST(CASE WHEN s.id_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_session, \
+                         s.expires_at AS session_expires_at, \
                          CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_access_tokens r WHERE r.jti = $2) \
                          THEN 1 ELSE 0 END AS BIGINT) AS revoked \
                          FROM token_families f LEFT JOIN sessions s ON s.id_hash = f.session_hash \
@@ -365,7 +365,7 @@ macro_rules! grants_repo {
                     sqlx::query_as::<_, RefreshStateRow>(
                         "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, \
                          f.nonce, f.created_at, f.expires_at, f.revoked_at, \
-                         CAST(CASE WHEN s.id_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_session, \
+                         s.expires_at AS session_expires_at, \
                          t.token_hash, t.created_at AS refresh_created_at, t.used_at AS refresh_used_at \
                          FROM refresh_tokens t JOIN token_families f ON f.id = t.family_id \
                          LEFT JOIN sessions s ON s.id_hash = f.session_hash \

@@ -70,13 +70,12 @@ impl Sigil {
                     .find_grant_state(gid, &claims.jti)
                     .await?
                     .ok_or(BearerError::InvalidToken)?;
-                let family = state.family;
-                if revoked || !family.is_live(now) || family.client_id.0 != claims.client_id {
-                    return Err(BearerError::InvalidToken);
-                }
-                let needs_session =
-                    family.session_hash.is_some() && !family.scopes.contains("offline_access");
-                if needs_session && !state.has_session {
+                let family = &state.family;
+                if revoked
+                    || !family.is_live(now)
+                    || family.client_id.0 != claims.client_id
+                    || !state.session_allows(now)
+                {
                     return Err(BearerError::InvalidToken);
                 }
             }

@@ -260,7 +260,7 @@ impl Sigil {
             .find_refresh_state(&presented.hash())
             .await?
             .ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
-        let family = state.family;
+        let family = state.family.clone();
         if family.client_id != app.client_id {
             return Err(TokenError::InvalidGrant(
                 "the refresh token was issued to another client",
@@ -277,9 +277,7 @@ impl Sigil {
                 "the refresh token was already used",
             ));
         }
-        let needs_session =
-            family.session_hash.is_some() && !family.scopes.contains("offline_access");
-        if needs_session && !state.has_session {
+        if !state.session_allows(now) {
             conn.revoke_family(&family.id, now).await?;
             return Err(TokenError::InvalidGrant(
                 "the sign-in behind the grant has ended",
