@@ -20,9 +20,18 @@ pub fn client_auth(
     match (basic, form.get("client_secret")) {
         (Some(_), Some(_)) => None,
         (Some(encoded), None) => {
-            let decoded = STANDARD.decode(encoded.trim()).ok()?;
-            let text = String::from_utf8(decoded).ok()?;
-            let (id, secret) = text.split_once(':')?;
+            // Unreadable credentials are a failed authentication, not a bad request.
+            let unreadable = Some((ClientAuth::Missing, true));
+            let Some(text) = STANDARD
+                .decode(encoded.trim())
+                .ok()
+                .and_then(|d| String::from_utf8(d).ok())
+            else {
+                return unreadable;
+            };
+            let Some((id, secret)) = text.split_once(':') else {
+                return unreadable;
+            };
             // The halves are form-urlencoded before being joined (RFC 6749 §2.3.1).
             let unescape = |s: &str| -> Option<String> {
                 form_urlencoded::parse(format!("x={s}").as_bytes())
@@ -60,5 +69,42 @@ pub fn client_auth(
             },
             false,
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(basic: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::AUTHORIZATION,
+            format!("Basic {basic}").parse().expect("header"),
+        );
+        h
+    }
+
+    #[test]
+    fn basic_credentials_are_url_decoded_halves() {
+        // "a%3Ab:s%2Bcret" → client "a:b", secret "s+cret" (RFC 6749 §2.3.1).
+        let h = headers(&STANDARD.encode("a%3Ab:s%2Bcret"));
+        match client_auth(&h, &HashMap::new()) {
+            Some((ClientAuth::Secret { client_id, secret }, true)) => {
+                assert_eq!((client_id.as_str(), secret.as_str()), ("a:b", "s+cret"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn two_methods_at_once_or_garbage_are_refused() {
+        let h = headers(&STANDARD.encode("a:b"));
+        let form = HashMap::from([("client_secret".to_owned(), "b".to_owned())]);
+        assert!(client_auth(&h, &form).is_none());
+        assert!(matches!(
+            client_auth(&headers("%%%"), &HashMap::new()),
+            Some((ClientAuth::Missing, true))
+        ));
     }
 }
