@@ -1,0 +1,242 @@
+//! Accounts, sessions, the activity log and failure counters.
+
+use sigil_core::email::Email;
+use sigil_core::event::{ClientInfo, EventCategory, NewEvent};
+use sigil_core::login::Login;
+use sigil_core::ports::StoreError;
+use sigil_core::random::OsRandom;
+use sigil_core::session::Session;
+use sigil_core::token::SecretToken;
+use sigil_store::testing::Backend;
+use time::Duration;
+
+use crate::{new_user, on_both_backends, store, T0};
+
+on_both_backends!(
+    users_round_trip_and_logins_and_emails_are_unique,
+    field_values_are_set_replaced_and_removed,
+    sessions_are_found_by_hash_touched_and_ended,
+    events_list_newest_first_in_pages,
+    failures_are_counted_in_a_window_and_cleared,
+    a_dropped_transaction_changes_nothing,
+);
+
+async fn users_round_trip_and_logins_and_emails_are_unique(backend: Backend) {
+    let store = store(backend).await;
+    let alice = new_user("alice", Some("alice@example.org"));
+    let mut tx = store.begin().await.expect("begin");
+    tx.create_user(&alice).await.expect("create");
+    tx.commit().await.expect("commit");
+
+    let mut conn = store.read().await.expect("read");
+    let found = conn
+        .find_user(alice.id)
+        .await
+        .expect("find")
+        .expect("exists");
+    assert_eq!(found.login.as_ref().map(Login::as_str), Some("alice"));
+    assert_eq!(
+        found.email.as_ref().map(Email::as_str),
+        Some("alice@example.org")
+    );
+    assert!(!found.email_verified);
+    assert_eq!(found.created_at, T0);
+    let by_email = conn
+        .find_user_by_email(&Email::parse("ALICE@example.org").expect("email"))
+        .await
+        .expect("find");
+    assert_eq!(by_email.map(|u| u.id), Some(alice.id));
+
+    let same_login = new_user("alice", None);
+    let err = conn
+        .create_user(&same_login)
+        .await
+        .expect_err("duplicate login");
+    assert!(matches!(err, StoreError::Conflict("login")), "{err:?}");
+    let same_email = new_user("alice2", Some("alice@example.org"));
+    let err = conn
+        .create_user(&same_email)
+        .await
+        .expect_err("duplicate email");
+    assert!(matches!(err, StoreError::Conflict("email")), "{err:?}");
+
+    let bob = new_user("bob", None);
+    conn.create_user(&bob).await.expect("create bob");
+    let err = conn
+        .set_login(bob.id, alice.login.as_ref(), T0)
+        .await
+        .expect_err("taken");
+    assert!(matches!(err, StoreError::Conflict("login")));
+    conn.set_login(bob.id, None, T0).await.expect("clear login");
+    assert_eq!(conn.count_operators().await.expect("count"), 0);
+}
+
+async fn field_values_are_set_replaced_and_removed(backend: Backend) {
+    let store = store(backend).await;
+    let alice = new_user("alice", None);
+    let mut conn = store.read().await.expect("read");
+    conn.create_user(&alice).await.expect("create");
+    conn.set_field_value(alice.id, "nickname", Some("Al"), T0)
+        .await
+        .expect("set");
+    conn.set_field_value(alice.id, "nickname", Some("Ally"), T0)
+        .await
+        .expect("replace");
+    conn.set_field_value(alice.id, "company", Some("ACME; \"quoted\""), T0)
+        .await
+        .expect("set");
+    let values = conn.field_values(alice.id).await.expect("values");
+    assert_eq!(values.get("nickname").map(String::as_str), Some("Ally"));
+    assert_eq!(
+        values.get("company").map(String::as_str),
+        Some("ACME; \"quoted\"")
+    );
+    conn.set_field_value(alice.id, "nickname", None, T0)
+        .await
+        .expect("remove");
+    let values = conn.field_values(alice.id).await.expect("values");
+    assert!(!values.contains_key("nickname"));
+}
+
+async fn sessions_are_found_by_hash_touched_and_ended(backend: Backend) {
+    let store = store(backend).await;
+    let alice = new_user("alice", None);
+    let mut conn = store.read().await.expect("read");
+    conn.create_user(&alice).await.expect("create");
+    let tokens: Vec<SecretToken> = (0..2).map(|_| SecretToken::generate(&OsRandom)).collect();
+    for token in &tokens {
+        conn.create_session(&Session {
+            id_hash: token.hash(),
+            sid: format!("sid-{}", &token.expose()[..8]),
+            user_id: alice.id,
+            created_at: T0,
+            last_seen_at: T0,
+            expires_at: T0 + Duration::hours(1),
+            auth_time: T0,
+            client: ClientInfo {
+                ip: Some("192.0.2.1".into()),
+                device: Some("pc".into()),
+                browser: Some("Firefox 128".into()),
+            },
+        })
+        .await
+        .expect("create session");
+    }
+    let s = conn
+        .find_session(&tokens[0].hash())
+        .await
+        .expect("find")
+        .expect("exists");
+    assert_eq!(s.user_id, alice.id);
+    assert_eq!(s.client.browser.as_deref(), Some("Firefox 128"));
+    conn.touch_session(&tokens[0].hash(), T0 + Duration::minutes(5))
+        .await
+        .expect("touch");
+    let s = conn
+        .find_session(&tokens[0].hash())
+        .await
+        .expect("find")
+        .expect("exists");
+    assert_eq!(s.last_seen_at, T0 + Duration::minutes(5));
+    assert!(conn
+        .delete_session(&tokens[0].hash())
+        .await
+        .expect("delete"));
+    assert!(!conn
+        .delete_session(&tokens[0].hash())
+        .await
+        .expect("delete again"));
+    assert_eq!(
+        conn.delete_sessions_of_user(alice.id)
+            .await
+            .expect("delete all"),
+        1
+    );
+    assert!(conn
+        .find_session(&tokens[1].hash())
+        .await
+        .expect("find")
+        .is_none());
+}
+
+async fn events_list_newest_first_in_pages(backend: Backend) {
+    let store = store(backend).await;
+    let alice = new_user("alice", None);
+    let mut conn = store.read().await.expect("read");
+    conn.create_user(&alice).await.expect("create");
+    for i in 0..5 {
+        let e = NewEvent::new(
+            T0 + Duration::seconds(i),
+            Some(alice.id),
+            EventCategory::SignInSucceeded,
+            &ClientInfo::default(),
+        )
+        .with_details(serde_json::json!({ "n": i }));
+        conn.insert_event(&e).await.expect("insert");
+    }
+    let other = NewEvent::new(
+        T0,
+        None,
+        EventCategory::SignInFailed,
+        &ClientInfo::default(),
+    );
+    conn.insert_event(&other).await.expect("insert");
+    let first = conn.list_events(alice.id, None, 3).await.expect("list");
+    let ns: Vec<_> = first.iter().map(|e| e.details["n"].as_i64()).collect();
+    assert_eq!(ns, [Some(4), Some(3), Some(2)]);
+    let last = first.last().map(|e| e.id);
+    let second = conn.list_events(alice.id, last, 3).await.expect("list");
+    let ns: Vec<_> = second.iter().map(|e| e.details["n"].as_i64()).collect();
+    assert_eq!(ns, [Some(1), Some(0)]);
+    assert_eq!(second[0].category, "sign_in.succeeded");
+}
+
+async fn failures_are_counted_in_a_window_and_cleared(backend: Backend) {
+    let store = store(backend).await;
+    let mut conn = store.read().await.expect("read");
+    for i in 0..3 {
+        conn.record_failure("k", T0 + Duration::minutes(i))
+            .await
+            .expect("record");
+    }
+    conn.record_failure("other", T0).await.expect("record");
+    assert_eq!(
+        conn.count_failures("k", T0 - Duration::minutes(1))
+            .await
+            .expect("count"),
+        3
+    );
+    assert_eq!(conn.count_failures("k", T0).await.expect("count"), 2);
+    conn.clear_failures("k").await.expect("clear");
+    assert_eq!(
+        conn.count_failures("k", T0 - Duration::minutes(1))
+            .await
+            .expect("count"),
+        0
+    );
+    assert_eq!(conn.purge_failures(T0).await.expect("purge"), 1);
+}
+
+async fn a_dropped_transaction_changes_nothing(backend: Backend) {
+    let store = store(backend).await;
+    let alice = new_user("alice", None);
+    {
+        let mut tx = store.begin().await.expect("begin");
+        tx.create_user(&alice).await.expect("create");
+        tx.insert_event(&NewEvent::new(
+            T0,
+            Some(alice.id),
+            EventCategory::Registered,
+            &ClientInfo::default(),
+        ))
+        .await
+        .expect("event");
+    }
+    let mut conn = store.read().await.expect("read");
+    assert!(conn.find_user(alice.id).await.expect("find").is_none());
+    assert!(conn
+        .list_events(alice.id, None, 10)
+        .await
+        .expect("list")
+        .is_empty());
+}
