@@ -37,7 +37,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub trait Store: Send + Sync {
     /// Starts a transaction; dropping it without [`Tx::commit`] rolls back.
     async fn begin(&self) -> StoreResult<Box<dyn Tx>>;
-    /// A pooled connection in autocommit mode, for reads and single writes.
+    /// A pooled connection for reads only: every write goes through [`Store::begin`],
+    /// so writers queue in one place (SQLite has a single writer).
     async fn read(&self) -> StoreResult<Box<dyn Tx>>;
 }
 

@@ -1,11 +1,12 @@
-//! Sigil's storage: the ports of `sigil-core` implemented once in SQL and compiled for
-//! two sqlx drivers, SQLite (the embedded default) and PostgreSQL (for several nodes).
+//! Sigil's storage: the ports of `sigil-core` implemented once in SQL for two engines,
+//! SQLite (the embedded default, through rusqlite) and PostgreSQL (for several nodes,
+//! through sqlx).
 //!
 //! The queries are written once: both databases accept `$n` placeholders, `RETURNING`
 //! and `ON CONFLICT`, and every value is stored as a type both share (text, big
-//! integers, booleans). The `repos` macros expand the same bodies for each driver, so
+//! integers, booleans). The repositories are implemented once over [`db::Exec`], so
 //! there is no `if sqlite { … } else { … }` anywhere and no query written twice.
-mod handle;
+mod db;
 mod postgres;
 mod repos;
 mod sqlite;
@@ -15,8 +16,6 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use sigil_core::ports::Store;
-
-pub use handle::Handle;
 
 /// Opens the database named by `url` (`sqlite:…` or `postgres://…`) and applies the
 /// migrations.

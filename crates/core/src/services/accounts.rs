@@ -224,8 +224,11 @@ impl Sigil {
             .await?
             .filter(|u| u.status == UserStatus::Active)
             .ok_or(CoreError::Unauthenticated)?;
+        drop(conn);
         if session.needs_touch(now, &policy) {
-            conn.touch_session(&session.id_hash, now).await?;
+            let mut tx = self.store.begin().await?;
+            tx.touch_session(&session.id_hash, now).await?;
+            tx.commit().await?;
         }
         Ok((session, user))
     }
@@ -350,10 +353,11 @@ impl Sigil {
     /// Housekeeping: drops expired sessions and failure counters past every window.
     pub async fn purge_expired(&self) -> Result<(), CoreError> {
         let now = self.clock.now();
-        let mut conn = self.store.read().await?;
-        conn.delete_expired_sessions(now).await?;
-        conn.purge_failures(now - self.settings.throttle.window)
+        let mut tx = self.store.begin().await?;
+        tx.delete_expired_sessions(now).await?;
+        tx.purge_failures(now - self.settings.throttle.window)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -1,20 +1,27 @@
 //! Registered applications; list-valued settings are JSON text.
+use super::dt;
+use crate::db::query;
+use crate::db::Conn;
+use crate::db::Exec;
+use crate::repos::ts;
 use sigil_core::ids::ClientId;
-use sigil_core::oidc::application::{AppType, Application, GrantType};
+use sigil_core::oidc::application::AppType;
+use sigil_core::oidc::application::Application;
+use sigil_core::oidc::application::GrantType;
 use sigil_core::oidc::jose::SigningAlg;
 use sigil_core::oidc::redirect::RedirectUri;
 use sigil_core::oidc::scope::ScopeSet;
+use sigil_core::ports::AppRepo;
 use sigil_core::ports::StoreError;
+use sigil_core::ports::StoreResult;
 use sigil_core::token::TokenHash;
 use time::Duration;
-
-use super::dt;
 
 fn bad(what: &str) -> StoreError {
     StoreError::Other(anyhow::anyhow!("stored application has a bad {what}"))
 }
 
-#[derive(sqlx::FromRow)]
+crate::db::row_struct! {
 pub(crate) struct AppRow {
     client_id: String,
     secret_hash: Option<String>,
@@ -34,6 +41,7 @@ pub(crate) struct AppRow {
     closed: bool,
     in_catalog: bool,
     created_at: i64,
+}
 }
 
 impl AppRow {
@@ -75,22 +83,11 @@ pub(crate) fn json_list<T: serde::Serialize>(items: &[T]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
 }
 
-macro_rules! apps_repo {
-    ($db:ty) => {
-        const _: () = {
-            use sigil_core::ids::ClientId;
-            use sigil_core::oidc::application::Application;
-            use sigil_core::ports::{AppRepo, StoreResult};
-
-            use $crate::handle::Handle;
-            use $crate::repos::apps::{json_list, AppRow};
-            use $crate::repos::{db_err, ts};
-
-            #[async_trait::async_trait]
-            impl AppRepo for Handle<$db> {
-                async fn create_app(&mut self, a: &Application) -> StoreResult<()> {
-                    let grants: Vec<&str> = a.grant_types.iter().map(|g| g.as_str()).collect();
-                    sqlx::query(
+#[async_trait::async_trait]
+impl<E: Exec + 'static> AppRepo for Conn<E> {
+    async fn create_app(&mut self, a: &Application) -> StoreResult<()> {
+        let grants: Vec<&str> = a.grant_types.iter().map(|g| g.as_str()).collect();
+        query(
                         "INSERT INTO applications (client_id, secret_hash, name, description, app_type, \
                          logo_url, home_url, redirect_uris, post_logout_redirect_uris, grant_types, scopes, \
                          access_token_ttl, id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, \
@@ -115,52 +112,45 @@ macro_rules! apps_repo {
                     .bind(a.closed)
                     .bind(a.in_catalog)
                     .bind(ts(a.created_at))
-                    .execute(self.conn())
+                    .execute(&mut self.0)
                     .await
-                    .map_err(db_err)?;
-                    Ok(())
-                }
+                    ?;
+        Ok(())
+    }
 
-                async fn find_app(&mut self, client_id: &ClientId) -> StoreResult<Option<Application>> {
-                    sqlx::query_as::<_, AppRow>(concat!(
-                        "SELECT client_id, secret_hash, name, description, app_type, logo_url, home_url, ",
-                        "redirect_uris, post_logout_redirect_uris, grant_types, scopes, access_token_ttl, ",
-                        "id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, created_at ",
-                        "FROM applications WHERE client_id = $1"
-                    ))
-                    .bind(&client_id.0)
-                    .fetch_optional(self.conn())
-                    .await
-                    .map_err(db_err)?
-                    .map(AppRow::into_app)
-                    .transpose()
-                }
+    async fn find_app(&mut self, client_id: &ClientId) -> StoreResult<Option<Application>> {
+        query(concat!(
+            "SELECT client_id, secret_hash, name, description, app_type, logo_url, home_url, ",
+            "redirect_uris, post_logout_redirect_uris, grant_types, scopes, access_token_ttl, ",
+            "id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, created_at ",
+            "FROM applications WHERE client_id = $1"
+        ))
+        .bind(&client_id.0)
+        .fetch_optional(&mut self.0)
+        .await?
+        .map(AppRow::into_app)
+        .transpose()
+    }
 
-                async fn list_apps(&mut self) -> StoreResult<Vec<Application>> {
-                    sqlx::query_as::<_, AppRow>(concat!(
-                        "SELECT client_id, secret_hash, name, description, app_type, logo_url, home_url, ",
-                        "redirect_uris, post_logout_redirect_uris, grant_types, scopes, access_token_ttl, ",
-                        "id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, created_at ",
-                        "FROM applications ORDER BY name, client_id"
-                    ))
-                    .fetch_all(self.conn())
-                    .await
-                    .map_err(db_err)?
-                    .into_iter()
-                    .map(AppRow::into_app)
-                    .collect()
-                }
+    async fn list_apps(&mut self) -> StoreResult<Vec<Application>> {
+        query(concat!(
+            "SELECT client_id, secret_hash, name, description, app_type, logo_url, home_url, ",
+            "redirect_uris, post_logout_redirect_uris, grant_types, scopes, access_token_ttl, ",
+            "id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, created_at ",
+            "FROM applications ORDER BY name, client_id"
+        ))
+        .fetch_all(&mut self.0)
+        .await?
+        .into_iter()
+        .map(AppRow::into_app)
+        .collect()
+    }
 
-                async fn delete_app(&mut self, client_id: &ClientId) -> StoreResult<bool> {
-                    let done = sqlx::query("DELETE FROM applications WHERE client_id = $1")
-                        .bind(&client_id.0)
-                        .execute(self.conn())
-                        .await
-                        .map_err(db_err)?;
-                    Ok(done.rows_affected() > 0)
-                }
-            }
-        };
-    };
+    async fn delete_app(&mut self, client_id: &ClientId) -> StoreResult<bool> {
+        let done = query("DELETE FROM applications WHERE client_id = $1")
+            .bind(&client_id.0)
+            .execute(&mut self.0)
+            .await?;
+        Ok(done > 0)
+    }
 }
-pub(crate) use apps_repo;

@@ -1,11 +1,24 @@
 //! Consents, codes, token families, refresh tokens and revoked access tokens.
-use sigil_core::ids::ClientId;
-use sigil_core::oidc::grant::{AuthCode, Consent, GrantState, RefreshToken, TokenFamily};
-use sigil_core::oidc::scope::ScopeSet;
-use sigil_core::ports::StoreError;
-use sigil_core::token::TokenHash;
-
 use super::dt;
+use crate::db::query;
+use crate::db::Conn;
+use crate::db::Exec;
+use crate::db::FromRow;
+use crate::db::Row;
+use crate::repos::ts;
+use sigil_core::ids::ClientId;
+use sigil_core::ids::UserId;
+use sigil_core::oidc::grant::AuthCode;
+use sigil_core::oidc::grant::Consent;
+use sigil_core::oidc::grant::GrantState;
+use sigil_core::oidc::grant::RefreshToken;
+use sigil_core::oidc::grant::TokenFamily;
+use sigil_core::oidc::scope::ScopeSet;
+use sigil_core::ports::GrantRepo;
+use sigil_core::ports::StoreError;
+use sigil_core::ports::StoreResult;
+use sigil_core::token::TokenHash;
+use time::OffsetDateTime;
 
 fn other(what: &str) -> StoreError {
     StoreError::Other(anyhow::anyhow!("stored grant data has a bad {what}"))
@@ -23,13 +36,14 @@ fn user(s: &str) -> Result<sigil_core::ids::UserId, StoreError> {
     s.parse().map_err(|_| other("user id"))
 }
 
-#[derive(sqlx::FromRow)]
+crate::db::row_struct! {
 pub(crate) struct ConsentRow {
     user_id: String,
     client_id: String,
     scopes: String,
     granted_at: i64,
     updated_at: i64,
+}
 }
 
 impl ConsentRow {
@@ -44,7 +58,7 @@ impl ConsentRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
+crate::db::row_struct! {
 pub(crate) struct CodeRow {
     code_hash: String,
     client_id: String,
@@ -60,6 +74,7 @@ pub(crate) struct CodeRow {
     expires_at: i64,
     used_at: Option<i64>,
     family_id: Option<String>,
+}
 }
 
 impl CodeRow {
@@ -83,7 +98,7 @@ impl CodeRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
+crate::db::row_struct! {
 pub(crate) struct FamilyRow {
     id: String,
     client_id: String,
@@ -96,6 +111,7 @@ pub(crate) struct FamilyRow {
     created_at: i64,
     expires_at: i64,
     revoked_at: Option<i64>,
+}
 }
 
 impl FamilyRow {
@@ -116,12 +132,20 @@ impl FamilyRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
 pub(crate) struct GrantStateRow {
-    #[sqlx(flatten)]
     family: FamilyRow,
     session_expires_at: Option<i64>,
     revoked: i64,
+}
+
+impl FromRow for GrantStateRow {
+    fn from_row(row: &Row) -> StoreResult<Self> {
+        Ok(Self {
+            family: FamilyRow::from_row(row)?,
+            session_expires_at: row.get("session_expires_at")?,
+            revoked: row.get("revoked")?,
+        })
+    }
 }
 
 impl GrantStateRow {
@@ -136,14 +160,24 @@ impl GrantStateRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
 pub(crate) struct RefreshStateRow {
-    #[sqlx(flatten)]
     family: FamilyRow,
     session_expires_at: Option<i64>,
     token_hash: String,
     refresh_created_at: i64,
     refresh_used_at: Option<i64>,
+}
+
+impl FromRow for RefreshStateRow {
+    fn from_row(row: &Row) -> StoreResult<Self> {
+        Ok(Self {
+            family: FamilyRow::from_row(row)?,
+            session_expires_at: row.get("session_expires_at")?,
+            token_hash: row.get("token_hash")?,
+            refresh_created_at: row.get("refresh_created_at")?,
+            refresh_used_at: row.get("refresh_used_at")?,
+        })
+    }
 }
 
 impl RefreshStateRow {
@@ -164,12 +198,13 @@ impl RefreshStateRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
+crate::db::row_struct! {
 pub(crate) struct RefreshRow {
     token_hash: String,
     family_id: String,
     created_at: i64,
     used_at: Option<i64>,
+}
 }
 
 impl RefreshRow {
@@ -183,79 +218,66 @@ impl RefreshRow {
     }
 }
 
-macro_rules! grants_repo {
-    ($db:ty) => {
-        const _: () = {
-            use sigil_core::ids::{ClientId, UserId};
-            use sigil_core::oidc::grant::{AuthCode, Consent, RefreshToken, TokenFamily};
-            use sigil_core::oidc::scope::ScopeSet;
-            use sigil_core::ports::{GrantRepo, StoreResult};
-            use sigil_core::token::TokenHash;
-            use time::OffsetDateTime;
-
-            use $crate::handle::Handle;
-            use $crate::repos::grants::{CodeRow, ConsentRow, FamilyRow, GrantStateRow, RefreshRow, RefreshStateRow};
-            use sigil_core::oidc::grant::GrantState;
-            use $crate::repos::{db_err, ts};
-
-            #[async_trait::async_trait]
-            impl GrantRepo for Handle<$db> {
-                async fn find_consent(&mut self, u: UserId, c: &ClientId) -> StoreResult<Option<Consent>> {
-                    sqlx::query_as::<_, ConsentRow>(
-                        "SELECT user_id, client_id, scopes, granted_at, updated_at FROM consents \
+#[async_trait::async_trait]
+impl<E: Exec + 'static> GrantRepo for Conn<E> {
+    async fn find_consent(&mut self, u: UserId, c: &ClientId) -> StoreResult<Option<Consent>> {
+        query(
+            "SELECT user_id, client_id, scopes, granted_at, updated_at FROM consents \
                          WHERE user_id = $1 AND client_id = $2",
-                    )
-                    .bind(u.to_string())
-                    .bind(&c.0)
-                    .fetch_optional(self.conn())
-                    .await
-                    .map_err(db_err)?
-                    .map(ConsentRow::into_consent)
-                    .transpose()
-                }
+        )
+        .bind(u.to_string())
+        .bind(&c.0)
+        .fetch_optional(&mut self.0)
+        .await?
+        .map(ConsentRow::into_consent)
+        .transpose()
+    }
 
-                async fn save_consent(&mut self, u: UserId, c: &ClientId, s: &ScopeSet, at: OffsetDateTime) -> StoreResult<()> {
-                    sqlx::query(
-                        "INSERT INTO consents (user_id, client_id, scopes, granted_at, updated_at) \
+    async fn save_consent(
+        &mut self,
+        u: UserId,
+        c: &ClientId,
+        s: &ScopeSet,
+        at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        query(
+            "INSERT INTO consents (user_id, client_id, scopes, granted_at, updated_at) \
                          VALUES ($1, $2, $3, $4, $4) ON CONFLICT (user_id, client_id) \
                          DO UPDATE SET scopes = excluded.scopes, updated_at = excluded.updated_at",
-                    )
-                    .bind(u.to_string())
-                    .bind(&c.0)
-                    .bind(s.to_string())
-                    .bind(ts(at))
-                    .execute(self.conn())
-                    .await
-                    .map_err(db_err)?;
-                    Ok(())
-                }
+        )
+        .bind(u.to_string())
+        .bind(&c.0)
+        .bind(s.to_string())
+        .bind(ts(at))
+        .execute(&mut self.0)
+        .await?;
+        Ok(())
+    }
 
-                async fn delete_consent(&mut self, u: UserId, c: &ClientId) -> StoreResult<bool> {
-                    let done = sqlx::query("DELETE FROM consents WHERE user_id = $1 AND client_id = $2")
-                        .bind(u.to_string())
-                        .bind(&c.0)
-                        .execute(self.conn())
-                        .await
-                        .map_err(db_err)?;
-                    Ok(done.rows_affected() > 0)
-                }
+    async fn delete_consent(&mut self, u: UserId, c: &ClientId) -> StoreResult<bool> {
+        let done = query("DELETE FROM consents WHERE user_id = $1 AND client_id = $2")
+            .bind(u.to_string())
+            .bind(&c.0)
+            .execute(&mut self.0)
+            .await?;
+        Ok(done > 0)
+    }
 
-                async fn list_consents(&mut self, u: UserId) -> StoreResult<Vec<Consent>> {
-                    sqlx::query_as::<_, ConsentRow>(
-                        "SELECT user_id, client_id, scopes, granted_at, updated_at FROM consents \
+    async fn list_consents(&mut self, u: UserId) -> StoreResult<Vec<Consent>> {
+        query(
+            "SELECT user_id, client_id, scopes, granted_at, updated_at FROM consents \
                          WHERE user_id = $1 ORDER BY granted_at DESC, client_id",
-                    )
-                    .bind(u.to_string())
-                    .fetch_all(self.conn())
-                    .await
-                    .map_err(db_err)?
-                    .into_iter()
-                    .map(ConsentRow::into_consent)
-                    .collect()
-                }
+        )
+        .bind(u.to_string())
+        .fetch_all(&mut self.0)
+        .await?
+        .into_iter()
+        .map(ConsentRow::into_consent)
+        .collect()
+    }
 
-                async fn insert_code(&mut self, c: &AuthCode) -> StoreResult<()> {
-                    sqlx::query(
+    async fn insert_code(&mut self, c: &AuthCode) -> StoreResult<()> {
+        query(
                         "INSERT INTO auth_codes (code_hash, client_id, user_id, session_hash, sid, \
                          redirect_uri, scopes, nonce, code_challenge, auth_time, created_at, expires_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -272,78 +294,84 @@ macro_rules! grants_repo {
                     .bind(ts(c.auth_time))
                     .bind(ts(c.created_at))
                     .bind(ts(c.expires_at))
-                    .execute(self.conn())
+                    .execute(&mut self.0)
                     .await
-                    .map_err(db_err)?;
-                    Ok(())
-                }
+                    ?;
+        Ok(())
+    }
 
-                async fn find_code(&mut self, h: &TokenHash) -> StoreResult<Option<AuthCode>> {
-                    sqlx::query_as::<_, CodeRow>(
+    async fn find_code(&mut self, h: &TokenHash) -> StoreResult<Option<AuthCode>> {
+        query(
                         "SELECT code_hash, client_id, user_id, session_hash, sid, redirect_uri, scopes, \
                          nonce, code_challenge, auth_time, created_at, expires_at, used_at, family_id \
                          FROM auth_codes WHERE code_hash = $1",
                     )
                     .bind(h.to_hex())
-                    .fetch_optional(self.conn())
+                    .fetch_optional(&mut self.0)
                     .await
-                    .map_err(db_err)?
+                    ?
                     .map(CodeRow::into_code)
                     .transpose()
-                }
+    }
 
-                async fn use_code(&mut self, h: &TokenHash, family: &str, at: OffsetDateTime) -> StoreResult<bool> {
-                    let done = sqlx::query(
-                        "UPDATE auth_codes SET used_at = $3, family_id = $2 \
+    async fn use_code(
+        &mut self,
+        h: &TokenHash,
+        family: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let done = query(
+            "UPDATE auth_codes SET used_at = $3, family_id = $2 \
                          WHERE code_hash = $1 AND used_at IS NULL",
-                    )
-                    .bind(h.to_hex())
-                    .bind(family)
-                    .bind(ts(at))
-                    .execute(self.conn())
-                    .await
-                    .map_err(db_err)?;
-                    Ok(done.rows_affected() == 1)
-                }
+        )
+        .bind(h.to_hex())
+        .bind(family)
+        .bind(ts(at))
+        .execute(&mut self.0)
+        .await?;
+        Ok(done == 1)
+    }
 
-                async fn insert_family(&mut self, f: &TokenFamily) -> StoreResult<()> {
-                    sqlx::query(
-                        "INSERT INTO token_families (id, client_id, user_id, session_hash, sid, scopes, \
+    async fn insert_family(&mut self, f: &TokenFamily) -> StoreResult<()> {
+        query(
+            "INSERT INTO token_families (id, client_id, user_id, session_hash, sid, scopes, \
                          auth_time, nonce, created_at, expires_at, revoked_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                    )
-                    .bind(&f.id)
-                    .bind(&f.client_id.0)
-                    .bind(f.user_id.map(|u| u.to_string()))
-                    .bind(f.session_hash.map(|h| h.to_hex()))
-                    .bind(f.sid.as_deref())
-                    .bind(f.scopes.to_string())
-                    .bind(f.auth_time.map(ts))
-                    .bind(f.nonce.as_deref())
-                    .bind(ts(f.created_at))
-                    .bind(ts(f.expires_at))
-                    .bind(f.revoked_at.map(ts))
-                    .execute(self.conn())
-                    .await
-                    .map_err(db_err)?;
-                    Ok(())
-                }
+        )
+        .bind(&f.id)
+        .bind(&f.client_id.0)
+        .bind(f.user_id.map(|u| u.to_string()))
+        .bind(f.session_hash.map(|h| h.to_hex()))
+        .bind(f.sid.as_deref())
+        .bind(f.scopes.to_string())
+        .bind(f.auth_time.map(ts))
+        .bind(f.nonce.as_deref())
+        .bind(ts(f.created_at))
+        .bind(ts(f.expires_at))
+        .bind(f.revoked_at.map(ts))
+        .execute(&mut self.0)
+        .await?;
+        Ok(())
+    }
 
-                async fn find_family(&mut self, id: &str) -> StoreResult<Option<TokenFamily>> {
-                    sqlx::query_as::<_, FamilyRow>(
-                        "SELECT id, client_id, user_id, session_hash, sid, scopes, auth_time, nonce, \
+    async fn find_family(&mut self, id: &str) -> StoreResult<Option<TokenFamily>> {
+        query(
+            "SELECT id, client_id, user_id, session_hash, sid, scopes, auth_time, nonce, \
                          created_at, expires_at, revoked_at FROM token_families WHERE id = $1",
-                    )
-                    .bind(id)
-                    .fetch_optional(self.conn())
-                    .await
-                    .map_err(db_err)?
-                    .map(FamilyRow::into_family)
-                    .transpose()
-                }
+        )
+        .bind(id)
+        .fetch_optional(&mut self.0)
+        .await?
+        .map(FamilyRow::into_family)
+        .transpose()
+    }
 
-                async fn find_grant_state(&mut self, id: &str, jti: &str) -> StoreResult<Option<(GrantState, bool)>> {
-                    sqlx::query_as::<_, GrantStateRow>(
+    async fn find_grant_state(
+        &mut self,
+        id: &str,
+        jti: &str,
+    ) -> StoreResult<Option<(GrantState, bool)>> {
+        query(
                         "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, \
                          f.nonce, f.created_at, f.expires_at, f.revoked_at, \
                          s.expires_at AS session_expires_at, \
@@ -354,15 +382,18 @@ macro_rules! grants_repo {
                     )
                     .bind(id)
                     .bind(jti)
-                    .fetch_optional(self.conn())
+                    .fetch_optional(&mut self.0)
                     .await
-                    .map_err(db_err)?
+                    ?
                     .map(GrantStateRow::into_state)
                     .transpose()
-                }
+    }
 
-                async fn find_refresh_state(&mut self, h: &TokenHash) -> StoreResult<Option<(RefreshToken, GrantState)>> {
-                    sqlx::query_as::<_, RefreshStateRow>(
+    async fn find_refresh_state(
+        &mut self,
+        h: &TokenHash,
+    ) -> StoreResult<Option<(RefreshToken, GrantState)>> {
+        query(
                         "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, \
                          f.nonce, f.created_at, f.expires_at, f.revoked_at, \
                          s.expires_at AS session_expires_at, \
@@ -372,119 +403,125 @@ macro_rules! grants_repo {
                          WHERE t.token_hash = $1",
                     )
                     .bind(h.to_hex())
-                    .fetch_optional(self.conn())
+                    .fetch_optional(&mut self.0)
                     .await
-                    .map_err(db_err)?
+                    ?
                     .map(RefreshStateRow::into_state)
                     .transpose()
-                }
+    }
 
-                async fn revoke_family(&mut self, id: &str, at: OffsetDateTime) -> StoreResult<()> {
-                    sqlx::query("UPDATE token_families SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
-                        .bind(id)
-                        .bind(ts(at))
-                        .execute(self.conn())
-                        .await
-                        .map_err(db_err)?;
-                    Ok(())
-                }
+    async fn revoke_family(&mut self, id: &str, at: OffsetDateTime) -> StoreResult<()> {
+        query("UPDATE token_families SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+            .bind(id)
+            .bind(ts(at))
+            .execute(&mut self.0)
+            .await?;
+        Ok(())
+    }
 
-                async fn revoke_families_of_session(&mut self, s: &TokenHash, at: OffsetDateTime) -> StoreResult<u64> {
-                    let done = sqlx::query(
+    async fn revoke_families_of_session(
+        &mut self,
+        s: &TokenHash,
+        at: OffsetDateTime,
+    ) -> StoreResult<u64> {
+        let done = query(
                         "UPDATE token_families SET revoked_at = $2 WHERE session_hash = $1 AND revoked_at IS NULL",
                     )
                     .bind(s.to_hex())
                     .bind(ts(at))
-                    .execute(self.conn())
+                    .execute(&mut self.0)
                     .await
-                    .map_err(db_err)?;
-                    Ok(done.rows_affected())
-                }
+                    ?;
+        Ok(done)
+    }
 
-                async fn revoke_families_of_user(&mut self, u: UserId, at: OffsetDateTime) -> StoreResult<u64> {
-                    let done = sqlx::query(
-                        "UPDATE token_families SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
-                    )
-                    .bind(u.to_string())
-                    .bind(ts(at))
-                    .execute(self.conn())
-                    .await
-                    .map_err(db_err)?;
-                    Ok(done.rows_affected())
-                }
+    async fn revoke_families_of_user(&mut self, u: UserId, at: OffsetDateTime) -> StoreResult<u64> {
+        let done = query(
+            "UPDATE token_families SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(u.to_string())
+        .bind(ts(at))
+        .execute(&mut self.0)
+        .await?;
+        Ok(done)
+    }
 
-                async fn revoke_families_of_grant(&mut self, u: UserId, c: &ClientId, at: OffsetDateTime) -> StoreResult<u64> {
-                    let done = sqlx::query(
-                        "UPDATE token_families SET revoked_at = $3 \
+    async fn revoke_families_of_grant(
+        &mut self,
+        u: UserId,
+        c: &ClientId,
+        at: OffsetDateTime,
+    ) -> StoreResult<u64> {
+        let done = query(
+            "UPDATE token_families SET revoked_at = $3 \
                          WHERE user_id = $1 AND client_id = $2 AND revoked_at IS NULL",
-                    )
-                    .bind(u.to_string())
-                    .bind(&c.0)
-                    .bind(ts(at))
-                    .execute(self.conn())
-                    .await
-                    .map_err(db_err)?;
-                    Ok(done.rows_affected())
-                }
+        )
+        .bind(u.to_string())
+        .bind(&c.0)
+        .bind(ts(at))
+        .execute(&mut self.0)
+        .await?;
+        Ok(done)
+    }
 
-                async fn insert_refresh(&mut self, t: &RefreshToken) -> StoreResult<()> {
-                    sqlx::query(
+    async fn insert_refresh(&mut self, t: &RefreshToken) -> StoreResult<()> {
+        query(
                         "INSERT INTO refresh_tokens (token_hash, family_id, created_at, used_at) VALUES ($1, $2, $3, $4)",
                     )
                     .bind(t.token_hash.to_hex())
                     .bind(&t.family_id)
                     .bind(ts(t.created_at))
                     .bind(t.used_at.map(ts))
-                    .execute(self.conn())
+                    .execute(&mut self.0)
                     .await
-                    .map_err(db_err)?;
-                    Ok(())
-                }
+                    ?;
+        Ok(())
+    }
 
-                async fn find_refresh(&mut self, h: &TokenHash) -> StoreResult<Option<RefreshToken>> {
-                    sqlx::query_as::<_, RefreshRow>(
+    async fn find_refresh(&mut self, h: &TokenHash) -> StoreResult<Option<RefreshToken>> {
+        query(
                         "SELECT token_hash, family_id, created_at, used_at FROM refresh_tokens WHERE token_hash = $1",
                     )
                     .bind(h.to_hex())
-                    .fetch_optional(self.conn())
+                    .fetch_optional(&mut self.0)
                     .await
-                    .map_err(db_err)?
+                    ?
                     .map(RefreshRow::into_refresh)
                     .transpose()
-                }
+    }
 
-                async fn use_refresh(&mut self, h: &TokenHash, at: OffsetDateTime) -> StoreResult<bool> {
-                    let done = sqlx::query("UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL")
-                        .bind(h.to_hex())
-                        .bind(ts(at))
-                        .execute(self.conn())
-                        .await
-                        .map_err(db_err)?;
-                    Ok(done.rows_affected() == 1)
-                }
+    async fn use_refresh(&mut self, h: &TokenHash, at: OffsetDateTime) -> StoreResult<bool> {
+        let done = query(
+            "UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL",
+        )
+        .bind(h.to_hex())
+        .bind(ts(at))
+        .execute(&mut self.0)
+        .await?;
+        Ok(done == 1)
+    }
 
-                async fn revoke_access_token(&mut self, jti: &str, expires_at: OffsetDateTime) -> StoreResult<()> {
-                    sqlx::query(
+    async fn revoke_access_token(
+        &mut self,
+        jti: &str,
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        query(
                         "INSERT INTO revoked_access_tokens (jti, expires_at) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING",
                     )
                     .bind(jti)
                     .bind(ts(expires_at))
-                    .execute(self.conn())
+                    .execute(&mut self.0)
                     .await
-                    .map_err(db_err)?;
-                    Ok(())
-                }
+                    ?;
+        Ok(())
+    }
 
-                async fn is_access_token_revoked(&mut self, jti: &str) -> StoreResult<bool> {
-                    let row: Option<(String,)> = sqlx::query_as("SELECT jti FROM revoked_access_tokens WHERE jti = $1")
-                        .bind(jti)
-                        .fetch_optional(self.conn())
-                        .await
-                        .map_err(db_err)?;
-                    Ok(row.is_some())
-                }
-            }
-        };
-    };
+    async fn is_access_token_revoked(&mut self, jti: &str) -> StoreResult<bool> {
+        let row: Option<(String,)> = query("SELECT jti FROM revoked_access_tokens WHERE jti = $1")
+            .bind(jti)
+            .fetch_optional(&mut self.0)
+            .await?;
+        Ok(row.is_some())
+    }
 }
-pub(crate) use grants_repo;

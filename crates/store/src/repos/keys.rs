@@ -1,10 +1,17 @@
 //! Signing keys, private halves sealed by the caller.
-use sigil_core::oidc::jose::{SigningAlg, StoredKey};
-use sigil_core::ports::StoreError;
-
 use super::dt;
+use crate::db::query;
+use crate::db::Conn;
+use crate::db::Exec;
+use crate::repos::ts;
+use sigil_core::oidc::jose::SigningAlg;
+use sigil_core::oidc::jose::StoredKey;
+use sigil_core::ports::KeyRepo;
+use sigil_core::ports::StoreError;
+use sigil_core::ports::StoreResult;
+use time::OffsetDateTime;
 
-#[derive(sqlx::FromRow)]
+crate::db::row_struct! {
 pub(crate) struct KeyRow {
     kid: String,
     alg: String,
@@ -12,6 +19,7 @@ pub(crate) struct KeyRow {
     public_jwk: String,
     created_at: i64,
     retired_at: Option<i64>,
+}
 }
 
 impl KeyRow {
@@ -29,21 +37,10 @@ impl KeyRow {
     }
 }
 
-macro_rules! keys_repo {
-    ($db:ty) => {
-        const _: () = {
-            use sigil_core::oidc::jose::StoredKey;
-            use sigil_core::ports::{KeyRepo, StoreResult};
-            use time::OffsetDateTime;
-
-            use $crate::handle::Handle;
-            use $crate::repos::keys::KeyRow;
-            use $crate::repos::{db_err, ts};
-
-            #[async_trait::async_trait]
-            impl KeyRepo for Handle<$db> {
-                async fn insert_key(&mut self, k: &StoredKey) -> StoreResult<()> {
-                    sqlx::query(
+#[async_trait::async_trait]
+impl<E: Exec + 'static> KeyRepo for Conn<E> {
+    async fn insert_key(&mut self, k: &StoredKey) -> StoreResult<()> {
+        query(
                         "INSERT INTO signing_keys (kid, alg, private_sealed, public_jwk, created_at, retired_at) \
                          VALUES ($1, $2, $3, $4, $5, $6)",
                     )
@@ -53,49 +50,48 @@ macro_rules! keys_repo {
                     .bind(k.public_jwk.to_string())
                     .bind(ts(k.created_at))
                     .bind(k.retired_at.map(ts))
-                    .execute(self.conn())
+                    .execute(&mut self.0)
                     .await
-                    .map_err(db_err)?;
-                    Ok(())
-                }
+                    ?;
+        Ok(())
+    }
 
-                async fn list_keys(&mut self) -> StoreResult<Vec<StoredKey>> {
-                    sqlx::query_as::<_, KeyRow>(
-                        "SELECT kid, alg, private_sealed, public_jwk, created_at, retired_at \
+    async fn list_keys(&mut self) -> StoreResult<Vec<StoredKey>> {
+        query(
+            "SELECT kid, alg, private_sealed, public_jwk, created_at, retired_at \
                          FROM signing_keys ORDER BY created_at, kid",
-                    )
-                    .fetch_all(self.conn())
-                    .await
-                    .map_err(db_err)?
-                    .into_iter()
-                    .map(KeyRow::into_key)
-                    .collect()
-                }
+        )
+        .fetch_all(&mut self.0)
+        .await?
+        .into_iter()
+        .map(KeyRow::into_key)
+        .collect()
+    }
 
-                async fn retire_keys(&mut self, alg: &str, except: &str, at: OffsetDateTime) -> StoreResult<()> {
-                    sqlx::query(
-                        "UPDATE signing_keys SET retired_at = $3 \
+    async fn retire_keys(
+        &mut self,
+        alg: &str,
+        except: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        query(
+            "UPDATE signing_keys SET retired_at = $3 \
                          WHERE alg = $1 AND kid <> $2 AND retired_at IS NULL",
-                    )
-                    .bind(alg)
-                    .bind(except)
-                    .bind(ts(at))
-                    .execute(self.conn())
-                    .await
-                    .map_err(db_err)?;
-                    Ok(())
-                }
+        )
+        .bind(alg)
+        .bind(except)
+        .bind(ts(at))
+        .execute(&mut self.0)
+        .await?;
+        Ok(())
+    }
 
-                async fn delete_keys_retired_before(&mut self, before: OffsetDateTime) -> StoreResult<u64> {
-                    let done = sqlx::query("DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at < $1")
-                        .bind(ts(before))
-                        .execute(self.conn())
-                        .await
-                        .map_err(db_err)?;
-                    Ok(done.rows_affected())
-                }
-            }
-        };
-    };
+    async fn delete_keys_retired_before(&mut self, before: OffsetDateTime) -> StoreResult<u64> {
+        let done =
+            query("DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at < $1")
+                .bind(ts(before))
+                .execute(&mut self.0)
+                .await?;
+        Ok(done)
+    }
 }
-pub(crate) use keys_repo;

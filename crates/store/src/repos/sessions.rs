@@ -1,12 +1,19 @@
 //! Browser sessions, keyed by the hex SHA-256 of the cookie value.
+use super::dt;
+use crate::db::query;
+use crate::db::Conn;
+use crate::db::Exec;
+use crate::repos::ts;
 use sigil_core::event::ClientInfo;
+use sigil_core::ids::UserId;
+use sigil_core::ports::SessionRepo;
 use sigil_core::ports::StoreError;
+use sigil_core::ports::StoreResult;
 use sigil_core::session::Session;
 use sigil_core::token::TokenHash;
+use time::OffsetDateTime;
 
-use super::dt;
-
-#[derive(sqlx::FromRow)]
+crate::db::row_struct! {
 pub(crate) struct SessionRow {
     id_hash: String,
     sid: Option<String>,
@@ -18,6 +25,7 @@ pub(crate) struct SessionRow {
     ip: Option<String>,
     device: Option<String>,
     browser: Option<String>,
+}
 }
 
 impl SessionRow {
@@ -47,104 +55,71 @@ impl SessionRow {
     }
 }
 
-macro_rules! sessions_repo {
-    ($db:ty) => {
-        const _: () = {
-            use sigil_core::ids::UserId;
-            use sigil_core::ports::{SessionRepo, StoreResult};
-            use sigil_core::session::Session;
-            use sigil_core::token::TokenHash;
-            use time::OffsetDateTime;
-
-            use $crate::handle::Handle;
-            use $crate::repos::sessions::SessionRow;
-            use $crate::repos::{db_err, ts};
-
-            #[async_trait::async_trait]
-            impl SessionRepo for Handle<$db> {
-                async fn create_session(&mut self, s: &Session) -> StoreResult<()> {
-                    sqlx::query(
-                        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, \
+#[async_trait::async_trait]
+impl<E: Exec + 'static> SessionRepo for Conn<E> {
+    async fn create_session(&mut self, s: &Session) -> StoreResult<()> {
+        query(
+            "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, \
                          expires_at, auth_time, ip, device, browser, sid) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                    )
-                    .bind(s.id_hash.to_hex())
-                    .bind(s.user_id.to_string())
-                    .bind(ts(s.created_at))
-                    .bind(ts(s.last_seen_at))
-                    .bind(ts(s.expires_at))
-                    .bind(ts(s.auth_time))
-                    .bind(s.client.ip.as_deref())
-                    .bind(s.client.device.as_deref())
-                    .bind(s.client.browser.as_deref())
-                    .bind(&s.sid)
-                    .execute(self.conn())
-                    .await
-                    .map_err(db_err)?;
-                    Ok(())
-                }
+        )
+        .bind(s.id_hash.to_hex())
+        .bind(s.user_id.to_string())
+        .bind(ts(s.created_at))
+        .bind(ts(s.last_seen_at))
+        .bind(ts(s.expires_at))
+        .bind(ts(s.auth_time))
+        .bind(s.client.ip.as_deref())
+        .bind(s.client.device.as_deref())
+        .bind(s.client.browser.as_deref())
+        .bind(&s.sid)
+        .execute(&mut self.0)
+        .await?;
+        Ok(())
+    }
 
-                async fn find_session(
-                    &mut self,
-                    id_hash: &TokenHash,
-                ) -> StoreResult<Option<Session>> {
-                    sqlx::query_as::<_, SessionRow>(
-                        "SELECT id_hash, sid, user_id, created_at, last_seen_at, expires_at, \
+    async fn find_session(&mut self, id_hash: &TokenHash) -> StoreResult<Option<Session>> {
+        query(
+            "SELECT id_hash, sid, user_id, created_at, last_seen_at, expires_at, \
                          auth_time, ip, device, browser FROM sessions WHERE id_hash = $1",
-                    )
-                    .bind(id_hash.to_hex())
-                    .fetch_optional(self.conn())
-                    .await
-                    .map_err(db_err)?
-                    .map(SessionRow::into_session)
-                    .transpose()
-                }
+        )
+        .bind(id_hash.to_hex())
+        .fetch_optional(&mut self.0)
+        .await?
+        .map(SessionRow::into_session)
+        .transpose()
+    }
 
-                async fn touch_session(
-                    &mut self,
-                    id_hash: &TokenHash,
-                    at: OffsetDateTime,
-                ) -> StoreResult<()> {
-                    sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
-                        .bind(id_hash.to_hex())
-                        .bind(ts(at))
-                        .execute(self.conn())
-                        .await
-                        .map_err(db_err)?;
-                    Ok(())
-                }
+    async fn touch_session(&mut self, id_hash: &TokenHash, at: OffsetDateTime) -> StoreResult<()> {
+        query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
+            .bind(id_hash.to_hex())
+            .bind(ts(at))
+            .execute(&mut self.0)
+            .await?;
+        Ok(())
+    }
 
-                async fn delete_session(&mut self, id_hash: &TokenHash) -> StoreResult<bool> {
-                    let done = sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-                        .bind(id_hash.to_hex())
-                        .execute(self.conn())
-                        .await
-                        .map_err(db_err)?;
-                    Ok(done.rows_affected() > 0)
-                }
+    async fn delete_session(&mut self, id_hash: &TokenHash) -> StoreResult<bool> {
+        let done = query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash.to_hex())
+            .execute(&mut self.0)
+            .await?;
+        Ok(done > 0)
+    }
 
-                async fn delete_sessions_of_user(&mut self, user: UserId) -> StoreResult<u64> {
-                    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                        .bind(user.to_string())
-                        .execute(self.conn())
-                        .await
-                        .map_err(db_err)?;
-                    Ok(done.rows_affected())
-                }
+    async fn delete_sessions_of_user(&mut self, user: UserId) -> StoreResult<u64> {
+        let done = query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user.to_string())
+            .execute(&mut self.0)
+            .await?;
+        Ok(done)
+    }
 
-                async fn delete_expired_sessions(
-                    &mut self,
-                    now: OffsetDateTime,
-                ) -> StoreResult<u64> {
-                    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-                        .bind(ts(now))
-                        .execute(self.conn())
-                        .await
-                        .map_err(db_err)?;
-                    Ok(done.rows_affected())
-                }
-            }
-        };
-    };
+    async fn delete_expired_sessions(&mut self, now: OffsetDateTime) -> StoreResult<u64> {
+        let done = query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(ts(now))
+            .execute(&mut self.0)
+            .await?;
+        Ok(done)
+    }
 }
-pub(crate) use sessions_repo;

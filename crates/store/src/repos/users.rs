@@ -1,13 +1,23 @@
 //! Accounts and catalogue field values.
+use super::dt;
+use crate::db::query;
+use crate::db::Conn;
+use crate::db::Exec;
+use crate::repos::ts;
 use sigil_core::email::Email;
+use sigil_core::ids::UserId;
 use sigil_core::locale::Locale;
 use sigil_core::login::Login;
 use sigil_core::ports::StoreError;
-use sigil_core::user::{User, UserStatus};
+use sigil_core::ports::StoreResult;
+use sigil_core::ports::UserRepo;
+use sigil_core::user::FieldValues;
+use sigil_core::user::NewUser;
+use sigil_core::user::User;
+use sigil_core::user::UserStatus;
+use time::OffsetDateTime;
 
-use super::dt;
-
-#[derive(sqlx::FromRow)]
+crate::db::row_struct! {
 pub(crate) struct UserRow {
     id: String,
     login: Option<String>,
@@ -19,6 +29,7 @@ pub(crate) struct UserRow {
     locale: Option<String>,
     created_at: i64,
     updated_at: i64,
+}
 }
 
 macro_rules! select_user_where {
@@ -56,135 +67,113 @@ impl UserRow {
     }
 }
 
-macro_rules! users_repo {
-    ($db:ty) => {
-        const _: () = {
-            use sigil_core::email::Email;
-            use sigil_core::ids::UserId;
-            use sigil_core::locale::Locale;
-            use sigil_core::login::Login;
-            use sigil_core::ports::{StoreResult, UserRepo};
-            use sigil_core::user::{FieldValues, NewUser, User};
-            use time::OffsetDateTime;
+async fn find_one<E: Exec>(
+    handle: &mut Conn<E>,
+    sql: &'static str,
+    value: String,
+) -> StoreResult<Option<User>> {
+    query(sql)
+        .bind(value)
+        .fetch_optional(&mut handle.0)
+        .await?
+        .map(UserRow::into_user)
+        .transpose()
+}
 
-            use $crate::handle::Handle;
-            use $crate::repos::users::{UserRow, USER_BY_EMAIL, USER_BY_ID, USER_BY_LOGIN};
-            use $crate::repos::{db_err, ts};
-
-            async fn find_one(
-                handle: &mut Handle<$db>,
-                sql: &'static str,
-                value: String,
-            ) -> StoreResult<Option<User>> {
-                sqlx::query_as::<_, UserRow>(sql)
-                    .bind(value)
-                    .fetch_optional(handle.conn())
-                    .await
-                    .map_err(db_err)?
-                    .map(UserRow::into_user)
-                    .transpose()
-            }
-
-            #[async_trait::async_trait]
-            impl UserRepo for Handle<$db> {
-                async fn create_user(&mut self, user: &NewUser) -> StoreResult<()> {
-                    sqlx::query(
-                        "INSERT INTO users (id, login, email, password_hash, is_operator, locale, \
+#[async_trait::async_trait]
+impl<E: Exec + 'static> UserRepo for Conn<E> {
+    async fn create_user(&mut self, user: &NewUser) -> StoreResult<()> {
+        query(
+            "INSERT INTO users (id, login, email, password_hash, is_operator, locale, \
                          created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-                    )
-                    .bind(user.id.to_string())
-                    .bind(user.login.as_ref().map(|l| l.as_str().to_owned()))
-                    .bind(user.email.as_ref().map(|e| e.as_str().to_owned()))
-                    .bind(&user.password_hash)
-                    .bind(user.is_operator)
-                    .bind(user.locale.map(|l| l.tag()))
-                    .bind(ts(user.created_at))
-                    .execute(self.conn())
-                    .await
-                    .map_err(db_err)?;
-                    Ok(())
-                }
+        )
+        .bind(user.id.to_string())
+        .bind(user.login.as_ref().map(|l| l.as_str().to_owned()))
+        .bind(user.email.as_ref().map(|e| e.as_str().to_owned()))
+        .bind(&user.password_hash)
+        .bind(user.is_operator)
+        .bind(user.locale.map(|l| l.tag()))
+        .bind(ts(user.created_at))
+        .execute(&mut self.0)
+        .await?;
+        Ok(())
+    }
 
-                async fn find_user(&mut self, id: UserId) -> StoreResult<Option<User>> {
-                    find_one(self, USER_BY_ID, id.to_string()).await
-                }
+    async fn find_user(&mut self, id: UserId) -> StoreResult<Option<User>> {
+        find_one(self, USER_BY_ID, id.to_string()).await
+    }
 
-                async fn find_user_by_login(&mut self, login: &Login) -> StoreResult<Option<User>> {
-                    find_one(self, USER_BY_LOGIN, login.as_str().to_owned()).await
-                }
+    async fn find_user_by_login(&mut self, login: &Login) -> StoreResult<Option<User>> {
+        find_one(self, USER_BY_LOGIN, login.as_str().to_owned()).await
+    }
 
-                async fn find_user_by_email(&mut self, email: &Email) -> StoreResult<Option<User>> {
-                    find_one(self, USER_BY_EMAIL, email.as_str().to_owned()).await
-                }
+    async fn find_user_by_email(&mut self, email: &Email) -> StoreResult<Option<User>> {
+        find_one(self, USER_BY_EMAIL, email.as_str().to_owned()).await
+    }
 
-                async fn set_login(
-                    &mut self,
-                    id: UserId,
-                    login: Option<&Login>,
-                    at: OffsetDateTime,
-                ) -> StoreResult<()> {
-                    sqlx::query("UPDATE users SET login = $2, updated_at = $3 WHERE id = $1")
-                        .bind(id.to_string())
-                        .bind(login.map(|l| l.as_str().to_owned()))
-                        .bind(ts(at))
-                        .execute(self.conn())
-                        .await
-                        .map_err(db_err)?;
-                    Ok(())
-                }
+    async fn set_login(
+        &mut self,
+        id: UserId,
+        login: Option<&Login>,
+        at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        query("UPDATE users SET login = $2, updated_at = $3 WHERE id = $1")
+            .bind(id.to_string())
+            .bind(login.map(|l| l.as_str().to_owned()))
+            .bind(ts(at))
+            .execute(&mut self.0)
+            .await?;
+        Ok(())
+    }
 
-                async fn set_password_hash(
-                    &mut self,
-                    id: UserId,
-                    hash: &str,
-                    at: OffsetDateTime,
-                ) -> StoreResult<()> {
-                    sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
-                        .bind(id.to_string())
-                        .bind(hash)
-                        .bind(ts(at))
-                        .execute(self.conn())
-                        .await
-                        .map_err(db_err)?;
-                    Ok(())
-                }
+    async fn set_password_hash(
+        &mut self,
+        id: UserId,
+        hash: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
+            .bind(id.to_string())
+            .bind(hash)
+            .bind(ts(at))
+            .execute(&mut self.0)
+            .await?;
+        Ok(())
+    }
 
-                async fn set_locale(
-                    &mut self,
-                    id: UserId,
-                    locale: Option<Locale>,
-                    at: OffsetDateTime,
-                ) -> StoreResult<()> {
-                    sqlx::query("UPDATE users SET locale = $2, updated_at = $3 WHERE id = $1")
-                        .bind(id.to_string())
-                        .bind(locale.map(|l| l.tag()))
-                        .bind(ts(at))
-                        .execute(self.conn())
-                        .await
-                        .map_err(db_err)?;
-                    Ok(())
-                }
+    async fn set_locale(
+        &mut self,
+        id: UserId,
+        locale: Option<Locale>,
+        at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        query("UPDATE users SET locale = $2, updated_at = $3 WHERE id = $1")
+            .bind(id.to_string())
+            .bind(locale.map(|l| l.tag()))
+            .bind(ts(at))
+            .execute(&mut self.0)
+            .await?;
+        Ok(())
+    }
 
-                async fn field_values(&mut self, id: UserId) -> StoreResult<FieldValues> {
-                    let rows: Vec<(String, String)> = sqlx::query_as(
-                        "SELECT field_key, value FROM field_values WHERE user_id = $1",
-                    )
-                    .bind(id.to_string())
-                    .fetch_all(self.conn())
-                    .await
-                    .map_err(db_err)?;
-                    Ok(rows.into_iter().collect())
-                }
+    async fn field_values(&mut self, id: UserId) -> StoreResult<FieldValues> {
+        let rows: Vec<(String, String)> =
+            query("SELECT field_key, value FROM field_values WHERE user_id = $1")
+                .bind(id.to_string())
+                .fetch_all(&mut self.0)
+                .await?;
+        Ok(rows.into_iter().collect())
+    }
 
-                async fn set_field_value(
-                    &mut self,
-                    id: UserId,
-                    key: &str,
-                    value: Option<&str>,
-                    at: OffsetDateTime,
-                ) -> StoreResult<()> {
-                    match value {
-                        Some(value) => sqlx::query(
+    async fn set_field_value(
+        &mut self,
+        id: UserId,
+        key: &str,
+        value: Option<&str>,
+        at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        match value {
+                        Some(value) => query(
                             "INSERT INTO field_values (user_id, field_key, value, updated_at) \
                              VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, field_key) \
                              DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
@@ -193,34 +182,27 @@ macro_rules! users_repo {
                         .bind(key)
                         .bind(value)
                         .bind(ts(at)),
-                        None => sqlx::query(
+                        None => query(
                             "DELETE FROM field_values WHERE user_id = $1 AND field_key = $2",
                         )
                         .bind(id.to_string())
                         .bind(key),
                     }
-                    .execute(self.conn())
+                    .execute(&mut self.0)
                     .await
-                    .map_err(db_err)?;
-                    sqlx::query("UPDATE users SET updated_at = $2 WHERE id = $1")
-                        .bind(id.to_string())
-                        .bind(ts(at))
-                        .execute(self.conn())
-                        .await
-                        .map_err(db_err)?;
-                    Ok(())
-                }
+                    ?;
+        query("UPDATE users SET updated_at = $2 WHERE id = $1")
+            .bind(id.to_string())
+            .bind(ts(at))
+            .execute(&mut self.0)
+            .await?;
+        Ok(())
+    }
 
-                async fn count_operators(&mut self) -> StoreResult<i64> {
-                    let (n,): (i64,) =
-                        sqlx::query_as("SELECT COUNT(*) FROM users WHERE is_operator = TRUE")
-                            .fetch_one(self.conn())
-                            .await
-                            .map_err(db_err)?;
-                    Ok(n)
-                }
-            }
-        };
-    };
+    async fn count_operators(&mut self) -> StoreResult<i64> {
+        let (n,): (i64,) = query("SELECT COUNT(*) FROM users WHERE is_operator = TRUE")
+            .fetch_one(&mut self.0)
+            .await?;
+        Ok(n)
+    }
 }
-pub(crate) use users_repo;

@@ -28,7 +28,7 @@ async fn users_round_trip_and_logins_and_emails_are_unique(backend: Backend) {
     tx.create_user(&alice).await.expect("create");
     tx.commit().await.expect("commit");
 
-    let mut conn = store.read().await.expect("read");
+    let mut conn = store.begin().await.expect("begin");
     let found = conn
         .find_user(alice.id)
         .await
@@ -53,20 +53,29 @@ async fn users_round_trip_and_logins_and_emails_are_unique(backend: Backend) {
         .await
         .expect_err("duplicate login");
     assert!(matches!(err, StoreError::Conflict("login")), "{err:?}");
+    // A failed statement ends a PostgreSQL transaction: each attempt gets its own.
+    drop(conn);
+    let mut conn = store.begin().await.expect("begin");
     let same_email = new_user("alice2", Some("alice@example.org"));
     let err = conn
         .create_user(&same_email)
         .await
         .expect_err("duplicate email");
     assert!(matches!(err, StoreError::Conflict("email")), "{err:?}");
+    drop(conn);
 
     let bob = new_user("bob", None);
+    let mut conn = store.begin().await.expect("begin");
     conn.create_user(&bob).await.expect("create bob");
+    conn.commit().await.expect("commit");
+    let mut conn = store.begin().await.expect("begin");
     let err = conn
         .set_login(bob.id, alice.login.as_ref(), T0)
         .await
         .expect_err("taken");
     assert!(matches!(err, StoreError::Conflict("login")));
+    drop(conn);
+    let mut conn = store.begin().await.expect("begin");
     conn.set_login(bob.id, None, T0).await.expect("clear login");
     assert_eq!(conn.count_operators().await.expect("count"), 0);
 }
@@ -74,7 +83,7 @@ async fn users_round_trip_and_logins_and_emails_are_unique(backend: Backend) {
 async fn field_values_are_set_replaced_and_removed(backend: Backend) {
     let store = store(backend).await;
     let alice = new_user("alice", None);
-    let mut conn = store.read().await.expect("read");
+    let mut conn = store.begin().await.expect("begin");
     conn.create_user(&alice).await.expect("create");
     conn.set_field_value(alice.id, "nickname", Some("Al"), T0)
         .await
@@ -101,7 +110,7 @@ async fn field_values_are_set_replaced_and_removed(backend: Backend) {
 async fn sessions_are_found_by_hash_touched_and_ended(backend: Backend) {
     let store = store(backend).await;
     let alice = new_user("alice", None);
-    let mut conn = store.read().await.expect("read");
+    let mut conn = store.begin().await.expect("begin");
     conn.create_user(&alice).await.expect("create");
     let tokens: Vec<SecretToken> = (0..2).map(|_| SecretToken::generate(&OsRandom)).collect();
     for token in &tokens {
@@ -162,7 +171,7 @@ async fn sessions_are_found_by_hash_touched_and_ended(backend: Backend) {
 async fn events_list_newest_first_in_pages(backend: Backend) {
     let store = store(backend).await;
     let alice = new_user("alice", None);
-    let mut conn = store.read().await.expect("read");
+    let mut conn = store.begin().await.expect("begin");
     conn.create_user(&alice).await.expect("create");
     for i in 0..5 {
         let e = NewEvent::new(
@@ -193,7 +202,7 @@ async fn events_list_newest_first_in_pages(backend: Backend) {
 
 async fn failures_are_counted_in_a_window_and_cleared(backend: Backend) {
     let store = store(backend).await;
-    let mut conn = store.read().await.expect("read");
+    let mut conn = store.begin().await.expect("begin");
     for i in 0..3 {
         conn.record_failure("k", T0 + Duration::minutes(i))
             .await
@@ -232,7 +241,7 @@ async fn a_dropped_transaction_changes_nothing(backend: Backend) {
         .await
         .expect("event");
     }
-    let mut conn = store.read().await.expect("read");
+    let mut conn = store.begin().await.expect("begin");
     assert!(conn.find_user(alice.id).await.expect("find").is_none());
     assert!(conn
         .list_events(alice.id, None, 10)

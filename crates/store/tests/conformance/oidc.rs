@@ -77,7 +77,7 @@ fn family(id: &str, user: Option<UserId>, client: &str, session: Option<TokenHas
 async fn applications_round_trip_and_take_their_grants_with_them(backend: Backend) {
     let store = store(backend).await;
     let alice = new_user("alice", None);
-    let mut conn = store.read().await.expect("read");
+    let mut conn = store.begin().await.expect("begin");
     conn.create_user(&alice).await.expect("user");
     conn.create_app(&app("demo")).await.expect("app");
     let found = conn
@@ -123,7 +123,7 @@ async fn applications_round_trip_and_take_their_grants_with_them(backend: Backen
 async fn codes_and_refresh_tokens_are_used_once(backend: Backend) {
     let store = store(backend).await;
     let alice = new_user("alice", None);
-    let mut conn = store.read().await.expect("read");
+    let mut conn = store.begin().await.expect("begin");
     conn.create_user(&alice).await.expect("user");
     conn.create_app(&app("demo")).await.expect("app");
     let code = SecretToken::generate(&OsRandom);
@@ -193,7 +193,7 @@ async fn codes_and_refresh_tokens_are_used_once(backend: Backend) {
 async fn families_are_revoked_by_session_by_grant_and_by_user(backend: Backend) {
     let store = store(backend).await;
     let alice = new_user("alice", None);
-    let mut conn = store.read().await.expect("read");
+    let mut conn = store.begin().await.expect("begin");
     conn.create_user(&alice).await.expect("user");
     conn.create_app(&app("one")).await.expect("app");
     conn.create_app(&app("two")).await.expect("app");
@@ -247,7 +247,7 @@ async fn families_are_revoked_by_session_by_grant_and_by_user(backend: Backend) 
 async fn signing_keys_are_kept_retired_and_dropped(backend: Backend) {
     let store = store(backend).await;
     let master = MasterKey::generate(&OsRandom);
-    let mut conn = store.read().await.expect("read");
+    let mut conn = store.begin().await.expect("begin");
     let first = jose::generate(SigningAlg::EdDSA, &master, &OsRandom, T0).expect("key");
     let second = jose::generate(
         SigningAlg::EdDSA,
@@ -279,7 +279,7 @@ async fn signing_keys_are_kept_retired_and_dropped(backend: Backend) {
 async fn grant_states_join_session_and_revocation(backend: Backend) {
     let store = store(backend).await;
     let alice = new_user("alice", None);
-    let mut conn = store.read().await.expect("read");
+    let mut conn = store.begin().await.expect("begin");
     conn.create_user(&alice).await.expect("user");
     conn.create_app(&app("demo")).await.expect("app");
     let token = SecretToken::generate(&OsRandom);

@@ -33,11 +33,11 @@ impl Sigil {
     pub async fn load_keys(&self) -> Result<(), CoreError> {
         jose::install_provider();
         let now = self.clock.now();
-        let mut conn = self.store.read().await?;
-        conn.delete_keys_retired_before(now - self.settings.oidc.key_retention)
+        let mut tx = self.store.begin().await?;
+        tx.delete_keys_retired_before(now - self.settings.oidc.key_retention)
             .await?;
-        let stored = conn.list_keys().await?;
-        drop(conn);
+        let stored = tx.list_keys().await?;
+        tx.commit().await?;
         let missing: Vec<SigningAlg> = SigningAlg::ALL
             .into_iter()
             .filter(|alg| {

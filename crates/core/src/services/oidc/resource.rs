@@ -171,25 +171,24 @@ impl Sigil {
         if let Ok(claims) = self.live_access_token(token).await {
             if claims.client_id == app.client_id.0 {
                 let expires = OffsetDateTime::from_unix_timestamp(claims.exp).unwrap_or(now);
-                self.store
-                    .read()
-                    .await?
-                    .revoke_access_token(&claims.jti, expires)
-                    .await?;
+                let mut tx = self.store.begin().await?;
+                tx.revoke_access_token(&claims.jti, expires).await?;
+                tx.commit().await?;
             }
             return Ok(());
         }
         let Some(presented) = SecretToken::from_client(token) else {
             return Ok(());
         };
-        let mut conn = self.store.read().await?;
-        if let Some(refresh) = conn.find_refresh(&presented.hash()).await? {
-            if let Some(family) = conn.find_family(&refresh.family_id).await? {
+        let mut tx = self.store.begin().await?;
+        if let Some(refresh) = tx.find_refresh(&presented.hash()).await? {
+            if let Some(family) = tx.find_family(&refresh.family_id).await? {
                 if family.client_id == app.client_id {
-                    conn.revoke_family(&family.id, now).await?;
+                    tx.revoke_family(&family.id, now).await?;
                 }
             }
         }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -151,7 +151,7 @@ impl Sigil {
         if code.used_at.is_some() {
             // A second use: whatever the first one obtained is revoked (RFC 6749 §4.1.2).
             if let Some(family) = &code.family_id {
-                conn.revoke_family(family, now).await?;
+                self.end_family(family, now).await?;
             }
             return Err(TokenError::InvalidGrant("the code was already used"));
         }
@@ -271,14 +271,14 @@ impl Sigil {
         }
         if let Some(used) = token.used_at {
             if now - used > CONCURRENT_USE {
-                conn.revoke_family(&family.id, now).await?;
+                self.end_family(&family.id, now).await?;
             }
             return Err(TokenError::InvalidGrant(
                 "the refresh token was already used",
             ));
         }
         if !state.session_allows(now) {
-            conn.revoke_family(&family.id, now).await?;
+            self.end_family(&family.id, now).await?;
             return Err(TokenError::InvalidGrant(
                 "the sign-in behind the grant has ended",
             ));
@@ -312,6 +312,14 @@ impl Sigil {
         tx.commit().await?;
         // A refreshed ID token carries no nonce (OpenID Connect Core §12.2).
         self.respond(app, &family, Some(next), None, &scopes).await
+    }
+
+    /// Ends a token family on its own, when a request has shown it compromised or over.
+    async fn end_family(&self, id: &str, now: time::OffsetDateTime) -> Result<(), TokenError> {
+        let mut tx = self.store.begin().await?;
+        tx.revoke_family(id, now).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn client_credentials(
