@@ -1,5 +1,6 @@
 //! Signing keys and JSON Web Signatures ([RFC 7515](https://www.rfc-editor.org/rfc/rfc7515),
-//! [RFC 7517](https://www.rfc-editor.org/rfc/rfc7517)) with `jsonwebtoken` on RustCrypto.
+//! [RFC 7517](https://www.rfc-editor.org/rfc/rfc7517)) on RustCrypto; the compact
+//! serialization is in [`super::jws`].
 //!
 //! Private keys are stored encrypted with AES-256-GCM under the operator's master key,
 //! the key id bound in as associated data, so a copied database holds no usable key.
@@ -8,12 +9,13 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use anyhow::{anyhow, Context};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
+pub use super::jws::kid_of;
+use super::jws::KeyPair;
 use crate::random::Random;
 
 /// The algorithms Sigil signs with. RS256 is always available, as OpenID Connect
@@ -38,14 +40,6 @@ impl SigningAlg {
 
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-
-    fn jwt(self) -> Algorithm {
-        match self {
-            Self::RS256 => Algorithm::RS256,
-            Self::ES256 => Algorithm::ES256,
-            Self::EdDSA => Algorithm::EdDSA,
-        }
     }
 }
 
@@ -101,7 +95,7 @@ impl MasterKey {
         Ok(STANDARD.encode(out))
     }
 
-    fn open(&self, kid: &str, sealed: &str) -> anyhow::Result<Vec<u8>> {
+    pub(crate) fn open(&self, kid: &str, sealed: &str) -> anyhow::Result<Vec<u8>> {
         let bytes = STANDARD
             .decode(sealed)
             .context("stored key is not base64")?;
@@ -145,8 +139,7 @@ pub struct SigningKey {
     pub public_jwk: Value,
     pub created_at: OffsetDateTime,
     pub retired_at: Option<OffsetDateTime>,
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    pair: KeyPair,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -160,11 +153,6 @@ impl std::fmt::Debug for SigningKey {
 
 fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// Makes jsonwebtoken use RustCrypto; safe to call more than once.
-pub fn install_provider() {
-    let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
 }
 
 /// Generates a new key pair and seals its private half.
@@ -238,69 +226,27 @@ pub fn generate(
 
 impl SigningKey {
     pub fn open(stored: &StoredKey, master: &MasterKey) -> anyhow::Result<Self> {
-        install_provider();
         let der = master.open(&stored.kid, &stored.private_sealed)?;
-        let jwk = &stored.public_jwk;
-        let field = |name: &str| {
-            jwk[name]
-                .as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| anyhow!("JWK without {name}"))
-        };
-        let (encoding, decoding) = match stored.alg {
-            SigningAlg::RS256 => (
-                EncodingKey::from_rsa_der(&der),
-                DecodingKey::from_rsa_components(&field("n")?, &field("e")?)
-                    .context("RSA public key")?,
-            ),
-            SigningAlg::ES256 => (
-                EncodingKey::from_ec_der(&der),
-                DecodingKey::from_ec_components(&field("x")?, &field("y")?)
-                    .context("EC public key")?,
-            ),
-            SigningAlg::EdDSA => (
-                EncodingKey::from_ed_der(&der),
-                DecodingKey::from_ed_components(&field("x")?).context("Ed25519 public key")?,
-            ),
-        };
         Ok(Self {
             kid: stored.kid.clone(),
             alg: stored.alg,
             public_jwk: stored.public_jwk.clone(),
             created_at: stored.created_at,
             retired_at: stored.retired_at,
-            encoding,
-            decoding,
+            pair: KeyPair::from_der(stored.alg, &der)?,
         })
     }
 
     /// Signs `claims` as a compact JWS with `typ` (`JWT`, or `at+jwt` for access tokens).
     pub fn sign(&self, typ: &str, claims: &impl Serialize) -> anyhow::Result<String> {
-        let mut header = Header::new(self.alg.jwt());
-        header.kid = Some(self.kid.clone());
-        header.typ = Some(typ.to_owned());
-        jsonwebtoken::encode(&header, claims, &self.encoding).context("signing a token")
+        self.pair.sign(&self.kid, typ, claims)
     }
 
     /// Verifies the signature, the algorithm and `iss`. Expiry is the caller's to check
     /// against the injected clock; audience too, as the caller knows whom the token is for.
     pub fn verify<T: DeserializeOwned>(&self, token: &str, issuer: &str) -> Option<T> {
-        let mut v = Validation::new(self.alg.jwt());
-        v.set_issuer(&[issuer]);
-        v.validate_aud = false;
-        v.validate_exp = false;
-        v.validate_nbf = false;
-        v.required_spec_claims.clear();
-        v.required_spec_claims.insert("iss".into());
-        jsonwebtoken::decode::<T>(token, &self.decoding, &v)
-            .ok()
-            .map(|d| d.claims)
+        self.pair.verify(token, issuer)
     }
-}
-
-/// The `kid` of a compact JWS, read without verifying anything.
-pub fn kid_of(token: &str) -> Option<String> {
-    jsonwebtoken::decode_header(token).ok().and_then(|h| h.kid)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ pub mod application;
 pub mod claims;
 pub mod grant;
 pub mod jose;
+mod jws;
 pub mod pkce;
 pub mod redirect;
 pub mod scope;

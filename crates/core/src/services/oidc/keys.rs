@@ -31,7 +31,6 @@ impl Sigil {
     /// relying parties that fetched the key set once know them all), and dropping keys
     /// retired longer than the retention period.
     pub async fn load_keys(&self) -> Result<(), CoreError> {
-        jose::install_provider();
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
         tx.delete_keys_retired_before(now - self.settings.oidc.key_retention)
