@@ -6,12 +6,13 @@ pub trait Random: Send + Sync {
     fn fill(&self, buf: &mut [u8]);
 }
 
-/// The operating system's CSPRNG.
+/// rand's `ThreadRng`: ChaCha12 per thread, seeded from the operating system and
+/// reseeded from it periodically — a CSPRNG without a system call per token.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct OsRandom;
+pub struct SystemRandom;
 
-impl Random for OsRandom {
+impl Random for SystemRandom {
     fn fill(&self, buf: &mut [u8]) {
-        rand::rngs::OsRng.fill_bytes(buf);
+        rand::thread_rng().fill_bytes(buf);
     }
 }

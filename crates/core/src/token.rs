@@ -81,11 +81,11 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::random::OsRandom;
+    use crate::random::SystemRandom;
 
     #[test]
     fn a_token_hash_survives_hex_round_trip() {
-        let t = SecretToken::generate(&OsRandom);
+        let t = SecretToken::generate(&SystemRandom);
         let h = t.hash();
         assert_eq!(TokenHash::from_hex(&h.to_hex()), Some(h));
         assert_eq!(t.expose().len(), 43);

@@ -11,7 +11,7 @@ use anyhow::Context;
 use sigil_core::clock::Clock;
 use sigil_core::oidc::jose::MasterKey;
 use sigil_core::password::PasswordHasher;
-use sigil_core::random::OsRandom;
+use sigil_core::random::SystemRandom;
 use sigil_core::Sigil;
 use sigil_web::{AppState, WebConfig};
 use tokio::net::TcpListener;
@@ -37,7 +37,7 @@ pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Arc
     let sigil = Arc::new(Sigil::new(
         store,
         clock,
-        Arc::new(OsRandom),
+        Arc::new(SystemRandom),
         hasher,
         settings,
     ));
@@ -59,7 +59,7 @@ fn master_key(config: &Config) -> anyhow::Result<MasterKey> {
         Ok(text) => MasterKey::parse(&text).with_context(|| format!("reading {}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(&config.data_dir)?;
-            let key = MasterKey::generate(&OsRandom);
+            let key = MasterKey::generate(&SystemRandom);
             write_private(&path, &key.encode())?;
             Ok(key)
         }

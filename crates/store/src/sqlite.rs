@@ -1,20 +1,25 @@
 //! The embedded default: one SQLite file in WAL mode, run in place with rusqlite.
 //!
 //! Statements run on the calling task's thread: on a warm page cache they take
-//! microseconds, less than handing them to another thread would. Writers queue on an
-//! async mutex for the one write connection, in order, so no task ever waits inside
-//! SQLite's busy handler for another task of this process; readers take one of a few
-//! read-only connections and never block the writer (WAL).
+//! microseconds, less than handing them to another thread would, and they never yield,
+//! so a handle is held only while its task runs. All of a process's work goes through
+//! one connection behind an async mutex that lets a running task take it at once rather
+//! than handing it to the next sleeping waiter (which would leave it idle until that
+//! waiter is scheduled, on every hand-off). Its page cache stays valid,
+//! as no other connection of ours writes, and no task ever waits inside SQLite's busy
+//! handler for another task of this process. A background thread with a connection of
+//! its own checkpoints the WAL into the database file, so no request pays for that.
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex as SyncMutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
+use async_lock::{Mutex, MutexGuardArc};
 use async_trait::async_trait;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use rusqlite_migration::{Migrations, M};
 use sigil_core::ports::{Store, StoreError, StoreResult, Tx};
-use tokio::sync::{Mutex, OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
 
 use crate::db::{unique_violation, Conn, Exec, Kind, Query, Row, Value};
 
@@ -30,21 +35,26 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Read connections: enough for the tasks that hold one across an await.
-const READERS: usize = 8;
+/// How long a task waits for the connection before giving up. Handles are held for
+/// microseconds; waiting this long means a task asked for a second handle while holding
+/// one, and failing that request is better than stopping every other.
+const WAIT: Duration = Duration::from_secs(10);
+
+/// How often the background thread checkpoints the WAL.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
 pub struct SqliteStore {
-    writer: Arc<Mutex<Connection>>,
-    readers: Arc<Readers>,
+    conn: Arc<Mutex<Connection>>,
+    stop: Arc<AtomicBool>,
 }
 
-struct Readers {
-    path: PathBuf,
-    idle: SyncMutex<Vec<Connection>>,
-    permits: Arc<Semaphore>,
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
 }
 
-fn open(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {
+fn open(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -52,19 +62,33 @@ fn open(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     // Only a crash of the machine, not of Sigil, can lose the last commits in WAL mode
-    // with synchronous=NORMAL; the database itself stays consistent.
+    // with synchronous=NORMAL; the database itself stays consistent. The checkpoint
+    // thread keeps the WAL short; the automatic checkpoint is only its backstop.
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-         PRAGMA cache_size = -1024;",
+         PRAGMA cache_size = -4096; PRAGMA wal_autocheckpoint = 20000;",
     )?;
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.set_prepared_statement_cache_capacity(64);
-    if read_only {
-        // A write on a reader would wait on the writer inside SQLite, blocking its
-        // thread; refusing it makes such a mistake fail loudly in the tests instead.
-        conn.execute_batch("PRAGMA query_only = ON;")?;
-    }
     Ok(conn)
+}
+
+/// Checkpoints the WAL every [`CHECKPOINT_EVERY`] until `stop` is set. PASSIVE never
+/// waits for readers or writers: what it cannot copy now it copies next time.
+fn checkpointer(path: PathBuf, stop: Arc<AtomicBool>) {
+    let conn = match open(&path) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "the WAL checkpointer could not open the database");
+            return;
+        }
+    };
+    while !stop.load(Ordering::Relaxed) {
+        std::thread::sleep(CHECKPOINT_EVERY);
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
+    }
 }
 
 /// The file named by a `sqlite:` URL (`sqlite://data/sigil.db`, `sqlite:///abs.db`,
@@ -104,16 +128,35 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
 impl SqliteStore {
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         let path = file_of(url)?;
-        let mut writer = open(&path, false)?;
-        migrate(&mut writer)?;
+        let mut conn = open(&path)?;
+        migrate(&mut conn)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::Builder::new()
+            .name("sigil-checkpoint".into())
+            .spawn(move || checkpointer(path, flag))?;
         Ok(Self {
-            writer: Arc::new(Mutex::new(writer)),
-            readers: Arc::new(Readers {
-                path,
-                idle: SyncMutex::new(Vec::new()),
-                permits: Arc::new(Semaphore::new(READERS)),
-            }),
+            conn: Arc::new(Mutex::new(conn)),
+            stop,
         })
+    }
+
+    async fn handle(&self, begin: &'static str, read_only: bool) -> StoreResult<Box<dyn Tx>> {
+        let conn = tokio::time::timeout(WAIT, self.conn.lock_arc())
+            .await
+            .map_err(|_| {
+                StoreError::Other(anyhow::anyhow!(
+                    "the database connection stayed busy for {WAIT:?}"
+                ))
+            })?;
+        conn.prepare_cached(begin)
+            .and_then(|mut s| s.raw_execute())
+            .map_err(sql_err)?;
+        Ok(Box::new(Conn(SqliteHandle {
+            conn,
+            open: true,
+            read_only,
+        })))
     }
 }
 
@@ -130,66 +173,32 @@ fn sql_err(e: rusqlite::Error) -> StoreError {
 #[async_trait]
 impl Store for SqliteStore {
     async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
-        let conn = self.writer.clone().lock_owned().await;
         // IMMEDIATE takes the write lock at once, so a transaction never fails half-way
-        // when it turns from reading to writing.
-        conn.execute_batch("BEGIN IMMEDIATE").map_err(sql_err)?;
-        Ok(Box::new(Conn(SqliteHandle::Write { conn, open: true })))
+        // when it turns from reading to writing (another process may write too).
+        self.handle("BEGIN IMMEDIATE", false).await
     }
 
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
-        let permit = self
-            .readers
-            .permits
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|e| StoreError::Other(e.into()))?;
-        let idle = self
-            .readers
-            .idle
-            .lock()
-            .map_err(|_| StoreError::Other(anyhow::anyhow!("reader pool poisoned")))?
-            .pop();
-        let conn = match idle {
-            Some(c) => c,
-            None => open(&self.readers.path, true).map_err(sql_err)?,
-        };
-        Ok(Box::new(Conn(SqliteHandle::Read(Reader {
-            conn: Some(conn),
-            pool: self.readers.clone(),
-            _permit: permit,
-        }))))
+        // One read transaction: the handle's reads see one snapshot.
+        self.handle("BEGIN DEFERRED", true).await
     }
 }
 
-pub(crate) struct Reader {
-    conn: Option<Connection>,
-    pool: Arc<Readers>,
-    _permit: OwnedSemaphorePermit,
-}
-
-impl Drop for Reader {
-    fn drop(&mut self) {
-        if let (Some(conn), Ok(mut idle)) = (self.conn.take(), self.pool.idle.lock()) {
-            idle.push(conn);
-        }
-    }
-}
-
-pub(crate) enum SqliteHandle {
-    /// The write connection inside `BEGIN IMMEDIATE`; rolled back if dropped open.
-    Write {
-        conn: OwnedMutexGuard<Connection>,
-        open: bool,
-    },
-    Read(Reader),
+/// The connection, inside a transaction that is rolled back if dropped open.
+pub(crate) struct SqliteHandle {
+    conn: MutexGuardArc<Connection>,
+    open: bool,
+    read_only: bool,
 }
 
 impl Drop for SqliteHandle {
     fn drop(&mut self) {
-        if let SqliteHandle::Write { conn, open: true } = self {
-            if let Err(e) = conn.execute_batch("ROLLBACK") {
+        if self.open {
+            let done = self
+                .conn
+                .prepare_cached("ROLLBACK")
+                .and_then(|mut s| s.raw_execute());
+            if let Err(e) = done {
                 tracing::error!(error = %e, "rolling back a SQLite transaction failed");
             }
         }
@@ -197,14 +206,17 @@ impl Drop for SqliteHandle {
 }
 
 impl SqliteHandle {
-    fn conn(&self) -> StoreResult<&Connection> {
-        match self {
-            SqliteHandle::Write { conn, .. } => Ok(conn),
-            SqliteHandle::Read(r) => r
-                .conn
-                .as_ref()
-                .ok_or_else(|| StoreError::Other(anyhow::anyhow!("reader without connection"))),
+    /// The prepared, bound statement of `q`; a read handle refuses statements that write.
+    fn statement(&self, q: &Query) -> StoreResult<rusqlite::CachedStatement<'_>> {
+        let mut stmt = self.conn.prepare_cached(q.sql).map_err(sql_err)?;
+        if self.read_only && !stmt.readonly() {
+            return Err(StoreError::Other(anyhow::anyhow!(
+                "a write through a read handle: {}",
+                q.sql
+            )));
         }
+        bind(&mut stmt, &q.args)?;
+        Ok(stmt)
     }
 }
 
@@ -254,15 +266,13 @@ fn value(v: ValueRef<'_>) -> StoreResult<Value> {
 #[async_trait]
 impl Exec for SqliteHandle {
     async fn execute(&mut self, q: Query) -> StoreResult<u64> {
-        let mut stmt = self.conn()?.prepare_cached(q.sql).map_err(sql_err)?;
-        bind(&mut stmt, &q.args)?;
+        let mut stmt = self.statement(&q)?;
         let changed = stmt.raw_execute().map_err(sql_err)?;
         Ok(changed as u64)
     }
 
     async fn fetch(&mut self, q: Query, limit: Option<usize>) -> StoreResult<Vec<Row>> {
-        let mut stmt = self.conn()?.prepare_cached(q.sql).map_err(sql_err)?;
-        bind(&mut stmt, &q.args)?;
+        let mut stmt = self.statement(&q)?;
         let columns: Arc<[String]> = stmt.column_names().iter().map(|c| c.to_string()).collect();
         let mut rows = stmt.raw_query();
         let mut out = Vec::new();
@@ -282,10 +292,11 @@ impl Exec for SqliteHandle {
     }
 
     async fn commit(mut self) -> StoreResult<()> {
-        if let SqliteHandle::Write { conn, open } = &mut self {
-            conn.execute_batch("COMMIT").map_err(sql_err)?;
-            *open = false;
-        }
+        self.conn
+            .prepare_cached("COMMIT")
+            .and_then(|mut s| s.raw_execute())
+            .map_err(sql_err)?;
+        self.open = false;
         Ok(())
     }
 }

@@ -252,14 +252,14 @@ impl SigningKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::random::OsRandom;
+    use crate::random::SystemRandom;
 
     #[test]
     fn every_algorithm_signs_and_verifies_and_the_sealed_key_needs_the_master_key() {
-        let master = MasterKey::generate(&OsRandom);
+        let master = MasterKey::generate(&SystemRandom);
         let now = OffsetDateTime::now_utc();
         for alg in SigningAlg::ALL {
-            let stored = generate(alg, &master, &OsRandom, now).expect("generate");
+            let stored = generate(alg, &master, &SystemRandom, now).expect("generate");
             let key = SigningKey::open(&stored, &master).expect("open");
             let exp = now.unix_timestamp() + 60;
             let token = key
@@ -281,7 +281,7 @@ mod tests {
                 key.verify::<Value>(&forged, "https://id.example").is_none(),
                 "{alg:?}"
             );
-            let other = MasterKey::generate(&OsRandom);
+            let other = MasterKey::generate(&SystemRandom);
             assert!(SigningKey::open(&stored, &other).is_err());
         }
     }

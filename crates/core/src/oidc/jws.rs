@@ -171,13 +171,13 @@ pub fn kid_of(token: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::oidc::jose::{generate, MasterKey};
-    use crate::random::OsRandom;
+    use crate::random::SystemRandom;
     use serde_json::json;
 
     fn pair(alg: SigningAlg) -> KeyPair {
-        let master = MasterKey::generate(&OsRandom);
-        let stored =
-            generate(alg, &master, &OsRandom, time::OffsetDateTime::now_utc()).expect("generate");
+        let master = MasterKey::generate(&SystemRandom);
+        let stored = generate(alg, &master, &SystemRandom, time::OffsetDateTime::now_utc())
+            .expect("generate");
         let der = master
             .open(&stored.kid, &stored.private_sealed)
             .expect("unseal");

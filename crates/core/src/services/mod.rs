@@ -91,6 +91,7 @@ pub struct Sigil {
     hasher: PasswordHasher,
     settings: Settings,
     keys: oidc::KeyRing,
+    verified: oidc::VerifiedTokens,
 }
 
 impl Sigil {
@@ -108,6 +109,7 @@ impl Sigil {
             hasher,
             settings,
             keys: oidc::KeyRing::default(),
+            verified: oidc::VerifiedTokens::default(),
         }
     }
 

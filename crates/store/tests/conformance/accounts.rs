@@ -4,7 +4,7 @@ use sigil_core::email::Email;
 use sigil_core::event::{ClientInfo, EventCategory, NewEvent};
 use sigil_core::login::Login;
 use sigil_core::ports::StoreError;
-use sigil_core::random::OsRandom;
+use sigil_core::random::SystemRandom;
 use sigil_core::session::Session;
 use sigil_core::token::SecretToken;
 use sigil_store::testing::Backend;
@@ -112,7 +112,9 @@ async fn sessions_are_found_by_hash_touched_and_ended(backend: Backend) {
     let alice = new_user("alice", None);
     let mut conn = store.begin().await.expect("begin");
     conn.create_user(&alice).await.expect("create");
-    let tokens: Vec<SecretToken> = (0..2).map(|_| SecretToken::generate(&OsRandom)).collect();
+    let tokens: Vec<SecretToken> = (0..2)
+        .map(|_| SecretToken::generate(&SystemRandom))
+        .collect();
     for token in &tokens {
         conn.create_session(&Session {
             id_hash: token.hash(),

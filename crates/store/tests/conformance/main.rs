@@ -8,7 +8,7 @@ use sigil_core::email::Email;
 use sigil_core::ids::UserId;
 use sigil_core::login::Login;
 use sigil_core::ports::Store;
-use sigil_core::random::OsRandom;
+use sigil_core::random::SystemRandom;
 use sigil_core::user::NewUser;
 use sigil_store::testing::{scratch_database, Backend};
 use time::macros::datetime;
@@ -28,7 +28,7 @@ pub async fn store(backend: Backend) -> Arc<dyn Store> {
 
 pub fn new_user(login: &str, email: Option<&str>) -> NewUser {
     NewUser {
-        id: UserId::generate(&OsRandom),
+        id: UserId::generate(&SystemRandom),
         login: Some(Login::parse(login).expect("login")),
         email: email.map(|e| Email::parse(e).expect("email")),
         password_hash: "$argon2id$stub".into(),

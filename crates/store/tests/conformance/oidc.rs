@@ -7,7 +7,7 @@ use sigil_core::oidc::application::{AppInput, Application};
 use sigil_core::oidc::grant::{AuthCode, RefreshToken, TokenFamily};
 use sigil_core::oidc::jose::{self, MasterKey, SigningAlg};
 use sigil_core::oidc::scope::{ScopeCatalogue, ScopeSet};
-use sigil_core::random::OsRandom;
+use sigil_core::random::SystemRandom;
 use sigil_core::session::Session;
 use sigil_core::token::SecretToken;
 use sigil_core::token::TokenHash;
@@ -126,12 +126,12 @@ async fn codes_and_refresh_tokens_are_used_once(backend: Backend) {
     let mut conn = store.begin().await.expect("begin");
     conn.create_user(&alice).await.expect("user");
     conn.create_app(&app("demo")).await.expect("app");
-    let code = SecretToken::generate(&OsRandom);
+    let code = SecretToken::generate(&SystemRandom);
     conn.insert_code(&AuthCode {
         code_hash: code.hash(),
         client_id: ClientId("demo".into()),
         user_id: alice.id,
-        session_hash: SecretToken::generate(&OsRandom).hash(),
+        session_hash: SecretToken::generate(&SystemRandom).hash(),
         sid: "sid".into(),
         redirect_uri: "https://app.example/cb".into(),
         scopes: ScopeSet::parse("openid").expect("scopes"),
@@ -161,7 +161,7 @@ async fn codes_and_refresh_tokens_are_used_once(backend: Backend) {
         Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
     );
 
-    let refresh = SecretToken::generate(&OsRandom);
+    let refresh = SecretToken::generate(&SystemRandom);
     conn.insert_refresh(&RefreshToken {
         token_hash: refresh.hash(),
         family_id: "f1".into(),
@@ -197,7 +197,7 @@ async fn families_are_revoked_by_session_by_grant_and_by_user(backend: Backend) 
     conn.create_user(&alice).await.expect("user");
     conn.create_app(&app("one")).await.expect("app");
     conn.create_app(&app("two")).await.expect("app");
-    let session = SecretToken::generate(&OsRandom).hash();
+    let session = SecretToken::generate(&SystemRandom).hash();
     conn.insert_family(&family("a", Some(alice.id), "one", Some(session)))
         .await
         .expect("family");
@@ -246,13 +246,13 @@ async fn families_are_revoked_by_session_by_grant_and_by_user(backend: Backend) 
 
 async fn signing_keys_are_kept_retired_and_dropped(backend: Backend) {
     let store = store(backend).await;
-    let master = MasterKey::generate(&OsRandom);
+    let master = MasterKey::generate(&SystemRandom);
     let mut conn = store.begin().await.expect("begin");
-    let first = jose::generate(SigningAlg::EdDSA, &master, &OsRandom, T0).expect("key");
+    let first = jose::generate(SigningAlg::EdDSA, &master, &SystemRandom, T0).expect("key");
     let second = jose::generate(
         SigningAlg::EdDSA,
         &master,
-        &OsRandom,
+        &SystemRandom,
         T0 + Duration::hours(1),
     )
     .expect("key");
@@ -282,7 +282,7 @@ async fn grant_states_join_session_and_revocation(backend: Backend) {
     let mut conn = store.begin().await.expect("begin");
     conn.create_user(&alice).await.expect("user");
     conn.create_app(&app("demo")).await.expect("app");
-    let token = SecretToken::generate(&OsRandom);
+    let token = SecretToken::generate(&SystemRandom);
     conn.create_session(&Session {
         id_hash: token.hash(),
         sid: "sid".into(),
@@ -298,7 +298,7 @@ async fn grant_states_join_session_and_revocation(backend: Backend) {
     conn.insert_family(&family("f1", Some(alice.id), "demo", Some(token.hash())))
         .await
         .expect("family");
-    let refresh = SecretToken::generate(&OsRandom);
+    let refresh = SecretToken::generate(&SystemRandom);
     conn.insert_refresh(&RefreshToken {
         token_hash: refresh.hash(),
         family_id: "f1".into(),
@@ -347,7 +347,7 @@ async fn grant_states_join_session_and_revocation(backend: Backend) {
         .expect("state")
         .is_none());
     assert!(conn
-        .find_refresh_state(&SecretToken::generate(&OsRandom).hash())
+        .find_refresh_state(&SecretToken::generate(&SystemRandom).hash())
         .await
         .expect("state")
         .is_none());

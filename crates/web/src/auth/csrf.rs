@@ -13,7 +13,7 @@ use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
-use sigil_core::random::{OsRandom, Random};
+use sigil_core::random::{Random, SystemRandom};
 use sigil_core::token::{constant_time_eq, SecretToken};
 
 use super::cookies;
@@ -54,7 +54,7 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
     }
 
     let token = existing.clone().unwrap_or_else(|| {
-        SecretToken::generate(&OsRandom as &dyn Random)
+        SecretToken::generate(&SystemRandom as &dyn Random)
             .expose()
             .to_owned()
     });

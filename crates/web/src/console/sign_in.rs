@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
-use sigil_core::random::OsRandom;
+use sigil_core::random::SystemRandom;
 use sigil_core::services::{Registration, SignedIn};
 use sigil_core::token::SecretToken;
 use sigil_core::CoreError;
@@ -137,7 +137,7 @@ fn signed_in_response(
     let csrf = cookies::build(
         &state.config,
         cookies::CSRF,
-        SecretToken::generate(&OsRandom).expose().to_owned(),
+        SecretToken::generate(&SystemRandom).expose().to_owned(),
         None,
     );
     let target = if signed_in.missing_fields.is_empty() {

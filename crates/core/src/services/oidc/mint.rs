@@ -11,6 +11,7 @@ use crate::oidc::application::Application;
 use crate::oidc::claims::{self, Subject};
 use crate::oidc::grant::TokenFamily;
 use crate::oidc::scope::ScopeSet;
+use crate::ports::Tx;
 use crate::privacy::PrivacyLevel;
 use crate::services::Sigil;
 
@@ -68,13 +69,13 @@ impl Sigil {
         Ok((key.sign("at+jwt", &claims)?, claims))
     }
 
-    /// The released profile claims of `user` for `scopes`.
+    /// The released profile claims of `user` for `scopes`, read through `conn`.
     pub(crate) async fn released_claims(
         &self,
+        conn: &mut dyn Tx,
         user: UserId,
         scopes: &ScopeSet,
     ) -> Result<Map<String, Value>, CoreError> {
-        let mut conn = self.store.read().await?;
         let user = conn.find_user(user).await?.ok_or(CoreError::NotFound)?;
         let values = conn.field_values(user.id).await?;
         // Until per-field privacy levels exist every field is "on request", which the
@@ -89,15 +90,16 @@ impl Sigil {
         Ok(claims::claims(&subject, scopes, &self.settings.oidc.scopes))
     }
 
+    /// Signs an ID token carrying `claims`, the released claims of the family's user.
     pub(crate) async fn mint_id_token(
         &self,
         app: &Application,
         family: &TokenFamily,
         nonce: Option<&str>,
+        mut claims: Map<String, Value>,
     ) -> Result<String, CoreError> {
         let now = self.clock.now();
         let user = family.user_id.ok_or(CoreError::NotFound)?;
-        let mut claims = self.released_claims(user, &family.scopes).await?;
         claims.insert("iss".into(), json!(self.settings.oidc.issuer));
         claims.insert("sub".into(), json!(user.to_string()));
         claims.insert("aud".into(), json!(app.client_id.0));

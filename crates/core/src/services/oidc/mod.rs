@@ -8,6 +8,7 @@ mod mint;
 mod permissions;
 mod resource;
 mod token;
+mod verified;
 
 pub use apps::NewAppCredentials;
 pub use authorize::{AuthorizeError, AuthorizeParams, Decision, Prompt, ValidRequest};
@@ -15,3 +16,4 @@ pub use keys::KeyRing;
 pub use permissions::Permission;
 pub use resource::{BearerError, EndSession, Introspection};
 pub use token::{ClientAuth, TokenError, TokenRequest, TokenResponse};
+pub(crate) use verified::VerifiedTokens;

@@ -2,17 +2,21 @@
 //! introspection ([RFC 7662](https://www.rfc-editor.org/rfc/rfc7662)), revocation
 //! ([RFC 7009](https://www.rfc-editor.org/rfc/rfc7009)) and RP-initiated logout
 //! ([OpenID Connect RP-Initiated Logout 1.0](https://openid.net/specs/openid-connect-rpinitiated-1_0.html)).
+use std::sync::Arc;
+
 use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
 
 use super::mint::AccessClaims;
 use super::token::{ClientAuth, TokenError};
+use super::verified;
 use crate::error::CoreError;
 use crate::event::{ClientInfo, EventCategory};
 use crate::ids::ClientId;
 use crate::oidc::jose;
 use crate::oidc::redirect::RedirectUri;
 use crate::oidc::scope::ScopeSet;
+use crate::ports::Tx;
 use crate::services::Sigil;
 use crate::session::Session;
 use crate::token::SecretToken;
@@ -50,20 +54,39 @@ pub enum EndSession {
 
 impl Sigil {
     /// Verifies one of Sigil's access tokens and that nothing it hangs on has ended.
-    async fn live_access_token(&self, token: &str) -> Result<AccessClaims, BearerError> {
+    async fn live_access_token(&self, token: &str) -> Result<Arc<AccessClaims>, BearerError> {
+        let mut conn = self.store.read().await?;
+        self.live_access_token_in(&mut *conn, token).await
+    }
+
+    /// [`Self::live_access_token`] through a handle the caller holds.
+    async fn live_access_token_in(
+        &self,
+        conn: &mut dyn Tx,
+        token: &str,
+    ) -> Result<Arc<AccessClaims>, BearerError> {
+        let now = self.clock.now();
         let kid = jose::kid_of(token).ok_or(BearerError::InvalidToken)?;
         let key = self
             .verification_key(&kid)
             .await
             .ok_or(BearerError::InvalidToken)?;
-        let claims: AccessClaims = key
-            .verify(token, &self.settings.oidc.issuer)
-            .ok_or(BearerError::InvalidToken)?;
-        if claims.exp <= self.clock.now().unix_timestamp() {
+        let digest = verified::digest(token);
+        let claims = match self.verified.get(&digest) {
+            Some(claims) => claims,
+            None => {
+                let claims: Arc<AccessClaims> = key
+                    .verify(token, &self.settings.oidc.issuer)
+                    .map(Arc::new)
+                    .ok_or(BearerError::InvalidToken)?;
+                self.verified
+                    .put(digest, claims.clone(), now.unix_timestamp());
+                claims
+            }
+        };
+        if claims.exp <= now.unix_timestamp() {
             return Err(BearerError::InvalidToken);
         }
-        let mut conn = self.store.read().await?;
-        let now = self.clock.now();
         match &claims.gid {
             Some(gid) => {
                 let (state, revoked) = conn
@@ -98,14 +121,15 @@ impl Sigil {
 
     /// The claims the bearer's grant releases about the person.
     pub async fn userinfo(&self, token: &str) -> Result<Map<String, Value>, BearerError> {
-        let claims = self.live_access_token(token).await?;
+        let mut conn = self.store.read().await?;
+        let claims = self.live_access_token_in(&mut *conn, token).await?;
         let scopes = ScopeSet::parse(&claims.scope).map_err(|_| BearerError::InvalidToken)?;
         if claims.gid.is_none() || !scopes.contains("openid") {
             return Err(BearerError::InsufficientScope);
         }
         let user = claims.sub.parse().map_err(|_| BearerError::InvalidToken)?;
         let mut out = self
-            .released_claims(user, &scopes)
+            .released_claims(&mut *conn, user, &scopes)
             .await
             .map_err(BearerError::Core)?;
         out.insert("sub".into(), json!(claims.sub));

@@ -1,6 +1,7 @@
 //! The token endpoint ([RFC 6749 §3.2](https://www.rfc-editor.org/rfc/rfc6749#section-3.2),
 //! [§5](https://www.rfc-editor.org/rfc/rfc6749#section-5)): code exchange, refresh with
 //! rotation and reuse detection, and client credentials.
+use serde_json::{Map, Value};
 use time::Duration;
 
 use crate::error::CoreError;
@@ -9,6 +10,7 @@ use crate::oidc::application::{Application, GrantType};
 use crate::oidc::grant::{RefreshToken, TokenFamily};
 use crate::oidc::pkce::CodeChallenge;
 use crate::oidc::scope::ScopeSet;
+use crate::ports::Tx;
 use crate::services::Sigil;
 use crate::token::SecretToken;
 
@@ -84,26 +86,29 @@ pub struct TokenResponse {
 /// punishing the request that won.
 const CONCURRENT_USE: Duration = Duration::seconds(10);
 
+/// Finds and authenticates the client of `auth` through `conn`.
+async fn client_of(conn: &mut dyn Tx, auth: &ClientAuth) -> Result<Application, TokenError> {
+    let (client_id, secret) = match auth {
+        ClientAuth::Secret { client_id, secret } => (client_id, Some(secret)),
+        ClientAuth::None { client_id } => (client_id, None),
+        ClientAuth::Missing => return Err(TokenError::InvalidClient),
+    };
+    let app = conn
+        .find_app(&ClientId(client_id.clone()))
+        .await?
+        .ok_or(TokenError::InvalidClient)?;
+    match (app.secret_hash.is_some(), secret) {
+        (true, Some(s)) if app.secret_matches(s) => Ok(app),
+        (false, None) => Ok(app),
+        _ => Err(TokenError::InvalidClient),
+    }
+}
+
 impl Sigil {
     /// Authenticates the client of a token, introspection or revocation request.
     pub async fn authenticate_client(&self, auth: &ClientAuth) -> Result<Application, TokenError> {
-        let (client_id, secret) = match auth {
-            ClientAuth::Secret { client_id, secret } => (client_id, Some(secret)),
-            ClientAuth::None { client_id } => (client_id, None),
-            ClientAuth::Missing => return Err(TokenError::InvalidClient),
-        };
-        let app = self
-            .store
-            .read()
-            .await?
-            .find_app(&ClientId(client_id.clone()))
-            .await?
-            .ok_or(TokenError::InvalidClient)?;
-        match (app.secret_hash.is_some(), secret) {
-            (true, Some(s)) if app.secret_matches(s) => Ok(app),
-            (false, None) => Ok(app),
-            _ => Err(TokenError::InvalidClient),
-        }
+        let mut conn = self.store.read().await?;
+        client_of(&mut *conn, auth).await
     }
 
     pub async fn token(
@@ -115,14 +120,23 @@ impl Sigil {
             None => return Err(TokenError::InvalidRequest("grant_type is required")),
             Some(g) => GrantType::parse(g).ok_or(TokenError::UnsupportedGrantType)?,
         };
-        let app = self.authenticate_client(&auth).await?;
-        if !app.allows(grant) {
-            return Err(TokenError::UnauthorizedClient);
-        }
         match grant {
-            GrantType::AuthorizationCode => self.exchange_code(&app, req).await,
-            GrantType::RefreshToken => self.refresh(&app, req).await,
-            GrantType::ClientCredentials => self.client_credentials(&app, req).await,
+            // Authenticated inside the refresh's own transaction.
+            GrantType::RefreshToken => self.refresh(&auth, req).await,
+            GrantType::AuthorizationCode => {
+                let app = self.authenticate_client(&auth).await?;
+                if !app.allows(grant) {
+                    return Err(TokenError::UnauthorizedClient);
+                }
+                self.exchange_code(&app, req).await
+            }
+            GrantType::ClientCredentials => {
+                let app = self.authenticate_client(&auth).await?;
+                if !app.allows(grant) {
+                    return Err(TokenError::UnauthorizedClient);
+                }
+                self.client_credentials(&app, req).await
+            }
         }
     }
 
@@ -151,6 +165,7 @@ impl Sigil {
         if code.used_at.is_some() {
             // A second use: whatever the first one obtained is revoked (RFC 6749 §4.1.2).
             if let Some(family) = &code.family_id {
+                drop(conn);
                 self.end_family(family, now).await?;
             }
             return Err(TokenError::InvalidGrant("the code was already used"));
@@ -214,9 +229,33 @@ impl Sigil {
             })
             .await?;
         }
+        let id_claims = self.id_claims(&mut *tx, &family, &family.scopes).await?;
         tx.commit().await?;
-        self.respond(app, &family, refresh, code.nonce.as_deref(), &family.scopes)
-            .await
+        self.respond(
+            app,
+            &family,
+            refresh,
+            code.nonce.as_deref(),
+            &family.scopes,
+            id_claims,
+        )
+        .await
+    }
+
+    /// The ID token's claims, when `scopes` ask for one: read inside the grant's
+    /// transaction, so the tokens are signed after it has let go of the database.
+    async fn id_claims(
+        &self,
+        tx: &mut dyn Tx,
+        family: &TokenFamily,
+        scopes: &ScopeSet,
+    ) -> Result<Option<Map<String, Value>>, TokenError> {
+        match family.user_id {
+            Some(user) if scopes.contains("openid") => {
+                Ok(Some(self.released_claims(tx, user, &family.scopes).await?))
+            }
+            _ => Ok(None),
+        }
     }
 
     async fn respond(
@@ -226,12 +265,12 @@ impl Sigil {
         refresh: Option<SecretToken>,
         nonce: Option<&str>,
         scopes: &ScopeSet,
+        id_claims: Option<Map<String, Value>>,
     ) -> Result<TokenResponse, TokenError> {
         let (access_token, _) = self.mint_access(app, scopes, Some(family)).await?;
-        let id_token = if scopes.contains("openid") {
-            Some(self.mint_id_token(app, family, nonce).await?)
-        } else {
-            None
+        let id_token = match id_claims {
+            Some(claims) => Some(self.mint_id_token(app, family, nonce, claims).await?),
+            None => None,
         };
         Ok(TokenResponse {
             access_token,
@@ -245,18 +284,24 @@ impl Sigil {
 
     async fn refresh(
         &self,
-        app: &Application,
+        auth: &ClientAuth,
         req: TokenRequest,
     ) -> Result<TokenResponse, TokenError> {
         let now = self.clock.now();
+        // Authenticating, reading, checking and rotating in one transaction: the check
+        // and the rotation cannot be separated by another use of the same token.
+        let mut tx = self.store.begin().await?;
+        let app = &client_of(&mut *tx, auth).await?;
+        if !app.allows(GrantType::RefreshToken) {
+            return Err(TokenError::UnauthorizedClient);
+        }
         let raw = req
             .refresh_token
             .as_deref()
             .ok_or(TokenError::InvalidRequest("refresh_token is required"))?;
         let presented = SecretToken::from_client(raw)
             .ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
-        let mut conn = self.store.read().await?;
-        let (token, state) = conn
+        let (token, state) = tx
             .find_refresh_state(&presented.hash())
             .await?
             .ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
@@ -271,19 +316,20 @@ impl Sigil {
         }
         if let Some(used) = token.used_at {
             if now - used > CONCURRENT_USE {
-                self.end_family(&family.id, now).await?;
+                tx.revoke_family(&family.id, now).await?;
+                tx.commit().await?;
             }
             return Err(TokenError::InvalidGrant(
                 "the refresh token was already used",
             ));
         }
         if !state.session_allows(now) {
-            self.end_family(&family.id, now).await?;
+            tx.revoke_family(&family.id, now).await?;
+            tx.commit().await?;
             return Err(TokenError::InvalidGrant(
                 "the sign-in behind the grant has ended",
             ));
         }
-        drop(conn);
         let scopes = match req.scope.as_deref() {
             None => family.scopes.clone(),
             Some(raw) => {
@@ -295,7 +341,6 @@ impl Sigil {
             }
         };
         let next = SecretToken::generate(self.random.as_ref());
-        let mut tx = self.store.begin().await?;
         if !tx.use_refresh(&token.token_hash, now).await? {
             // Another request with the same token won the race a moment ago.
             return Err(TokenError::InvalidGrant(
@@ -309,9 +354,11 @@ impl Sigil {
             used_at: None,
         })
         .await?;
+        let id_claims = self.id_claims(&mut *tx, &family, &scopes).await?;
         tx.commit().await?;
         // A refreshed ID token carries no nonce (OpenID Connect Core §12.2).
-        self.respond(app, &family, Some(next), None, &scopes).await
+        self.respond(app, &family, Some(next), None, &scopes, id_claims)
+            .await
     }
 
     /// Ends a token family on its own, when a request has shown it compromised or over.
