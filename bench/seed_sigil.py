@@ -73,14 +73,47 @@ status, _, page = call("GET", path)
 authz = re.search(r'name="authz" value="([^"]*)"', page).group(1).replace("&#38;", "&")
 status, headers, _ = call("POST", "/oauth/consent", {"csrf": cookies["sigil_csrf"], "authz": authz, "decision": "approve"})
 first = exchange(code_of(headers["Location"]), verifier)
-refresh = [first["refresh_token"]]
-last = first
-for _ in range(count - 1):
-    path, verifier = authorize_path()
-    status, headers, _ = call("GET", path)
-    assert status == 303, status
-    last = exchange(code_of(headers["Location"]), verifier)
-    refresh.append(last["refresh_token"])
+
+# The rest in parallel: each worker its own connection, all with the one session.
+import threading
+
+WORKERS = 4
+results = [[] for _ in range(WORKERS)]
+
+
+def worker(i, n):
+    mine = http.client.HTTPConnection("127.0.0.1", port)
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    for _ in range(n):
+        path, verifier = authorize_path()
+        mine.request("GET", path, headers={"Cookie": cookie})
+        resp = mine.getresponse()
+        resp.read()
+        assert resp.status == 303, resp.status
+        code = code_of(resp.headers["Location"])
+        body = urllib.parse.urlencode({
+            "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": verifier,
+        })
+        mine.request("POST", "/oauth/token", body=body, headers={
+            "Authorization": f"Basic {basic}", "Content-Type": "application/x-www-form-urlencoded",
+        })
+        resp = mine.getresponse()
+        data = resp.read().decode()
+        assert resp.status == 200, data
+        import json
+        results[i].append(json.loads(data))
+
+
+share = [(count - 1) // WORKERS + (1 if i < (count - 1) % WORKERS else 0) for i in range(WORKERS)]
+threads = [threading.Thread(target=worker, args=(i, n)) for i, n in enumerate(share)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+answers = [first] + [r for rs in results for r in rs]
+assert len(answers) == count, len(answers)
+refresh = [a["refresh_token"] for a in answers]
+last = answers[-1]
 
 # The newest access token: it must outlive the seeding (5 minutes).
 with open(f"{out}/sigil-access-token", "w") as f:
