@@ -20,10 +20,16 @@ pub enum EventCategory {
     ConsentGranted,
     AppSessionsEnded,
     AppPermissionRevoked,
+    ContactCodeSent,
+    ContactCodeRejected,
+    EmailChanged,
+    EmailRemoved,
+    PhoneChanged,
+    PhoneRemoved,
 }
 
 impl EventCategory {
-    pub const ALL: [EventCategory; 13] = [
+    pub const ALL: [EventCategory; 19] = [
         Self::Registered,
         Self::SignInSucceeded,
         Self::SignInFailed,
@@ -37,6 +43,12 @@ impl EventCategory {
         Self::ConsentGranted,
         Self::AppSessionsEnded,
         Self::AppPermissionRevoked,
+        Self::ContactCodeSent,
+        Self::ContactCodeRejected,
+        Self::EmailChanged,
+        Self::EmailRemoved,
+        Self::PhoneChanged,
+        Self::PhoneRemoved,
     ];
 
     /// The stable name stored in the database and returned by the API.
@@ -55,6 +67,12 @@ impl EventCategory {
             Self::ConsentGranted => "app.consent_granted",
             Self::AppSessionsEnded => "app.sessions_ended",
             Self::AppPermissionRevoked => "app.permission_revoked",
+            Self::ContactCodeSent => "contact.code_sent",
+            Self::ContactCodeRejected => "contact.code_rejected",
+            Self::EmailChanged => "contact.email_changed",
+            Self::EmailRemoved => "contact.email_removed",
+            Self::PhoneChanged => "contact.phone_changed",
+            Self::PhoneRemoved => "contact.phone_removed",
         }
     }
 

@@ -6,6 +6,7 @@
 //! throttling are tested without sleeping.
 
 pub mod clock;
+pub mod contact;
 pub mod email;
 pub mod error;
 pub mod event;
@@ -14,7 +15,9 @@ pub mod ids;
 pub mod locale;
 pub mod login;
 pub mod oidc;
+pub mod outbox;
 pub mod password;
+pub mod phone;
 pub mod ports;
 pub mod privacy;
 pub mod random;

@@ -8,6 +8,7 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+use crate::contact::{ContactKind, Verification};
 use crate::email::Email;
 use crate::event::{Event, NewEvent};
 use crate::ids::ClientId;
@@ -18,6 +19,8 @@ use crate::oidc::application::Application;
 use crate::oidc::grant::{AuthCode, Consent, GrantState, RefreshToken, TokenFamily};
 use crate::oidc::jose::StoredKey;
 use crate::oidc::scope::ScopeSet;
+use crate::outbox::{Claimed, DeliveryStatus};
+use crate::phone::Phone;
 use crate::session::Session;
 use crate::token::TokenHash;
 use crate::user::{FieldValues, NewUser, User};
@@ -44,7 +47,16 @@ pub trait Store: Send + Sync {
 
 #[async_trait]
 pub trait Tx:
-    UserRepo + SessionRepo + EventRepo + ThrottleRepo + AppRepo + GrantRepo + KeyRepo + Send
+    UserRepo
+    + SessionRepo
+    + EventRepo
+    + ThrottleRepo
+    + AppRepo
+    + GrantRepo
+    + KeyRepo
+    + ContactRepo
+    + OutboxRepo
+    + Send
 {
     /// Commits a transaction; on a plain connection it does nothing.
     async fn commit(self: Box<Self>) -> StoreResult<()>;
@@ -217,4 +229,77 @@ pub trait KeyRepo {
     async fn retire_keys(&mut self, alg: &str, except: &str, at: OffsetDateTime)
         -> StoreResult<()>;
     async fn delete_keys_retired_before(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
+}
+
+/// Verified contacts on the account and verifications waiting for their code.
+#[async_trait]
+pub trait ContactRepo {
+    /// Stores `v`, replacing the person's previous verification of the same kind (so
+    /// a new code invalidates the one before).
+    async fn replace_verification(&mut self, v: &Verification) -> StoreResult<()>;
+    async fn find_verification(
+        &mut self,
+        user: UserId,
+        kind: ContactKind,
+    ) -> StoreResult<Option<Verification>>;
+    async fn find_verification_by_link(
+        &mut self,
+        link_hash: &TokenHash,
+    ) -> StoreResult<Option<Verification>>;
+    /// Counts one try at the code; returns the count including it.
+    async fn count_attempt(&mut self, id: &str) -> StoreResult<i64>;
+    /// Marks the verification used; false if it already was.
+    async fn use_verification(&mut self, id: &str, at: OffsetDateTime) -> StoreResult<bool>;
+    async fn delete_verification(&mut self, user: UserId, kind: ContactKind) -> StoreResult<()>;
+    /// Sets (verified) or removes the account's email; `Conflict("email")` if another
+    /// account has it.
+    async fn set_email(
+        &mut self,
+        user: UserId,
+        email: Option<&Email>,
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// Sets (verified) or removes the account's phone; `Conflict("phone")` if another
+    /// account has it.
+    async fn set_phone(
+        &mut self,
+        user: UserId,
+        phone: Option<&Phone>,
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
+}
+
+/// Messages waiting for delivery.
+#[async_trait]
+pub trait OutboxRepo {
+    /// Queues a message (its payload sealed) for delivery now; returns its id.
+    async fn enqueue_message(
+        &mut self,
+        channel: &str,
+        recipient: &str,
+        sealed_payload: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<i64>;
+    /// Claims up to `limit` due messages until `lease_until`, so that of several nodes
+    /// only one delivers each.
+    async fn claim_due_messages(
+        &mut self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<Claimed>>;
+    /// Delivered: the payload is erased.
+    async fn mark_message_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()>;
+    /// Failed for now: tried again at `next_at`.
+    async fn mark_message_retry(
+        &mut self,
+        id: i64,
+        attempts: i64,
+        next_at: OffsetDateTime,
+        error: &str,
+    ) -> StoreResult<()>;
+    /// Given up: the payload is erased.
+    async fn mark_message_failed(&mut self, id: i64, attempts: i64, error: &str)
+        -> StoreResult<()>;
+    async fn message_status(&mut self, id: i64) -> StoreResult<Option<DeliveryStatus>>;
 }

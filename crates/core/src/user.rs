@@ -37,6 +37,8 @@ pub struct User {
     pub login: Option<Login>,
     pub email: Option<Email>,
     pub email_verified: bool,
+    /// The verified phone number, E.164.
+    pub phone: Option<crate::phone::Phone>,
     /// argon2id PHC string; `None` for accounts that only sign in through a provider.
     pub password_hash: Option<String>,
     pub status: UserStatus,

@@ -33,6 +33,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_oidc.sql",
         include_str!("../migrations/sqlite/0002_oidc.sql"),
     ),
+    (
+        "0003_contacts.sql",
+        include_str!("../migrations/sqlite/0003_contacts.sql"),
+    ),
 ];
 
 /// How long a task waits for the connection before giving up. Handles are held for

@@ -22,6 +22,7 @@ impl Subject<'_> {
         match key {
             "login" => self.user.login.as_ref().map(|l| l.to_string()),
             "email" => self.user.email.as_ref().map(|e| e.to_string()),
+            "phone" => self.user.phone.as_ref().map(|p| p.to_string()),
             _ => self.values.get(key).cloned(),
         }
     }
@@ -75,6 +76,8 @@ pub fn claims(
                 }
                 "phone" => {
                     out.insert("phone_number".into(), json!(value));
+                    // Sigil keeps only verified numbers on the account.
+                    out.insert("phone_number_verified".into(), json!(true));
                 }
                 _ => {
                     out.insert(key, json!(value));
@@ -116,6 +119,7 @@ mod tests {
             login: Some(Login::from_trusted("ada".into())),
             email: Some(Email::from_trusted("ada@example.org".into())),
             email_verified: false,
+            phone: None,
             password_hash: None,
             status: UserStatus::Active,
             is_operator: false,

@@ -1,9 +1,11 @@
 //! The repository implementations, written once over [`crate::db::Exec`] for every
 //! engine.
 pub(crate) mod apps;
+pub(crate) mod contacts;
 pub(crate) mod events;
 pub(crate) mod grants;
 pub(crate) mod keys;
+pub(crate) mod outbox;
 pub(crate) mod sessions;
 pub(crate) mod throttle;
 pub(crate) mod users;

@@ -23,6 +23,7 @@ pub(crate) struct UserRow {
     login: Option<String>,
     email: Option<String>,
     email_verified: bool,
+    phone: Option<String>,
     password_hash: Option<String>,
     status: String,
     is_operator: bool,
@@ -35,7 +36,7 @@ pub(crate) struct UserRow {
 macro_rules! select_user_where {
     ($column:literal) => {
         concat!(
-            "SELECT id, login, email, email_verified, password_hash, status, is_operator, ",
+            "SELECT id, login, email, email_verified, phone, password_hash, status, is_operator, ",
             "locale, created_at, updated_at FROM users WHERE ",
             $column,
             " = $1"
@@ -56,6 +57,7 @@ impl UserRow {
             login: self.login.map(Login::from_trusted),
             email: self.email.map(Email::from_trusted),
             email_verified: self.email_verified,
+            phone: self.phone.map(sigil_core::phone::Phone::from_trusted),
             password_hash: self.password_hash,
             status: UserStatus::parse(&self.status)
                 .ok_or_else(|| StoreError::Other(anyhow::anyhow!("user status {}", self.status)))?,

@@ -1,0 +1,191 @@
+//! Messages to people — codes, links and notices by email, SMS or call — and how their
+//! delivery is retried.
+//!
+//! A use case writes its message to the outbox table in its own transaction, so a
+//! message exists exactly when the change that needs it does. A background job hands
+//! due messages to a [`Courier`] and retries failures with exponential backoff; only
+//! after [`MAX_DELIVERIES`] failures is a message given up, and the person's page says
+//! so. Messages are rendered in the recipient's language at delivery; the stored
+//! payload (which holds a code) is sealed with the master key and erased once sent.
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+
+use crate::contact::Channel;
+use crate::locale::Locale;
+
+/// How many times delivery is tried before the message is given up.
+pub const MAX_DELIVERIES: i64 = 8;
+
+/// How long a node may work on a claimed message before another may take it.
+pub const CLAIM_LEASE: Duration = Duration::minutes(2);
+
+/// What to deliver; the courier renders it in `locale`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Message {
+    /// The code and link that verify a new email address.
+    VerifyEmail {
+        to: String,
+        locale: Locale,
+        code: String,
+        link: String,
+    },
+    /// To the old address, after the account's email changed or was removed.
+    EmailChanged {
+        to: String,
+        locale: Locale,
+        /// The new address, partly hidden; `None` when the address was removed.
+        new_address: Option<String>,
+    },
+    /// The code that verifies a phone number, by SMS.
+    VerifyPhoneSms {
+        to: String,
+        locale: Locale,
+        code: String,
+    },
+    /// The code that verifies a phone number, as the end of an incoming call's number.
+    VerifyPhoneCall { to: String, code: String },
+}
+
+impl Message {
+    pub fn channel(&self) -> Channel {
+        match self {
+            Self::VerifyEmail { .. } | Self::EmailChanged { .. } => Channel::Email,
+            Self::VerifyPhoneSms { .. } => Channel::Sms,
+            Self::VerifyPhoneCall { .. } => Channel::Call,
+        }
+    }
+
+    pub fn recipient(&self) -> &str {
+        match self {
+            Self::VerifyEmail { to, .. }
+            | Self::EmailChanged { to, .. }
+            | Self::VerifyPhoneSms { to, .. }
+            | Self::VerifyPhoneCall { to, .. } => to,
+        }
+    }
+}
+
+/// A message claimed for delivery.
+#[derive(Clone, Debug)]
+pub struct Claimed {
+    pub id: i64,
+    /// The sealed payload, `None` if it was erased.
+    pub payload: Option<String>,
+    /// Deliveries tried so far.
+    pub attempts: i64,
+}
+
+/// Where a message stands, as the person's page shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeliveryStatus {
+    /// Not yet delivered; `attempts` have failed so far.
+    Pending {
+        attempts: i64,
+    },
+    Sent,
+    /// Given up after [`MAX_DELIVERIES`] failures.
+    Failed,
+}
+
+impl DeliveryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending { .. } => "pending",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+/// The wait before delivery attempt `attempts + 1`: 10 s, doubling, at most 30 min.
+pub fn backoff(attempts: i64) -> Duration {
+    let exp = attempts.clamp(0, 20) as u32;
+    let secs = 10i64.saturating_mul(1i64 << exp.min(16));
+    Duration::seconds(secs.min(30 * 60))
+}
+
+/// The moment the next attempt is due after `attempts` failures.
+pub fn next_attempt(now: OffsetDateTime, attempts: i64) -> OffsetDateTime {
+    now + backoff(attempts.saturating_sub(1))
+}
+
+/// Why a delivery failed: `retry` is false when trying again cannot help.
+#[derive(Debug)]
+pub struct DeliveryError {
+    pub message: String,
+    pub retry: bool,
+}
+
+impl DeliveryError {
+    pub fn temporary(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            retry: true,
+        }
+    }
+
+    pub fn permanent(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            retry: false,
+        }
+    }
+}
+
+/// Renders and sends a message: SMTP, an SMS gateway, or the outbox folder.
+#[async_trait]
+pub trait Courier: Send + Sync {
+    async fn deliver(&self, message: &Message) -> Result<(), DeliveryError>;
+}
+
+/// `ada@example.org` → `a••@example.org`, `+491701234567` → `+49•••••••67`: enough for
+/// the owner to recognise, too little to be read off a notice.
+pub fn mask(address: &str) -> String {
+    if let Some((local, domain)) = address.split_once('@') {
+        let first: String = local.chars().take(1).collect();
+        return format!("{first}••@{domain}");
+    }
+    let chars: Vec<char> = address.chars().collect();
+    if chars.len() <= 5 {
+        return "•".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 2..].iter().collect();
+    format!("{head}{}{tail}", "•".repeat(chars.len() - 5))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_ten_seconds_up_to_half_an_hour() {
+        assert_eq!(backoff(0), Duration::seconds(10));
+        assert_eq!(backoff(1), Duration::seconds(20));
+        assert_eq!(backoff(3), Duration::seconds(80));
+        assert_eq!(backoff(10), Duration::minutes(30));
+        assert_eq!(backoff(100), Duration::minutes(30));
+    }
+
+    #[test]
+    fn masks_keep_the_shape_and_hide_the_rest() {
+        assert_eq!(mask("ada@example.org"), "a••@example.org");
+        assert_eq!(mask("+491701234567"), "+49••••••••67");
+        assert_eq!(mask("+12"), "•••");
+    }
+
+    #[test]
+    fn messages_round_trip_through_json() {
+        let m = Message::VerifyEmail {
+            to: "ada@example.org".into(),
+            locale: Locale::De,
+            code: "123456".into(),
+            link: "https://id.example/contacts/confirm?token=x".into(),
+        };
+        let json = serde_json::to_string(&m).expect("json");
+        assert_eq!(serde_json::from_str::<Message>(&json).expect("back"), m);
+        assert_eq!(m.channel(), Channel::Email);
+    }
+}
