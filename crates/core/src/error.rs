@@ -27,6 +27,9 @@ pub enum CoreError {
     /// Signed in, but not allowed to do this (e.g. not an operator).
     #[error("forbidden")]
     Forbidden,
+    /// The change needs a recent sign-in: the person enters the password again.
+    #[error("sign in again")]
+    ReauthRequired,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -75,6 +78,26 @@ pub enum FieldErrorKind {
     WrongPassword,
     /// Removing it would leave the account without a way to sign in.
     LastIdentifier,
+    /// Not a phone number (in the operator's default region, if national).
+    Phone,
+    /// The code is wrong; `left` tries remain.
+    CodeWrong {
+        left: i64,
+    },
+    CodeExpired,
+    CodeUsed,
+    /// Too many wrong tries: a new code is needed.
+    CodeExhausted,
+    /// No code is waiting (none was sent, or it was replaced).
+    CodeMissing,
+    /// A new code can be sent in `seconds`.
+    TooSoon {
+        seconds: i64,
+    },
+    /// The address is already the account's.
+    Unchanged,
+    /// The operator has not enabled this delivery channel.
+    Channel,
 }
 
 impl FieldErrorKind {
@@ -99,6 +122,15 @@ impl FieldErrorKind {
             Self::Unknown => "unknown_field",
             Self::WrongPassword => "wrong_password",
             Self::LastIdentifier => "last_identifier",
+            Self::Phone => "invalid_phone",
+            Self::CodeWrong { .. } => "code_wrong",
+            Self::CodeExpired => "code_expired",
+            Self::CodeUsed => "code_used",
+            Self::CodeExhausted => "code_exhausted",
+            Self::CodeMissing => "code_missing",
+            Self::TooSoon { .. } => "too_soon",
+            Self::Unchanged => "unchanged",
+            Self::Channel => "channel_disabled",
         }
     }
 }

@@ -3,7 +3,7 @@
 //! "0049301234567" are one number.
 use std::fmt;
 
-use phonenumber::country::Id as Region;
+pub use phonenumber::country::Id as Region;
 use phonenumber::Mode;
 use serde::Serialize;
 

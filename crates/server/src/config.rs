@@ -5,10 +5,12 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use sigil_core::contact::Channel;
 use sigil_core::fields::{Block, FieldCatalogue, FieldKind, FieldRule};
 use sigil_core::locale::Locale;
 use sigil_core::oidc::jose::MasterKey;
 use sigil_core::oidc::scope::{ScopeCatalogue, ScopeDef};
+use sigil_core::phone;
 use sigil_core::Settings;
 use time::Duration;
 
@@ -29,6 +31,45 @@ struct FileConfig {
     fields: Vec<FieldFile>,
     #[serde(default)]
     scopes: Vec<ScopeFile>,
+    mail: Option<MailFile>,
+    sms: Option<SmsFile>,
+    contacts: Option<ContactsFile>,
+}
+
+/// `[mail]`: SMTP for email; without `smtp_url`, messages go to the outbox folder.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MailFile {
+    smtp_url: Option<String>,
+    from: Option<String>,
+}
+
+/// `[sms]`: the HTTP gateway for SMS and calls; without `url`, the outbox folder.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SmsFile {
+    url: Option<String>,
+    token: Option<String>,
+}
+
+/// `[contacts]`: how phone numbers are read and codes travel.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContactsFile {
+    phone_region: Option<String>,
+    phone_channels: Option<Vec<String>>,
+    reauth_minutes: Option<i64>,
+}
+
+/// Where messages go.
+#[derive(Clone, Debug)]
+pub struct DeliveryConfig {
+    /// `smtp://host:25` (plain), `smtp://host:587?tls=required` (STARTTLS),
+    /// `smtps://host:465` (TLS), with `user:password@` if the server wants it.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub sms_url: Option<String>,
+    pub sms_token: Option<String>,
 }
 
 /// One `[[scopes]]` entry: an operator-defined scope and the fields it releases.
@@ -84,6 +125,7 @@ pub struct Config {
     /// `<data_dir>/master.key`. Nodes sharing a database must share it.
     pub master_key: Option<String>,
     pub settings: Settings,
+    pub delivery: DeliveryConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -187,6 +229,56 @@ impl Config {
         settings.catalogue = catalogue(file.fields)?;
         settings.oidc.scopes = scopes(file.scopes, &settings.catalogue)?;
         settings.oidc.issuer = public_url.clone();
+        let contacts = file.contacts.unwrap_or_default();
+        if let Some(code) = &contacts.phone_region {
+            settings.contacts.phone_region = Some(phone::region(code).ok_or_else(|| {
+                err(
+                    "contacts.phone_region",
+                    format!("`{code}` is not an ISO 3166 country code such as DE"),
+                )
+            })?);
+        }
+        if let Some(list) = &contacts.phone_channels {
+            settings.contacts.phone_channels = list
+                .iter()
+                .map(|c| {
+                    Channel::parse(c)
+                        .filter(|c| *c != Channel::Email)
+                        .ok_or_else(|| {
+                            err("contacts.phone_channels", format!("`{c}`: use sms or call"))
+                        })
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        if let Some(m) = contacts.reauth_minutes {
+            settings.contacts.reauth_after =
+                positive("contacts.reauth_minutes", m, Duration::minutes)?;
+        }
+        let mail = file.mail.unwrap_or_default();
+        let sms = file.sms.unwrap_or_default();
+        let delivery = DeliveryConfig {
+            smtp_url: env("SIGIL_SMTP_URL").or(mail.smtp_url),
+            mail_from: mail
+                .from
+                .unwrap_or_else(|| "Sigil <sigil@localhost>".into()),
+            sms_url: sms.url,
+            sms_token: env("SIGIL_SMS_TOKEN").or(sms.token),
+        };
+        if let Some(u) = &delivery.smtp_url {
+            let ok = url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "smtp" | "smtps"));
+            if !ok {
+                return Err(err(
+                    "SIGIL_SMTP_URL (mail.smtp_url)",
+                    "expected smtp://… or smtps://…",
+                ));
+            }
+        }
+        if let Some(u) = &delivery.sms_url {
+            let ok = url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+            if !ok {
+                return Err(err("sms.url", "expected an http:// or https:// address"));
+            }
+        }
         let master_key = env("SIGIL_MASTER_KEY").or(file.master_key);
         if let Some(k) = &master_key {
             MasterKey::parse(k).map_err(|e| err("SIGIL_MASTER_KEY (master_key)", e))?;
@@ -200,6 +292,7 @@ impl Config {
             trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
             master_key,
             settings,
+            delivery,
         })
     }
 

@@ -1,9 +1,31 @@
-//! Housekeeping in the background: expired sessions and old failure counters go.
-//! Both deletes are idempotent, so several nodes running them at once do no harm.
+//! Background work: delivering the outbox, and housekeeping (expired sessions and old
+//! failure counters go). Deliveries are claimed in the database, so of several nodes
+//! one delivers each message; the deletes are idempotent.
 use std::sync::Arc;
 use std::time::Duration;
 
 use sigil_core::Sigil;
+
+use crate::courier::Courier;
+
+/// Delivers what is due whenever a use case queued something, and every second for
+/// retries.
+pub(crate) fn spawn_delivery(sigil: Arc<Sigil>, courier: Arc<Courier>) {
+    tokio::spawn(async move {
+        loop {
+            match sigil.deliver_due(courier.as_ref()).await {
+                // A full batch: there may be more right away.
+                Ok(n) if n > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "delivering the outbox failed"),
+            }
+            tokio::select! {
+                _ = sigil.outbox_notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+        }
+    });
+}
 
 pub(crate) fn spawn(sigil: Arc<Sigil>) {
     tokio::spawn(async move {

@@ -2,6 +2,7 @@
 //! server in-process on port 0 with their own database and clock.
 pub mod cli;
 pub mod config;
+pub mod courier;
 mod jobs;
 
 use std::net::SocketAddr;
@@ -114,5 +115,7 @@ pub async fn serve_on(
         }
     });
     jobs::spawn(sigil.clone());
+    let courier = courier::Courier::new(&config.delivery, config.outbox_dir())?;
+    jobs::spawn_delivery(sigil.clone(), Arc::new(courier));
     Ok(Running { addr, sigil, task })
 }

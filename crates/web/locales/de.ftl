@@ -36,7 +36,6 @@ profile-missing = Pflichtfelder sind leer; bei Ihrer nächsten Anmeldung werden 
 contacts-email = E-Mail
 contacts-phone = Telefonnummer
 contacts-verified = bestätigt
-contacts-unverified = nicht bestätigt
 security-password = Passwort
 edit-title-complete = Profil vervollständigen
 edit-complete_intro = Bitte füllen Sie die Pflichtfelder aus, bevor es weitergeht.
@@ -157,3 +156,79 @@ event-app-sign_in = Bei einer Anwendung angemeldet
 event-app-consent_granted = Einer Anwendung Zugriff erteilt
 event-app-sessions_ended = Sitzungen einer Anwendung beendet
 event-app-permission_revoked = Berechtigung einer Anwendung widerrufen
+
+# Contacts
+action-delete = Löschen
+action-back = Zurück
+contacts-email-title = E-Mail-Adresse
+contacts-phone-title = Telefonnummer
+contacts-current = Aktuell
+contacts-pending-title = Wartet auf Bestätigung: { $address }
+contacts-code = Bestätigungscode
+contacts-confirm = Bestätigen
+contacts-code-closed = Dieser Code kann nicht mehr verwendet werden. Fordern Sie einen neuen an.
+contacts-resend = Neuen Code senden
+contacts-resend-wait = { $seconds ->
+    [one] Ein neuer Code kann in { $seconds } Sekunde gesendet werden.
+   *[other] Ein neuer Code kann in { $seconds } Sekunden gesendet werden.
+}
+contacts-email-new = Neue E-Mail-Adresse
+contacts-phone-new = Neue Telefonnummer
+contacts-channel = Code senden per
+contacts-channel-sms = SMS
+contacts-channel-call = Eingehendem Anruf (die letzten sechs Ziffern der Anrufernummer sind der Code)
+contacts-email-hint = Wir senden einen sechsstelligen Code und einen Link an die neue Adresse. Ihre bisherige Adresse gilt, bis Sie bestätigen.
+contacts-phone-hint = Geben Sie die Nummer mit Ländervorwahl ein, z. B. +49 30 1234567. Ihre bisherige Nummer gilt, bis Sie bestätigen.
+contacts-get-code = Code anfordern
+contacts-via-email = E-Mail
+contacts-via-sms = SMS
+contacts-via-call = Anruf
+contacts-delivery-sent = Der Code wurde per { $via } gesendet. Er ist 10 Minuten gültig.
+contacts-delivery-pending = Der Code wird per { $via } gesendet.
+contacts-delivery-retrying = Die Zustellung ist bisher fehlgeschlagen; wir versuchen es weiter. Prüfen Sie die Adresse oder fordern Sie später einen neuen Code an.
+contacts-delivery-failed = Wir konnten den Code nicht zustellen. Prüfen Sie die Adresse und fordern Sie einen neuen Code an.
+contacts-notice-code_sent = Ein Bestätigungscode ist unterwegs.
+contacts-notice-verified = Bestätigt. Die Adresse gehört jetzt zu Ihrem Konto.
+contacts-notice-removed = Gelöscht.
+contacts-email-remove-title = E-Mail-Adresse löschen
+contacts-phone-remove-title = Telefonnummer löschen
+contacts-email-remove-question = { $address } aus Ihrem Konto löschen? Sie können sich dann nicht mehr damit anmelden.
+contacts-phone-remove-question = { $address } aus Ihrem Konto löschen?
+contacts-link-title = E-Mail-Adresse bestätigen
+contacts-link-question = Bestätigen Sie, dass diese E-Mail-Adresse zu Ihrem Konto gehört.
+error-reauth_required = Zu Ihrer Sicherheit geben Sie bitte Ihr Passwort erneut ein, um Ihre Kontaktdaten zu ändern.
+error-invalid_phone = Geben Sie eine gültige Telefonnummer mit Ländervorwahl ein.
+error-code_wrong = { $left ->
+    [0] Der Code ist falsch. Es sind keine Versuche mehr übrig; fordern Sie einen neuen Code an.
+    [one] Der Code ist falsch. Noch { $left } Versuch.
+   *[other] Der Code ist falsch. Noch { $left } Versuche.
+}
+error-code_expired = Der Code ist abgelaufen. Fordern Sie einen neuen an.
+error-code_used = Dieser Code oder Link wurde bereits verwendet.
+error-code_exhausted = Zu viele falsche Versuche. Fordern Sie einen neuen Code an.
+error-code_missing = Es wartet kein Code, oder der Link ist ungültig. Fordern Sie einen neuen Code an.
+error-too_soon = { $seconds ->
+    [one] Bitte warten Sie { $seconds } Sekunde, bevor Sie einen weiteren Code anfordern.
+   *[other] Bitte warten Sie { $seconds } Sekunden, bevor Sie einen weiteren Code anfordern.
+}
+error-unchanged = Das ist bereits Ihre aktuelle Adresse.
+error-channel_disabled = Wählen Sie einen der angebotenen Wege für den Code.
+event-contact-code_sent = Bestätigungscode gesendet
+event-contact-code_rejected = Bestätigungscode nach Fehlversuchen gesperrt
+event-contact-email_changed = E-Mail-Adresse geändert
+event-contact-email_removed = E-Mail-Adresse gelöscht
+event-contact-phone_changed = Telefonnummer geändert
+event-contact-phone_removed = Telefonnummer gelöscht
+
+# Messages
+mail-footer = Von Sigil gesendet, weil sich an Ihrem Konto etwas geändert hat.
+mail-verify-button = Diese Adresse bestätigen
+mail-verify-subject = Bestätigen Sie Ihre E-Mail-Adresse
+mail-verify-intro = Jemand – hoffentlich Sie – möchte diese Adresse für ein Sigil-Konto verwenden.
+mail-verify-code = Geben Sie diesen Code ein (10 Minuten gültig):
+mail-verify-outro = Oder öffnen Sie den Link oben. Wenn Sie das nicht waren, ignorieren Sie diese Nachricht; es ändert sich nichts.
+mail-changed-subject = Die E-Mail-Adresse Ihres Kontos wurde geändert
+mail-changed-body = Die E-Mail-Adresse Ihres Sigil-Kontos wurde in { $address } geändert.
+mail-removed-body = Diese E-Mail-Adresse wurde aus Ihrem Sigil-Konto gelöscht.
+mail-changed-outro = Wenn Sie das nicht waren, melden Sie sich an und ändern Sie sofort Ihr Passwort.
+sms-verify = Sigil-Code: { $code }. 10 Minuten gültig. Nicht weitergeben.

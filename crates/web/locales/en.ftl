@@ -36,7 +36,6 @@ profile-missing = Mandatory fields are empty; you will be asked for them at your
 contacts-email = Email
 contacts-phone = Phone number
 contacts-verified = verified
-contacts-unverified = not verified
 security-password = Password
 edit-title-complete = Complete your profile
 edit-complete_intro = Please fill in the mandatory fields before going on.
@@ -157,3 +156,79 @@ event-app-sign_in = Signed in to an application
 event-app-consent_granted = Access granted to an application
 event-app-sessions_ended = Application sessions ended
 event-app-permission_revoked = Application permission revoked
+
+# Contacts
+action-delete = Delete
+action-back = Back
+contacts-email-title = Email address
+contacts-phone-title = Phone number
+contacts-current = Current
+contacts-pending-title = Waiting for confirmation: { $address }
+contacts-code = Confirmation code
+contacts-confirm = Confirm
+contacts-code-closed = This code can no longer be used. Request a new one.
+contacts-resend = Send a new code
+contacts-resend-wait = { $seconds ->
+    [one] A new code can be sent in { $seconds } second.
+   *[other] A new code can be sent in { $seconds } seconds.
+}
+contacts-email-new = New email address
+contacts-phone-new = New phone number
+contacts-channel = Send the code by
+contacts-channel-sms = SMS
+contacts-channel-call = Incoming call (the last six digits of the caller's number are the code)
+contacts-email-hint = We send a six-digit code and a link to the new address. Your current address stays in force until you confirm.
+contacts-phone-hint = Enter the number with its country code, e.g. +49 30 1234567. Your current number stays in force until you confirm.
+contacts-get-code = Get code
+contacts-via-email = email
+contacts-via-sms = SMS
+contacts-via-call = call
+contacts-delivery-sent = The code was sent by { $via }. It is valid for 10 minutes.
+contacts-delivery-pending = The code is being sent by { $via }.
+contacts-delivery-retrying = Delivery has failed so far; we keep trying. Check the address, or request a new code later.
+contacts-delivery-failed = We could not deliver the code. Check the address and request a new code.
+contacts-notice-code_sent = A confirmation code is on its way.
+contacts-notice-verified = Confirmed. The address is now on your account.
+contacts-notice-removed = Removed.
+contacts-email-remove-title = Delete email address
+contacts-phone-remove-title = Delete phone number
+contacts-email-remove-question = Delete { $address } from your account? You will no longer be able to sign in with it.
+contacts-phone-remove-question = Delete { $address } from your account?
+contacts-link-title = Confirm email address
+contacts-link-question = Confirm that this email address belongs to your account.
+error-reauth_required = For your security, enter your password again to change your contacts.
+error-invalid_phone = Enter a valid phone number, with its country code.
+error-code_wrong = { $left ->
+    [0] The code is incorrect. No tries are left; request a new code.
+    [one] The code is incorrect. { $left } try left.
+   *[other] The code is incorrect. { $left } tries left.
+}
+error-code_expired = The code has expired. Request a new one.
+error-code_used = This code or link has already been used.
+error-code_exhausted = Too many wrong tries. Request a new code.
+error-code_missing = There is no code waiting, or the link is invalid. Request a new code.
+error-too_soon = { $seconds ->
+    [one] Please wait { $seconds } second before requesting another code.
+   *[other] Please wait { $seconds } seconds before requesting another code.
+}
+error-unchanged = This is already your current address.
+error-channel_disabled = Choose one of the offered ways to receive the code.
+event-contact-code_sent = Confirmation code sent
+event-contact-code_rejected = Confirmation code blocked after wrong tries
+event-contact-email_changed = Email address changed
+event-contact-email_removed = Email address deleted
+event-contact-phone_changed = Phone number changed
+event-contact-phone_removed = Phone number deleted
+
+# Messages
+mail-footer = Sent by Sigil because of a change to your account.
+mail-verify-button = Confirm this address
+mail-verify-subject = Confirm your email address
+mail-verify-intro = Someone — hopefully you — asked to use this address for a Sigil account.
+mail-verify-code = Enter this code, valid for 10 minutes:
+mail-verify-outro = Or open the link above. If it was not you, ignore this message; nothing changes.
+mail-changed-subject = The email address of your account changed
+mail-changed-body = The email address of your Sigil account was changed to { $address }.
+mail-removed-body = This email address was deleted from your Sigil account.
+mail-changed-outro = If you did not do this, sign in and change your password at once.
+sms-verify = Sigil code: { $code }. Valid 10 minutes. Do not share it.

@@ -36,7 +36,6 @@ profile-missing = Не заполнены обязательные поля; о�
 contacts-email = Электронная почта
 contacts-phone = Номер телефона
 contacts-verified = подтверждён
-contacts-unverified = не подтверждён
 security-password = Пароль
 edit-title-complete = Заполните профиль
 edit-complete_intro = Пожалуйста, заполните обязательные поля, чтобы продолжить.
@@ -157,3 +156,82 @@ event-app-sign_in = Вход в приложение
 event-app-consent_granted = Приложению предоставлен доступ
 event-app-sessions_ended = Сеансы приложения завершены
 event-app-permission_revoked = Разрешение приложения отозвано
+
+# Contacts
+action-delete = Удалить
+action-back = Назад
+contacts-email-title = Адрес электронной почты
+contacts-phone-title = Номер телефона
+contacts-current = Текущий
+contacts-pending-title = Ожидает подтверждения: { $address }
+contacts-code = Код подтверждения
+contacts-confirm = Подтвердить
+contacts-code-closed = Этот код больше нельзя использовать. Запросите новый.
+contacts-resend = Отправить новый код
+contacts-resend-wait = { $seconds ->
+    [one] Новый код можно будет отправить через { $seconds } секунду.
+    [few] Новый код можно будет отправить через { $seconds } секунды.
+   *[other] Новый код можно будет отправить через { $seconds } секунд.
+}
+contacts-email-new = Новый адрес электронной почты
+contacts-phone-new = Новый номер телефона
+contacts-channel = Как получить код
+contacts-channel-sms = SMS
+contacts-channel-call = Входящий звонок (последние шесть цифр номера звонящего — это код)
+contacts-email-hint = Мы отправим на новый адрес шестизначный код и ссылку. Текущий адрес действует, пока вы не подтвердите новый.
+contacts-phone-hint = Введите номер с кодом страны, например +7 912 345-67-89. Текущий номер действует, пока вы не подтвердите новый.
+contacts-get-code = Получить код
+contacts-via-email = электронной почте
+contacts-via-sms = SMS
+contacts-via-call = звонком
+contacts-delivery-sent = Код отправлен ({ $via }). Он действует 10 минут.
+contacts-delivery-pending = Код отправляется ({ $via }).
+contacts-delivery-retrying = Доставить код пока не удалось; мы продолжаем попытки. Проверьте адрес или запросите новый код позже.
+contacts-delivery-failed = Не удалось доставить код. Проверьте адрес и запросите новый код.
+contacts-notice-code_sent = Код подтверждения отправлен.
+contacts-notice-verified = Подтверждено. Адрес добавлен в ваш аккаунт.
+contacts-notice-removed = Удалено.
+contacts-email-remove-title = Удалить адрес электронной почты
+contacts-phone-remove-title = Удалить номер телефона
+contacts-email-remove-question = Удалить { $address } из аккаунта? Входить с этим адресом будет нельзя.
+contacts-phone-remove-question = Удалить { $address } из аккаунта?
+contacts-link-title = Подтверждение адреса электронной почты
+contacts-link-question = Подтвердите, что этот адрес электронной почты принадлежит вашему аккаунту.
+error-reauth_required = В целях безопасности введите пароль ещё раз, чтобы изменить контакты.
+error-invalid_phone = Введите правильный номер телефона с кодом страны.
+error-code_wrong = { $left ->
+    [0] Неверный код. Попыток не осталось; запросите новый код.
+    [one] Неверный код. Осталась { $left } попытка.
+    [few] Неверный код. Осталось { $left } попытки.
+   *[other] Неверный код. Осталось { $left } попыток.
+}
+error-code_expired = Срок действия кода истёк. Запросите новый.
+error-code_used = Этот код или ссылка уже использованы.
+error-code_exhausted = Слишком много неверных попыток. Запросите новый код.
+error-code_missing = Код не ожидается или ссылка недействительна. Запросите новый код.
+error-too_soon = { $seconds ->
+    [one] Подождите { $seconds } секунду, прежде чем запрашивать новый код.
+    [few] Подождите { $seconds } секунды, прежде чем запрашивать новый код.
+   *[other] Подождите { $seconds } секунд, прежде чем запрашивать новый код.
+}
+error-unchanged = Это уже ваш текущий адрес.
+error-channel_disabled = Выберите один из предложенных способов получения кода.
+event-contact-code_sent = Отправлен код подтверждения
+event-contact-code_rejected = Код подтверждения заблокирован после неверных попыток
+event-contact-email_changed = Изменён адрес электронной почты
+event-contact-email_removed = Удалён адрес электронной почты
+event-contact-phone_changed = Изменён номер телефона
+event-contact-phone_removed = Удалён номер телефона
+
+# Messages
+mail-footer = Письмо отправлено Sigil, потому что в вашем аккаунте произошли изменения.
+mail-verify-button = Подтвердить этот адрес
+mail-verify-subject = Подтвердите адрес электронной почты
+mail-verify-intro = Кто-то — надеемся, вы — хочет использовать этот адрес для аккаунта Sigil.
+mail-verify-code = Введите этот код (действует 10 минут):
+mail-verify-outro = Или откройте ссылку выше. Если это были не вы, просто проигнорируйте письмо — ничего не изменится.
+mail-changed-subject = Адрес электронной почты вашего аккаунта изменён
+mail-changed-body = Адрес электронной почты вашего аккаунта Sigil изменён на { $address }.
+mail-removed-body = Этот адрес электронной почты удалён из вашего аккаунта Sigil.
+mail-changed-outro = Если это были не вы, войдите и немедленно смените пароль.
+sms-verify = Код Sigil: { $code }. Действует 10 минут. Никому его не сообщайте.

@@ -18,7 +18,7 @@ pub fn status_of(error: &CoreError) -> StatusCode {
         CoreError::Throttled => StatusCode::TOO_MANY_REQUESTS,
         CoreError::Blocked => StatusCode::FORBIDDEN,
         CoreError::NotFound => StatusCode::NOT_FOUND,
-        CoreError::Forbidden => StatusCode::FORBIDDEN,
+        CoreError::Forbidden | CoreError::ReauthRequired => StatusCode::FORBIDDEN,
         CoreError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -33,6 +33,7 @@ pub fn code_of(error: &CoreError) -> &'static str {
         CoreError::Blocked => "account_blocked",
         CoreError::NotFound => "not_found",
         CoreError::Forbidden => "forbidden",
+        CoreError::ReauthRequired => "reauth_required",
         CoreError::Unexpected(_) => "internal_error",
     }
 }
@@ -47,6 +48,7 @@ pub fn message_of(tr: Tr<'_>, error: &CoreError) -> String {
         CoreError::Blocked => tr.t("error-account_blocked"),
         CoreError::NotFound => tr.t("error-not_found"),
         CoreError::Forbidden => tr.t("error-forbidden"),
+        CoreError::ReauthRequired => tr.t("error-reauth_required"),
         CoreError::Unexpected(e) => {
             tracing::error!(error = ?e, "unexpected error");
             tr.t("error-internal_error")

@@ -109,6 +109,12 @@ impl<'a> Tr<'a> {
             FieldErrorKind::TooLong { max } => {
                 self.t_with("error-too_long", &[("max", (*max).into())])
             }
+            FieldErrorKind::CodeWrong { left } => {
+                self.t_with("error-code_wrong", &[("left", (*left).into())])
+            }
+            FieldErrorKind::TooSoon { seconds } => {
+                self.t_with("error-too_soon", &[("seconds", (*seconds).into())])
+            }
             other => self.t(&format!("error-{}", other.code())),
         }
     }

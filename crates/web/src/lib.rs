@@ -6,6 +6,7 @@ pub mod client;
 pub mod console;
 pub mod error;
 pub mod i18n;
+pub mod messages;
 pub mod oidc;
 mod security;
 pub mod state;

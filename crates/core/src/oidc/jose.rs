@@ -73,11 +73,21 @@ impl MasterKey {
         STANDARD.encode(self.0)
     }
 
+    /// The raw key, for deriving keys for other purposes.
+    pub(crate) fn secret(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     fn cipher(&self) -> Aes256Gcm {
         Aes256Gcm::new(&self.0.into())
     }
 
-    fn seal(&self, kid: &str, plaintext: &[u8], random: &dyn Random) -> anyhow::Result<String> {
+    pub(crate) fn seal(
+        &self,
+        kid: &str,
+        plaintext: &[u8],
+        random: &dyn Random,
+    ) -> anyhow::Result<String> {
         let mut nonce = [0u8; 12];
         random.fill(&mut nonce);
         let sealed = self

@@ -2,6 +2,7 @@
 use serde_json::json;
 
 use super::{throttle, Sigil};
+use crate::contact::{Channel, ContactKind};
 use crate::email::Email;
 use crate::error::{CoreError, FieldError, FieldErrorKind};
 use crate::event::{ClientInfo, Event, EventCategory};
@@ -21,6 +22,8 @@ pub struct Registration {
     pub email: String,
     pub password: String,
     pub locale: Option<Locale>,
+    /// The language of the request, for the verification message.
+    pub request_locale: Locale,
 }
 
 /// A fresh session: the token goes into the cookie once and is never stored.
@@ -78,10 +81,11 @@ impl Sigil {
         drop(conn);
 
         let password_hash = self.hasher.hash(password).await?;
+        // The email goes on the account only once its code or link confirms it.
         let user = NewUser {
             id: UserId::generate(self.random.as_ref()),
             login,
-            email,
+            email: None,
             password_hash,
             is_operator: false,
             locale: input.locale,
@@ -93,7 +97,22 @@ impl Sigil {
         tx.insert_event(&self.event(Some(user.id), EventCategory::Registered, client))
             .await?;
         let signed_in = self.open_session(&mut *tx, user.id, None, client).await?;
+        if let Some(email) = &email {
+            self.start_verification(
+                &mut *tx,
+                &signed_in.user,
+                ContactKind::Email,
+                email.as_str(),
+                Channel::Email,
+                input.locale.unwrap_or(input.request_locale),
+                client,
+            )
+            .await?;
+        }
         tx.commit().await?;
+        if email.is_some() {
+            self.outbox_changed();
+        }
         Ok(signed_in)
     }
 

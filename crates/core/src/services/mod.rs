@@ -1,6 +1,8 @@
 //! Use cases. Each public method is one use case: it parses its input, checks the
 //! rules, and makes its changes (with their activity-log event) in one transaction.
 mod accounts;
+mod contacts;
+mod delivery;
 pub mod oidc;
 mod operators;
 mod profile;
@@ -23,6 +25,7 @@ use crate::random::Random;
 use crate::session::SessionPolicy;
 
 pub use accounts::{Registration, SignedIn};
+pub use contacts::{Contacts, PendingContact};
 pub use operators::OperatorCredentials;
 pub use profile::Profile;
 pub use throttle::ThrottlePolicy;
@@ -35,6 +38,29 @@ pub struct Settings {
     pub throttle: ThrottlePolicy,
     pub registration_open: bool,
     pub oidc: OidcSettings,
+    pub contacts: ContactSettings,
+}
+
+/// How contacts are verified.
+#[derive(Clone, Debug)]
+pub struct ContactSettings {
+    /// Where national phone numbers are read (ISO 3166 alpha-2); `None` accepts
+    /// international numbers only.
+    pub phone_region: Option<crate::phone::Region>,
+    /// The channels a phone code may take, in the order offered.
+    pub phone_channels: Vec<crate::contact::Channel>,
+    /// How recent a sign-in must be to change a contact.
+    pub reauth_after: time::Duration,
+}
+
+impl Default for ContactSettings {
+    fn default() -> Self {
+        Self {
+            phone_region: None,
+            phone_channels: vec![crate::contact::Channel::Sms, crate::contact::Channel::Call],
+            reauth_after: time::Duration::minutes(5),
+        }
+    }
 }
 
 impl Default for Settings {
@@ -45,6 +71,7 @@ impl Default for Settings {
             throttle: ThrottlePolicy::default(),
             registration_open: true,
             oidc: OidcSettings::default(),
+            contacts: ContactSettings::default(),
         }
     }
 }
@@ -92,6 +119,7 @@ pub struct Sigil {
     settings: Settings,
     keys: oidc::KeyRing,
     verified: oidc::VerifiedTokens,
+    outbox_ready: tokio::sync::Notify,
 }
 
 impl Sigil {
@@ -110,6 +138,7 @@ impl Sigil {
             settings,
             keys: oidc::KeyRing::default(),
             verified: oidc::VerifiedTokens::default(),
+            outbox_ready: tokio::sync::Notify::new(),
         }
     }
 

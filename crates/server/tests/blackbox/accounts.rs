@@ -18,11 +18,14 @@ async fn registering_signs_the_person_in_and_logs_it(backend: Backend) {
 
     let r = b.register("Alice", "alice@example.org", PASSWORD).await;
 
+    // With an email, the next step is its confirmation code.
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&r), "/profile");
+    assert_eq!(location(&r), "/profile/contacts/email");
+    let (status, html) = b.page("/profile/contacts/email").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Waiting for confirmation: alice@example.org"));
     let (status, html) = b.page("/profile").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("alice@example.org"));
     assert!(html.contains(">alice<"), "login shown lower-cased");
     let (_, me) = b.api(Method::GET, "/api/v1/me/events", None).await;
     let categories: Vec<_> = me["events"]
@@ -31,7 +34,14 @@ async fn registering_signs_the_person_in_and_logs_it(backend: Backend) {
         .iter()
         .map(|e| e["category"].as_str().unwrap_or_default().to_owned())
         .collect();
-    assert_eq!(categories, ["sign_in.succeeded", "account.registered"]);
+    assert_eq!(
+        categories,
+        [
+            "contact.code_sent",
+            "sign_in.succeeded",
+            "account.registered"
+        ]
+    );
     let first = &me["events"][0];
     assert_eq!(first["device"], "pc");
     assert_eq!(first["browser"], "Firefox 128.0");
@@ -75,10 +85,20 @@ async fn registration_refuses_invalid_and_taken_values_and_creates_nothing(backe
 }
 
 async fn a_person_signs_in_with_login_or_email_and_signs_out(backend: Backend) {
-    let app = spawn_app(backend).await;
-    app.browser()
-        .await
-        .register("bob", "Bob@Example.org", PASSWORD)
+    let (app, smtp) = crate::contacts::with_smtp(backend).await;
+    let bob = app.browser().await;
+    bob.register("bob", "Bob@Example.org", PASSWORD).await;
+    // A verified email signs in; an unverified one does not.
+    assert_eq!(
+        app.browser()
+            .await
+            .sign_in("bob@example.org", PASSWORD)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let (code, _) = crate::contacts::code_and_link(&smtp.inbox.wait_for(1).await[0].text());
+    bob.post_form("/profile/contacts/email/confirm", &[("code", &code)])
         .await;
     let b = app.browser().await;
 

@@ -31,6 +31,8 @@ pub struct TestApp {
     pub base: String,
     pub clock: Arc<ManualClock>,
     pub sigil: Arc<sigil_core::Sigil>,
+    /// The data directory (its `outbox` folder gets messages when no SMTP is set).
+    pub dir: std::path::PathBuf,
     _task: tokio::task::JoinHandle<()>,
 }
 
@@ -69,6 +71,7 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Te
         base: format!("http://{addr}"),
         clock,
         sigil: running.sigil,
+        dir,
         _task: running.task,
     }
 }

@@ -1,5 +1,6 @@
 //! The account console: server-rendered pages that work without JavaScript.
 mod apps;
+mod contacts;
 pub(crate) use apps::scope_title;
 mod events;
 mod lang;
@@ -40,6 +41,20 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/profile/password",
             get(security::form).post(security::submit),
+        )
+        .route(
+            "/profile/contacts/{kind}",
+            get(contacts::page).post(contacts::request),
+        )
+        .route("/profile/contacts/{kind}/confirm", post(contacts::confirm))
+        .route("/profile/contacts/{kind}/resend", post(contacts::resend))
+        .route(
+            "/profile/contacts/{kind}/remove",
+            get(contacts::remove_form).post(contacts::remove),
+        )
+        .route(
+            "/contacts/confirm",
+            get(contacts::link_form).post(contacts::link),
         )
         .route("/events", get(events::list))
         .route("/lang", post(lang::switch))

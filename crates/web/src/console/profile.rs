@@ -68,7 +68,7 @@ struct ProfilePage<'a> {
     can_edit_main: bool,
     can_edit_additional: bool,
     email: String,
-    email_verified: bool,
+    phone: String,
     notice: Option<String>,
     missing: Vec<String>,
 }
@@ -122,7 +122,12 @@ pub async fn show(
             .as_ref()
             .map(|e| e.to_string())
             .unwrap_or_default(),
-        email_verified: profile.user.email_verified,
+        phone: profile
+            .user
+            .phone
+            .as_ref()
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
         main,
         additional,
         notice,

@@ -205,9 +205,16 @@ pub async fn register(
         email: form.email.clone(),
         password: form.password,
         locale: None,
+        request_locale: crate::i18n::negotiate_headers(&headers, &state.config, None),
+    };
+    // With an email, the next step is its code.
+    let next = if form.email.trim().is_empty() {
+        "/profile"
+    } else {
+        "/profile/contacts/email"
     };
     match state.sigil.register(input, &client).await {
-        Ok(signed_in) => signed_in_response(&state, jar, signed_in, "/profile"),
+        Ok(signed_in) => signed_in_response(&state, jar, signed_in, next),
         Err(CoreError::Invalid(errors)) => {
             let page = PageCtx::new(&state, &headers, &csrf, None, "/register", "register");
             let errors = errors

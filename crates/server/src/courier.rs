@@ -1,0 +1,187 @@
+//! Delivery: renders outbox messages (in `sigil-web`) and hands them to SMTP, the SMS
+//! gateway, or — when those are not configured — the outbox folder and the log.
+//!
+//! The SMS gateway is any HTTP endpoint taking `POST` with a bearer token and a JSON
+//! body, `{"type": "sms", "to": "+4930…", "text": "…"}` or, for a code by incoming
+//! call, `{"type": "call", "to": "+4930…", "code": "123456"}` (the gateway calls from a
+//! number ending in the code). A 2xx answer is delivery; 408, 429 and 5xx are tried
+//! again later; any other answer gives the message up.
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::{AsyncFileTransport, AsyncTransport, Tokio1Executor};
+use serde_json::json;
+use sigil_core::outbox::{self, DeliveryError, Message};
+use sigil_web::i18n::I18n;
+use sigil_web::messages::{render, Rendered};
+
+use crate::config::DeliveryConfig;
+
+enum Mail {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Folder(AsyncFileTransport<Tokio1Executor>),
+}
+
+enum Phone {
+    Http {
+        client: reqwest::Client,
+        url: String,
+        token: Option<String>,
+    },
+    Folder(PathBuf),
+}
+
+pub struct Courier {
+    i18n: Arc<I18n>,
+    from: Mailbox,
+    mail: Mail,
+    phone: Phone,
+}
+
+impl Courier {
+    pub fn new(config: &DeliveryConfig, outbox_dir: PathBuf) -> anyhow::Result<Self> {
+        let from: Mailbox = config
+            .mail_from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("mail.from `{}`: {e}", config.mail_from))?;
+        let mail = match &config.smtp_url {
+            Some(url) => Mail::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| anyhow::anyhow!("mail.smtp_url: {e}"))?
+                    .timeout(Some(Duration::from_secs(20)))
+                    .build(),
+            ),
+            None => Mail::Folder(AsyncFileTransport::new(&outbox_dir)),
+        };
+        let phone = match &config.sms_url {
+            Some(url) => Phone::Http {
+                client: reqwest::Client::builder()
+                    .timeout(Duration::from_secs(20))
+                    .build()?,
+                url: url.clone(),
+                token: config.sms_token.clone(),
+            },
+            None => Phone::Folder(outbox_dir),
+        };
+        Ok(Self {
+            i18n: Arc::new(I18n::load()?),
+            from,
+            mail,
+            phone,
+        })
+    }
+
+    async fn email(
+        &self,
+        to: &str,
+        subject: String,
+        text: String,
+        html: String,
+    ) -> Result<(), DeliveryError> {
+        let to: Mailbox = to
+            .parse()
+            .map_err(|e| DeliveryError::permanent(format!("recipient: {e}")))?;
+        let email = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_PLAIN)
+                            .body(text),
+                    )
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_HTML)
+                            .body(html),
+                    ),
+            )
+            .map_err(|e| DeliveryError::permanent(format!("building the message: {e}")))?;
+        match &self.mail {
+            Mail::Smtp(smtp) => smtp.send(email).await.map(|_| ()).map_err(|e| {
+                if e.is_permanent() {
+                    DeliveryError::permanent(e.to_string())
+                } else {
+                    DeliveryError::temporary(e.to_string())
+                }
+            }),
+            Mail::Folder(folder) => {
+                let id = folder
+                    .send(email)
+                    .await
+                    .map_err(|e| DeliveryError::temporary(e.to_string()))?;
+                tracing::info!(%id, "email written to the outbox folder");
+                Ok(())
+            }
+        }
+    }
+
+    async fn phone(&self, body: serde_json::Value) -> Result<(), DeliveryError> {
+        match &self.phone {
+            Phone::Http { client, url, token } => {
+                let mut request = client.post(url).json(&body);
+                if let Some(t) = token {
+                    request = request.bearer_auth(t);
+                }
+                let response = request
+                    .send()
+                    .await
+                    .map_err(|e| DeliveryError::temporary(format!("SMS gateway: {e}")))?;
+                let status = response.status();
+                if status.is_success() {
+                    Ok(())
+                } else if status.is_server_error() || matches!(status.as_u16(), 408 | 429) {
+                    Err(DeliveryError::temporary(format!(
+                        "SMS gateway answered {status}"
+                    )))
+                } else {
+                    Err(DeliveryError::permanent(format!(
+                        "SMS gateway answered {status}"
+                    )))
+                }
+            }
+            Phone::Folder(dir) => {
+                let name = format!(
+                    "{}-{}.json",
+                    time::OffsetDateTime::now_utc().unix_timestamp_nanos(),
+                    body["type"].as_str().unwrap_or("phone")
+                );
+                tokio::fs::write(dir.join(&name), body.to_string())
+                    .await
+                    .map_err(|e| DeliveryError::temporary(e.to_string()))?;
+                tracing::info!(file = %name, to = %body["to"], "phone message written to the outbox folder");
+                Ok(())
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl outbox::Courier for Courier {
+    async fn deliver(&self, message: &Message) -> Result<(), DeliveryError> {
+        let rendered = render(&self.i18n, message)
+            .map_err(|e| DeliveryError::permanent(format!("rendering: {e}")))?;
+        match rendered {
+            Rendered::Email {
+                to,
+                subject,
+                text,
+                html,
+            } => self.email(&to, subject, text, html).await,
+            Rendered::Sms { to, text } => {
+                self.phone(json!({ "type": "sms", "to": to, "text": text }))
+                    .await
+            }
+            Rendered::Call { to, code } => {
+                self.phone(json!({ "type": "call", "to": to, "code": code }))
+                    .await
+            }
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! Phone numbers through a real HTTP gateway, and delivery that fails and recovers.
+use std::sync::{Arc, Mutex};
+use std::time::Duration as StdDuration;
+
+use axum::http::{HeaderMap, StatusCode as AxumStatus};
+use axum::routing::post;
+use axum::{Json, Router};
+use reqwest::StatusCode;
+use serde_json::Value;
+use sigil_store::testing::Backend;
+use time::Duration;
+
+use crate::contacts::{code_and_link, with_smtp};
+use crate::helpers::{location, spawn_with, TestApp};
+use crate::on_both_backends;
+
+on_both_backends!(
+    phone_codes_go_through_the_gateway_by_sms_or_call,
+    failed_deliveries_are_retried_and_the_person_is_told_when_they_keep_failing,
+    without_smtp_mail_goes_to_the_outbox_folder,
+);
+
+/// One request to the gateway: its `Authorization` header and JSON body.
+type Call = (Option<String>, Value);
+
+/// An SMS gateway on loopback that records every request it gets.
+#[derive(Clone, Default)]
+struct Gateway {
+    calls: Arc<Mutex<Vec<Call>>>,
+}
+
+impl Gateway {
+    async fn start(&self) -> String {
+        let calls = self.calls.clone();
+        let app = Router::new().route(
+            "/send",
+            post(move |headers: HeaderMap, Json(body): Json<Value>| {
+                let calls = calls.clone();
+                async move {
+                    let auth = headers
+                        .get("authorization")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    calls.lock().expect("calls").push((auth, body));
+                    AxumStatus::ACCEPTED
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, app).await.expect("gateway") });
+        format!("http://{addr}/send")
+    }
+
+    async fn wait_for(&self, n: usize) -> Vec<Call> {
+        for _ in 0..100 {
+            let calls = self.calls.lock().expect("calls").clone();
+            if calls.len() >= n {
+                return calls;
+            }
+            tokio::time::sleep(StdDuration::from_millis(100)).await;
+        }
+        panic!("expected {n} gateway calls");
+    }
+}
+
+async fn with_gateway(backend: Backend) -> (TestApp, Gateway) {
+    let gateway = Gateway::default();
+    let url = gateway.start().await;
+    let app = spawn_with(backend, move |c| {
+        c.delivery.sms_url = Some(url);
+        c.delivery.sms_token = Some("gateway-secret".into());
+        c.settings.contacts.phone_region = sigil_core::phone::region("DE");
+    })
+    .await;
+    (app, gateway)
+}
+
+async fn phone_codes_go_through_the_gateway_by_sms_or_call(backend: Backend) {
+    let (app, gateway) = with_gateway(backend).await;
+    let b = app.signed_in("pia").await;
+
+    let r = b
+        .post_form(
+            "/profile/contacts/phone",
+            &[("address", "12"), ("channel", "sms")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .text()
+        .await
+        .expect("body")
+        .contains("Enter a valid phone number"));
+
+    let r = b
+        .post_form(
+            "/profile/contacts/phone",
+            &[("address", "030 12345678"), ("channel", "sms")],
+        )
+        .await;
+    assert_eq!(location(&r), "/profile/contacts/phone?notice=code_sent");
+    let (auth, sms) = gateway.wait_for(1).await.remove(0);
+    assert_eq!(auth.as_deref(), Some("Bearer gateway-secret"));
+    assert_eq!(sms["type"], "sms");
+    assert_eq!(sms["to"], "+493012345678");
+    let text = sms["text"].as_str().expect("text");
+    let code = regex::Regex::new(r"\d{6}")
+        .expect("regex")
+        .find(text)
+        .expect("code")
+        .as_str()
+        .to_owned();
+    let r = b
+        .post_form("/profile/contacts/phone/confirm", &[("code", &code)])
+        .await;
+    assert_eq!(location(&r), "/profile/contacts/phone?notice=verified");
+    let (_, profile) = b.page("/profile").await;
+    assert!(profile.contains("+493012345678"));
+
+    // By call: the gateway gets the digits the caller number must end in.
+    app.clock.advance(Duration::seconds(61));
+    let r = b
+        .post_form(
+            "/profile/contacts/phone",
+            &[("address", "+49 170 1234567"), ("channel", "call")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, call) = gateway.wait_for(2).await.remove(1);
+    assert_eq!(call["type"], "call");
+    assert_eq!(call["to"], "+491701234567");
+    let code = call["code"].as_str().expect("code").to_owned();
+    assert_eq!(code.len(), 6);
+
+    // The number is unique among accounts.
+    let other = app.signed_in("olga").await;
+    other
+        .post_form(
+            "/profile/contacts/phone",
+            &[("address", "+49 30 12345678"), ("channel", "sms")],
+        )
+        .await;
+    let (_, sms) = gateway.wait_for(3).await.remove(2);
+    let text = sms["text"].as_str().expect("text");
+    let code = regex::Regex::new(r"\d{6}")
+        .expect("regex")
+        .find(text)
+        .expect("code")
+        .as_str()
+        .to_owned();
+    let r = other
+        .post_form("/profile/contacts/phone/confirm", &[("code", &code)])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .text()
+        .await
+        .expect("body")
+        .contains("already used by another account"));
+}
+
+async fn failed_deliveries_are_retried_and_the_person_is_told_when_they_keep_failing(
+    backend: Backend,
+) {
+    let (app, smtp) = with_smtp(backend).await;
+    let b = app.signed_in("rita").await;
+    smtp.inbox.fail_next(1);
+    b.post_form(
+        "/profile/contacts/email",
+        &[("address", "rita@example.org")],
+    )
+    .await;
+    // The first try is refused; the retry, due ten seconds later, gets through.
+    wait_until(&b, "/profile/contacts/email", "we keep trying").await;
+    app.clock.advance(Duration::seconds(11));
+    let mail = smtp.inbox.wait_for(1).await.remove(0);
+    let (code, _) = code_and_link(&mail.text());
+    assert_eq!(
+        location(
+            &b.post_form("/profile/contacts/email/confirm", &[("code", &code)])
+                .await
+        ),
+        "/profile/contacts/email?notice=verified"
+    );
+
+    // A message that never gets through is given up, and the page says so.
+    smtp.inbox.fail_next(100);
+    app.clock.advance(Duration::seconds(61));
+    b.post_form(
+        "/profile/contacts/email",
+        &[("address", "rita2@example.org")],
+    )
+    .await;
+    for _ in 0..12 {
+        let (_, page) = b.page("/profile/contacts/email").await;
+        if page.contains("We could not deliver the code") {
+            return;
+        }
+        // Past every backoff step, within the session's idle limit.
+        app.clock.advance(Duration::minutes(25));
+        tokio::time::sleep(StdDuration::from_millis(1200)).await;
+    }
+    panic!("the failure was never reported");
+}
+
+async fn wait_until(b: &crate::helpers::Browser, path: &str, text: &str) {
+    for _ in 0..50 {
+        let (_, page) = b.page(path).await;
+        if page.contains(text) {
+            return;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    panic!("{path} never said {text:?}");
+}
+
+async fn without_smtp_mail_goes_to_the_outbox_folder(backend: Backend) {
+    let app = spawn_with(backend, |_| {}).await;
+    let b = app.signed_in("otto").await;
+    b.post_form(
+        "/profile/contacts/email",
+        &[("address", "otto@example.org")],
+    )
+    .await;
+    let outbox = app.dir.join("outbox");
+    for _ in 0..50 {
+        let eml: Vec<_> = std::fs::read_dir(&outbox)
+            .expect("outbox")
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .collect();
+        if let Some(file) = eml.first() {
+            let text = std::fs::read_to_string(file.path()).expect("eml");
+            assert!(text.contains("otto@example.org"));
+            return;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    panic!("no .eml in {}", outbox.display());
+}

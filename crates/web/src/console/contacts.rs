@@ -1,0 +1,503 @@
+//! The Contacts block's pages: adding or changing the email or phone number with a
+//! one-time code, resending it, confirming by the email's link, and removing.
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use serde::Deserialize;
+use sigil_core::contact::ContactKind;
+use sigil_core::outbox::DeliveryStatus;
+use sigil_core::services::PendingContact;
+use sigil_core::CoreError;
+
+use super::PageCtx;
+use crate::auth::csrf::CsrfToken;
+use crate::auth::PageUser;
+use crate::client::Client;
+use crate::error::{message_of, page_failure, render, status_of};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "contacts.html")]
+struct ContactPage<'a> {
+    page: PageCtx<'a>,
+    kind: &'static str,
+    current: Option<String>,
+    pending: Option<PendingView>,
+    channels: Vec<(&'static str, bool)>,
+    typed: String,
+    errors: HashMap<String, String>,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+impl ContactPage<'_> {
+    fn error_for(&self, field: &str) -> String {
+        self.errors.get(field).cloned().unwrap_or_default()
+    }
+
+    /// The text `contacts-{kind}-{suffix}`.
+    fn text(&self, suffix: &str) -> String {
+        self.page.t.t(&format!("contacts-{}-{suffix}", self.kind))
+    }
+
+    fn channel_key(&self, channel: &str) -> String {
+        format!("contacts-channel-{channel}")
+    }
+
+    fn wait_text(&self, seconds: &i64) -> String {
+        self.page
+            .t
+            .t_with("contacts-resend-wait", &[("seconds", (*seconds).into())])
+    }
+}
+
+/// The pending verification as the page shows it.
+struct PendingView {
+    address: String,
+    open: bool,
+    /// Seconds until a new code may be sent; 0 when it may now.
+    wait: i64,
+    status: String,
+    failed: bool,
+}
+
+fn kind_of(raw: &str) -> Option<ContactKind> {
+    ContactKind::parse(raw)
+}
+
+fn pending_view(page: &PageCtx<'_>, p: &PendingContact, now: time::OffsetDateTime) -> PendingView {
+    let t = &page.t;
+    let via = t.t(&format!("contacts-via-{}", p.channel.as_str()));
+    let status = match p.delivery {
+        Some(DeliveryStatus::Sent) => t.t1("contacts-delivery-sent", "via", &via),
+        Some(DeliveryStatus::Failed) => t.t("contacts-delivery-failed"),
+        Some(DeliveryStatus::Pending { attempts: 0 }) | None => {
+            t.t1("contacts-delivery-pending", "via", &via)
+        }
+        Some(DeliveryStatus::Pending { .. }) => t.t("contacts-delivery-retrying"),
+    };
+    PendingView {
+        address: p.address.clone(),
+        open: p.open,
+        wait: (p.resend_at - now).whole_seconds().max(0),
+        status,
+        failed: p.delivery == Some(DeliveryStatus::Failed),
+    }
+}
+
+struct Shown {
+    typed: String,
+    errors: HashMap<String, String>,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+/// The signed-in person: the contact, what is being verified, and the forms.
+pub async fn page(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Response {
+    let Some(kind) = kind_of(&kind) else {
+        return page_failure(&state, &headers, CoreError::NotFound);
+    };
+    let notice = q
+        .notice
+        .filter(|n| ["code_sent", "verified", "removed"].contains(&n.as_str()));
+    let status = StatusCode::OK;
+    respond(&state, &headers, &csrf, &current, kind, status, |page| {
+        Shown {
+            typed: String::new(),
+            errors: HashMap::new(),
+            error: None,
+            notice: notice.map(|n| page.t.t(&format!("contacts-notice-{n}"))),
+        }
+    })
+    .await
+}
+
+async fn respond(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf: &CsrfToken,
+    current: &PageUser,
+    kind: ContactKind,
+    status: StatusCode,
+    shown: impl FnOnce(&PageCtx<'_>) -> Shown,
+) -> Response {
+    let contacts = match state.sigil.contacts(&current.user).await {
+        Ok(c) => c,
+        Err(e) => return page_failure(state, headers, e),
+    };
+    let here = format!("/profile/contacts/{}", kind.as_str());
+    let page = PageCtx::new(state, headers, csrf, Some(&current.user), &here, "profile");
+    let shown = shown(&page);
+    let now = state.sigil.now();
+    let (current_value, pending) = match kind {
+        ContactKind::Email => (
+            contacts.email.map(|e| e.to_string()),
+            contacts.pending_email,
+        ),
+        ContactKind::Phone => (
+            contacts.phone.map(|p| p.to_string()),
+            contacts.pending_phone,
+        ),
+    };
+    let pending = pending.map(|p| pending_view(&page, &p, now));
+    let channels = contacts
+        .phone_channels
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i == 0))
+        .collect();
+    let body = render(&ContactPage {
+        page,
+        kind: kind.as_str(),
+        current: current_value,
+        pending,
+        channels,
+        typed: shown.typed,
+        errors: shown.errors,
+        error: shown.error,
+        notice: shown.notice,
+    });
+    (status, body).into_response()
+}
+
+/// Where a finished action leads: back to the page with a notice, to sign in again, or
+/// the page again with the errors beside the fields.
+#[allow(clippy::too_many_arguments)]
+async fn after(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf: &CsrfToken,
+    current: &PageUser,
+    kind: ContactKind,
+    result: Result<(), CoreError>,
+    notice: &str,
+    typed: String,
+) -> Response {
+    let here = format!("/profile/contacts/{}", kind.as_str());
+    match result {
+        Ok(()) => Redirect::to(&format!("{here}?notice={notice}")).into_response(),
+        Err(CoreError::ReauthRequired) => {
+            Redirect::to(&format!("/login?reauth=1&next={here}")).into_response()
+        }
+        Err(e @ (CoreError::Invalid(_) | CoreError::Throttled)) => {
+            let status = status_of(&e);
+            respond(state, headers, csrf, current, kind, status, |page| {
+                let errors = match &e {
+                    CoreError::Invalid(list) => list
+                        .iter()
+                        .map(|f| (f.field.clone(), page.t.field_error(&f.kind)))
+                        .collect(),
+                    _ => HashMap::new(),
+                };
+                Shown {
+                    typed,
+                    errors,
+                    error: Some(message_of(page.t, &e)),
+                    notice: None,
+                }
+            })
+            .await
+        }
+        Err(e) => page_failure(state, headers, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AddressForm {
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    channel: String,
+}
+
+/// The signed-in person, recently signed in: sends a code to a new address.
+pub async fn request(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+    Form(form): Form<AddressForm>,
+) -> Response {
+    let Some(kind) = kind_of(&kind) else {
+        return page_failure(&state, &headers, CoreError::NotFound);
+    };
+    let locale = crate::i18n::negotiate_headers(&headers, &state.config, Some(&current.user));
+    let sigil = &state.sigil;
+    let result = match kind {
+        ContactKind::Email => {
+            sigil
+                .request_email_code(
+                    &current.user,
+                    &current.session,
+                    &form.address,
+                    locale,
+                    &client,
+                )
+                .await
+        }
+        ContactKind::Phone => {
+            sigil
+                .request_phone_code(
+                    &current.user,
+                    &current.session,
+                    &form.address,
+                    &form.channel,
+                    locale,
+                    &client,
+                )
+                .await
+        }
+    };
+    after(
+        &state,
+        &headers,
+        &csrf,
+        &current,
+        kind,
+        result,
+        "code_sent",
+        form.address,
+    )
+    .await
+}
+
+/// The signed-in person, recently signed in: a new code for the pending address.
+pub async fn resend(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+) -> Response {
+    let Some(kind) = kind_of(&kind) else {
+        return page_failure(&state, &headers, CoreError::NotFound);
+    };
+    let locale = crate::i18n::negotiate_headers(&headers, &state.config, Some(&current.user));
+    let result = state
+        .sigil
+        .resend_code(&current.user, &current.session, kind, locale, &client)
+        .await;
+    after(
+        &state,
+        &headers,
+        &csrf,
+        &current,
+        kind,
+        result,
+        "code_sent",
+        String::new(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// The signed-in person: confirms the pending address with its code.
+pub async fn confirm(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let Some(kind) = kind_of(&kind) else {
+        return page_failure(&state, &headers, CoreError::NotFound);
+    };
+    let result = state
+        .sigil
+        .confirm_code(&current.user, kind, &form.code, &client)
+        .await;
+    after(
+        &state,
+        &headers,
+        &csrf,
+        &current,
+        kind,
+        result,
+        "verified",
+        String::new(),
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "contacts_remove.html")]
+struct RemovePage<'a> {
+    page: PageCtx<'a>,
+    kind: &'static str,
+    address: String,
+}
+
+impl RemovePage<'_> {
+    fn text(&self, suffix: &str) -> String {
+        self.page.t.t(&format!("contacts-{}-{suffix}", self.kind))
+    }
+
+    fn question(&self) -> String {
+        let key = format!("contacts-{}-remove-question", self.kind);
+        self.page.t.t1(&key, "address", &self.address)
+    }
+}
+
+/// The signed-in person: asks before removing the contact.
+pub async fn remove_form(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+) -> Response {
+    let address = match kind_of(&kind) {
+        Some(ContactKind::Email) => current.user.email.as_ref().map(|e| e.to_string()),
+        Some(ContactKind::Phone) => current.user.phone.as_ref().map(|p| p.to_string()),
+        None => None,
+    };
+    let (Some(kind), Some(address)) = (kind_of(&kind), address) else {
+        return page_failure(&state, &headers, CoreError::NotFound);
+    };
+    let here = format!("/profile/contacts/{}/remove", kind.as_str());
+    let page = PageCtx::new(
+        &state,
+        &headers,
+        &csrf,
+        Some(&current.user),
+        &here,
+        "profile",
+    );
+    render(&RemovePage {
+        page,
+        kind: kind.as_str(),
+        address,
+    })
+}
+
+/// The signed-in person, recently signed in: removes the contact.
+pub async fn remove(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+) -> Response {
+    let Some(kind) = kind_of(&kind) else {
+        return page_failure(&state, &headers, CoreError::NotFound);
+    };
+    let result = state
+        .sigil
+        .remove_contact(&current.user, &current.session, kind, &client)
+        .await;
+    after(
+        &state,
+        &headers,
+        &csrf,
+        &current,
+        kind,
+        result,
+        "removed",
+        String::new(),
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "contacts_link.html")]
+struct LinkPage<'a> {
+    page: PageCtx<'a>,
+    token: String,
+    done: bool,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// Anyone holding the link: a page with one button, so that mail scanners opening
+/// links do not spend the code.
+pub async fn link_form(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    let page = PageCtx::new(
+        &state,
+        &headers,
+        &csrf,
+        None,
+        "/contacts/confirm",
+        "profile",
+    );
+    render(&LinkPage {
+        page,
+        token: q.token,
+        done: false,
+        error: None,
+    })
+}
+
+/// Anyone holding the link: confirms the address.
+pub async fn link(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Form(form): Form<TokenQuery>,
+) -> Response {
+    let result = state.sigil.confirm_link(&form.token, &client).await;
+    let page = PageCtx::new(
+        &state,
+        &headers,
+        &csrf,
+        None,
+        "/contacts/confirm",
+        "profile",
+    );
+    match result {
+        Ok(()) => render(&LinkPage {
+            page,
+            token: String::new(),
+            done: true,
+            error: None,
+        }),
+        Err(CoreError::Invalid(list)) => {
+            let error = list.first().map(|f| page.t.field_error(&f.kind));
+            let body = render(&LinkPage {
+                page,
+                token: String::new(),
+                done: false,
+                error,
+            });
+            (StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
+        }
+        Err(e) => page_failure(&state, &headers, e),
+    }
+}
