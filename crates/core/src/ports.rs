@@ -251,6 +251,8 @@ pub trait ContactRepo {
     /// Marks the verification used; false if it already was.
     async fn use_verification(&mut self, id: &str, at: OffsetDateTime) -> StoreResult<bool>;
     async fn delete_verification(&mut self, user: UserId, kind: ContactKind) -> StoreResult<()>;
+    /// Drops verifications that expired before `before`.
+    async fn purge_verifications(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
     /// Sets (verified) or removes the account's email; `Conflict("email")` if another
     /// account has it.
     async fn set_email(
@@ -302,4 +304,6 @@ pub trait OutboxRepo {
     async fn mark_message_failed(&mut self, id: i64, attempts: i64, error: &str)
         -> StoreResult<()>;
     async fn message_status(&mut self, id: i64) -> StoreResult<Option<DeliveryStatus>>;
+    /// Drops sent and given-up messages created before `before`.
+    async fn purge_messages(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
 }

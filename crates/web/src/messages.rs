@@ -137,3 +137,88 @@ pub fn render(i18n: &I18n, message: &Message) -> Result<Rendered, askama::Error>
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sigil_core::locale::Locale;
+
+    #[test]
+    fn every_message_renders_in_every_language_with_its_code_and_link() {
+        let i18n = I18n::load().expect("translations");
+        for locale in Locale::ALL {
+            let verify = Message::VerifyEmail {
+                to: "ada@example.org".into(),
+                locale,
+                code: "012345".into(),
+                link: "https://id.example/contacts/confirm?token=abc&x=<y>".into(),
+            };
+            let Rendered::Email {
+                to,
+                subject,
+                text,
+                html,
+            } = render(&i18n, &verify).expect("render")
+            else {
+                panic!("an email");
+            };
+            assert_eq!(to, "ada@example.org");
+            assert!(!subject.is_empty());
+            assert!(text.contains("012345") && html.contains("012345"));
+            assert!(
+                text.contains("token=abc&x=<y>"),
+                "plain text is not escaped"
+            );
+            assert!(
+                html.contains("token=abc&#38;x=&#60;y&#62;")
+                    || html.contains("token=abc&amp;x=&lt;y&gt;"),
+                "{html}"
+            );
+            assert!(html.contains(&format!("lang=\"{}\"", locale.tag())));
+
+            let changed = Message::EmailChanged {
+                to: "ada@example.org".into(),
+                locale,
+                new_address: Some("l••@example.org".into()),
+            };
+            let Rendered::Email { text, .. } = render(&i18n, &changed).expect("render") else {
+                panic!("an email");
+            };
+            assert!(text.contains("l••@example.org"));
+
+            let sms = Message::VerifyPhoneSms {
+                to: "+493012345678".into(),
+                locale,
+                code: "654321".into(),
+            };
+            let Rendered::Sms { text, .. } = render(&i18n, &sms).expect("render") else {
+                panic!("an SMS");
+            };
+            assert!(
+                text.contains("654321") && text.chars().count() <= 160,
+                "{text}"
+            );
+        }
+        let en = render(
+            &i18n,
+            &Message::VerifyEmail {
+                to: "a@example.org".into(),
+                locale: Locale::En,
+                code: "1".into(),
+                link: "l".into(),
+            },
+        )
+        .expect("render");
+        let de = render(
+            &i18n,
+            &Message::VerifyEmail {
+                to: "a@example.org".into(),
+                locale: Locale::De,
+                code: "1".into(),
+                link: "l".into(),
+            },
+        )
+        .expect("render");
+        assert_ne!(en, de, "the language shows");
+    }
+}

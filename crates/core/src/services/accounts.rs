@@ -376,6 +376,11 @@ impl Sigil {
         tx.delete_expired_sessions(now).await?;
         tx.purge_failures(now - self.settings.throttle.window)
             .await?;
+        // A day after expiry nobody needs a verification, nor a week after a message
+        // went out (or was given up) its outbox row.
+        tx.purge_verifications(now - time::Duration::days(1))
+            .await?;
+        tx.purge_messages(now - time::Duration::days(7)).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -150,6 +150,13 @@ impl<E: Exec + 'static> ContactRepo for Conn<E> {
         Ok(())
     }
 
+    async fn purge_verifications(&mut self, before: OffsetDateTime) -> StoreResult<u64> {
+        query("DELETE FROM contact_verifications WHERE expires_at < $1")
+            .bind(ts(before))
+            .execute(&mut self.0)
+            .await
+    }
+
     async fn set_email(
         &mut self,
         user: UserId,

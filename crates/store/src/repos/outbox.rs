@@ -118,6 +118,13 @@ impl<E: Exec + 'static> OutboxRepo for Conn<E> {
         Ok(())
     }
 
+    async fn purge_messages(&mut self, before: OffsetDateTime) -> StoreResult<u64> {
+        query("DELETE FROM outbox WHERE status IN ('sent', 'failed') AND created_at < $1")
+            .bind(ts(before))
+            .execute(&mut self.0)
+            .await
+    }
+
     async fn message_status(&mut self, id: i64) -> StoreResult<Option<DeliveryStatus>> {
         let row: Option<(String, i64)> = query("SELECT status, attempts FROM outbox WHERE id = $1")
             .bind(id)

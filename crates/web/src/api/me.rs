@@ -39,6 +39,7 @@ fn profile_json(state: &AppState, profile: &Profile) -> Value {
         "login": user.login,
         "email": user.email,
         "email_verified": user.email_verified,
+        "phone": user.phone,
         "locale": user.locale,
         "created_at": user.created_at.format(&Rfc3339).unwrap_or_default(),
         "fields": fields,
