@@ -31,7 +31,10 @@ async fn chromium() -> Client {
         .expect("a WebDriver session")
 }
 
-on_both_backends!(a_person_registers_edits_the_profile_and_switches_language_in_chromium);
+on_both_backends!(
+    a_person_registers_edits_the_profile_and_switches_language_in_chromium,
+    a_person_adds_an_email_with_its_code_in_chromium,
+);
 
 async fn a_person_registers_edits_the_profile_and_switches_language_in_chromium(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -113,6 +116,87 @@ async fn walk_through(c: &Client, base: &str) -> Result<(), fantoccini::error::C
     c.goto(&format!("{base}/profile")).await?;
     arrive(c, "/login").await?;
     Ok(())
+}
+
+async fn a_person_adds_an_email_with_its_code_in_chromium(backend: Backend) {
+    let (app, smtp) = crate::contacts::with_smtp(backend).await;
+    let c = chromium().await;
+    let result = add_email(&c, &app.base, &smtp.inbox).await;
+    let _ = c.close().await;
+    result.expect("adding an email in the browser");
+}
+
+async fn add_email(
+    c: &Client,
+    base: &str,
+    inbox: &crate::smtp::Inbox,
+) -> Result<(), fantoccini::error::CmdError> {
+    c.goto(&format!("{base}/register")).await?;
+    c.find(Locator::Css("#login"))
+        .await?
+        .send_keys("mail.user")
+        .await?;
+    c.find(Locator::Css("#password"))
+        .await?
+        .send_keys(PASSWORD)
+        .await?;
+    c.find(Locator::Css("form[action='/register'] button.primary"))
+        .await?
+        .click()
+        .await?;
+    arrive(c, "/profile").await?;
+    c.find(Locator::Css("#contact-email a.button"))
+        .await?
+        .click()
+        .await?;
+    arrive(c, "/profile/contacts/email").await?;
+    c.find(Locator::Css("#address"))
+        .await?
+        .send_keys("mail.user@example.org")
+        .await?;
+    c.find(Locator::Css("#new-address button.primary"))
+        .await?
+        .click()
+        .await?;
+    arrive_with(c, "/profile/contacts/email", "notice=code_sent").await?;
+    let mail = inbox.wait_for(1).await.remove(0);
+    let (code, _) = crate::contacts::code_and_link(&mail.text());
+    c.find(Locator::Css("#code"))
+        .await?
+        .send_keys(&code)
+        .await?;
+    c.find(Locator::Css("#pending button.primary"))
+        .await?
+        .click()
+        .await?;
+    arrive_with(c, "/profile/contacts/email", "notice=verified").await?;
+    let notice = c.find(Locator::Css(".notice")).await?.text().await?;
+    assert_eq!(notice, "Confirmed. The address is now on your account.");
+    let current = c
+        .find(Locator::Css(".contact-current"))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(current, "mail.user@example.org");
+    Ok(())
+}
+
+/// Waits for a navigation to land on `path` with `query`.
+async fn arrive_with(
+    c: &Client,
+    path: &str,
+    query: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    for _ in 0..100 {
+        let url = c.current_url().await?;
+        if url.path() == path && url.query() == Some(query) {
+            // The new page's document is in place once its elements answer.
+            c.wait().for_element(Locator::Css("main")).await?;
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the browser never reached {path}?{query}");
 }
 
 /// Waits for the navigation a click started to land on `path`.
