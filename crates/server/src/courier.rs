@@ -11,7 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncFileTransport, AsyncTransport, Tokio1Executor};
 use serde_json::json;
@@ -85,10 +86,22 @@ impl Courier {
         let to: Mailbox = to
             .parse()
             .map_err(|e| DeliveryError::permanent(format!("recipient: {e}")))?;
+        // RFC 5322 §3.6.4: a Message-ID in the sender's domain; RFC 3834: this is an
+        // automatic message, not to be answered by vacation replies.
+        let message_id = format!(
+            "<{}@{}>",
+            uuid::Uuid::new_v4().simple(),
+            self.from.email.domain()
+        );
         let email = lettre::Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
+            .message_id(Some(message_id))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("Auto-Submitted"),
+                "auto-generated".to_owned(),
+            ))
             .multipart(
                 MultiPart::alternative()
                     .singlepart(

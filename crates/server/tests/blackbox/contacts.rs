@@ -81,6 +81,18 @@ async fn an_email_is_confirmed_by_code_or_link_and_only_then_replaces_the_old_on
     let mail = smtp.inbox.wait_for(1).await.remove(0);
     assert_eq!(mail.to, ["ada@example.org"]);
     assert!(mail.from.contains("id@example.org"), "{}", mail.from);
+    let parsed = mail.parsed();
+    assert!(parsed.date().is_some(), "a Date header");
+    assert!(
+        parsed
+            .message_id()
+            .is_some_and(|id| id.ends_with("@example.org")),
+        "a Message-ID in the sender's domain"
+    );
+    assert_eq!(
+        parsed.header_raw("Auto-Submitted").map(str::trim),
+        Some("auto-generated")
+    );
     assert_eq!(mail.subject(), "Confirm your email address");
     let (code, link) = code_and_link(&mail.text());
     assert!(

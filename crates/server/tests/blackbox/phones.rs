@@ -16,6 +16,7 @@ use crate::on_both_backends;
 
 on_both_backends!(
     phone_codes_go_through_the_gateway_by_sms_or_call,
+    only_the_channels_the_operator_enabled_are_offered,
     failed_deliveries_are_retried_and_the_person_is_told_when_they_keep_failing,
     without_smtp_mail_goes_to_the_outbox_folder,
 );
@@ -160,6 +161,41 @@ async fn phone_codes_go_through_the_gateway_by_sms_or_call(backend: Backend) {
         .await
         .expect("body")
         .contains("already used by another account"));
+
+    // Deleting asks first, then frees the number.
+    let (status, page) = b.page("/profile/contacts/phone/remove").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Delete +493012345678 from your account?"));
+    let r = b.post_form("/profile/contacts/phone/remove", &[]).await;
+    assert_eq!(location(&r), "/profile/contacts/phone?notice=removed");
+    let (_, profile) = b.page("/profile").await;
+    assert!(!profile.contains("+493012345678"));
+}
+
+async fn only_the_channels_the_operator_enabled_are_offered(backend: Backend) {
+    let gateway = Gateway::default();
+    let url = gateway.start().await;
+    let app = spawn_with(backend, move |c| {
+        c.delivery.sms_url = Some(url);
+        c.settings.contacts.phone_channels = vec![sigil_core::contact::Channel::Sms];
+    })
+    .await;
+    let b = app.signed_in("sam").await;
+    let (_, page) = b.page("/profile/contacts/phone").await;
+    assert!(page.contains("value=\"sms\"") && !page.contains("value=\"call\""));
+    let r = b
+        .post_form(
+            "/profile/contacts/phone",
+            &[("address", "+49 30 12345678"), ("channel", "call")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .text()
+        .await
+        .expect("body")
+        .contains("Choose one of the offered ways"));
+    assert!(gateway.calls.lock().expect("calls").is_empty());
 }
 
 async fn failed_deliveries_are_retried_and_the_person_is_told_when_they_keep_failing(
