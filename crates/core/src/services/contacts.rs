@@ -130,9 +130,7 @@ impl Sigil {
         if user.email.as_ref() == Some(&email) {
             return Err(CoreError::field("email", FieldErrorKind::Unchanged));
         }
-        let mut tx = self.store.begin().await?;
-        self.start_verification(
-            &mut *tx,
+        self.verify_in_own_tx(
             user,
             ContactKind::Email,
             email.as_str(),
@@ -140,10 +138,7 @@ impl Sigil {
             locale,
             client,
         )
-        .await?;
-        tx.commit().await?;
-        self.outbox_changed();
-        Ok(())
+        .await
     }
 
     /// Sends a code to a new phone number by SMS or call.
@@ -165,9 +160,7 @@ impl Sigil {
         if user.phone.as_ref() == Some(&phone) {
             return Err(CoreError::field("phone", FieldErrorKind::Unchanged));
         }
-        let mut tx = self.store.begin().await?;
-        self.start_verification(
-            &mut *tx,
+        self.verify_in_own_tx(
             user,
             ContactKind::Phone,
             phone.as_str(),
@@ -175,10 +168,7 @@ impl Sigil {
             locale,
             client,
         )
-        .await?;
-        tx.commit().await?;
-        self.outbox_changed();
-        Ok(())
+        .await
     }
 
     /// Sends a new code for the address being verified (the old code dies).
@@ -207,6 +197,24 @@ impl Sigil {
             client,
         )
         .await?;
+        tx.commit().await?;
+        self.outbox_changed();
+        Ok(())
+    }
+
+    /// [`Self::start_verification`] as a use case of its own.
+    async fn verify_in_own_tx(
+        &self,
+        user: &User,
+        kind: ContactKind,
+        address: &str,
+        channel: Channel,
+        locale: Locale,
+        client: &ClientInfo,
+    ) -> Result<(), CoreError> {
+        let mut tx = self.store.begin().await?;
+        self.start_verification(&mut *tx, user, kind, address, channel, locale, client)
+            .await?;
         tx.commit().await?;
         self.outbox_changed();
         Ok(())

@@ -45,20 +45,7 @@ async fn a_person_registers_edits_the_profile_and_switches_language_in_chromium(
 }
 
 async fn walk_through(c: &Client, base: &str) -> Result<(), fantoccini::error::CmdError> {
-    c.goto(&format!("{base}/register")).await?;
-    c.find(Locator::Css("#login"))
-        .await?
-        .send_keys("chrome.user")
-        .await?;
-    c.find(Locator::Css("#password"))
-        .await?
-        .send_keys(PASSWORD)
-        .await?;
-    c.find(Locator::Css("form[action='/register'] button.primary"))
-        .await?
-        .click()
-        .await?;
-    arrive(c, "/profile").await?;
+    register(c, base, "chrome.user").await?;
     assert!(c.source().await?.contains("chrome.user"));
 
     c.find(Locator::Css("#main-information a.button"))
@@ -131,20 +118,7 @@ async fn add_email(
     base: &str,
     inbox: &crate::smtp::Inbox,
 ) -> Result<(), fantoccini::error::CmdError> {
-    c.goto(&format!("{base}/register")).await?;
-    c.find(Locator::Css("#login"))
-        .await?
-        .send_keys("mail.user")
-        .await?;
-    c.find(Locator::Css("#password"))
-        .await?
-        .send_keys(PASSWORD)
-        .await?;
-    c.find(Locator::Css("form[action='/register'] button.primary"))
-        .await?
-        .click()
-        .await?;
-    arrive(c, "/profile").await?;
+    register(c, base, "mail.user").await?;
     c.find(Locator::Css("#contact-email a.button"))
         .await?
         .click()
@@ -179,6 +153,24 @@ async fn add_email(
         .await?;
     assert_eq!(current, "mail.user@example.org");
     Ok(())
+}
+
+/// Registers `login` with the test password and lands on the profile.
+async fn register(c: &Client, base: &str, login: &str) -> Result<(), fantoccini::error::CmdError> {
+    c.goto(&format!("{base}/register")).await?;
+    c.find(Locator::Css("#login"))
+        .await?
+        .send_keys(login)
+        .await?;
+    c.find(Locator::Css("#password"))
+        .await?
+        .send_keys(PASSWORD)
+        .await?;
+    c.find(Locator::Css("form[action='/register'] button.primary"))
+        .await?
+        .click()
+        .await?;
+    arrive(c, "/profile").await
 }
 
 /// Waits for a navigation to land on `path` with `query`.

@@ -67,6 +67,16 @@ impl Gateway {
     }
 }
 
+/// The code in an SMS text.
+fn six_digits(text: &str) -> String {
+    regex::Regex::new(r"\d{6}")
+        .expect("regex")
+        .find(text)
+        .expect("a code")
+        .as_str()
+        .to_owned()
+}
+
 async fn with_gateway(backend: Backend) -> (TestApp, Gateway) {
     let gateway = Gateway::default();
     let url = gateway.start().await;
@@ -107,13 +117,7 @@ async fn phone_codes_go_through_the_gateway_by_sms_or_call(backend: Backend) {
     assert_eq!(auth.as_deref(), Some("Bearer gateway-secret"));
     assert_eq!(sms["type"], "sms");
     assert_eq!(sms["to"], "+493012345678");
-    let text = sms["text"].as_str().expect("text");
-    let code = regex::Regex::new(r"\d{6}")
-        .expect("regex")
-        .find(text)
-        .expect("code")
-        .as_str()
-        .to_owned();
+    let code = six_digits(sms["text"].as_str().expect("text"));
     let r = b
         .post_form("/profile/contacts/phone/confirm", &[("code", &code)])
         .await;
@@ -145,13 +149,7 @@ async fn phone_codes_go_through_the_gateway_by_sms_or_call(backend: Backend) {
         )
         .await;
     let (_, sms) = gateway.wait_for(3).await.remove(2);
-    let text = sms["text"].as_str().expect("text");
-    let code = regex::Regex::new(r"\d{6}")
-        .expect("regex")
-        .find(text)
-        .expect("code")
-        .as_str()
-        .to_owned();
+    let code = six_digits(sms["text"].as_str().expect("text"));
     let r = other
         .post_form("/profile/contacts/phone/confirm", &[("code", &code)])
         .await;

@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
@@ -65,8 +66,21 @@ struct PendingView {
     failed: bool,
 }
 
-fn kind_of(raw: &str) -> Option<ContactKind> {
-    ContactKind::parse(raw)
+/// The `{kind}` of the path, `email` or `phone`; anything else is a 404 page.
+pub struct Kind(ContactKind);
+
+impl FromRequestParts<AppState> for Kind {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let raw = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(k)| k)
+            .unwrap_or_default();
+        ContactKind::parse(&raw)
+            .map(Kind)
+            .ok_or_else(|| page_failure(state, &parts.headers, CoreError::NotFound))
+    }
 }
 
 fn pending_view(page: &PageCtx<'_>, p: &PendingContact, now: time::OffsetDateTime) -> PendingView {
@@ -107,12 +121,9 @@ pub async fn page(
     current: PageUser,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
-    Path(kind): Path<String>,
+    Kind(kind): Kind,
     Query(q): Query<NoticeQuery>,
 ) -> Response {
-    let Some(kind) = kind_of(&kind) else {
-        return page_failure(&state, &headers, CoreError::NotFound);
-    };
     let notice = q
         .notice
         .filter(|n| ["code_sent", "verified", "removed"].contains(&n.as_str()));
@@ -233,12 +244,9 @@ pub async fn request(
     Extension(csrf): Extension<CsrfToken>,
     Client(client): Client,
     headers: HeaderMap,
-    Path(kind): Path<String>,
+    Kind(kind): Kind,
     Form(form): Form<AddressForm>,
 ) -> Response {
-    let Some(kind) = kind_of(&kind) else {
-        return page_failure(&state, &headers, CoreError::NotFound);
-    };
     let locale = crate::i18n::negotiate_headers(&headers, &state.config, Some(&current.user));
     let sigil = &state.sigil;
     let result = match kind {
@@ -286,11 +294,8 @@ pub async fn resend(
     Extension(csrf): Extension<CsrfToken>,
     Client(client): Client,
     headers: HeaderMap,
-    Path(kind): Path<String>,
+    Kind(kind): Kind,
 ) -> Response {
-    let Some(kind) = kind_of(&kind) else {
-        return page_failure(&state, &headers, CoreError::NotFound);
-    };
     let locale = crate::i18n::negotiate_headers(&headers, &state.config, Some(&current.user));
     let result = state
         .sigil
@@ -322,12 +327,9 @@ pub async fn confirm(
     Extension(csrf): Extension<CsrfToken>,
     Client(client): Client,
     headers: HeaderMap,
-    Path(kind): Path<String>,
+    Kind(kind): Kind,
     Form(form): Form<CodeForm>,
 ) -> Response {
-    let Some(kind) = kind_of(&kind) else {
-        return page_failure(&state, &headers, CoreError::NotFound);
-    };
     let result = state
         .sigil
         .confirm_code(&current.user, kind, &form.code, &client)
@@ -370,14 +372,13 @@ pub async fn remove_form(
     current: PageUser,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
-    Path(kind): Path<String>,
+    Kind(kind): Kind,
 ) -> Response {
-    let address = match kind_of(&kind) {
-        Some(ContactKind::Email) => current.user.email.as_ref().map(|e| e.to_string()),
-        Some(ContactKind::Phone) => current.user.phone.as_ref().map(|p| p.to_string()),
-        None => None,
+    let address = match kind {
+        ContactKind::Email => current.user.email.as_ref().map(|e| e.to_string()),
+        ContactKind::Phone => current.user.phone.as_ref().map(|p| p.to_string()),
     };
-    let (Some(kind), Some(address)) = (kind_of(&kind), address) else {
+    let Some(address) = address else {
         return page_failure(&state, &headers, CoreError::NotFound);
     };
     let here = format!("/profile/contacts/{}/remove", kind.as_str());
@@ -403,11 +404,8 @@ pub async fn remove(
     Extension(csrf): Extension<CsrfToken>,
     Client(client): Client,
     headers: HeaderMap,
-    Path(kind): Path<String>,
+    Kind(kind): Kind,
 ) -> Response {
-    let Some(kind) = kind_of(&kind) else {
-        return page_failure(&state, &headers, CoreError::NotFound);
-    };
     let result = state
         .sigil
         .remove_contact(&current.user, &current.session, kind, &client)
