@@ -357,7 +357,12 @@ async fn find_by_identifier(
     let identifier = identifier.trim();
     if identifier.contains('@') {
         match Email::parse(identifier) {
-            Ok(email) => Ok(conn.find_user_by_email(&email).await?),
+            // Only a verified address signs in (accounts from before verification
+            // existed may hold an unverified one).
+            Ok(email) => Ok(conn
+                .find_user_by_email(&email)
+                .await?
+                .filter(|u| u.email_verified)),
             Err(_) => Ok(None),
         }
     } else {

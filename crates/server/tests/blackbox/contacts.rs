@@ -296,7 +296,12 @@ async fn changing_a_contact_needs_a_recent_sign_in_and_deleting_confirms_first(b
     app.clock.advance(Duration::minutes(6));
     let r = request(&b, "email", "carl@example.org").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&r), "/login?reauth=1&next=/profile/contacts/email");
+    assert_eq!(
+        location(&r),
+        "/login?reauth=1&login_hint=carl&next=/profile/contacts/email"
+    );
+    let (_, form) = b.page(&location(&r)).await;
+    assert!(form.contains("value=\"carl\""), "the login is filled in");
     assert!(smtp.inbox.all().is_empty());
     assert_eq!(
         b.sign_in("carl", PASSWORD).await.status(),

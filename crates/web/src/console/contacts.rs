@@ -204,7 +204,10 @@ async fn after(
     match result {
         Ok(()) => Redirect::to(&format!("{here}?notice={notice}")).into_response(),
         Err(CoreError::ReauthRequired) => {
-            Redirect::to(&format!("/login?reauth=1&next={here}")).into_response()
+            // The sign-in form comes prefilled: only the password is asked again.
+            let hint = super::display_name(&current.user);
+            let hint: String = form_urlencoded::byte_serialize(hint.as_bytes()).collect();
+            Redirect::to(&format!("/login?reauth=1&login_hint={hint}&next={here}")).into_response()
         }
         Err(e @ (CoreError::Invalid(_) | CoreError::Throttled)) => {
             let status = status_of(&e);
