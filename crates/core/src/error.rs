@@ -98,6 +98,8 @@ pub enum FieldErrorKind {
     Unchanged,
     /// The operator has not enabled this delivery channel.
     Channel,
+    /// Not a privacy level (private, on_request, public).
+    Privacy,
 }
 
 impl FieldErrorKind {
@@ -131,6 +133,7 @@ impl FieldErrorKind {
             Self::TooSoon { .. } => "too_soon",
             Self::Unchanged => "unchanged",
             Self::Channel => "channel_disabled",
+            Self::Privacy => "invalid_privacy",
         }
     }
 }

@@ -26,10 +26,12 @@ pub enum EventCategory {
     EmailRemoved,
     PhoneChanged,
     PhoneRemoved,
+    PrivacyChanged,
+    ProfilePrivacyChanged,
 }
 
 impl EventCategory {
-    pub const ALL: [EventCategory; 19] = [
+    pub const ALL: [EventCategory; 21] = [
         Self::Registered,
         Self::SignInSucceeded,
         Self::SignInFailed,
@@ -49,6 +51,8 @@ impl EventCategory {
         Self::EmailRemoved,
         Self::PhoneChanged,
         Self::PhoneRemoved,
+        Self::PrivacyChanged,
+        Self::ProfilePrivacyChanged,
     ];
 
     /// The stable name stored in the database and returned by the API.
@@ -73,6 +77,8 @@ impl EventCategory {
             Self::EmailRemoved => "contact.email_removed",
             Self::PhoneChanged => "contact.phone_changed",
             Self::PhoneRemoved => "contact.phone_removed",
+            Self::PrivacyChanged => "privacy.field_changed",
+            Self::ProfilePrivacyChanged => "privacy.profile_changed",
         }
     }
 

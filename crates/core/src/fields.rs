@@ -9,6 +9,7 @@ use time::{Date, OffsetDateTime};
 use crate::error::{FieldError, FieldErrorKind};
 use crate::locale::Locale;
 use crate::login::Login;
+use crate::privacy::PrivacyLevel;
 
 /// Where a field is shown in the console.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -39,6 +40,8 @@ pub struct FieldDef {
     pub min_length: Option<usize>,
     pub max_length: usize,
     pub pattern: Option<Regex>,
+    /// The privacy level the field has until the person picks one.
+    pub default_privacy: PrivacyLevel,
     /// Operator-given labels for fields Sigil does not know; standard fields are
     /// labelled by the translations.
     pub labels: BTreeMap<Locale, String>,
@@ -55,6 +58,12 @@ impl FieldDef {
             min_length: None,
             max_length,
             pattern: None,
+            // A public name is meant to be seen; everything else waits for consent.
+            default_privacy: if key == "nickname" {
+                PrivacyLevel::Public
+            } else {
+                PrivacyLevel::OnRequest
+            },
             labels: BTreeMap::new(),
         }
     }
@@ -142,6 +151,7 @@ pub struct FieldRule {
     pub max_length: Option<usize>,
     pub pattern: Option<String>,
     pub kind: Option<FieldKind>,
+    pub privacy: Option<PrivacyLevel>,
     pub labels: BTreeMap<Locale, String>,
 }
 
@@ -225,6 +235,9 @@ impl FieldCatalogue {
             }
             if let Some(m) = rule.mandatory {
                 def.mandatory = m;
+            }
+            if let Some(p) = rule.privacy {
+                def.default_privacy = p;
             }
             if let Some(e) = rule.editable {
                 def.editable = e;

@@ -21,6 +21,7 @@ use crate::oidc::jose::StoredKey;
 use crate::oidc::scope::ScopeSet;
 use crate::outbox::{Claimed, DeliveryStatus};
 use crate::phone::Phone;
+use crate::privacy::{PrivacyLevel, PrivacyLevels};
 use crate::session::Session;
 use crate::token::TokenHash;
 use crate::user::{FieldValues, NewUser, User};
@@ -56,6 +57,7 @@ pub trait Tx:
     + KeyRepo
     + ContactRepo
     + OutboxRepo
+    + PrivacyRepo
     + Send
 {
     /// Commits a transaction; on a plain connection it does nothing.
@@ -306,4 +308,24 @@ pub trait OutboxRepo {
     async fn message_status(&mut self, id: i64) -> StoreResult<Option<DeliveryStatus>>;
     /// Drops sent and given-up messages created before `before`.
     async fn purge_messages(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
+}
+
+/// The person's privacy choices.
+#[async_trait]
+pub trait PrivacyRepo {
+    /// The levels the person chose, by field key (fields without a choice are absent).
+    async fn privacy_levels(&mut self, user: UserId) -> StoreResult<PrivacyLevels>;
+    async fn set_privacy(
+        &mut self,
+        user: UserId,
+        field: &str,
+        level: PrivacyLevel,
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    async fn set_profile_private(
+        &mut self,
+        user: UserId,
+        private: bool,
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
 }

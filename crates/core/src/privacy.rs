@@ -35,6 +35,9 @@ impl PrivacyLevel {
     }
 }
 
+/// The levels a person chose, by field key.
+pub type PrivacyLevels = std::collections::BTreeMap<String, PrivacyLevel>;
+
 /// Who is asking.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Requester {

@@ -43,6 +43,8 @@ pub struct User {
     pub password_hash: Option<String>,
     pub status: UserStatus,
     pub is_operator: bool,
+    /// The Private profile switch: every public field counts as on request.
+    pub profile_private: bool,
     /// The language the person picked; `None` follows the browser.
     pub locale: Option<Locale>,
     pub created_at: OffsetDateTime,

@@ -11,6 +11,7 @@ use sigil_core::locale::Locale;
 use sigil_core::oidc::jose::MasterKey;
 use sigil_core::oidc::scope::{ScopeCatalogue, ScopeDef};
 use sigil_core::phone;
+use sigil_core::privacy::PrivacyLevel;
 use sigil_core::Settings;
 use time::Duration;
 
@@ -59,6 +60,8 @@ struct ContactsFile {
     phone_region: Option<String>,
     phone_channels: Option<Vec<String>>,
     reauth_minutes: Option<i64>,
+    email_privacy: Option<String>,
+    phone_privacy: Option<String>,
 }
 
 /// Where messages go.
@@ -109,6 +112,7 @@ struct FieldFile {
     min_length: Option<usize>,
     max_length: Option<usize>,
     pattern: Option<String>,
+    privacy: Option<String>,
     #[serde(default)]
     label: BTreeMap<String, String>,
 }
@@ -250,6 +254,12 @@ impl Config {
                 })
                 .collect::<Result<_, _>>()?;
         }
+        if let Some(p) = &contacts.email_privacy {
+            settings.contacts.email_privacy = privacy_level("contacts.email_privacy", p)?;
+        }
+        if let Some(p) = &contacts.phone_privacy {
+            settings.contacts.phone_privacy = privacy_level("contacts.phone_privacy", p)?;
+        }
         if let Some(m) = contacts.reauth_minutes {
             settings.contacts.reauth_after =
                 positive("contacts.reauth_minutes", m, Duration::minutes)?;
@@ -372,6 +382,15 @@ fn labels(
         .collect()
 }
 
+fn privacy_level(setting: &str, raw: &str) -> Result<PrivacyLevel, ConfigError> {
+    PrivacyLevel::parse(raw).ok_or_else(|| {
+        err(
+            setting,
+            format!("`{raw}` (expected private, on_request or public)"),
+        )
+    })
+}
+
 fn catalogue(fields: Vec<FieldFile>) -> Result<FieldCatalogue, ConfigError> {
     let mut rules = Vec::new();
     for f in fields {
@@ -399,7 +418,13 @@ fn catalogue(fields: Vec<FieldFile>) -> Result<FieldCatalogue, ConfigError> {
             }
         };
         let labels = labels(&setting, f.label)?;
+        let privacy = f
+            .privacy
+            .as_deref()
+            .map(|p| privacy_level(&format!("{setting}.privacy"), p))
+            .transpose()?;
         let rule = FieldRule {
+            privacy,
             block,
             mandatory: f.mandatory,
             editable: f.editable,

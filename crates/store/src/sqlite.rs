@@ -37,6 +37,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_contacts.sql",
         include_str!("../migrations/sqlite/0003_contacts.sql"),
     ),
+    (
+        "0004_privacy.sql",
+        include_str!("../migrations/sqlite/0004_privacy.sql"),
+    ),
 ];
 
 /// How long a task waits for the connection before giving up. Handles are held for

@@ -232,3 +232,23 @@ mail-changed-body = Die E-Mail-Adresse Ihres Sigil-Kontos wurde in { $address } 
 mail-removed-body = Diese E-Mail-Adresse wurde aus Ihrem Sigil-Konto gelöscht.
 mail-changed-outro = Wenn Sie das nicht waren, melden Sie sich an und ändern Sie sofort Ihr Passwort.
 sms-verify = Sigil-Code: { $code }. 10 Minuten gültig. Nicht weitergeben.
+
+# Privacy
+profile-block-privacy = Profil-Privatsphäre
+privacy-label = Wer das sehen darf
+privacy-private = Privat
+privacy-on_request = Auf Anfrage
+privacy-public = Öffentlich
+privacy-private-hint = Nur Sie
+privacy-on_request-hint = Anwendungen, denen Sie es erlauben
+privacy-public-hint = Alle
+privacy-profile_private = Privates Profil
+privacy-profile_private-hint = Solange es eingeschaltet ist, sehen Ihre öffentlichen Felder nur Anwendungen, denen Sie es erlauben.
+privacy-on = ein
+privacy-off = aus
+privacy-turn_on = Einschalten
+privacy-turn_off = Ausschalten
+notice-privacy = Privatsphäre-Einstellungen gespeichert.
+error-invalid_privacy = Wählen Sie privat, auf Anfrage oder öffentlich.
+event-privacy-field_changed = Sichtbarkeit eines Feldes geändert
+event-privacy-profile_changed = Privates Profil umgeschaltet

@@ -232,3 +232,23 @@ mail-changed-body = The email address of your Sigil account was changed to { $ad
 mail-removed-body = This email address was deleted from your Sigil account.
 mail-changed-outro = If you did not do this, sign in and change your password at once.
 sms-verify = Sigil code: { $code }. Valid 10 minutes. Do not share it.
+
+# Privacy
+profile-block-privacy = Profile privacy
+privacy-label = Who can see this
+privacy-private = Private
+privacy-on_request = On request
+privacy-public = Public
+privacy-private-hint = Only you
+privacy-on_request-hint = Applications you allow
+privacy-public-hint = Everyone
+privacy-profile_private = Private profile
+privacy-profile_private-hint = While on, your public fields are shown only to applications you allow.
+privacy-on = on
+privacy-off = off
+privacy-turn_on = Turn on
+privacy-turn_off = Turn off
+notice-privacy = Privacy settings saved.
+error-invalid_privacy = Choose private, on request or public.
+event-privacy-field_changed = Field privacy changed
+event-privacy-profile_changed = Private profile switched

@@ -235,3 +235,23 @@ mail-changed-body = Адрес электронной почты вашего а
 mail-removed-body = Этот адрес электронной почты удалён из вашего аккаунта Sigil.
 mail-changed-outro = Если это были не вы, войдите и немедленно смените пароль.
 sms-verify = Код Sigil: { $code }. Действует 10 минут. Никому его не сообщайте.
+
+# Privacy
+profile-block-privacy = Приватность профиля
+privacy-label = Кто может видеть
+privacy-private = Скрыто
+privacy-on_request = По запросу
+privacy-public = Публично
+privacy-private-hint = Только вы
+privacy-on_request-hint = Приложения, которым вы разрешите
+privacy-public-hint = Все
+privacy-profile_private = Приватный профиль
+privacy-profile_private-hint = Пока он включён, ваши публичные поля видны только приложениям, которым вы разрешите.
+privacy-on = включён
+privacy-off = выключен
+privacy-turn_on = Включить
+privacy-turn_off = Выключить
+notice-privacy = Настройки приватности сохранены.
+error-invalid_privacy = Выберите: скрыто, по запросу или публично.
+event-privacy-field_changed = Изменена видимость поля
+event-privacy-profile_changed = Переключён приватный профиль

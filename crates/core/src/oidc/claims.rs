@@ -120,6 +120,7 @@ mod tests {
             email: Some(Email::from_trusted("ada@example.org".into())),
             email_verified: false,
             phone: None,
+            profile_private: false,
             password_hash: None,
             status: UserStatus::Active,
             is_operator: false,

@@ -5,6 +5,7 @@ mod contacts;
 mod delivery;
 pub mod oidc;
 mod operators;
+mod privacy;
 mod profile;
 mod throttle;
 
@@ -21,12 +22,14 @@ use crate::oidc::jose::MasterKey;
 use crate::oidc::scope::ScopeCatalogue;
 use crate::password::PasswordHasher;
 use crate::ports::{Store, StoreError};
+use crate::privacy::PrivacyLevel;
 use crate::random::Random;
 use crate::session::SessionPolicy;
 
 pub use accounts::{Registration, SignedIn};
 pub use contacts::{Contacts, PendingContact};
 pub use operators::OperatorCredentials;
+pub use privacy::PrivacyView;
 pub use profile::Profile;
 pub use throttle::ThrottlePolicy;
 
@@ -51,6 +54,9 @@ pub struct ContactSettings {
     pub phone_channels: Vec<crate::contact::Channel>,
     /// How recent a sign-in must be to change a contact.
     pub reauth_after: time::Duration,
+    /// The privacy levels of the email and the phone until the person picks one.
+    pub email_privacy: PrivacyLevel,
+    pub phone_privacy: PrivacyLevel,
 }
 
 impl Default for ContactSettings {
@@ -59,6 +65,22 @@ impl Default for ContactSettings {
             phone_region: None,
             phone_channels: vec![crate::contact::Channel::Sms, crate::contact::Channel::Call],
             reauth_after: time::Duration::minutes(5),
+            email_privacy: PrivacyLevel::OnRequest,
+            phone_privacy: PrivacyLevel::OnRequest,
+        }
+    }
+}
+
+impl Settings {
+    /// The level a field has until the person picks one: the operator's default.
+    pub fn default_privacy(&self, key: &str) -> PrivacyLevel {
+        match key {
+            "email" => self.contacts.email_privacy,
+            "phone" => self.contacts.phone_privacy,
+            _ => self
+                .catalogue
+                .get(key)
+                .map_or(PrivacyLevel::OnRequest, |f| f.default_privacy),
         }
     }
 }

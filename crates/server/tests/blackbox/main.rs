@@ -14,6 +14,7 @@ mod oidc_helpers;
 mod oidc_tokens;
 mod password;
 mod phones;
+mod privacy;
 mod profile;
 mod sessions;
 mod smtp;

@@ -6,6 +6,7 @@ pub(crate) mod events;
 pub(crate) mod grants;
 pub(crate) mod keys;
 pub(crate) mod outbox;
+pub(crate) mod privacy;
 pub(crate) mod sessions;
 pub(crate) mod throttle;
 pub(crate) mod users;

@@ -27,6 +27,7 @@ pub(crate) struct UserRow {
     password_hash: Option<String>,
     status: String,
     is_operator: bool,
+    profile_private: bool,
     locale: Option<String>,
     created_at: i64,
     updated_at: i64,
@@ -37,7 +38,7 @@ macro_rules! select_user_where {
     ($column:literal) => {
         concat!(
             "SELECT id, login, email, email_verified, phone, password_hash, status, is_operator, ",
-            "locale, created_at, updated_at FROM users WHERE ",
+            "profile_private, locale, created_at, updated_at FROM users WHERE ",
             $column,
             " = $1"
         )
@@ -62,6 +63,7 @@ impl UserRow {
             status: UserStatus::parse(&self.status)
                 .ok_or_else(|| StoreError::Other(anyhow::anyhow!("user status {}", self.status)))?,
             is_operator: self.is_operator,
+            profile_private: self.profile_private,
             locale: self.locale.as_deref().and_then(Locale::parse),
             created_at: dt(self.created_at)?,
             updated_at: dt(self.updated_at)?,

@@ -2,6 +2,7 @@
 //! Authorised by the session cookie now; bearer tokens join with OpenID Connect.
 pub mod admin;
 mod me;
+mod privacy;
 
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
@@ -19,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/me", get(me::show).patch(me::update))
         .route("/me/password", post(me::change_password))
         .route("/me/events", get(me::events))
+        .route("/me/privacy", get(privacy::show).patch(privacy::update))
         .route("/admin/apps", get(admin::list).post(admin::create))
         .route(
             "/admin/apps/{client_id}",

@@ -4,6 +4,7 @@ mod contacts;
 pub(crate) use apps::scope_title;
 mod events;
 mod lang;
+mod privacy;
 mod profile;
 mod profile_edit;
 mod security;
@@ -56,6 +57,8 @@ pub fn routes() -> Router<AppState> {
             "/contacts/confirm",
             get(contacts::link_form).post(contacts::link),
         )
+        .route("/profile/privacy", post(privacy::set_level))
+        .route("/profile/private", post(privacy::set_private))
         .route("/events", get(events::list))
         .route("/lang", post(lang::switch))
         .route("/apps", get(apps::list))

@@ -6,7 +6,7 @@ use axum::response::Response;
 use axum::Extension;
 use serde::Deserialize;
 use sigil_core::fields::{Block, FieldDef, FieldKind};
-use sigil_core::services::Profile;
+use sigil_core::services::{PrivacyView, Profile};
 
 use super::PageCtx;
 use crate::auth::csrf::CsrfToken;
@@ -71,6 +71,14 @@ struct ProfilePage<'a> {
     phone: String,
     notice: Option<String>,
     missing: Vec<String>,
+    privacy: PrivacyView,
+}
+
+impl ProfilePage<'_> {
+    /// Whether `level` (`private`, `on_request`, `public`) is in force for `key`.
+    fn is_level(&self, key: &str, level: &str) -> bool {
+        self.privacy.level(key).as_str() == level
+    }
 }
 
 #[derive(Deserialize)]
@@ -87,6 +95,10 @@ pub async fn show(
     Query(q): Query<ProfileQuery>,
 ) -> Response {
     let profile = match state.sigil.profile(&current.user).await {
+        Ok(p) => p,
+        Err(e) => return page_failure(&state, &headers, e),
+    };
+    let privacy = match state.sigil.privacy(&profile.user).await {
         Ok(p) => p,
         Err(e) => return page_failure(&state, &headers, e),
     };
@@ -110,6 +122,7 @@ pub async fn show(
     let notice = match q.notice.as_deref() {
         Some("saved") => Some(t.t("notice-saved")),
         Some("language") => Some(t.t("notice-language")),
+        Some("privacy") => Some(t.t("notice-privacy")),
         _ => None,
     };
     render(&ProfilePage {
@@ -132,6 +145,7 @@ pub async fn show(
         additional,
         notice,
         missing,
+        privacy,
         page,
     })
 }

@@ -12,7 +12,6 @@ use crate::oidc::claims::{self, Subject};
 use crate::oidc::grant::TokenFamily;
 use crate::oidc::scope::ScopeSet;
 use crate::ports::Tx;
-use crate::privacy::PrivacyLevel;
 use crate::services::Sigil;
 
 /// The claims of a Sigil access token. `gid` names the token family it belongs to,
@@ -78,14 +77,13 @@ impl Sigil {
     ) -> Result<Map<String, Value>, CoreError> {
         let user = conn.find_user(user).await?.ok_or(CoreError::NotFound)?;
         let values = conn.field_values(user.id).await?;
-        // Until per-field privacy levels exist every field is "on request", which the
-        // release rule lets through to an application holding consent.
-        let privacy = |_: &str| PrivacyLevel::OnRequest;
+        let view = self.privacy_of(conn, &user).await?;
+        let privacy = |k: &str| view.level(k);
         let subject = Subject {
             user: &user,
             values: &values,
             privacy: &privacy,
-            profile_private: false,
+            profile_private: view.profile_private,
         };
         Ok(claims::claims(&subject, scopes, &self.settings.oidc.scopes))
     }

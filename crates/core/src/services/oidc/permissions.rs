@@ -5,7 +5,6 @@ use crate::ids::ClientId;
 use crate::oidc::application::Application;
 use crate::oidc::claims::{plan, Subject};
 use crate::oidc::grant::Consent;
-use crate::privacy::PrivacyLevel;
 use crate::services::Sigil;
 use crate::user::User;
 
@@ -22,12 +21,13 @@ impl Sigil {
     pub async fn permissions(&self, user: &User) -> Result<Vec<Permission>, CoreError> {
         let mut conn = self.store.read().await?;
         let values = conn.field_values(user.id).await?;
-        let privacy = |_: &str| PrivacyLevel::OnRequest;
+        let view = self.privacy_of(&mut *conn, user).await?;
+        let privacy = |k: &str| view.level(k);
         let subject = Subject {
             user,
             values: &values,
             privacy: &privacy,
-            profile_private: false,
+            profile_private: view.profile_private,
         };
         let mut out = Vec::new();
         for consent in conn.list_consents(user.id).await? {
@@ -57,12 +57,13 @@ impl Sigil {
         let mut conn = self.store.read().await?;
         let user = conn.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
         let values = conn.field_values(user.id).await?;
-        let privacy = |_: &str| PrivacyLevel::OnRequest;
+        let view = self.privacy_of(&mut *conn, &user).await?;
+        let privacy = |k: &str| view.level(k);
         let subject = Subject {
             user: &user,
             values: &values,
             privacy: &privacy,
-            profile_private: false,
+            profile_private: view.profile_private,
         };
         Ok(plan(&subject, scopes, &self.settings.oidc.scopes)
             .into_iter()

@@ -1,0 +1,140 @@
+//! Privacy levels: one click per field, the Private profile switch, and the release rule
+//! applied to what applications receive.
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use sigil_store::testing::Backend;
+
+use crate::helpers::{location, spawn_app, spawn_with};
+use crate::oidc_helpers::{register, signed_in_tokens, userinfo};
+use crate::on_both_backends;
+
+on_both_backends!(
+    one_click_sets_a_level_and_applications_receive_only_what_it_allows,
+    the_api_changes_levels_all_or_nothing_and_the_operator_sets_defaults,
+);
+
+async fn one_click_sets_a_level_and_applications_receive_only_what_it_allows(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let rp = register(&app, "web", None).await;
+    let (b, tokens) = signed_in_tokens(&app, &rp, "ada", "openid profile").await;
+    b.post_form(
+        "/profile/edit",
+        &[
+            ("block", "main"),
+            ("given_name", "Ada"),
+            ("family_name", "Lovelace"),
+            ("nickname", "ada"),
+        ],
+    )
+    .await;
+    let access = tokens["access_token"].as_str().expect("token");
+    let (_, claims) = userinfo(&app, access).await;
+    assert_eq!(
+        claims["given_name"], "Ada",
+        "on request by default, consented"
+    );
+
+    // One click, applied at once, logged.
+    let r = b
+        .post_form(
+            "/profile/privacy",
+            &[("field", "given_name"), ("level", "private")],
+        )
+        .await;
+    assert_eq!(location(&r), "/profile?notice=privacy");
+    let (_, page) = b.page(&location(&r)).await;
+    assert!(page.contains("Privacy settings saved."));
+    let pressed = regex::Regex::new(
+        r#"value="given_name">\s*<button name="level" value="private" aria-pressed="true""#,
+    )
+    .expect("regex");
+    assert!(
+        pressed.is_match(&page),
+        "the control shows the level in force"
+    );
+    let (_, claims) = userinfo(&app, access).await;
+    assert!(
+        claims.get("given_name").is_none(),
+        "private is never released: {claims}"
+    );
+    assert_eq!(claims["family_name"], "Lovelace");
+    assert!(
+        claims["name"] == "Lovelace",
+        "the full name is built from what is released"
+    );
+
+    // The Private profile switch does not hide on-request fields from a consented app.
+    let r = b.post_form("/profile/private", &[("private", "on")]).await;
+    assert_eq!(location(&r), "/profile?notice=privacy");
+    let (_, page) = b.page("/profile").await;
+    assert!(page.contains(r#"id="profile-private-state">on<"#));
+    let (_, claims) = userinfo(&app, access).await;
+    assert_eq!(claims["family_name"], "Lovelace");
+
+    let (_, events) = b.api(Method::GET, "/api/v1/me/events", None).await;
+    let categories: Vec<&str> = events["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["category"].as_str())
+        .collect();
+    assert!(categories.contains(&"privacy.field_changed"));
+    assert!(categories.contains(&"privacy.profile_changed"));
+
+    // Nonsense is refused and changes nothing.
+    let r = b
+        .post_form(
+            "/profile/privacy",
+            &[("field", "given_name"), ("level", "everyone")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, privacy) = b.api(Method::GET, "/api/v1/me/privacy", None).await;
+    assert_eq!(privacy["fields"]["given_name"], "private");
+    assert_eq!(privacy["profile_private"], true);
+}
+
+async fn the_api_changes_levels_all_or_nothing_and_the_operator_sets_defaults(backend: Backend) {
+    let app = spawn_with(backend, |c| {
+        c.settings.contacts.email_privacy = sigil_core::privacy::PrivacyLevel::Public;
+    })
+    .await;
+    let b = app.signed_in("bob").await;
+    let (status, privacy) = b.api(Method::GET, "/api/v1/me/privacy", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        privacy["fields"]["email"], "public",
+        "the operator's default"
+    );
+    assert_eq!(privacy["fields"]["nickname"], "public");
+    assert_eq!(privacy["fields"]["birthdate"], "on_request");
+    assert_eq!(privacy["profile_private"], false);
+
+    let (status, body) = b
+        .api(
+            Method::PATCH,
+            "/api/v1/me/privacy",
+            Some(json!({ "fields": { "birthdate": "public", "shoe_size": "public" } })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["fields"][0]["field"], "shoe_size");
+    let (_, privacy) = b.api(Method::GET, "/api/v1/me/privacy", None).await;
+    assert_eq!(
+        privacy["fields"]["birthdate"], "on_request",
+        "nothing changed"
+    );
+
+    let (status, _) = b
+        .api(
+            Method::PATCH,
+            "/api/v1/me/privacy",
+            Some(json!({ "fields": { "birthdate": "private", "phone": "public" }, "profile_private": true })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, privacy) = b.api(Method::GET, "/api/v1/me/privacy", None).await;
+    assert_eq!(privacy["fields"]["birthdate"], "private");
+    assert_eq!(privacy["fields"]["phone"], "public");
+    assert_eq!(privacy["profile_private"], true);
+}
