@@ -252,3 +252,10 @@ notice-privacy = Privatsphäre-Einstellungen gespeichert.
 error-invalid_privacy = Wählen Sie privat, auf Anfrage oder öffentlich.
 event-privacy-field_changed = Sichtbarkeit eines Feldes geändert
 event-privacy-profile_changed = Privates Profil umgeschaltet
+
+public-data = Öffentliche Daten
+public-title = Öffentliches Profil
+public-preview = So sieht jeder Besucher Ihr öffentliches Profil.
+public-private = Ihr Profil ist privat: Besucher sehen nichts.
+public-address = Seine Adresse:
+public-nothing = Hier ist nichts öffentlich.

@@ -252,3 +252,10 @@ notice-privacy = Privacy settings saved.
 error-invalid_privacy = Choose private, on request or public.
 event-privacy-field_changed = Field privacy changed
 event-privacy-profile_changed = Private profile switched
+
+public-data = Public data
+public-title = Public profile
+public-preview = This is what anyone visiting your public profile sees.
+public-private = Your profile is private: visitors see nothing.
+public-address = Its address:
+public-nothing = Nothing here is public.

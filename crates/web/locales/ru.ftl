@@ -255,3 +255,10 @@ notice-privacy = Настройки приватности сохранены.
 error-invalid_privacy = Выберите: скрыто, по запросу или публично.
 event-privacy-field_changed = Изменена видимость поля
 event-privacy-profile_changed = Переключён приватный профиль
+
+public-data = Публичные данные
+public-title = Публичный профиль
+public-preview = Так ваш публичный профиль видит любой посетитель.
+public-private = Ваш профиль приватный: посетители ничего не видят.
+public-address = Его адрес:
+public-nothing = Здесь нет публичных данных.

@@ -7,6 +7,7 @@ pub mod oidc;
 mod operators;
 mod privacy;
 mod profile;
+mod public;
 mod throttle;
 
 use std::sync::Arc;
@@ -31,6 +32,7 @@ pub use contacts::{Contacts, PendingContact};
 pub use operators::OperatorCredentials;
 pub use privacy::PrivacyView;
 pub use profile::Profile;
+pub use public::PublicProfile;
 pub use throttle::ThrottlePolicy;
 
 /// What the operator configures about accounts.

@@ -11,6 +11,7 @@ use crate::on_both_backends;
 on_both_backends!(
     one_click_sets_a_level_and_applications_receive_only_what_it_allows,
     the_api_changes_levels_all_or_nothing_and_the_operator_sets_defaults,
+    a_visitor_sees_exactly_the_public_fields_and_nothing_of_a_private_profile,
 );
 
 async fn one_click_sets_a_level_and_applications_receive_only_what_it_allows(backend: Backend) {
@@ -137,4 +138,56 @@ async fn the_api_changes_levels_all_or_nothing_and_the_operator_sets_defaults(ba
     assert_eq!(privacy["fields"]["birthdate"], "private");
     assert_eq!(privacy["fields"]["phone"], "public");
     assert_eq!(privacy["profile_private"], true);
+}
+
+async fn a_visitor_sees_exactly_the_public_fields_and_nothing_of_a_private_profile(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let b = app.signed_in("grace").await;
+    b.post_form(
+        "/profile/edit",
+        &[
+            ("block", "main"),
+            ("given_name", "Grace"),
+            ("family_name", "Hopper"),
+            ("nickname", "amazing grace"),
+        ],
+    )
+    .await;
+    b.post_form(
+        "/profile/privacy",
+        &[("field", "given_name"), ("level", "public")],
+    )
+    .await;
+    let (_, me) = b.api(Method::GET, "/api/v1/me", None).await;
+    let id = me["id"].as_str().expect("id").to_owned();
+
+    let visitor = app.browser().await;
+    let (status, page) = visitor.page(&format!("/public/profile/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"data-field="given_name">Grace<"#));
+    assert!(
+        page.contains(r#"data-field="nickname">amazing grace<"#),
+        "public by default"
+    );
+    assert!(!page.contains("Hopper"), "on request is not for visitors");
+    assert!(
+        !page.contains(r#"data-field="login""#),
+        "the login is on request"
+    );
+    // The owner's preview is the same view.
+    let (_, preview) = b.page("/profile/public").await;
+    assert!(preview.contains(r#"data-field="given_name">Grace<"#));
+    assert!(!preview.contains(r#"data-field="family_name""#));
+    assert!(preview.contains(&format!("/public/profile/{id}")));
+
+    b.post_form("/profile/private", &[("private", "on")]).await;
+    let (status, _) = visitor.page(&format!("/public/profile/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, preview) = b.page("/profile/public").await;
+    assert!(preview.contains("Your profile is private"));
+    assert!(!preview.contains(r#"data-field="given_name""#));
+    let (status, _) = visitor.page("/public/profile/not-a-uuid").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

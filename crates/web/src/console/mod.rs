@@ -7,6 +7,7 @@ mod lang;
 mod privacy;
 mod profile;
 mod profile_edit;
+mod public;
 mod security;
 mod sign_in;
 
@@ -58,6 +59,8 @@ pub fn routes() -> Router<AppState> {
             get(contacts::link_form).post(contacts::link),
         )
         .route("/profile/privacy", post(privacy::set_level))
+        .route("/profile/public", get(public::preview))
+        .route("/public/profile/{id}", get(public::show))
         .route("/profile/private", post(privacy::set_private))
         .route("/events", get(events::list))
         .route("/lang", post(lang::switch))

@@ -1,0 +1,78 @@
+//! The public profile: what a visitor — anyone, signed in or not — may see of a person,
+//! decided field by field by the release rule.
+use super::Sigil;
+use crate::error::CoreError;
+use crate::ids::UserId;
+use crate::privacy::{releases, Requester};
+use crate::user::{User, UserStatus};
+
+/// The fields a visitor gets, in catalogue order, then email and phone.
+#[derive(Clone, Debug)]
+pub struct PublicProfile {
+    pub user_id: UserId,
+    /// (field key, value) pairs.
+    pub fields: Vec<(String, String)>,
+    /// The Private profile switch is on: nothing is public.
+    pub private: bool,
+}
+
+impl PublicProfile {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl Sigil {
+    /// What a visitor sees of `user`.
+    pub async fn public_view(&self, user: &User) -> Result<PublicProfile, CoreError> {
+        let mut conn = self.store.read().await?;
+        let user = conn.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
+        let values = conn.field_values(user.id).await?;
+        let privacy = self.privacy_of(&mut *conn, &user).await?;
+        let mut candidates: Vec<(String, Option<String>)> = self
+            .settings
+            .catalogue
+            .fields()
+            .iter()
+            .map(|f| {
+                let value = match f.kind {
+                    crate::fields::FieldKind::Login => user.login.as_ref().map(|l| l.to_string()),
+                    _ => values.get(&f.key).cloned(),
+                };
+                (f.key.clone(), value)
+            })
+            .collect();
+        candidates.push(("email".into(), user.email.as_ref().map(|e| e.to_string())));
+        candidates.push(("phone".into(), user.phone.as_ref().map(|p| p.to_string())));
+        let fields = candidates
+            .into_iter()
+            .filter_map(|(k, v)| {
+                let level = privacy.level(&k);
+                let value = v.filter(|v| !v.is_empty())?;
+                releases(level, Requester::Visitor, user.profile_private).then_some((k, value))
+            })
+            .collect();
+        Ok(PublicProfile {
+            user_id: user.id,
+            fields,
+            private: user.profile_private,
+        })
+    }
+
+    /// The public profile of the account `id`, for a visitor; `NotFound` when there is
+    /// no such active account or it is private.
+    pub async fn public_profile(&self, id: UserId) -> Result<PublicProfile, CoreError> {
+        let user = self
+            .store
+            .read()
+            .await?
+            .find_user(id)
+            .await?
+            .filter(|u| u.status == UserStatus::Active && !u.profile_private)
+            .ok_or(CoreError::NotFound)?;
+        self.public_view(&user).await
+    }
+}

@@ -1,0 +1,116 @@
+//! The public profile: the page a visitor gets, and the owner's preview of it.
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::Extension;
+use sigil_core::ids::UserId;
+use sigil_core::services::PublicProfile;
+use sigil_core::CoreError;
+
+use super::PageCtx;
+use crate::auth::csrf::CsrfToken;
+use crate::auth::PageUser;
+use crate::error::{page_failure, render};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "public_profile.html")]
+struct PublicPage<'a> {
+    page: PageCtx<'a>,
+    title: String,
+    rows: Vec<(String, String, String)>,
+    preview: bool,
+    private: bool,
+    address: String,
+}
+
+fn page_of<'a>(
+    state: &'a AppState,
+    page: PageCtx<'a>,
+    profile: &PublicProfile,
+    preview: bool,
+) -> PublicPage<'a> {
+    let t = page.t;
+    let catalogue = &state.sigil.settings().catalogue;
+    let rows = profile
+        .fields
+        .iter()
+        .map(|(key, value)| {
+            let label = match catalogue.get(key) {
+                Some(def) => t.field_label(def),
+                None => t.t(&format!("contacts-{key}")),
+            };
+            (label, key.clone(), value.clone())
+        })
+        .collect();
+    let names: Vec<&str> = ["given_name", "family_name"]
+        .iter()
+        .filter_map(|k| profile.get(k))
+        .collect();
+    let title = if names.is_empty() {
+        profile
+            .get("nickname")
+            .map(str::to_owned)
+            .unwrap_or_else(|| t.t("public-title"))
+    } else {
+        names.join(" ")
+    };
+    PublicPage {
+        title,
+        rows,
+        preview,
+        private: profile.private,
+        address: format!(
+            "{}/public/profile/{}",
+            state.config.public_url, profile.user_id
+        ),
+        page,
+    }
+}
+
+/// Anyone: the fields the person made public (404 for a private profile).
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<UserId>() else {
+        return page_failure(&state, &headers, CoreError::NotFound);
+    };
+    match state.sigil.public_profile(id).await {
+        Ok(profile) => {
+            let here = format!("/public/profile/{id}");
+            let page = PageCtx::new(&state, &headers, &csrf, None, &here, "public");
+            render(&page_of(&state, page, &profile, false))
+        }
+        Err(e) => page_failure(&state, &headers, e),
+    }
+}
+
+/// The signed-in person: exactly what a visitor gets.
+pub async fn preview(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+) -> Response {
+    match state.sigil.public_view(&current.user).await {
+        Ok(mut profile) => {
+            if profile.private {
+                profile.fields.clear();
+            }
+            let page = PageCtx::new(
+                &state,
+                &headers,
+                &csrf,
+                Some(&current.user),
+                "/profile/public",
+                "profile",
+            );
+            render(&page_of(&state, page, &profile, true))
+        }
+        Err(e) => page_failure(&state, &headers, e),
+    }
+}
