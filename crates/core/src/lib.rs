@@ -25,6 +25,7 @@ pub mod services;
 pub mod session;
 pub mod token;
 pub mod user;
+pub mod vcard;
 
 pub use error::{CoreError, FieldError, FieldErrorKind};
 pub use services::{Settings, Sigil};

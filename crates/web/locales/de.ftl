@@ -259,3 +259,4 @@ public-preview = So sieht jeder Besucher Ihr öffentliches Profil.
 public-private = Ihr Profil ist privat: Besucher sehen nichts.
 public-address = Seine Adresse:
 public-nothing = Hier ist nichts öffentlich.
+public-export = Als vCard exportieren

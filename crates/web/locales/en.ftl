@@ -259,3 +259,4 @@ public-preview = This is what anyone visiting your public profile sees.
 public-private = Your profile is private: visitors see nothing.
 public-address = Its address:
 public-nothing = Nothing here is public.
+public-export = Export vCard

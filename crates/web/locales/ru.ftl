@@ -262,3 +262,4 @@ public-preview = Так ваш публичный профиль видит лю
 public-private = Ваш профиль приватный: посетители ничего не видят.
 public-address = Его адрес:
 public-nothing = Здесь нет публичных данных.
+public-export = Экспорт в vCard

@@ -5,6 +5,7 @@ use crate::error::CoreError;
 use crate::ids::UserId;
 use crate::privacy::{releases, Requester};
 use crate::user::{User, UserStatus};
+use crate::vcard::Card;
 
 /// The fields a visitor gets, in catalogue order, then email and phone.
 #[derive(Clone, Debug)]
@@ -14,6 +15,8 @@ pub struct PublicProfile {
     pub fields: Vec<(String, String)>,
     /// The Private profile switch is on: nothing is public.
     pub private: bool,
+    /// When the account last changed.
+    pub revised: time::OffsetDateTime,
 }
 
 impl PublicProfile {
@@ -59,7 +62,29 @@ impl Sigil {
             user_id: user.id,
             fields,
             private: user.profile_private,
+            revised: user.updated_at,
         })
+    }
+
+    /// The public profile of `id` as a vCard (`NotFound` like [`Self::public_profile`]).
+    pub async fn public_card(&self, id: UserId) -> Result<Card, CoreError> {
+        let profile = self.public_profile(id).await?;
+        Ok(self.card_of(&profile))
+    }
+
+    pub(crate) fn card_of(&self, profile: &PublicProfile) -> Card {
+        let get = |k: &str| profile.get(k).map(str::to_owned);
+        Card {
+            given_name: get("given_name"),
+            family_name: get("family_name"),
+            nickname: get("nickname"),
+            email: get("email"),
+            phone: get("phone"),
+            birthdate: get("birthdate"),
+            photo: None,
+            uid: format!("urn:uuid:{}", profile.user_id),
+            revised: Some(profile.revised),
+        }
     }
 
     /// The public profile of the account `id`, for a visitor; `NotFound` when there is

@@ -12,6 +12,7 @@ on_both_backends!(
     one_click_sets_a_level_and_applications_receive_only_what_it_allows,
     the_api_changes_levels_all_or_nothing_and_the_operator_sets_defaults,
     a_visitor_sees_exactly_the_public_fields_and_nothing_of_a_private_profile,
+    the_public_vcard_reads_back_whole_in_any_script,
 );
 
 async fn one_click_sets_a_level_and_applications_receive_only_what_it_allows(backend: Backend) {
@@ -190,4 +191,96 @@ async fn a_visitor_sees_exactly_the_public_fields_and_nothing_of_a_private_profi
     assert!(!preview.contains(r#"data-field="given_name""#));
     let (status, _) = visitor.page("/public/profile/not-a-uuid").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// The text values of `property` in a parsed card.
+fn texts(card: &calcard::vcard::VCard, property: calcard::vcard::VCardProperty) -> Vec<String> {
+    card.entries
+        .iter()
+        .filter(|e| e.name == property)
+        .flat_map(|e| e.values.iter())
+        .filter_map(|v| match v {
+            calcard::vcard::VCardValue::Text(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+async fn the_public_vcard_reads_back_whole_in_any_script(backend: Backend) {
+    use calcard::vcard::{VCard, VCardProperty};
+    let app = spawn_with(backend, |c| {
+        let rules = vec![(
+            "family_name".to_owned(),
+            sigil_core::fields::FieldRule {
+                max_length: Some(255),
+                ..Default::default()
+            },
+        )];
+        c.settings.catalogue =
+            sigil_core::fields::FieldCatalogue::with_rules(&rules).expect("catalogue");
+    })
+    .await;
+    let b = app.signed_in("sofia").await;
+    let long = format!("Ковалевская, Корвин-Круковская; {}", "я".repeat(160));
+    assert!(long.chars().count() >= 190);
+    let r = b
+        .post_form(
+            "/profile/edit",
+            &[
+                ("block", "main"),
+                ("given_name", "Софья \\ Sofia"),
+                ("family_name", &long),
+                ("nickname", "Sonya, the mathematician"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for field in ["given_name", "family_name"] {
+        b.post_form("/profile/privacy", &[("field", field), ("level", "public")])
+            .await;
+    }
+    let (_, me) = b.api(Method::GET, "/api/v1/me", None).await;
+    let id = me["id"].as_str().expect("id").to_owned();
+
+    let visitor = app.browser().await;
+    let r = visitor.get(&format!("/public/profile/{id}/vcard")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["content-type"].to_str().expect("type"),
+        "text/vcard; charset=utf-8"
+    );
+    let disposition = r.headers()["content-disposition"]
+        .to_str()
+        .expect("disposition")
+        .to_owned();
+    assert!(disposition.starts_with("attachment; filename=") && disposition.ends_with(".vcf\""));
+    let text = r.text().await.expect("body");
+    assert!(text.starts_with("BEGIN:VCARD\r\nVERSION:3.0\r\n"));
+    for line in text.split("\r\n") {
+        assert!(line.len() <= 75, "a line of {} octets", line.len());
+    }
+    let card = VCard::parse(&text).expect("a vCard parser reads it");
+    assert_eq!(
+        texts(&card, VCardProperty::Fn),
+        [format!("Софья \\ Sofia {long}")]
+    );
+    assert_eq!(
+        texts(&card, VCardProperty::N)[..2],
+        [long.clone(), "Софья \\ Sofia".to_owned()]
+    );
+    assert_eq!(
+        texts(&card, VCardProperty::Nickname),
+        ["Sonya, the mathematician"]
+    );
+    assert_eq!(texts(&card, VCardProperty::Uid), [format!("urn:uuid:{id}")]);
+    assert!(
+        texts(&card, VCardProperty::Email).is_empty(),
+        "no email on the account"
+    );
+    assert!(!text.contains("sofia\r\n"), "the login is not public");
+    assert!(text.contains("\r\nREV:"));
+
+    b.post_form("/profile/private", &[("private", "on")]).await;
+    let r = visitor.get(&format!("/public/profile/{id}/vcard")).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }

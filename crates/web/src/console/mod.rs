@@ -61,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .route("/profile/privacy", post(privacy::set_level))
         .route("/profile/public", get(public::preview))
         .route("/public/profile/{id}", get(public::show))
+        .route("/public/profile/{id}/vcard", get(public::vcard))
         .route("/profile/private", post(privacy::set_private))
         .route("/events", get(events::list))
         .route("/lang", post(lang::switch))

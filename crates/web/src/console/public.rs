@@ -1,11 +1,12 @@
 //! The public profile: the page a visitor gets, and the owner's preview of it.
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use sigil_core::ids::UserId;
 use sigil_core::services::PublicProfile;
+use sigil_core::vcard::{file_name, Card};
 use sigil_core::CoreError;
 
 use super::PageCtx;
@@ -113,4 +114,35 @@ pub async fn preview(
         }
         Err(e) => page_failure(&state, &headers, e),
     }
+}
+
+/// Anyone: the public profile as a vCard 3.0 download.
+pub async fn vcard(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<UserId>() else {
+        return page_failure(&state, &headers, CoreError::NotFound);
+    };
+    match state.sigil.public_card(id).await {
+        Ok(card) => vcard_response(&card, &id.to_string()),
+        Err(e) => page_failure(&state, &headers, e),
+    }
+}
+
+/// `text/vcard` with a file name to save it under.
+pub fn vcard_response(card: &Card, fallback: &str) -> Response {
+    let name = file_name(&card.formatted_name(fallback));
+    (
+        [
+            (header::CONTENT_TYPE, "text/vcard; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        card.render(fallback),
+    )
+        .into_response()
 }
