@@ -100,6 +100,7 @@ pub enum FieldErrorKind {
     Channel,
     /// Not a privacy level (private, on_request, public).
     Privacy,
+    Slug(crate::card::SlugError),
 }
 
 impl FieldErrorKind {
@@ -134,6 +135,9 @@ impl FieldErrorKind {
             Self::Unchanged => "unchanged",
             Self::Channel => "channel_disabled",
             Self::Privacy => "invalid_privacy",
+            Self::Slug(crate::card::SlugError::Length) => "card_link_length",
+            Self::Slug(crate::card::SlugError::Characters) => "card_link_characters",
+            Self::Slug(crate::card::SlugError::Reserved) => "card_link_reserved",
         }
     }
 }

@@ -28,10 +28,12 @@ pub enum EventCategory {
     PhoneRemoved,
     PrivacyChanged,
     ProfilePrivacyChanged,
+    CardActivityChanged,
+    CardLinkChanged,
 }
 
 impl EventCategory {
-    pub const ALL: [EventCategory; 21] = [
+    pub const ALL: [EventCategory; 23] = [
         Self::Registered,
         Self::SignInSucceeded,
         Self::SignInFailed,
@@ -53,6 +55,8 @@ impl EventCategory {
         Self::PhoneRemoved,
         Self::PrivacyChanged,
         Self::ProfilePrivacyChanged,
+        Self::CardActivityChanged,
+        Self::CardLinkChanged,
     ];
 
     /// The stable name stored in the database and returned by the API.
@@ -79,6 +83,8 @@ impl EventCategory {
             Self::PhoneRemoved => "contact.phone_removed",
             Self::PrivacyChanged => "privacy.field_changed",
             Self::ProfilePrivacyChanged => "privacy.profile_changed",
+            Self::CardActivityChanged => "card.activity_changed",
+            Self::CardLinkChanged => "card.link_changed",
         }
     }
 

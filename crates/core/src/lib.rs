@@ -5,6 +5,7 @@
 //! [`clock::Clock`], and every secret comes from a [`random::Random`], so expiry and
 //! throttling are tested without sleeping.
 
+pub mod card;
 pub mod clock;
 pub mod contact;
 pub mod email;

@@ -8,6 +8,7 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+use crate::card::Slug;
 use crate::contact::{ContactKind, Verification};
 use crate::email::Email;
 use crate::event::{Event, NewEvent};
@@ -58,6 +59,7 @@ pub trait Tx:
     + ContactRepo
     + OutboxRepo
     + PrivacyRepo
+    + CardRepo
     + Send
 {
     /// Commits a transaction; on a plain connection it does nothing.
@@ -326,6 +328,23 @@ pub trait PrivacyRepo {
         &mut self,
         user: UserId,
         private: bool,
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
+}
+
+/// Business cards.
+#[async_trait]
+pub trait CardRepo {
+    /// The person's card link and whether it is active.
+    async fn find_card(&mut self, user: UserId) -> StoreResult<Option<(Slug, bool)>>;
+    /// The owner of a card link and whether it is active.
+    async fn find_card_by_slug(&mut self, slug: &Slug) -> StoreResult<Option<(UserId, bool)>>;
+    /// Creates or changes the person's card; `Conflict("slug")` if the link is taken.
+    async fn save_card(
+        &mut self,
+        user: UserId,
+        slug: &Slug,
+        active: bool,
         at: OffsetDateTime,
     ) -> StoreResult<()>;
 }

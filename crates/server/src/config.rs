@@ -35,6 +35,14 @@ struct FileConfig {
     mail: Option<MailFile>,
     sms: Option<SmsFile>,
     contacts: Option<ContactsFile>,
+    cards: Option<CardsFile>,
+}
+
+/// `[cards]`: the business card, an experimental feature.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CardsFile {
+    enabled: Option<bool>,
 }
 
 /// `[mail]`: SMTP for email; without `smtp_url`, messages go to the outbox folder.
@@ -230,6 +238,7 @@ impl Config {
             }
         }
         settings.registration_open = file.registration_open.unwrap_or(true);
+        settings.cards_enabled = file.cards.and_then(|c| c.enabled).unwrap_or(false);
         settings.catalogue = catalogue(file.fields)?;
         settings.oidc.scopes = scopes(file.scopes, &settings.catalogue)?;
         settings.oidc.issuer = public_url.clone();

@@ -269,7 +269,7 @@ impl<E: Exec + 'static> sigil_core::ports::Tx for Conn<E> {
 /// [`StoreError::Conflict`] naming the guarded field (SQLite says `users.login`,
 /// PostgreSQL `users_login_key`).
 pub(crate) fn unique_violation(text: &str) -> StoreError {
-    for field in ["login", "email", "phone"] {
+    for field in ["login", "email", "phone", "slug"] {
         if text.contains(field) {
             return StoreError::Conflict(field);
         }

@@ -41,6 +41,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_privacy.sql",
         include_str!("../migrations/sqlite/0004_privacy.sql"),
     ),
+    (
+        "0005_cards.sql",
+        include_str!("../migrations/sqlite/0005_cards.sql"),
+    ),
 ];
 
 /// How long a task waits for the connection before giving up. Handles are held for

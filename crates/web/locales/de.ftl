@@ -260,3 +260,21 @@ public-private = Ihr Profil ist privat: Besucher sehen nichts.
 public-address = Seine Adresse:
 public-nothing = Hier ist nichts öffentlich.
 public-export = Als vCard exportieren
+
+# Business card
+card-title = Visitenkarte
+card-hint = Eine Seite mit Ihrem Foto, Ihren Namen, E-Mail, Telefon und Geburtsdatum – unabhängig von deren Sichtbarkeit – unter Ihrem eigenen Link, solange sie aktiv ist.
+card-activity = Aktiv
+card-link = Persönlicher Link
+card-link-hint = 3 bis 64 lateinische Buchstaben, Ziffern und Bindestriche.
+card-copy = Link kopieren
+card-copied = Kopiert
+card-open = Öffnen
+card-qr = QR-Code des Links zur Visitenkarte
+card-save-contact = Kontakt speichern (vCard)
+notice-card = Visitenkarte gespeichert.
+error-card_link_length = Der Link braucht 3 bis 64 Zeichen.
+error-card_link_characters = Nur lateinische Buchstaben, Ziffern und Bindestriche.
+error-card_link_reserved = Dieses Wort ist reserviert. Wählen Sie einen anderen Link.
+event-card-activity_changed = Visitenkarte umgeschaltet
+event-card-link_changed = Link der Visitenkarte geändert

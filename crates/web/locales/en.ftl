@@ -260,3 +260,21 @@ public-private = Your profile is private: visitors see nothing.
 public-address = Its address:
 public-nothing = Nothing here is public.
 public-export = Export vCard
+
+# Business card
+card-title = Business card
+card-hint = A page with your photo, names, email, phone and birth date — whatever their privacy levels — at your own link, while it is active.
+card-activity = Activity
+card-link = Personal link
+card-link-hint = 3 to 64 Latin letters, digits and hyphens.
+card-copy = Copy link
+card-copied = Copied
+card-open = Open
+card-qr = QR code of the card's link
+card-save-contact = Save contact (vCard)
+notice-card = Business card saved.
+error-card_link_length = The link needs 3 to 64 characters.
+error-card_link_characters = Use only Latin letters, digits and hyphens.
+error-card_link_reserved = This word is reserved. Choose another link.
+event-card-activity_changed = Business card switched
+event-card-link_changed = Business card link changed

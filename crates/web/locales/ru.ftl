@@ -263,3 +263,21 @@ public-private = Ваш профиль приватный: посетители 
 public-address = Его адрес:
 public-nothing = Здесь нет публичных данных.
 public-export = Экспорт в vCard
+
+# Business card
+card-title = Визитная карточка
+card-hint = Страница с вашим фото, именем, почтой, телефоном и датой рождения — независимо от их приватности — по вашей ссылке, пока карточка активна.
+card-activity = Активность
+card-link = Персональная ссылка
+card-link-hint = От 3 до 64 латинских букв, цифр и дефисов.
+card-copy = Копировать ссылку
+card-copied = Скопировано
+card-open = Открыть
+card-qr = QR-код ссылки на карточку
+card-save-contact = Сохранить контакт (vCard)
+notice-card = Визитная карточка сохранена.
+error-card_link_length = Ссылка должна содержать от 3 до 64 символов.
+error-card_link_characters = Используйте только латинские буквы, цифры и дефисы.
+error-card_link_reserved = Это слово зарезервировано. Выберите другую ссылку.
+event-card-activity_changed = Визитная карточка включена или выключена
+event-card-link_changed = Изменена ссылка визитной карточки

@@ -97,10 +97,22 @@ impl IntoResponse for ApiError {
 struct ErrorPage<'a> {
     t: Tr<'a>,
     message: &'a str,
+    /// What is wrong with each input, for an invalid form.
+    details: Vec<String>,
 }
 
 pub fn error_page(t: Tr<'_>, status: StatusCode, message: &str) -> Response {
-    match (ErrorPage { t, message }).render() {
+    error_page_with(t, status, message, Vec::new())
+}
+
+fn error_page_with(t: Tr<'_>, status: StatusCode, message: &str, details: Vec<String>) -> Response {
+    match (ErrorPage {
+        t,
+        message,
+        details,
+    })
+    .render()
+    {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "rendering the error page");
@@ -113,7 +125,11 @@ pub fn error_page(t: Tr<'_>, status: StatusCode, message: &str) -> Response {
 pub fn page_failure(state: &AppState, headers: &HeaderMap, error: CoreError) -> Response {
     let locale = crate::i18n::negotiate_headers(headers, &state.config, None);
     let tr = Tr::new(&state.i18n, locale);
-    error_page(tr, status_of(&error), &message_of(tr, &error))
+    let details = match &error {
+        CoreError::Invalid(list) => list.iter().map(|f| tr.field_error(&f.kind)).collect(),
+        _ => Vec::new(),
+    };
+    error_page_with(tr, status_of(&error), &message_of(tr, &error), details)
 }
 
 /// Renders a template into a response, or a plain 500 if the template fails.

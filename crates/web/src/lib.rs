@@ -24,6 +24,7 @@ pub fn app(state: AppState) -> Router {
         .merge(oidc::routes())
         .nest("/api/v1", api::routes())
         .route("/static/sigil.css", get(security::stylesheet))
+        .route("/static/sigil.js", get(security::script))
         .route("/healthz", get(|| async { "ok" }))
         .layer(middleware::from_fn_with_state(
             state.clone(),

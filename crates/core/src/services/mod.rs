@@ -1,6 +1,7 @@
 //! Use cases. Each public method is one use case: it parses its input, checks the
 //! rules, and makes its changes (with their activity-log event) in one transaction.
 mod accounts;
+mod cards;
 mod contacts;
 mod delivery;
 pub mod oidc;
@@ -28,6 +29,7 @@ use crate::random::Random;
 use crate::session::SessionPolicy;
 
 pub use accounts::{Registration, SignedIn};
+pub use cards::{BusinessCard, CardPage};
 pub use contacts::{Contacts, PendingContact};
 pub use operators::OperatorCredentials;
 pub use privacy::PrivacyView;
@@ -44,6 +46,8 @@ pub struct Settings {
     pub registration_open: bool,
     pub oidc: OidcSettings,
     pub contacts: ContactSettings,
+    /// The business card (an experimental feature the operator switches on).
+    pub cards_enabled: bool,
 }
 
 /// How contacts are verified.
@@ -96,6 +100,7 @@ impl Default for Settings {
             registration_open: true,
             oidc: OidcSettings::default(),
             contacts: ContactSettings::default(),
+            cards_enabled: false,
         }
     }
 }

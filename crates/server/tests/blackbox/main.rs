@@ -5,6 +5,7 @@ mod helpers;
 mod accounts;
 mod api;
 mod browser;
+mod cards;
 mod cli;
 mod contacts;
 mod csrf;

@@ -1,6 +1,7 @@
 //! The repository implementations, written once over [`crate::db::Exec`] for every
 //! engine.
 pub(crate) mod apps;
+pub(crate) mod cards;
 pub(crate) mod contacts;
 pub(crate) mod events;
 pub(crate) mod grants;

@@ -1,5 +1,6 @@
 //! The account console: server-rendered pages that work without JavaScript.
 mod apps;
+mod cards;
 mod contacts;
 pub(crate) use apps::scope_title;
 mod events;
@@ -60,6 +61,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/profile/privacy", post(privacy::set_level))
         .route("/profile/public", get(public::preview))
+        .route("/profile/card/active", post(cards::set_active))
+        .route("/profile/card/link", post(cards::set_link))
+        .route("/profile/card/qr.svg", get(cards::qr))
+        .route("/api/cards/{slug}", get(cards::show))
         .route("/public/profile/{id}", get(public::show))
         .route("/public/profile/{id}/vcard", get(public::vcard))
         .route("/profile/private", post(privacy::set_private))

@@ -6,7 +6,7 @@ use axum::response::Response;
 use axum::Extension;
 use serde::Deserialize;
 use sigil_core::fields::{Block, FieldDef, FieldKind};
-use sigil_core::services::{PrivacyView, Profile};
+use sigil_core::services::{BusinessCard, PrivacyView, Profile};
 
 use super::PageCtx;
 use crate::auth::csrf::CsrfToken;
@@ -72,6 +72,7 @@ struct ProfilePage<'a> {
     notice: Option<String>,
     missing: Vec<String>,
     privacy: PrivacyView,
+    card: Option<BusinessCard>,
 }
 
 impl ProfilePage<'_> {
@@ -102,6 +103,10 @@ pub async fn show(
         Ok(p) => p,
         Err(e) => return page_failure(&state, &headers, e),
     };
+    let card = match state.sigil.business_card(&profile.user).await {
+        Ok(c) => c,
+        Err(e) => return page_failure(&state, &headers, e),
+    };
     let page = PageCtx::new(
         &state,
         &headers,
@@ -123,6 +128,7 @@ pub async fn show(
         Some("saved") => Some(t.t("notice-saved")),
         Some("language") => Some(t.t("notice-language")),
         Some("privacy") => Some(t.t("notice-privacy")),
+        Some("card") => Some(t.t("notice-card")),
         _ => None,
     };
     render(&ProfilePage {
@@ -146,6 +152,7 @@ pub async fn show(
         notice,
         missing,
         privacy,
+        card,
         page,
     })
 }
