@@ -101,6 +101,7 @@ pub enum FieldErrorKind {
     /// Not a privacy level (private, on_request, public).
     Privacy,
     Slug(crate::card::SlugError),
+    Photo(crate::photo::PhotoError),
 }
 
 impl FieldErrorKind {
@@ -138,6 +139,11 @@ impl FieldErrorKind {
             Self::Slug(crate::card::SlugError::Length) => "card_link_length",
             Self::Slug(crate::card::SlugError::Characters) => "card_link_characters",
             Self::Slug(crate::card::SlugError::Reserved) => "card_link_reserved",
+            Self::Photo(crate::photo::PhotoError::TooLarge) => "photo_too_large",
+            Self::Photo(crate::photo::PhotoError::TooManyPixels) => "photo_too_many_pixels",
+            Self::Photo(crate::photo::PhotoError::WrongType) => "photo_wrong_type",
+            Self::Photo(crate::photo::PhotoError::Corrupt) => "photo_corrupt",
+            Self::Photo(crate::photo::PhotoError::Polyglot) => "photo_polyglot",
         }
     }
 }

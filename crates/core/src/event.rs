@@ -30,10 +30,12 @@ pub enum EventCategory {
     ProfilePrivacyChanged,
     CardActivityChanged,
     CardLinkChanged,
+    PhotoChanged,
+    PhotoRemoved,
 }
 
 impl EventCategory {
-    pub const ALL: [EventCategory; 23] = [
+    pub const ALL: [EventCategory; 25] = [
         Self::Registered,
         Self::SignInSucceeded,
         Self::SignInFailed,
@@ -57,6 +59,8 @@ impl EventCategory {
         Self::ProfilePrivacyChanged,
         Self::CardActivityChanged,
         Self::CardLinkChanged,
+        Self::PhotoChanged,
+        Self::PhotoRemoved,
     ];
 
     /// The stable name stored in the database and returned by the API.
@@ -85,6 +89,8 @@ impl EventCategory {
             Self::ProfilePrivacyChanged => "privacy.profile_changed",
             Self::CardActivityChanged => "card.activity_changed",
             Self::CardLinkChanged => "card.link_changed",
+            Self::PhotoChanged => "profile.photo_changed",
+            Self::PhotoRemoved => "profile.photo_removed",
         }
     }
 

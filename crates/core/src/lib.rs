@@ -19,6 +19,7 @@ pub mod oidc;
 pub mod outbox;
 pub mod password;
 pub mod phone;
+pub mod photo;
 pub mod ports;
 pub mod privacy;
 pub mod random;

@@ -60,6 +60,7 @@ pub trait Tx:
     + OutboxRepo
     + PrivacyRepo
     + CardRepo
+    + ImageRepo
     + Send
 {
     /// Commits a transaction; on a plain connection it does nothing.
@@ -345,6 +346,29 @@ pub trait CardRepo {
         user: UserId,
         slug: &Slug,
         active: bool,
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
+}
+
+/// Stored images (profile photos), by the hash of their bytes.
+#[async_trait]
+pub trait ImageRepo {
+    async fn save_image(
+        &mut self,
+        hash: &str,
+        user: UserId,
+        content_type: &str,
+        data: &[u8],
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// The content type and bytes of an image.
+    async fn find_image(&mut self, hash: &str) -> StoreResult<Option<(String, Vec<u8>)>>;
+    async fn delete_images_of(&mut self, user: UserId) -> StoreResult<()>;
+    /// Sets (large and small hash) or removes the person's photo.
+    async fn set_photo(
+        &mut self,
+        user: UserId,
+        photo: Option<(&str, &str)>,
         at: OffsetDateTime,
     ) -> StoreResult<()>;
 }

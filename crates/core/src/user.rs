@@ -39,6 +39,9 @@ pub struct User {
     pub email_verified: bool,
     /// The verified phone number, E.164.
     pub phone: Option<crate::phone::Phone>,
+    /// The photo's display size and thumbnail, by image hash.
+    pub photo: Option<String>,
+    pub photo_small: Option<String>,
     /// argon2id PHC string; `None` for accounts that only sign in through a provider.
     pub password_hash: Option<String>,
     pub status: UserStatus,

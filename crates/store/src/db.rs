@@ -17,6 +17,7 @@ pub(crate) enum Kind {
     Int,
     Text,
     Bool,
+    Bytes,
 }
 
 /// A value bound to a placeholder or read from a column. Sigil stores only big
@@ -27,6 +28,7 @@ pub(crate) enum Value {
     Int(i64),
     Text(String),
     Bool(bool),
+    Bytes(Vec<u8>),
 }
 
 /// A type with a typed NULL, so `Option<T>` can be bound.
@@ -68,6 +70,16 @@ impl From<String> for Value {
 impl From<&str> for Value {
     fn from(v: &str) -> Self {
         Value::Text(v.to_owned())
+    }
+}
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Self {
+        Value::Bytes(v)
+    }
+}
+impl From<&[u8]> for Value {
+    fn from(v: &[u8]) -> Self {
+        Value::Bytes(v.to_vec())
     }
 }
 impl From<&String> for Value {
@@ -191,6 +203,15 @@ impl FromValue for String {
     fn from_value(v: &Value) -> Option<Self> {
         match v {
             Value::Text(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue for Vec<u8> {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Bytes(b) => Some(b.clone()),
             _ => None,
         }
     }

@@ -76,6 +76,8 @@ fn bound(q: Query) -> sqlx::query::Query<'static, Postgres, PgArguments> {
             Value::Null(Kind::Int) => out.bind(None::<i64>),
             Value::Null(Kind::Text) => out.bind(None::<String>),
             Value::Null(Kind::Bool) => out.bind(None::<bool>),
+            Value::Null(Kind::Bytes) => out.bind(None::<Vec<u8>>),
+            Value::Bytes(b) => out.bind(b),
             Value::Int(i) => out.bind(i),
             Value::Text(s) => out.bind(s),
             Value::Bool(b) => out.bind(b),
@@ -95,6 +97,9 @@ fn value(row: &PgRow, i: usize, type_name: &str) -> Result<Value, sqlx::Error> {
         "INT2" => row
             .try_get::<Option<i16>, _>(i)?
             .map_or(Value::Null(Kind::Int), |v| Value::Int(v.into())),
+        "BYTEA" => row
+            .try_get::<Option<Vec<u8>>, _>(i)?
+            .map_or(Value::Null(Kind::Bytes), Value::Bytes),
         "BOOL" => row
             .try_get::<Option<bool>, _>(i)?
             .map_or(Value::Null(Kind::Bool), Value::Bool),

@@ -45,6 +45,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_cards.sql",
         include_str!("../migrations/sqlite/0005_cards.sql"),
     ),
+    (
+        "0006_photos.sql",
+        include_str!("../migrations/sqlite/0006_photos.sql"),
+    ),
 ];
 
 /// How long a task waits for the connection before giving up. Handles are held for
@@ -253,6 +257,7 @@ fn bind(stmt: &mut rusqlite::Statement<'_>, args: &[Value]) -> StoreResult<()> {
             Value::Int(i) => stmt.raw_bind_parameter(index, i),
             Value::Text(s) => stmt.raw_bind_parameter(index, s.as_str()),
             Value::Bool(b) => stmt.raw_bind_parameter(index, i64::from(*b)),
+            Value::Bytes(b) => stmt.raw_bind_parameter(index, b.as_slice()),
         }
         .map_err(sql_err)?;
     }
@@ -266,6 +271,7 @@ fn value(v: ValueRef<'_>) -> StoreResult<Value> {
         ValueRef::Text(t) => Value::Text(
             String::from_utf8(t.to_vec()).map_err(|e| StoreError::Other(anyhow::anyhow!(e)))?,
         ),
+        ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
         other => {
             return Err(StoreError::Other(anyhow::anyhow!(
                 "unexpected {:?} column",

@@ -278,3 +278,16 @@ error-card_link_characters = Nur lateinische Buchstaben, Ziffern und Bindestrich
 error-card_link_reserved = Dieses Wort ist reserviert. Wählen Sie einen anderen Link.
 event-card-activity_changed = Visitenkarte umgeschaltet
 event-card-link_changed = Link der Visitenkarte geändert
+
+# Photo
+photo-title = Foto
+photo-upload = Hochladen
+photo-hint = JPEG, PNG oder WebP, bis 5 MB und 40 Megapixel. Es wird quadratisch zugeschnitten; seine Metadaten werden entfernt.
+notice-photo = Foto gespeichert.
+error-photo_too_large = Die Datei ist größer als 5 MB.
+error-photo_too_many_pixels = Das Bild hat mehr als 40 Megapixel.
+error-photo_wrong_type = Laden Sie ein JPEG-, PNG- oder WebP-Bild hoch.
+error-photo_corrupt = Die Datei ist beschädigt und kann nicht als Bild gelesen werden.
+error-photo_polyglot = Die Datei enthält mehr als ein Bild und wird abgelehnt.
+event-profile-photo_changed = Foto geändert
+event-profile-photo_removed = Foto gelöscht

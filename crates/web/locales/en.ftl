@@ -278,3 +278,16 @@ error-card_link_characters = Use only Latin letters, digits and hyphens.
 error-card_link_reserved = This word is reserved. Choose another link.
 event-card-activity_changed = Business card switched
 event-card-link_changed = Business card link changed
+
+# Photo
+photo-title = Photo
+photo-upload = Upload
+photo-hint = JPEG, PNG or WebP, up to 5 MB and 40 megapixels. It is cropped to a square; its metadata is dropped.
+notice-photo = Photo saved.
+error-photo_too_large = The file is larger than 5 MB.
+error-photo_too_many_pixels = The picture has more than 40 megapixels.
+error-photo_wrong_type = Upload a JPEG, PNG or WebP picture.
+error-photo_corrupt = The file is damaged and cannot be read as a picture.
+error-photo_polyglot = The file holds more than a picture and is refused.
+event-profile-photo_changed = Photo changed
+event-profile-photo_removed = Photo deleted

@@ -281,3 +281,16 @@ error-card_link_characters = Используйте только латинск�
 error-card_link_reserved = Это слово зарезервировано. Выберите другую ссылку.
 event-card-activity_changed = Визитная карточка включена или выключена
 event-card-link_changed = Изменена ссылка визитной карточки
+
+# Photo
+photo-title = Фото
+photo-upload = Загрузить
+photo-hint = JPEG, PNG или WebP, до 5 МБ и 40 мегапикселей. Фото обрезается до квадрата, метаданные удаляются.
+notice-photo = Фото сохранено.
+error-photo_too_large = Файл больше 5 МБ.
+error-photo_too_many_pixels = В изображении больше 40 мегапикселей.
+error-photo_wrong_type = Загрузите изображение JPEG, PNG или WebP.
+error-photo_corrupt = Файл повреждён и не читается как изображение.
+error-photo_polyglot = Файл содержит не только изображение и отклонён.
+event-profile-photo_changed = Фото изменено
+event-profile-photo_removed = Фото удалено

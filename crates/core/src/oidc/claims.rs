@@ -120,6 +120,8 @@ mod tests {
             email: Some(Email::from_trusted("ada@example.org".into())),
             email_verified: false,
             phone: None,
+            photo: None,
+            photo_small: None,
             profile_private: false,
             password_hash: None,
             status: UserStatus::Active,

@@ -149,7 +149,7 @@ impl Sigil {
                 email: user.email.as_ref().map(|e| e.to_string()),
                 phone: user.phone.as_ref().map(|p| p.to_string()),
                 birthdate: value("birthdate"),
-                photo: None,
+                photo: user.photo.as_deref().map(|h| self.image_url(h)),
                 uid: self.card_url(&slug),
                 revised: Some(user.updated_at),
             },

@@ -6,6 +6,7 @@ mod contacts;
 mod delivery;
 pub mod oidc;
 mod operators;
+mod photos;
 mod privacy;
 mod profile;
 mod public;

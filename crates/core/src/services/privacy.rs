@@ -32,7 +32,7 @@ impl Sigil {
             .iter()
             .map(|f| f.key.clone())
             .collect();
-        keys.extend(["email".to_owned(), "phone".to_owned()]);
+        keys.extend(["photo".to_owned(), "email".to_owned(), "phone".to_owned()]);
         keys
     }
 

@@ -48,6 +48,10 @@ impl Sigil {
                 (f.key.clone(), value)
             })
             .collect();
+        candidates.push((
+            "photo".into(),
+            user.photo.as_deref().map(|h| self.image_url(h)),
+        ));
         candidates.push(("email".into(), user.email.as_ref().map(|e| e.to_string())));
         candidates.push(("phone".into(), user.phone.as_ref().map(|p| p.to_string())));
         let fields = candidates
@@ -81,7 +85,7 @@ impl Sigil {
             email: get("email"),
             phone: get("phone"),
             birthdate: get("birthdate"),
-            photo: None,
+            photo: get("photo"),
             uid: format!("urn:uuid:{}", profile.user_id),
             revised: Some(profile.revised),
         }

@@ -15,6 +15,7 @@ mod oidc_helpers;
 mod oidc_tokens;
 mod password;
 mod phones;
+mod photos;
 mod privacy;
 mod profile;
 mod sessions;

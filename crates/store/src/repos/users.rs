@@ -24,6 +24,8 @@ pub(crate) struct UserRow {
     email: Option<String>,
     email_verified: bool,
     phone: Option<String>,
+    photo: Option<String>,
+    photo_small: Option<String>,
     password_hash: Option<String>,
     status: String,
     is_operator: bool,
@@ -37,7 +39,7 @@ pub(crate) struct UserRow {
 macro_rules! select_user_where {
     ($column:literal) => {
         concat!(
-            "SELECT id, login, email, email_verified, phone, password_hash, status, is_operator, ",
+            "SELECT id, login, email, email_verified, phone, photo, photo_small, password_hash, status, is_operator, ",
             "profile_private, locale, created_at, updated_at FROM users WHERE ",
             $column,
             " = $1"
@@ -59,6 +61,8 @@ impl UserRow {
             email: self.email.map(Email::from_trusted),
             email_verified: self.email_verified,
             phone: self.phone.map(sigil_core::phone::Phone::from_trusted),
+            photo: self.photo,
+            photo_small: self.photo_small,
             password_hash: self.password_hash,
             status: UserStatus::parse(&self.status)
                 .ok_or_else(|| StoreError::Other(anyhow::anyhow!("user status {}", self.status)))?,

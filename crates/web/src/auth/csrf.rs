@@ -90,11 +90,31 @@ fn same_origin(headers: &HeaderMap, config: &WebConfig) -> bool {
 /// with the same body for the handler.
 async fn checked_form(request: Request, cookie: Option<&str>) -> Result<Request, HeaderMap> {
     let (parts, body) = request.into_parts();
-    let is_form = parts
+    let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or_default();
+    // An upload (`multipart/form-data`) carries the token in its action's query, so
+    // that its body — megabytes of image — is not buffered here; its handler limits it.
+    if content_type.starts_with("multipart/form-data") {
+        let sent = parts
+            .uri
+            .query()
+            .and_then(|q| {
+                form_urlencoded::parse(q.as_bytes())
+                    .find(|(k, _)| k == "csrf")
+                    .map(|(_, v)| v.into_owned())
+            })
+            .unwrap_or_default();
+        return match cookie {
+            Some(c) if constant_time_eq(sent.as_bytes(), c.as_bytes()) => {
+                Ok(Request::from_parts(parts, body))
+            }
+            _ => Err(parts.headers),
+        };
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     let (Some(cookie), true) = (cookie, is_form) else {
         return Err(parts.headers);
     };

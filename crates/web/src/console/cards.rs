@@ -100,6 +100,7 @@ struct CardTemplate<'a> {
     name: String,
     rows: Vec<(String, String, String)>,
     vcard: String,
+    photo: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -149,6 +150,7 @@ pub async fn show(
         name: c.formatted_name(&card.fallback_name),
         rows,
         vcard: format!("{here}?format=vcf"),
+        photo: c.photo.clone(),
         page,
     })
 }

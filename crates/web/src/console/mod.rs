@@ -5,6 +5,7 @@ mod contacts;
 pub(crate) use apps::scope_title;
 mod events;
 mod lang;
+mod photo;
 mod privacy;
 mod profile;
 mod profile_edit;
@@ -12,6 +13,7 @@ mod public;
 mod security;
 mod sign_in;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderMap;
 use axum::response::Redirect;
 use axum::routing::{get, post};
@@ -61,6 +63,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/profile/privacy", post(privacy::set_level))
         .route("/profile/public", get(public::preview))
+        .route(
+            "/profile/photo",
+            post(photo::upload).layer(DefaultBodyLimit::max(photo::UPLOAD_LIMIT)),
+        )
+        .route("/profile/photo/delete", post(photo::remove))
+        .route("/public/images/profile/{hash}", get(photo::image))
         .route("/profile/card/active", post(cards::set_active))
         .route("/profile/card/link", post(cards::set_link))
         .route("/profile/card/qr.svg", get(cards::qr))

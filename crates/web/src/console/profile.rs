@@ -73,6 +73,8 @@ struct ProfilePage<'a> {
     missing: Vec<String>,
     privacy: PrivacyView,
     card: Option<BusinessCard>,
+    /// The photo's thumbnail hash.
+    photo: Option<String>,
 }
 
 impl ProfilePage<'_> {
@@ -129,6 +131,7 @@ pub async fn show(
         Some("language") => Some(t.t("notice-language")),
         Some("privacy") => Some(t.t("notice-privacy")),
         Some("card") => Some(t.t("notice-card")),
+        Some("photo") => Some(t.t("notice-photo")),
         _ => None,
     };
     render(&ProfilePage {
@@ -153,6 +156,7 @@ pub async fn show(
         missing,
         privacy,
         card,
+        photo: profile.user.photo_small.clone(),
         page,
     })
 }

@@ -38,9 +38,10 @@ fn page_of<'a>(
         .fields
         .iter()
         .map(|(key, value)| {
-            let label = match catalogue.get(key) {
-                Some(def) => t.field_label(def),
-                None => t.t(&format!("contacts-{key}")),
+            let label = match (catalogue.get(key), key.as_str()) {
+                (Some(def), _) => t.field_label(def),
+                (None, "photo") => t.t("photo-title"),
+                (None, _) => t.t(&format!("contacts-{key}")),
             };
             (label, key.clone(), value.clone())
         })

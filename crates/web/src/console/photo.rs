@@ -1,0 +1,95 @@
+//! The profile photo: upload (JPEG, PNG or WebP), delete, and serving the stored sizes.
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use sigil_core::photo::{PhotoError, MAX_BYTES};
+use sigil_core::{CoreError, FieldErrorKind};
+
+use crate::auth::PageUser;
+use crate::client::Client;
+use crate::error::page_failure;
+use crate::state::AppState;
+
+/// The body limit of an upload: the largest photo and the form around it.
+pub const UPLOAD_LIMIT: usize = MAX_BYTES + 64 * 1024;
+
+fn bad(e: PhotoError) -> CoreError {
+    CoreError::field("photo", FieldErrorKind::Photo(e))
+}
+
+/// The `photo` part of the form; a body over the limit is a photo too large.
+async fn photo_part(mut form: Multipart) -> Result<Vec<u8>, CoreError> {
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| bad(PhotoError::TooLarge))?
+    {
+        if field.name() == Some("photo") {
+            let bytes = field.bytes().await.map_err(|_| bad(PhotoError::TooLarge))?;
+            if bytes.is_empty() {
+                return Err(CoreError::field("photo", FieldErrorKind::Required));
+            }
+            return Ok(bytes.to_vec());
+        }
+    }
+    Err(CoreError::field("photo", FieldErrorKind::Required))
+}
+
+/// The signed-in person uploads a photo.
+pub async fn upload(
+    State(state): State<AppState>,
+    current: PageUser,
+    Client(client): Client,
+    headers: HeaderMap,
+    form: Multipart,
+) -> Response {
+    let result = match photo_part(form).await {
+        Ok(bytes) => {
+            state
+                .sigil
+                .upload_photo(&current.user, bytes, &client)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Redirect::to("/profile?notice=photo#main-information").into_response(),
+        Err(e) => page_failure(&state, &headers, e),
+    }
+}
+
+/// The signed-in person deletes the photo.
+pub async fn remove(
+    State(state): State<AppState>,
+    current: PageUser,
+    Client(client): Client,
+    headers: HeaderMap,
+) -> Response {
+    match state.sigil.remove_photo(&current.user, &client).await {
+        Ok(()) => Redirect::to("/profile?notice=photo#main-information").into_response(),
+        Err(e) => page_failure(&state, &headers, e),
+    }
+}
+
+/// Anyone with the address: a stored image. Its name is the hash of its bytes, so it
+/// never changes and may be cached for good.
+pub async fn image(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(hash): Path<String>,
+) -> Response {
+    match state.sigil.image(&hash).await {
+        Ok((content_type, bytes)) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (
+                    header::CACHE_CONTROL,
+                    "public, max-age=31536000, immutable".to_owned(),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => page_failure(&state, &headers, e),
+    }
+}
