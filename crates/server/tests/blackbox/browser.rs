@@ -34,6 +34,7 @@ async fn chromium() -> Client {
 on_both_backends!(
     a_person_registers_edits_the_profile_and_switches_language_in_chromium,
     a_person_adds_an_email_with_its_code_in_chromium,
+    a_person_sets_a_privacy_level_and_uploads_a_photo_in_chromium,
 );
 
 async fn a_person_registers_edits_the_profile_and_switches_language_in_chromium(backend: Backend) {
@@ -152,6 +153,56 @@ async fn add_email(
         .text()
         .await?;
     assert_eq!(current, "mail.user@example.org");
+    Ok(())
+}
+
+async fn a_person_sets_a_privacy_level_and_uploads_a_photo_in_chromium(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let file = app.dir.join("photo.png");
+    let img = image::RgbImage::from_fn(80, 60, |x, y| image::Rgb([x as u8, y as u8, 200]));
+    img.save(&file).expect("a PNG on disk");
+    let c = chromium().await;
+    let result = privacy_and_photo(&c, &app.base, &file).await;
+    let _ = c.close().await;
+    result.expect("privacy and photo in the browser");
+}
+
+async fn privacy_and_photo(
+    c: &Client,
+    base: &str,
+    file: &std::path::Path,
+) -> Result<(), fantoccini::error::CmdError> {
+    register(c, base, "photo.user").await?;
+    let public = "form.privacy:has(input[value='login']) button[value='public']";
+    c.find(Locator::Css(public)).await?.click().await?;
+    arrive_with(c, "/profile", "notice=privacy").await?;
+    let pressed = c
+        .find(Locator::Css(public))
+        .await?
+        .attr("aria-pressed")
+        .await?;
+    assert_eq!(
+        pressed.as_deref(),
+        Some("true"),
+        "applied at once, no confirmation"
+    );
+
+    c.find(Locator::Css("form.upload input[type=file]"))
+        .await?
+        .send_keys(&file.display().to_string())
+        .await?;
+    c.find(Locator::Css("form.upload button"))
+        .await?
+        .click()
+        .await?;
+    arrive_with(c, "/profile", "notice=photo").await?;
+    let src = c
+        .find(Locator::Css("#photo img.avatar"))
+        .await?
+        .attr("src")
+        .await?
+        .unwrap_or_default();
+    assert!(src.starts_with("/public/images/profile/"), "{src}");
     Ok(())
 }
 
