@@ -146,6 +146,10 @@ async fn card_links_are_checked_unique_ignoring_case_and_move_the_card(backend: 
         let body = r.text().await.expect("body");
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{slug}: {body}");
         assert!(body.contains(message), "{slug}: {body}");
+        assert!(
+            body.contains(r#"<small class="field-error">"#) && body.contains(r#"id="slug""#),
+            "the error is beside the link field on the profile page"
+        );
     }
     let (_, events) = ada.api(Method::GET, "/api/v1/me/events", None).await;
     assert_eq!(events["events"][0]["category"], "card.link_changed");

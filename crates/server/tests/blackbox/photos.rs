@@ -144,6 +144,10 @@ async fn bad_files_get_a_clear_error_and_change_nothing(backend: Backend) {
             "{message}: {body}"
         );
         assert!(body.contains(message), "{message}: {body}");
+        assert!(
+            body.contains(r#"<small class="field-error">"#),
+            "beside the upload field"
+        );
     }
     let (_, after) = b.page("/profile").await;
     assert_eq!(photo_src(&after), Some(kept), "nothing changed");

@@ -56,6 +56,7 @@ pub struct LinkForm {
 pub async fn set_link(
     State(state): State<AppState>,
     current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
     Client(client): Client,
     headers: HeaderMap,
     Form(form): Form<LinkForm>,
@@ -66,7 +67,7 @@ pub async fn set_link(
         .await
     {
         Ok(()) => Redirect::to("/profile?notice=card#business-card").into_response(),
-        Err(e) => page_failure(&state, &headers, e),
+        Err(e) => super::profile::refused(&state, &current, &csrf, &headers, e).await,
     }
 }
 

@@ -2,9 +2,11 @@
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 use sigil_core::photo::{PhotoError, MAX_BYTES};
 use sigil_core::{CoreError, FieldErrorKind};
 
+use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::client::Client;
 use crate::error::page_failure;
@@ -39,6 +41,7 @@ async fn photo_part(mut form: Multipart) -> Result<Vec<u8>, CoreError> {
 pub async fn upload(
     State(state): State<AppState>,
     current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
     Client(client): Client,
     headers: HeaderMap,
     form: Multipart,
@@ -54,7 +57,7 @@ pub async fn upload(
     };
     match result {
         Ok(()) => Redirect::to("/profile?notice=photo#main-information").into_response(),
-        Err(e) => page_failure(&state, &headers, e),
+        Err(e) => super::profile::refused(&state, &current, &csrf, &headers, e).await,
     }
 }
 

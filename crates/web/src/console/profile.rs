@@ -1,12 +1,15 @@
 //! The Profile page: main and additional information, contacts, security, other actions.
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde::Deserialize;
 use sigil_core::fields::{Block, FieldDef, FieldKind};
 use sigil_core::services::{BusinessCard, PrivacyView, Profile};
+use sigil_core::CoreError;
 
 use super::PageCtx;
 use crate::auth::csrf::CsrfToken;
@@ -75,9 +78,16 @@ struct ProfilePage<'a> {
     card: Option<BusinessCard>,
     /// The photo's thumbnail hash.
     photo: Option<String>,
+    /// A refused form: the general message and each field's error.
+    error: Option<String>,
+    errors: HashMap<String, String>,
 }
 
 impl ProfilePage<'_> {
+    fn error_for(&self, field: &str) -> String {
+        self.errors.get(field).cloned().unwrap_or_default()
+    }
+
     /// Whether `level` (`private`, `on_request`, `public`) is in force for `key`.
     fn is_level(&self, key: &str, level: &str) -> bool {
         self.privacy.level(key).as_str() == level
@@ -97,22 +107,55 @@ pub async fn show(
     headers: HeaderMap,
     Query(q): Query<ProfileQuery>,
 ) -> Response {
+    profile_page(&state, &current, &csrf, &headers, q.notice.as_deref(), None).await
+}
+
+/// A form on the profile page (photo, card link) refused its input: the page again,
+/// the errors beside their fields, status 422.
+pub async fn refused(
+    state: &AppState,
+    current: &PageUser,
+    csrf: &CsrfToken,
+    headers: &HeaderMap,
+    error: CoreError,
+) -> Response {
+    let CoreError::Invalid(list) = &error else {
+        return page_failure(state, headers, error);
+    };
+    let locale = crate::i18n::negotiate_headers(headers, &state.config, Some(&current.user));
+    let t = Tr::new(&state.i18n, locale);
+    let errors = list
+        .iter()
+        .map(|f| (f.field.clone(), t.field_error(&f.kind)))
+        .collect();
+    let page = profile_page(state, current, csrf, headers, None, Some(errors)).await;
+    (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+}
+
+async fn profile_page(
+    state: &AppState,
+    current: &PageUser,
+    csrf: &CsrfToken,
+    headers: &HeaderMap,
+    notice: Option<&str>,
+    errors: Option<HashMap<String, String>>,
+) -> Response {
     let profile = match state.sigil.profile(&current.user).await {
         Ok(p) => p,
-        Err(e) => return page_failure(&state, &headers, e),
+        Err(e) => return page_failure(state, headers, e),
     };
     let privacy = match state.sigil.privacy(&profile.user).await {
         Ok(p) => p,
-        Err(e) => return page_failure(&state, &headers, e),
+        Err(e) => return page_failure(state, headers, e),
     };
     let card = match state.sigil.business_card(&profile.user).await {
         Ok(c) => c,
-        Err(e) => return page_failure(&state, &headers, e),
+        Err(e) => return page_failure(state, headers, e),
     };
     let page = PageCtx::new(
-        &state,
-        &headers,
-        &csrf,
+        state,
+        headers,
+        csrf,
         Some(&profile.user),
         "/profile",
         "profile",
@@ -126,7 +169,7 @@ pub async fn show(
         .filter(|f| profile.missing_fields.contains(&f.key))
         .map(|f| t.field_label(f))
         .collect();
-    let notice = match q.notice.as_deref() {
+    let notice = match notice {
         Some("saved") => Some(t.t("notice-saved")),
         Some("language") => Some(t.t("notice-language")),
         Some("privacy") => Some(t.t("notice-privacy")),
@@ -157,6 +200,8 @@ pub async fn show(
         privacy,
         card,
         photo: profile.user.photo_small.clone(),
+        error: errors.as_ref().map(|_| t.t("error-invalid_input")),
+        errors: errors.unwrap_or_default(),
         page,
     })
 }
