@@ -1,19 +1,17 @@
 //! Configuration: a TOML file, then environment variables on top. Every error names
 //! the setting at fault, so a bad start-up says exactly what to fix.
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use sigil_core::contact::Channel;
-use sigil_core::fields::{Block, FieldCatalogue, FieldKind, FieldRule};
-use sigil_core::locale::Locale;
 use sigil_core::oidc::jose::MasterKey;
-use sigil_core::oidc::scope::{ScopeCatalogue, ScopeDef};
 use sigil_core::phone;
-use sigil_core::privacy::PrivacyLevel;
 use sigil_core::Settings;
 use time::Duration;
+
+mod catalogue;
+use catalogue::{catalogue, privacy_level, scopes, FieldFile, ScopeFile};
 
 /// The file's shape. Unknown keys are errors: a typo must not pass silently.
 #[derive(Debug, Default, Deserialize)]
@@ -83,16 +81,6 @@ pub struct DeliveryConfig {
     pub sms_token: Option<String>,
 }
 
-/// One `[[scopes]]` entry: an operator-defined scope and the fields it releases.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ScopeFile {
-    name: String,
-    fields: Vec<String>,
-    #[serde(default)]
-    label: BTreeMap<String, String>,
-}
-
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SessionsFile {
@@ -106,23 +94,6 @@ struct ThrottleFile {
     window_minutes: Option<i64>,
     per_account: Option<i64>,
     per_ip: Option<i64>,
-}
-
-/// One `[[fields]]` entry: overrides a standard field or adds the operator's own.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FieldFile {
-    key: String,
-    block: Option<String>,
-    kind: Option<String>,
-    mandatory: Option<bool>,
-    editable: Option<bool>,
-    min_length: Option<usize>,
-    max_length: Option<usize>,
-    pattern: Option<String>,
-    privacy: Option<String>,
-    #[serde(default)]
-    label: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug)]
@@ -344,108 +315,6 @@ fn parse_public_url(raw: &str) -> Result<String, ConfigError> {
         ));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
-}
-
-fn scopes(list: Vec<ScopeFile>, fields: &FieldCatalogue) -> Result<ScopeCatalogue, ConfigError> {
-    let mut defs = Vec::new();
-    for s in list {
-        let setting = format!("scopes.{}", s.name);
-        if let Some(unknown) = s
-            .fields
-            .iter()
-            .find(|f| fields.get(f).is_none() && !["email", "phone"].contains(&f.as_str()))
-        {
-            return Err(err(
-                &setting,
-                format!("field `{unknown}` is not in the field catalogue"),
-            ));
-        }
-        let labels = labels(&setting, s.label)?;
-        defs.push(ScopeDef {
-            name: s.name,
-            fields: s.fields,
-            labels,
-            standard: false,
-        });
-    }
-    ScopeCatalogue::with_custom(defs).map_err(|e| err("scopes", e))
-}
-
-/// Labels by language; only en, de and ru are known.
-fn labels(
-    setting: &str,
-    raw: BTreeMap<String, String>,
-) -> Result<BTreeMap<Locale, String>, ConfigError> {
-    raw.into_iter()
-        .map(|(lang, text)| {
-            Locale::parse(&lang)
-                .filter(|l| l.tag() == lang)
-                .map(|l| (l, text))
-                .ok_or_else(|| {
-                    err(
-                        setting,
-                        format!("label language `{lang}` (expected en, de or ru)"),
-                    )
-                })
-        })
-        .collect()
-}
-
-fn privacy_level(setting: &str, raw: &str) -> Result<PrivacyLevel, ConfigError> {
-    PrivacyLevel::parse(raw).ok_or_else(|| {
-        err(
-            setting,
-            format!("`{raw}` (expected private, on_request or public)"),
-        )
-    })
-}
-
-fn catalogue(fields: Vec<FieldFile>) -> Result<FieldCatalogue, ConfigError> {
-    let mut rules = Vec::new();
-    for f in fields {
-        let setting = format!("fields.{}", f.key);
-        let block = match f.block.as_deref() {
-            None => None,
-            Some("main") => Some(Block::Main),
-            Some("additional") => Some(Block::Additional),
-            Some(other) => {
-                return Err(err(
-                    &setting,
-                    format!("block `{other}` (expected main or additional)"),
-                ))
-            }
-        };
-        let kind = match f.kind.as_deref() {
-            None => None,
-            Some("text") => Some(FieldKind::Text),
-            Some("date") => Some(FieldKind::Date),
-            Some(other) => {
-                return Err(err(
-                    &setting,
-                    format!("kind `{other}` (expected text or date)"),
-                ))
-            }
-        };
-        let labels = labels(&setting, f.label)?;
-        let privacy = f
-            .privacy
-            .as_deref()
-            .map(|p| privacy_level(&format!("{setting}.privacy"), p))
-            .transpose()?;
-        let rule = FieldRule {
-            privacy,
-            block,
-            mandatory: f.mandatory,
-            editable: f.editable,
-            min_length: f.min_length,
-            max_length: f.max_length,
-            pattern: f.pattern,
-            kind,
-            labels,
-        };
-        rules.push((f.key, rule));
-    }
-    FieldCatalogue::with_rules(&rules).map_err(|e| err("fields", e))
 }
 
 #[cfg(test)]

@@ -46,16 +46,24 @@ pub async fn upload(
     headers: HeaderMap,
     form: Multipart,
 ) -> Response {
-    let result = match photo_part(form).await {
-        Ok(bytes) => {
-            state
-                .sigil
-                .upload_photo(&current.user, bytes, &client)
-                .await
+    let bytes = match photo_part(form).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            // The rest of an oversized body was never read: this connection cannot
+            // carry another request, and the client must know before it tries.
+            let mut response = super::profile::refused(&state, &current, &csrf, &headers, e).await;
+            response.headers_mut().insert(
+                header::CONNECTION,
+                header::HeaderValue::from_static("close"),
+            );
+            return response;
         }
-        Err(e) => Err(e),
     };
-    match result {
+    match state
+        .sigil
+        .upload_photo(&current.user, bytes, &client)
+        .await
+    {
         Ok(()) => Redirect::to("/profile?notice=photo#main-information").into_response(),
         Err(e) => super::profile::refused(&state, &current, &csrf, &headers, e).await,
     }
