@@ -102,6 +102,14 @@ pub enum FieldErrorKind {
     Privacy,
     Slug(crate::card::SlugError),
     Photo(crate::photo::PhotoError),
+    /// The external account is linked to another Sigil account.
+    LinkedElsewhere,
+    /// The provider could not be reached or its answer did not validate.
+    ProviderFailed,
+    /// The person declined at the provider.
+    ProviderDenied,
+    /// The link request expired, was used, or belongs to another sign-in: start again.
+    ProviderExpired,
 }
 
 impl FieldErrorKind {
@@ -144,6 +152,10 @@ impl FieldErrorKind {
             Self::Photo(crate::photo::PhotoError::WrongType) => "photo_wrong_type",
             Self::Photo(crate::photo::PhotoError::Corrupt) => "photo_corrupt",
             Self::Photo(crate::photo::PhotoError::Polyglot) => "photo_polyglot",
+            Self::LinkedElsewhere => "identifier_linked_elsewhere",
+            Self::ProviderFailed => "provider_failed",
+            Self::ProviderDenied => "provider_denied",
+            Self::ProviderExpired => "provider_expired",
         }
     }
 }

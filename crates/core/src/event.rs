@@ -32,10 +32,12 @@ pub enum EventCategory {
     CardLinkChanged,
     PhotoChanged,
     PhotoRemoved,
+    IdentifierLinked,
+    IdentifierRemoved,
 }
 
 impl EventCategory {
-    pub const ALL: [EventCategory; 25] = [
+    pub const ALL: [EventCategory; 27] = [
         Self::Registered,
         Self::SignInSucceeded,
         Self::SignInFailed,
@@ -61,6 +63,8 @@ impl EventCategory {
         Self::CardLinkChanged,
         Self::PhotoChanged,
         Self::PhotoRemoved,
+        Self::IdentifierLinked,
+        Self::IdentifierRemoved,
     ];
 
     /// The stable name stored in the database and returned by the API.
@@ -91,6 +95,8 @@ impl EventCategory {
             Self::CardLinkChanged => "card.link_changed",
             Self::PhotoChanged => "profile.photo_changed",
             Self::PhotoRemoved => "profile.photo_removed",
+            Self::IdentifierLinked => "identifier.linked",
+            Self::IdentifierRemoved => "identifier.removed",
         }
     }
 

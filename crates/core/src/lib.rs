@@ -12,6 +12,7 @@ pub mod email;
 pub mod error;
 pub mod event;
 pub mod fields;
+pub mod identifier;
 pub mod ids;
 pub mod locale;
 pub mod login;

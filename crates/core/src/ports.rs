@@ -14,6 +14,7 @@ use crate::email::Email;
 use crate::event::{Event, NewEvent};
 use crate::ids::ClientId;
 use crate::ids::UserId;
+use crate::identifier::{Identifier, NewIdentifier, PendingRequest};
 use crate::locale::Locale;
 use crate::login::Login;
 use crate::oidc::application::Application;
@@ -61,6 +62,7 @@ pub trait Tx:
     + PrivacyRepo
     + CardRepo
     + ImageRepo
+    + IdentifierRepo
     + Send
 {
     /// Commits a transaction; on a plain connection it does nothing.
@@ -371,4 +373,42 @@ pub trait ImageRepo {
         photo: Option<(&str, &str)>,
         at: OffsetDateTime,
     ) -> StoreResult<()>;
+}
+
+/// Linked identifiers and the authorization requests that link them.
+#[async_trait]
+pub trait IdentifierRepo {
+    async fn save_identifier_request(
+        &mut self,
+        state_hash: &TokenHash,
+        request: &PendingRequest,
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// Removes and returns the request: each state is spent once.
+    async fn take_identifier_request(
+        &mut self,
+        state_hash: &TokenHash,
+    ) -> StoreResult<Option<PendingRequest>>;
+    async fn purge_identifier_requests(&mut self, expired_by: OffsetDateTime)
+        -> StoreResult<u64>;
+    /// The person's identifiers, oldest link first.
+    async fn list_identifiers(&mut self, user: UserId) -> StoreResult<Vec<Identifier>>;
+    async fn find_identifier_by_subject(
+        &mut self,
+        provider: &str,
+        subject: &str,
+    ) -> StoreResult<Option<Identifier>>;
+    /// Fails with `Conflict("subject")` when the account is linked already.
+    async fn insert_identifier(&mut self, new: &NewIdentifier<'_>) -> StoreResult<()>;
+    /// Refreshes what the provider said about an identifier linked again.
+    async fn refresh_identifier(&mut self, new: &NewIdentifier<'_>) -> StoreResult<()>;
+    async fn delete_identifier(&mut self, user: UserId, id: &str) -> StoreResult<bool>;
+    async fn identifier_avatar(&mut self, user: UserId, id: &str)
+        -> StoreResult<Option<Vec<u8>>>;
+    async fn set_identifier_privacy(
+        &mut self,
+        user: UserId,
+        id: &str,
+        level: PrivacyLevel,
+    ) -> StoreResult<bool>;
 }

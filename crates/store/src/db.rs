@@ -51,6 +51,9 @@ impl Nullable for &str {
 impl Nullable for &String {
     const NULL: Value = Value::Null(Kind::Text);
 }
+impl Nullable for &[u8] {
+    const NULL: Value = Value::Null(Kind::Bytes);
+}
 
 impl From<i64> for Value {
     fn from(v: i64) -> Self {
@@ -290,7 +293,7 @@ impl<E: Exec + 'static> sigil_core::ports::Tx for Conn<E> {
 /// [`StoreError::Conflict`] naming the guarded field (SQLite says `users.login`,
 /// PostgreSQL `users_login_key`).
 pub(crate) fn unique_violation(text: &str) -> StoreError {
-    for field in ["login", "email", "phone", "slug"] {
+    for field in ["login", "email", "phone", "slug", "subject"] {
         if text.contains(field) {
             return StoreError::Conflict(field);
         }

@@ -49,6 +49,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_photos.sql",
         include_str!("../migrations/sqlite/0006_photos.sql"),
     ),
+    (
+        "0007_identifiers.sql",
+        include_str!("../migrations/sqlite/0007_identifiers.sql"),
+    ),
 ];
 
 /// How long a task waits for the connection before giving up. Handles are held for

@@ -14,6 +14,8 @@ pub struct Subject<'a> {
     /// Privacy by field key; a field without an entry is on request.
     pub privacy: &'a (dyn Fn(&str) -> PrivacyLevel + Sync),
     pub profile_private: bool,
+    /// The photo's absolute address, if there is one.
+    pub photo_url: Option<String>,
 }
 
 impl Subject<'_> {
@@ -23,6 +25,7 @@ impl Subject<'_> {
             "login" => self.user.login.as_ref().map(|l| l.to_string()),
             "email" => self.user.email.as_ref().map(|e| e.to_string()),
             "phone" => self.user.phone.as_ref().map(|p| p.to_string()),
+            "photo" => self.photo_url.clone(),
             _ => self.values.get(key).cloned(),
         }
     }
@@ -69,6 +72,9 @@ pub fn claims(
             match key.as_str() {
                 "login" => {
                     out.insert("preferred_username".into(), json!(value));
+                }
+                "photo" => {
+                    out.insert("picture".into(), json!(value));
                 }
                 "email" => {
                     out.insert("email".into(), json!(value));
@@ -151,6 +157,7 @@ mod tests {
             values: &values,
             privacy: &private_birthdate,
             profile_private: false,
+            photo_url: Some("https://id.example.org/public/images/profile/ab".into()),
         };
         let cat = ScopeCatalogue::standard();
         let c = claims(
@@ -160,6 +167,10 @@ mod tests {
         );
         assert_eq!(c["name"], "Ada Lovelace");
         assert_eq!(c["preferred_username"], "ada");
+        assert_eq!(
+            c["picture"], "https://id.example.org/public/images/profile/ab",
+            "the photo is the picture claim"
+        );
         assert!(c.get("birthdate").is_none(), "private is never released");
         assert!(c.get("email").is_none(), "email scope not granted");
         let c = claims(

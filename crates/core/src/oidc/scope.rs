@@ -109,6 +109,7 @@ impl ScopeCatalogue {
                         "family_name",
                         "login",
                         "birthdate",
+                        "photo",
                     ],
                 ),
                 def("email", &["email"]),

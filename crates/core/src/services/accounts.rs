@@ -386,6 +386,7 @@ impl Sigil {
         tx.purge_verifications(now - time::Duration::days(1))
             .await?;
         tx.purge_messages(now - time::Duration::days(7)).await?;
+        tx.purge_identifier_requests(now).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -4,6 +4,7 @@ mod accounts;
 mod cards;
 mod contacts;
 mod delivery;
+mod identifiers;
 pub mod oidc;
 mod operators;
 mod photos;
@@ -32,6 +33,7 @@ use crate::session::SessionPolicy;
 pub use accounts::{Registration, SignedIn};
 pub use cards::{BusinessCard, CardPage};
 pub use contacts::{Contacts, PendingContact};
+pub use identifiers::Callback;
 pub use operators::OperatorCredentials;
 pub use privacy::PrivacyView;
 pub use profile::Profile;
@@ -49,6 +51,8 @@ pub struct Settings {
     pub contacts: ContactSettings,
     /// The business card (an experimental feature the operator switches on).
     pub cards_enabled: bool,
+    /// The external providers people may link as identifiers.
+    pub providers: Vec<crate::identifier::ProviderDef>,
 }
 
 /// How contacts are verified.
@@ -102,6 +106,7 @@ impl Default for Settings {
             oidc: OidcSettings::default(),
             contacts: ContactSettings::default(),
             cards_enabled: false,
+            providers: Vec::new(),
         }
     }
 }
@@ -150,6 +155,7 @@ pub struct Sigil {
     keys: oidc::KeyRing,
     verified: oidc::VerifiedTokens,
     outbox_ready: tokio::sync::Notify,
+    upstream: Arc<dyn crate::identifier::Upstream>,
 }
 
 impl Sigil {
@@ -169,7 +175,14 @@ impl Sigil {
             keys: oidc::KeyRing::default(),
             verified: oidc::VerifiedTokens::default(),
             outbox_ready: tokio::sync::Notify::new(),
+            upstream: Arc::new(crate::identifier::NoUpstream),
         }
+    }
+
+    /// Links identifiers through `upstream` (the providers in [`Settings::providers`]).
+    pub fn with_upstream(mut self, upstream: Arc<dyn crate::identifier::Upstream>) -> Self {
+        self.upstream = upstream;
+        self
     }
 
     pub fn settings(&self) -> &Settings {

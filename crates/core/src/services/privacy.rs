@@ -4,6 +4,7 @@ use serde_json::json;
 use super::Sigil;
 use crate::error::{CoreError, FieldError, FieldErrorKind};
 use crate::event::{ClientInfo, EventCategory};
+use crate::identifier::PRIVACY_PREFIX;
 use crate::ports::Tx;
 use crate::privacy::{PrivacyLevel, PrivacyLevels};
 use crate::user::User;
@@ -60,9 +61,15 @@ impl Sigil {
         })
     }
 
+    /// Every level in force for `user`, the linked identifiers' included.
     pub async fn privacy(&self, user: &User) -> Result<PrivacyView, CoreError> {
         let mut conn = self.store.read().await?;
-        self.privacy_of(&mut *conn, user).await
+        let mut view = self.privacy_of(&mut *conn, user).await?;
+        for identifier in conn.list_identifiers(user.id).await? {
+            let level = self.identifier_privacy(&identifier);
+            view.levels.insert(identifier.privacy_key(), level);
+        }
+        Ok(view)
     }
 
     /// Sets the level of one field; applied at once.
@@ -86,10 +93,15 @@ impl Sigil {
         client: &ClientInfo,
     ) -> Result<(), CoreError> {
         let keys = self.privacy_keys();
+        let mut tx = self.store.begin().await?;
+        let identifiers = tx.list_identifiers(user.id).await?;
+        let known = |field: &String| {
+            keys.contains(field) || identifiers.iter().any(|i| i.privacy_key() == *field)
+        };
         let mut errors = Vec::new();
         let mut levels = Vec::new();
         for (field, raw) in fields {
-            if !keys.contains(field) {
+            if !known(field) {
                 errors.push(FieldError::new(field, FieldErrorKind::Unknown));
             } else if let Some(level) = PrivacyLevel::parse(raw) {
                 levels.push((field, level));
@@ -101,9 +113,13 @@ impl Sigil {
             return Err(CoreError::Invalid(errors));
         }
         let now = self.clock.now();
-        let mut tx = self.store.begin().await?;
         for (field, level) in levels {
-            tx.set_privacy(user.id, field, level, now).await?;
+            match field.strip_prefix(PRIVACY_PREFIX) {
+                Some(id) => {
+                    tx.set_identifier_privacy(user.id, id, level).await?;
+                }
+                None => tx.set_privacy(user.id, field, level, now).await?,
+            }
             let event = self
                 .event(Some(user.id), EventCategory::PrivacyChanged, client)
                 .with_details(json!({ "field": field, "level": level.as_str() }));

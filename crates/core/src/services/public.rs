@@ -13,6 +13,8 @@ pub struct PublicProfile {
     pub user_id: UserId,
     /// (field key, value) pairs.
     pub fields: Vec<(String, String)>,
+    /// Linked identifiers a visitor may see: (provider name, account label).
+    pub identifiers: Vec<(String, String)>,
     /// The Private profile switch is on: nothing is public.
     pub private: bool,
     /// When the account last changed.
@@ -62,9 +64,28 @@ impl Sigil {
                 releases(level, Requester::Visitor, user.profile_private).then_some((k, value))
             })
             .collect();
+        let identifiers = conn
+            .list_identifiers(user.id)
+            .await?
+            .into_iter()
+            .filter(|i| {
+                releases(
+                    self.identifier_privacy(i),
+                    Requester::Visitor,
+                    user.profile_private,
+                )
+            })
+            .map(|i| {
+                let provider = self
+                    .provider(&i.provider)
+                    .map_or_else(|| i.provider.clone(), |p| p.name.clone());
+                (provider, i.label().to_owned())
+            })
+            .collect();
         Ok(PublicProfile {
             user_id: user.id,
             fields,
+            identifiers,
             private: user.profile_private,
             revised: user.updated_at,
         })

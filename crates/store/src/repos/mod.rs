@@ -5,6 +5,7 @@ pub(crate) mod cards;
 pub(crate) mod contacts;
 pub(crate) mod events;
 pub(crate) mod grants;
+pub(crate) mod identifiers;
 pub(crate) mod images;
 pub(crate) mod keys;
 pub(crate) mod outbox;

@@ -84,6 +84,7 @@ impl Sigil {
             values: &values,
             privacy: &privacy,
             profile_private: view.profile_private,
+            photo_url: user.photo.as_deref().map(|h| self.image_url(h)),
         };
         Ok(claims::claims(&subject, scopes, &self.settings.oidc.scopes))
     }

@@ -28,6 +28,7 @@ impl Sigil {
             values: &values,
             privacy: &privacy,
             profile_private: view.profile_private,
+            photo_url: user.photo.as_deref().map(|h| self.image_url(h)),
         };
         let mut out = Vec::new();
         for consent in conn.list_consents(user.id).await? {
@@ -64,6 +65,7 @@ impl Sigil {
             values: &values,
             privacy: &privacy,
             profile_private: view.profile_private,
+            photo_url: user.photo.as_deref().map(|h| self.image_url(h)),
         };
         Ok(plan(&subject, scopes, &self.settings.oidc.scopes)
             .into_iter()

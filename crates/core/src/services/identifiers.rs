@@ -1,0 +1,257 @@
+//! Linking, listing and removing identifiers (accounts at external providers), and
+//! taking a linked account's picture as the profile photo.
+use serde_json::json;
+
+use super::Sigil;
+use crate::error::{CoreError, FieldErrorKind};
+use crate::event::{ClientInfo, EventCategory};
+use crate::identifier::{
+    Identifier, NewIdentifier, PendingRequest, ProviderDef, RequestSecrets, UpstreamError,
+    REQUEST_TTL,
+};
+use crate::photo;
+use crate::ports::StoreError;
+use crate::privacy::PrivacyLevel;
+use crate::token::SecretToken;
+use crate::user::User;
+
+/// What seals a request's nonce and PKCE verifier at rest.
+const SEAL_LABEL: &str = "identifier-request";
+
+/// What the provider sent back to the callback address.
+#[derive(Clone, Debug, Default)]
+pub struct Callback {
+    pub state: Option<String>,
+    pub code: Option<String>,
+    /// An error code instead of a code (RFC 6749 §4.1.2.1).
+    pub error: Option<String>,
+    /// The issuer, where the provider sends it (RFC 9207).
+    pub iss: Option<String>,
+}
+
+fn failed(kind: FieldErrorKind) -> CoreError {
+    CoreError::field("identifier", kind)
+}
+
+impl Sigil {
+    /// The providers people may link, in the operator's order.
+    pub fn providers(&self) -> &[ProviderDef] {
+        &self.settings.providers
+    }
+
+    pub fn provider(&self, id: &str) -> Option<&ProviderDef> {
+        self.settings.providers.iter().find(|p| p.id == id)
+    }
+
+    /// The redirect URI registered at `provider`: one per provider, so that an answer
+    /// can only come back to the provider the request went to.
+    pub fn identifier_callback_uri(&self, provider: &str) -> String {
+        format!(
+            "{}/identifiers/callback/{provider}",
+            self.settings.oidc.issuer
+        )
+    }
+
+    /// The level in force for a linked identifier.
+    pub(crate) fn identifier_privacy(&self, identifier: &Identifier) -> PrivacyLevel {
+        identifier.privacy.unwrap_or_else(|| {
+            self.provider(&identifier.provider)
+                .map_or(PrivacyLevel::OnRequest, |p| p.default_privacy)
+        })
+    }
+
+    pub async fn identifiers(&self, user: &User) -> Result<Vec<Identifier>, CoreError> {
+        Ok(self.store.read().await?.list_identifiers(user.id).await?)
+    }
+
+    /// Starts linking an account at `provider`; returns where to send the browser.
+    pub async fn start_link(&self, user: &User, provider: &str) -> Result<String, CoreError> {
+        let def = self.provider(provider).ok_or(CoreError::NotFound)?;
+        let auth = self
+            .upstream
+            .authorize(&def.id, &self.identifier_callback_uri(&def.id))
+            .await
+            .map_err(|e| upstream_failure(&def.id, e))?;
+        let secrets = serde_json::to_vec(&auth.secrets).map_err(anyhow::Error::from)?;
+        let sealed =
+            self.settings
+                .oidc
+                .master_key
+                .seal(SEAL_LABEL, &secrets, self.random.as_ref())?;
+        let now = self.clock.now();
+        let request = PendingRequest {
+            provider: def.id.clone(),
+            user_id: user.id,
+            sealed,
+            expires_at: now + REQUEST_TTL,
+        };
+        let mut tx = self.store.begin().await?;
+        tx.save_identifier_request(&SecretToken::hash_str(&auth.state), &request, now)
+            .await?;
+        tx.commit().await?;
+        Ok(auth.url)
+    }
+
+    /// The provider's answer: spends the request, validates the account at the
+    /// provider and links it to `user`.
+    pub async fn finish_link(
+        &self,
+        user: &User,
+        provider: &str,
+        callback: Callback,
+        client: &ClientInfo,
+    ) -> Result<Identifier, CoreError> {
+        let state = callback
+            .state
+            .as_deref()
+            .ok_or(failed(FieldErrorKind::ProviderExpired))?;
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let request = tx
+            .take_identifier_request(&SecretToken::hash_str(state))
+            .await?;
+        tx.commit().await?;
+        let request = request
+            .filter(|r| r.provider == provider && r.user_id == user.id && r.expires_at > now)
+            .ok_or(failed(FieldErrorKind::ProviderExpired))?;
+        if let Some(error) = callback.error {
+            tracing::info!(provider, error, "the provider refused the link");
+            return Err(failed(if error == "access_denied" {
+                FieldErrorKind::ProviderDenied
+            } else {
+                FieldErrorKind::ProviderFailed
+            }));
+        }
+        let code = callback
+            .code
+            .as_deref()
+            .ok_or(failed(FieldErrorKind::ProviderFailed))?;
+        let secrets: RequestSecrets = serde_json::from_slice(
+            &self
+                .settings
+                .oidc
+                .master_key
+                .open(SEAL_LABEL, &request.sealed)?,
+        )
+        .map_err(anyhow::Error::from)?;
+        let account = self
+            .upstream
+            .complete(
+                provider,
+                &self.identifier_callback_uri(provider),
+                code,
+                callback.iss.as_deref(),
+                &secrets,
+            )
+            .await
+            .map_err(|e| upstream_failure(provider, e))?;
+        let avatar = match account.picture.clone() {
+            Some(bytes) => tokio::task::spawn_blocking(move || photo::process(&bytes))
+                .await
+                .map_err(anyhow::Error::from)?
+                .map_err(|e| tracing::info!(provider, error = ?e, "the picture was refused"))
+                .ok()
+                .map(|p| p.large),
+            None => None,
+        };
+        let id = self.random_id(16);
+        let new = NewIdentifier {
+            id: &id,
+            user_id: user.id,
+            provider,
+            account: &account,
+            avatar: avatar.as_deref(),
+            at: self.clock.now(),
+        };
+        let mut tx = self.store.begin().await?;
+        let existing = tx
+            .find_identifier_by_subject(provider, &account.subject)
+            .await?;
+        let linked_id = match existing {
+            Some(other) if other.user_id != user.id => {
+                return Err(failed(FieldErrorKind::LinkedElsewhere))
+            }
+            Some(mine) => {
+                tx.refresh_identifier(&NewIdentifier {
+                    id: &mine.id,
+                    ..new
+                })
+                .await?;
+                mine.id
+            }
+            None => {
+                tx.insert_identifier(&new).await.map_err(|e| match e {
+                    StoreError::Conflict(_) => failed(FieldErrorKind::LinkedElsewhere),
+                    other => other.into(),
+                })?;
+                id
+            }
+        };
+        let event = self
+            .event(Some(user.id), EventCategory::IdentifierLinked, client)
+            .with_details(json!({ "provider": provider, "identifier": linked_id }));
+        tx.insert_event(&event).await?;
+        let linked = tx
+            .list_identifiers(user.id)
+            .await?
+            .into_iter()
+            .find(|i| i.id == linked_id)
+            .ok_or(CoreError::NotFound)?;
+        tx.commit().await?;
+        Ok(linked)
+    }
+
+    /// Unlinks an identifier at once.
+    pub async fn remove_identifier(
+        &self,
+        user: &User,
+        id: &str,
+        client: &ClientInfo,
+    ) -> Result<(), CoreError> {
+        let mut tx = self.store.begin().await?;
+        let identifier = tx
+            .list_identifiers(user.id)
+            .await?
+            .into_iter()
+            .find(|i| i.id == id)
+            .ok_or(CoreError::NotFound)?;
+        tx.delete_identifier(user.id, id).await?;
+        let event = self
+            .event(Some(user.id), EventCategory::IdentifierRemoved, client)
+            .with_details(json!({ "provider": identifier.provider, "identifier": id }));
+        tx.insert_event(&event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The picture of one of the person's identifiers (a square JPEG).
+    pub async fn identifier_avatar(&self, user: &User, id: &str) -> Result<Vec<u8>, CoreError> {
+        self.store
+            .read()
+            .await?
+            .identifier_avatar(user.id, id)
+            .await?
+            .ok_or(CoreError::NotFound)
+    }
+
+    /// Makes an identifier's picture the profile photo (the **Available** button).
+    pub async fn use_identifier_avatar(
+        &self,
+        user: &User,
+        id: &str,
+        client: &ClientInfo,
+    ) -> Result<(), CoreError> {
+        let avatar = self.identifier_avatar(user, id).await?;
+        self.upload_photo(user, avatar, client).await
+    }
+}
+
+fn upstream_failure(provider: &str, e: UpstreamError) -> CoreError {
+    match e {
+        UpstreamError::UnknownProvider => CoreError::NotFound,
+        other => {
+            tracing::warn!(provider, error = %other, "linking an identifier failed");
+            failed(FieldErrorKind::ProviderFailed)
+        }
+    }
+}
