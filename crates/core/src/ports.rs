@@ -12,9 +12,9 @@ use crate::card::Slug;
 use crate::contact::{ContactKind, Verification};
 use crate::email::Email;
 use crate::event::{Event, NewEvent};
+use crate::identifier::{Identifier, NewIdentifier, PendingRequest};
 use crate::ids::ClientId;
 use crate::ids::UserId;
-use crate::identifier::{Identifier, NewIdentifier, PendingRequest};
 use crate::locale::Locale;
 use crate::login::Login;
 use crate::oidc::application::Application;
@@ -389,8 +389,7 @@ pub trait IdentifierRepo {
         &mut self,
         state_hash: &TokenHash,
     ) -> StoreResult<Option<PendingRequest>>;
-    async fn purge_identifier_requests(&mut self, expired_by: OffsetDateTime)
-        -> StoreResult<u64>;
+    async fn purge_identifier_requests(&mut self, expired_by: OffsetDateTime) -> StoreResult<u64>;
     /// The person's identifiers, oldest link first.
     async fn list_identifiers(&mut self, user: UserId) -> StoreResult<Vec<Identifier>>;
     async fn find_identifier_by_subject(
@@ -403,8 +402,7 @@ pub trait IdentifierRepo {
     /// Refreshes what the provider said about an identifier linked again.
     async fn refresh_identifier(&mut self, new: &NewIdentifier<'_>) -> StoreResult<()>;
     async fn delete_identifier(&mut self, user: UserId, id: &str) -> StoreResult<bool>;
-    async fn identifier_avatar(&mut self, user: UserId, id: &str)
-        -> StoreResult<Option<Vec<u8>>>;
+    async fn identifier_avatar(&mut self, user: UserId, id: &str) -> StoreResult<Option<Vec<u8>>>;
     async fn set_identifier_privacy(
         &mut self,
         user: UserId,

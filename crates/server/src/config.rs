@@ -11,7 +11,9 @@ use sigil_core::Settings;
 use time::Duration;
 
 mod catalogue;
+mod providers;
 use catalogue::{catalogue, privacy_level, scopes, FieldFile, ScopeFile};
+use providers::{providers, ProviderFile};
 
 /// The file's shape. Unknown keys are errors: a typo must not pass silently.
 #[derive(Debug, Default, Deserialize)]
@@ -34,6 +36,8 @@ struct FileConfig {
     sms: Option<SmsFile>,
     contacts: Option<ContactsFile>,
     cards: Option<CardsFile>,
+    #[serde(default)]
+    providers: Vec<ProviderFile>,
 }
 
 /// `[cards]`: the business card, an experimental feature.
@@ -109,6 +113,8 @@ pub struct Config {
     pub master_key: Option<String>,
     pub settings: Settings,
     pub delivery: DeliveryConfig,
+    /// How to reach the external providers in `settings.providers`.
+    pub providers: Vec<crate::upstream::ProviderConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -213,6 +219,8 @@ impl Config {
         settings.catalogue = catalogue(file.fields)?;
         settings.oidc.scopes = scopes(file.scopes, &settings.catalogue)?;
         settings.oidc.issuer = public_url.clone();
+        let (provider_defs, provider_configs) = providers(file.providers, &env)?;
+        settings.providers = provider_defs;
         let contacts = file.contacts.unwrap_or_default();
         if let Some(code) = &contacts.phone_region {
             settings.contacts.phone_region = Some(phone::region(code).ok_or_else(|| {
@@ -283,6 +291,7 @@ impl Config {
             master_key,
             settings,
             delivery,
+            providers: provider_configs,
         })
     }
 

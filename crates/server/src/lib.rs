@@ -4,6 +4,7 @@ pub mod cli;
 pub mod config;
 pub mod courier;
 mod jobs;
+pub mod upstream;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -35,13 +36,11 @@ pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Arc
     let hasher = PasswordHasher::new(cores)?;
     let mut settings = config.settings.clone();
     settings.oidc.master_key = master_key(config)?;
-    let sigil = Arc::new(Sigil::new(
-        store,
-        clock,
-        Arc::new(SystemRandom),
-        hasher,
-        settings,
-    ));
+    let sigil = Arc::new(
+        Sigil::new(store, clock, Arc::new(SystemRandom), hasher, settings).with_upstream(Arc::new(
+            upstream::OidcUpstream::new(config.providers.clone())?,
+        )),
+    );
     sigil
         .load_keys()
         .await

@@ -101,6 +101,15 @@ impl<'a> Tr<'a> {
         }
     }
 
+    /// The label of any field key: the catalogue's, the photo, the email or the phone.
+    pub fn key_label(&self, catalogue: &sigil_core::fields::FieldCatalogue, key: &str) -> String {
+        match (catalogue.get(key), key) {
+            (Some(def), _) => self.field_label(def),
+            (None, "photo") => self.t("photo-title"),
+            (None, _) => self.t(&format!("contacts-{key}")),
+        }
+    }
+
     pub fn field_error(&self, kind: &FieldErrorKind) -> String {
         match kind {
             FieldErrorKind::TooShort { min } => {

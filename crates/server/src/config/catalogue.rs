@@ -47,7 +47,7 @@ pub(super) fn scopes(
         if let Some(unknown) = s
             .fields
             .iter()
-            .find(|f| fields.get(f).is_none() && !["email", "phone"].contains(&f.as_str()))
+            .find(|f| fields.get(f).is_none() && !["email", "phone", "photo"].contains(&f.as_str()))
         {
             return Err(err(
                 &setting,

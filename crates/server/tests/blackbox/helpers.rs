@@ -42,13 +42,23 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// Starts Sigil on 127.0.0.1:0 with a fresh database; `tweak` adjusts the configuration.
 pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    spawn_on(backend, listener, tweak).await
+}
+
+/// Like [`spawn_with`] on a listener bound beforehand, for tests that need the address
+/// before the server starts (a redirect URI registered elsewhere).
+pub async fn spawn_on(
+    backend: Backend,
+    listener: TcpListener,
+    tweak: impl FnOnce(&mut Config),
+) -> TestApp {
     let name = uuid::Uuid::new_v4().simple().to_string();
     let dir = std::env::temp_dir().join(format!("sigil-blackbox-{name}"));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let database_url = scratch_database(backend, &dir, &name)
         .await
         .expect("scratch database");
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let mut config = Config::load(None, |k| match k {
         "SIGIL_DATA_DIR" => Some(dir.display().to_string()),

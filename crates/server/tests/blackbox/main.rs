@@ -9,6 +9,7 @@ mod cards;
 mod cli;
 mod contacts;
 mod csrf;
+mod identifiers;
 mod language;
 mod oidc_flow;
 mod oidc_helpers;

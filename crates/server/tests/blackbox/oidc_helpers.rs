@@ -86,7 +86,7 @@ pub async fn authorize(b: &Browser, path: &str, login: &str) -> String {
         match r.status() {
             StatusCode::SEE_OTHER => {
                 let loc = location(&r);
-                if loc.starts_with("https://") {
+                if loc.starts_with("https://") || loc.starts_with("http://") {
                     return loc;
                 }
                 if let Some(query) = loc.strip_prefix("/login?") {

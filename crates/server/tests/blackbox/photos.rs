@@ -14,7 +14,7 @@ on_both_backends!(
     bad_files_get_a_clear_error_and_change_nothing,
 );
 
-fn picture(format: ImageFormat, w: u32, h: u32) -> Vec<u8> {
+pub fn picture(format: ImageFormat, w: u32, h: u32) -> Vec<u8> {
     let img = ImageBuffer::from_fn(w, h, |x, y| Rgb([(x % 251) as u8, (y % 241) as u8, 120]));
     let mut out = Vec::new();
     DynamicImage::ImageRgb8(img)
@@ -35,7 +35,7 @@ fn jpeg_with_exif() -> Vec<u8> {
     out
 }
 
-async fn upload(b: &Browser, bytes: Vec<u8>, name: &str, mime: &str) -> reqwest::Response {
+pub async fn upload(b: &Browser, bytes: Vec<u8>, name: &str, mime: &str) -> reqwest::Response {
     let csrf = b.cookie("sigil_csrf").expect("csrf cookie");
     let part = Part::bytes(bytes)
         .file_name(name.to_owned())

@@ -123,10 +123,7 @@ impl<E: Exec + 'static> IdentifierRepo for Conn<E> {
         .transpose()
     }
 
-    async fn purge_identifier_requests(
-        &mut self,
-        expired_by: OffsetDateTime,
-    ) -> StoreResult<u64> {
+    async fn purge_identifier_requests(&mut self, expired_by: OffsetDateTime) -> StoreResult<u64> {
         query("DELETE FROM identifier_requests WHERE expires_at <= $1")
             .bind(ts(expired_by))
             .execute(&mut self.0)
@@ -135,9 +132,9 @@ impl<E: Exec + 'static> IdentifierRepo for Conn<E> {
 
     async fn list_identifiers(&mut self, user: UserId) -> StoreResult<Vec<Identifier>> {
         let rows: Vec<IdentifierRow> = query(select!("user_id = $1 ORDER BY linked_at, id"))
-        .bind(user.to_string())
-        .fetch_all(&mut self.0)
-        .await?;
+            .bind(user.to_string())
+            .fetch_all(&mut self.0)
+            .await?;
         rows.into_iter().map(Identifier::try_from).collect()
     }
 
@@ -147,10 +144,10 @@ impl<E: Exec + 'static> IdentifierRepo for Conn<E> {
         subject: &str,
     ) -> StoreResult<Option<Identifier>> {
         let row: Option<IdentifierRow> = query(select!("provider = $1 AND subject = $2"))
-        .bind(provider)
-        .bind(subject)
-        .fetch_optional(&mut self.0)
-        .await?;
+            .bind(provider)
+            .bind(subject)
+            .fetch_optional(&mut self.0)
+            .await?;
         row.map(Identifier::try_from).transpose()
     }
 

@@ -45,14 +45,22 @@ async fn a_request_is_taken_once_and_purged_when_expired(backend: Backend) {
     assert_eq!(taken.user_id, user.id);
     assert_eq!(taken.sealed, "sealed-secrets");
     assert_eq!(taken.expires_at, T0 + Duration::minutes(10));
-    assert!(tx.take_identifier_request(&live).await.expect("take").is_none());
+    assert!(tx
+        .take_identifier_request(&live)
+        .await
+        .expect("take")
+        .is_none());
     assert_eq!(
         tx.purge_identifier_requests(T0 + Duration::seconds(1))
             .await
             .expect("purge"),
         1
     );
-    assert!(tx.take_identifier_request(&stale).await.expect("take").is_none());
+    assert!(tx
+        .take_identifier_request(&stale)
+        .await
+        .expect("take")
+        .is_none());
     tx.commit().await.expect("commit");
 }
 

@@ -71,13 +71,7 @@ pub async fn list(
                 .fields
                 .into_iter()
                 .map(|(scope, keys)| {
-                    let labels = keys
-                        .iter()
-                        .map(|k| match catalogue.get(k) {
-                            Some(def) => t.field_label(def),
-                            None => t.t(&format!("contacts-{k}")),
-                        })
-                        .collect();
+                    let labels = keys.iter().map(|k| t.key_label(catalogue, k)).collect();
                     (scope_title(&state, t, &scope), labels)
                 })
                 .collect(),

@@ -4,6 +4,7 @@ mod cards;
 mod contacts;
 pub(crate) use apps::scope_title;
 mod events;
+mod identifiers;
 mod lang;
 mod photo;
 mod privacy;
@@ -68,6 +69,21 @@ pub fn routes() -> Router<AppState> {
             post(photo::upload).layer(DefaultBodyLimit::max(photo::UPLOAD_LIMIT)),
         )
         .route("/profile/photo/delete", post(photo::remove))
+        .route(
+            "/profile/photo/available",
+            get(identifiers::available).post(identifiers::use_avatar),
+        )
+        .route("/profile/identifiers/add", get(identifiers::add_form))
+        .route("/profile/identifiers/link", post(identifiers::link))
+        .route(
+            "/profile/identifiers/{id}/delete",
+            post(identifiers::remove),
+        )
+        .route("/profile/identifiers/{id}/avatar", get(identifiers::avatar))
+        .route(
+            "/identifiers/callback/{provider}",
+            get(identifiers::callback),
+        )
         .route("/public/images/profile/{hash}", get(photo::image))
         .route("/profile/card/active", post(cards::set_active))
         .route("/profile/card/link", post(cards::set_link))

@@ -78,6 +78,9 @@ struct ProfilePage<'a> {
     card: Option<BusinessCard>,
     /// The photo's thumbnail hash.
     photo: Option<String>,
+    identifiers: Vec<super::identifiers::IdentifierView>,
+    /// The operator configured providers to link.
+    can_link: bool,
     /// A refused form: the general message and each field's error.
     error: Option<String>,
     errors: HashMap<String, String>,
@@ -86,6 +89,11 @@ struct ProfilePage<'a> {
 impl ProfilePage<'_> {
     fn error_for(&self, field: &str) -> String {
         self.errors.get(field).cloned().unwrap_or_default()
+    }
+
+    /// Whether a linked identifier has a picture (the **Available** button).
+    fn has_avatars(&self) -> bool {
+        self.identifiers.iter().any(|i| i.has_avatar)
     }
 
     /// Whether `level` (`private`, `on_request`, `public`) is in force for `key`.
@@ -152,6 +160,13 @@ async fn profile_page(
         Ok(c) => c,
         Err(e) => return page_failure(state, headers, e),
     };
+    let identifiers = match state.sigil.identifiers(&profile.user).await {
+        Ok(list) => list
+            .iter()
+            .map(|i| super::identifiers::IdentifierView::new(state, i))
+            .collect(),
+        Err(e) => return page_failure(state, headers, e),
+    };
     let page = PageCtx::new(
         state,
         headers,
@@ -175,6 +190,8 @@ async fn profile_page(
         Some("privacy") => Some(t.t("notice-privacy")),
         Some("card") => Some(t.t("notice-card")),
         Some("photo") => Some(t.t("notice-photo")),
+        Some("identifier_linked") => Some(t.t("notice-identifier_linked")),
+        Some("identifier_removed") => Some(t.t("notice-identifier_removed")),
         _ => None,
     };
     render(&ProfilePage {
@@ -200,6 +217,8 @@ async fn profile_page(
         privacy,
         card,
         photo: profile.user.photo_small.clone(),
+        identifiers,
+        can_link: !state.sigil.providers().is_empty(),
         error: errors.as_ref().map(|_| t.t("error-invalid_input")),
         errors: errors.unwrap_or_default(),
         page,

@@ -37,14 +37,13 @@ fn page_of<'a>(
     let rows = profile
         .fields
         .iter()
-        .map(|(key, value)| {
-            let label = match (catalogue.get(key), key.as_str()) {
-                (Some(def), _) => t.field_label(def),
-                (None, "photo") => t.t("photo-title"),
-                (None, _) => t.t(&format!("contacts-{key}")),
-            };
-            (label, key.clone(), value.clone())
-        })
+        .map(|(key, value)| (t.key_label(catalogue, key), key.clone(), value.clone()))
+        .chain(
+            profile
+                .identifiers
+                .iter()
+                .map(|(provider, label)| (provider.clone(), "identifier".into(), label.clone())),
+        )
         .collect();
     let names: Vec<&str> = ["given_name", "family_name"]
         .iter()

@@ -94,6 +94,10 @@ fn every_generated_key_exists_in_every_language() {
         FieldErrorKind::Unknown,
         FieldErrorKind::WrongPassword,
         FieldErrorKind::LastIdentifier,
+        FieldErrorKind::LinkedElsewhere,
+        FieldErrorKind::ProviderFailed,
+        FieldErrorKind::ProviderDenied,
+        FieldErrorKind::ProviderExpired,
     ];
     for (locale, source) in SOURCES {
         let keys = ids(source);

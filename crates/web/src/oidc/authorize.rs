@@ -171,13 +171,7 @@ async fn consent_page(
             let title = crate::console::scope_title(state, t, &scope);
             let fields = fields
                 .into_iter()
-                .map(|(key, value)| {
-                    let label = match catalogue.get(&key) {
-                        Some(def) => t.field_label(def),
-                        None => t.t(&format!("contacts-{key}")),
-                    };
-                    (label, value)
-                })
+                .map(|(key, value)| (t.key_label(catalogue, &key), value))
                 .collect();
             ScopeView {
                 name: scope,

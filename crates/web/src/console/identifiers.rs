@@ -1,0 +1,229 @@
+//! The Identifiers block: linking an account at an external provider, the provider's
+//! callback, unlinking, and taking a linked account's picture as the photo.
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use serde::Deserialize;
+use sigil_core::identifier::Identifier;
+use sigil_core::services::Callback;
+
+use super::PageCtx;
+use crate::auth::csrf::CsrfToken;
+use crate::auth::PageUser;
+use crate::client::Client;
+use crate::error::{page_failure, render};
+use crate::state::AppState;
+
+/// One linked identifier as the profile shows it.
+pub struct IdentifierView {
+    pub id: String,
+    pub provider: String,
+    pub label: String,
+    /// The email at the provider, when the label is something else.
+    pub email: Option<String>,
+    pub privacy_key: String,
+    pub has_avatar: bool,
+}
+
+impl IdentifierView {
+    pub fn new(state: &AppState, i: &Identifier) -> Self {
+        let label = i.label().to_owned();
+        Self {
+            id: i.id.clone(),
+            provider: provider_name(state, &i.provider),
+            email: i.email.clone().filter(|e| *e != label),
+            label,
+            privacy_key: i.privacy_key(),
+            has_avatar: i.has_avatar,
+        }
+    }
+}
+
+fn provider_name(state: &AppState, id: &str) -> String {
+    state
+        .sigil
+        .provider(id)
+        .map_or_else(|| id.to_owned(), |p| p.name.clone())
+}
+
+#[derive(Template)]
+#[template(path = "identifiers_add.html")]
+struct AddPage<'a> {
+    page: PageCtx<'a>,
+    /// (id, name) of every configured provider.
+    providers: Vec<(String, String)>,
+}
+
+/// The window that lists the providers to link.
+pub async fn add_form(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+) -> Response {
+    let page = PageCtx::new(
+        &state,
+        &headers,
+        &csrf,
+        Some(&current.user),
+        "/profile/identifiers/add",
+        "profile",
+    );
+    let providers = state
+        .sigil
+        .providers()
+        .iter()
+        .map(|p| (p.id.clone(), p.name.clone()))
+        .collect();
+    render(&AddPage { page, providers })
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    provider: String,
+}
+
+/// Sends the browser to the provider to sign in there.
+pub async fn link(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Form(form): Form<LinkForm>,
+) -> Response {
+    match state.sigil.start_link(&current.user, &form.provider).await {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(e) => super::profile::refused(&state, &current, &csrf, &headers, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CallbackQuery {
+    state: Option<String>,
+    code: Option<String>,
+    error: Option<String>,
+    iss: Option<String>,
+}
+
+/// The provider sends the browser back here, with a code or an error.
+pub async fn callback(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Path(provider): Path<String>,
+    Query(q): Query<CallbackQuery>,
+) -> Response {
+    let callback = Callback {
+        state: q.state,
+        code: q.code,
+        error: q.error,
+        iss: q.iss,
+    };
+    match state
+        .sigil
+        .finish_link(&current.user, &provider, callback, &client)
+        .await
+    {
+        Ok(_) => Redirect::to("/profile?notice=identifier_linked#identifiers").into_response(),
+        Err(e) => super::profile::refused(&state, &current, &csrf, &headers, e).await,
+    }
+}
+
+/// Unlinks an identifier at once.
+pub async fn remove(
+    State(state): State<AppState>,
+    current: PageUser,
+    Client(client): Client,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    match state
+        .sigil
+        .remove_identifier(&current.user, &id, &client)
+        .await
+    {
+        Ok(()) => Redirect::to("/profile?notice=identifier_removed#identifiers").into_response(),
+        Err(e) => page_failure(&state, &headers, e),
+    }
+}
+
+/// The picture of one of the signed-in person's identifiers; for their eyes only.
+pub async fn avatar(
+    State(state): State<AppState>,
+    current: PageUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    match state.sigil.identifier_avatar(&current.user, &id).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "image/jpeg"),
+                (header::CACHE_CONTROL, "private, no-store"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => page_failure(&state, &headers, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "photo_available.html")]
+struct AvailablePage<'a> {
+    page: PageCtx<'a>,
+    identifiers: Vec<IdentifierView>,
+}
+
+/// **Available**: the pictures of the linked identifiers, to pick one as the photo.
+pub async fn available(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+) -> Response {
+    let identifiers = match state.sigil.identifiers(&current.user).await {
+        Ok(list) => list
+            .iter()
+            .filter(|i| i.has_avatar)
+            .map(|i| IdentifierView::new(&state, i))
+            .collect(),
+        Err(e) => return page_failure(&state, &headers, e),
+    };
+    let page = PageCtx::new(
+        &state,
+        &headers,
+        &csrf,
+        Some(&current.user),
+        "/profile/photo/available",
+        "profile",
+    );
+    render(&AvailablePage { page, identifiers })
+}
+
+#[derive(Deserialize)]
+pub struct UseForm {
+    identifier: String,
+}
+
+/// Makes the chosen identifier's picture the photo.
+pub async fn use_avatar(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Form(form): Form<UseForm>,
+) -> Response {
+    match state
+        .sigil
+        .use_identifier_avatar(&current.user, &form.identifier, &client)
+        .await
+    {
+        Ok(()) => Redirect::to("/profile?notice=photo#main-information").into_response(),
+        Err(e) => super::profile::refused(&state, &current, &csrf, &headers, e).await,
+    }
+}
