@@ -10,7 +10,7 @@ use crate::on_both_backends;
 /// Set by `scripts/test`, which starts chromedriver for the run.
 const WEBDRIVER_ENV: &str = "SIGIL_TEST_WEBDRIVER_URL";
 
-async fn chromium() -> Client {
+pub async fn chromium() -> Client {
     let url = std::env::var(WEBDRIVER_ENV)
         .unwrap_or_else(|_| panic!("{WEBDRIVER_ENV} is not set: run the tests with scripts/test, which starts chromedriver"));
     let mut caps = serde_json::Map::new();
@@ -207,7 +207,11 @@ async fn privacy_and_photo(
 }
 
 /// Registers `login` with the test password and lands on the profile.
-async fn register(c: &Client, base: &str, login: &str) -> Result<(), fantoccini::error::CmdError> {
+pub async fn register(
+    c: &Client,
+    base: &str,
+    login: &str,
+) -> Result<(), fantoccini::error::CmdError> {
     c.goto(&format!("{base}/register")).await?;
     c.find(Locator::Css("#login"))
         .await?
@@ -225,7 +229,7 @@ async fn register(c: &Client, base: &str, login: &str) -> Result<(), fantoccini:
 }
 
 /// Waits for a navigation to land on `path` with `query`.
-async fn arrive_with(
+pub async fn arrive_with(
     c: &Client,
     path: &str,
     query: &str,
@@ -243,7 +247,7 @@ async fn arrive_with(
 }
 
 /// Waits for the navigation a click started to land on `path`.
-async fn arrive(c: &Client, path: &str) -> Result<(), fantoccini::error::CmdError> {
+pub async fn arrive(c: &Client, path: &str) -> Result<(), fantoccini::error::CmdError> {
     for _ in 0..100 {
         if c.current_url().await?.path() == path {
             return Ok(());

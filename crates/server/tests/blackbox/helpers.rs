@@ -77,8 +77,15 @@ pub async fn spawn_on(
     let running = sigil::serve_on(listener, &config, sigil)
         .await
         .expect("serve");
+    // A test may serve on `localhost` to keep its cookies apart from another server's
+    // on 127.0.0.1 (cookies ignore the port); other public URLs are only names.
+    let base = if config.public_url.starts_with("http://localhost:") {
+        config.public_url.clone()
+    } else {
+        format!("http://{addr}")
+    };
     TestApp {
-        base: format!("http://{addr}"),
+        base,
         clock,
         sigil: running.sigil,
         dir,

@@ -1,5 +1,7 @@
 //! Identifiers: a second Sigil, started alongside, is the external provider. Linking
 //! runs the whole authorization code flow between the two over HTTP.
+use fantoccini::error::CmdError;
+use fantoccini::{Client, Locator};
 use image::ImageFormat;
 use reqwest::{Method, StatusCode};
 use sigil::upstream::ProviderConfig;
@@ -9,7 +11,9 @@ use sigil_core::privacy::PrivacyLevel;
 use sigil_store::testing::Backend;
 use tokio::net::TcpListener;
 
-use crate::helpers::{location, spawn_app, spawn_on, Browser, TestApp};
+use crate::browser::{arrive, arrive_with, chromium, register};
+
+use crate::helpers::{location, spawn_on, spawn_with, Browser, TestApp, PASSWORD};
 use crate::oidc_helpers::{authorize, url_param};
 use crate::on_both_backends;
 use crate::photos::{picture, upload};
@@ -17,6 +21,7 @@ use crate::photos::{picture, upload};
 on_both_backends!(
     an_account_at_a_provider_is_linked_shown_released_and_removed,
     a_callback_is_spent_once_and_only_in_its_own_session,
+    a_person_links_and_removes_an_identifier_in_chromium,
 );
 
 /// The provider (its own Sigil, with a person `ada-up` who has a name and a photo) and
@@ -29,7 +34,19 @@ struct Pair {
 }
 
 async fn pair(backend: Backend) -> Pair {
-    let upstream = spawn_app(backend).await;
+    pair_on(backend, false).await
+}
+
+/// With `localhost`, the provider serves on `localhost` and Sigil on 127.0.0.1, so one
+/// browser keeps the two sites' cookies apart.
+async fn pair_on(backend: Backend, localhost: bool) -> Pair {
+    let upstream = spawn_with(backend, |c| {
+        if localhost {
+            c.public_url = c.public_url.replace("127.0.0.1", "localhost");
+            c.settings.oidc.issuer = c.public_url.clone();
+        }
+    })
+    .await;
     let at_upstream = upstream.signed_in("ada-up").await;
     let r = at_upstream
         .post_form(
@@ -277,4 +294,70 @@ async fn a_callback_is_spent_once_and_only_in_its_own_session(backend: Backend) 
 
     let (_, profile) = ada.page("/profile").await;
     assert!(profile.contains("No external accounts are linked."));
+}
+
+async fn a_person_links_and_removes_an_identifier_in_chromium(backend: Backend) {
+    let p = pair_on(backend, true).await;
+    let c = chromium().await;
+    let result = link_in_chromium(&c, &p).await;
+    c.close().await.expect("close Chromium");
+    result.expect("the walk through linking");
+}
+
+async fn link_in_chromium(c: &Client, p: &Pair) -> Result<(), CmdError> {
+    register(c, &p.sigil.base, "chrome.user").await?;
+    c.find(Locator::Css("a[href='/profile/identifiers/add']"))
+        .await?
+        .click()
+        .await?;
+    arrive(c, "/profile/identifiers/add").await?;
+    c.find(Locator::Css("button[name='provider'][value='corp']"))
+        .await?
+        .click()
+        .await?;
+    // At the provider: its own sign-in page, then its consent page.
+    arrive(c, "/login").await?;
+    assert!(c
+        .current_url()
+        .await?
+        .as_str()
+        .starts_with(&p.upstream.base));
+    c.find(Locator::Css("#identifier"))
+        .await?
+        .send_keys("ada-up")
+        .await?;
+    c.find(Locator::Css("#password"))
+        .await?
+        .send_keys(PASSWORD)
+        .await?;
+    c.find(Locator::Css("form button.primary"))
+        .await?
+        .click()
+        .await?;
+    c.wait()
+        .for_element(Locator::Css("button[name='decision'][value='approve']"))
+        .await?
+        .click()
+        .await?;
+    arrive_with(c, "/profile", "notice=identifier_linked").await?;
+    let label = c
+        .find(Locator::Css("#identifiers details summary"))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(label, "Ада Lovelace");
+    assert!(c.find(Locator::Css("#photo-available")).await.is_ok());
+
+    // Clicking the identifier offers Delete, which removes it at once.
+    c.find(Locator::Css("#identifiers details summary"))
+        .await?
+        .click()
+        .await?;
+    c.find(Locator::Css("#identifiers details button.danger"))
+        .await?
+        .click()
+        .await?;
+    arrive_with(c, "/profile", "notice=identifier_removed").await?;
+    assert!(c.find(Locator::Css("#identifiers details")).await.is_err());
+    Ok(())
 }
