@@ -173,6 +173,15 @@ async fn an_account_at_a_provider_is_linked_shown_released_and_removed(backend: 
     assert!(profile.contains(r#"id="photo-available""#));
     let id = identifier_id(&profile);
     assert!(events(&b).await.contains(&"identifier.linked".to_owned()));
+    let (status, listed) = b.api(Method::GET, "/api/v1/me/identifiers", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let first = &listed["identifiers"][0];
+    assert_eq!(first["id"], id.as_str());
+    assert_eq!(first["provider"], "corp");
+    assert_eq!(first["provider_name"], "Corp ID");
+    assert_eq!(first["name"], "Ада Lovelace");
+    assert_eq!(first["has_avatar"], true);
+    assert_eq!(first["privacy"], "on_request", "the provider's default");
 
     // On request by default: a visitor does not see it; made public, they do.
     let me = p.sigil.sigil.settings().oidc.issuer.clone();
@@ -237,6 +246,25 @@ async fn an_account_at_a_provider_is_linked_shown_released_and_removed(backend: 
     // Free again: bob may link it now.
     let back = approved(&p, &bob).await;
     assert_eq!(bob.get(&back).await.status(), StatusCode::SEE_OTHER);
+    let (_, listed) = bob.api(Method::GET, "/api/v1/me/identifiers", None).await;
+    let bobs_id = listed["identifiers"][0]["id"]
+        .as_str()
+        .expect("linked")
+        .to_owned();
+    let path = format!("/api/v1/me/identifiers/{bobs_id}");
+    assert_eq!(
+        b.api(Method::DELETE, &path, None).await.0,
+        StatusCode::NOT_FOUND,
+        "not ada's"
+    );
+    assert_eq!(
+        bob.api(Method::DELETE, &path, None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        bob.api(Method::DELETE, &path, None).await.0,
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn a_callback_is_spent_once_and_only_in_its_own_session(backend: Backend) {

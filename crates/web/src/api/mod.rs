@@ -1,6 +1,7 @@
 //! The JSON API for the person's own account, sharing the services with the pages.
 //! Authorised by the session cookie now; bearer tokens join with OpenID Connect.
 pub mod admin;
+mod identifiers;
 mod me;
 mod privacy;
 
@@ -21,6 +22,11 @@ pub fn routes() -> Router<AppState> {
         .route("/me/password", post(me::change_password))
         .route("/me/events", get(me::events))
         .route("/me/privacy", get(privacy::show).patch(privacy::update))
+        .route("/me/identifiers", get(identifiers::list))
+        .route(
+            "/me/identifiers/{id}",
+            axum::routing::delete(identifiers::remove),
+        )
         .route("/admin/apps", get(admin::list).post(admin::create))
         .route(
             "/admin/apps/{client_id}",
