@@ -157,7 +157,7 @@ async fn add_email(
 }
 
 async fn a_person_sets_a_privacy_level_and_uploads_a_photo_in_chromium(backend: Backend) {
-    let app = spawn_app(backend).await;
+    let app = crate::helpers::spawn_with(backend, |c| c.settings.cards_enabled = true).await;
     let file = app.dir.join("photo.png");
     let img = image::RgbImage::from_fn(80, 60, |x, y| image::Rgb([x as u8, y as u8, 200]));
     img.save(&file).expect("a PNG on disk");
@@ -203,6 +203,33 @@ async fn privacy_and_photo(
         .await?
         .unwrap_or_default();
     assert!(src.starts_with("/public/images/profile/"), "{src}");
+
+    // The business card's Copy link button puts the link on the clipboard.
+    let copy = c
+        .find(Locator::Css("#business-card button[data-copy]"))
+        .await?;
+    let link = copy.attr("data-copy").await?.unwrap_or_default();
+    assert!(link.starts_with(&format!("{base}/api/cards/")), "{link}");
+    copy.click().await?;
+    let mut label = String::new();
+    for _ in 0..50 {
+        label = copy.text().await?;
+        if label == "Copied" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(label, "Copied", "the clipboard took the link");
+    // Pasted (Ctrl+V) into the link field, it is the card's address.
+    let field = c.find(Locator::Css("#slug")).await?;
+    field.clear().await?;
+    let paste = format!(
+        "{}v{}",
+        fantoccini::key::Key::Control,
+        fantoccini::key::Key::Control
+    );
+    field.send_keys(&paste).await?;
+    assert_eq!(field.prop("value").await?.as_deref(), Some(link.as_str()));
     Ok(())
 }
 
