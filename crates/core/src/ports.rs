@@ -320,6 +320,11 @@ pub trait OutboxRepo {
 pub trait PrivacyRepo {
     /// The levels the person chose, by field key (fields without a choice are absent).
     async fn privacy_levels(&mut self, user: UserId) -> StoreResult<PrivacyLevels>;
+    /// The person's catalogue field values and chosen levels, in one round trip.
+    async fn values_and_privacy(
+        &mut self,
+        user: UserId,
+    ) -> StoreResult<(FieldValues, PrivacyLevels)>;
     async fn set_privacy(
         &mut self,
         user: UserId,

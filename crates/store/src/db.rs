@@ -247,6 +247,12 @@ impl<A: FromValue, B: FromValue> FromRow for (A, B) {
     }
 }
 
+impl<A: FromValue, B: FromValue, C: FromValue> FromRow for (A, B, C) {
+    fn from_row(row: &Row) -> StoreResult<Self> {
+        Ok((row.at(0)?, row.at(1)?, row.at(2)?))
+    }
+}
+
 /// Declares a row struct whose fields are read from the columns of the same names.
 macro_rules! row_struct {
     ($(#[$m:meta])* $vis:vis struct $name:ident { $($field:ident : $ty:ty),* $(,)? }) => {

@@ -10,7 +10,7 @@
 //! handler for another task of this process. A background thread with a connection of
 //! its own checkpoints the WAL into the database file, so no request pays for that.
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -64,7 +64,13 @@ const WAIT: Duration = Duration::from_secs(10);
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
 pub struct SqliteStore {
-    conn: Arc<Mutex<Connection>>,
+    /// The one connection that writes: SQLite has a single writer anyway.
+    writer: Arc<Mutex<Connection>>,
+    /// Connections for reads, one per core: in WAL mode readers neither wait for each
+    /// other nor for the writer, so reads need not queue behind one lock.
+    readers: Vec<Arc<Mutex<Connection>>>,
+    /// Where the next reader search starts, so waits spread over the readers.
+    next_reader: AtomicUsize,
     stop: Arc<AtomicBool>,
 }
 
@@ -154,21 +160,60 @@ impl SqliteStore {
         let flag = stop.clone();
         std::thread::Builder::new()
             .name("sigil-checkpoint".into())
-            .spawn(move || checkpointer(path, flag))?;
+            .spawn({
+                let path = path.clone();
+                move || checkpointer(path, flag)
+            })?;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // An in-memory database exists once per connection: it has only the writer.
+        let memory = path.to_str().is_some_and(|p| p.starts_with(":memory:"));
+        let readers = (0..if memory { 0 } else { cores.clamp(2, 8) })
+            .map(|_| {
+                let reader = open(&path)?;
+                reader.execute_batch("PRAGMA query_only = ON;")?;
+                Ok(Arc::new(Mutex::new(reader)))
+            })
+            .collect::<rusqlite::Result<_>>()?;
         Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
+            writer: Arc::new(Mutex::new(conn)),
+            readers,
+            next_reader: AtomicUsize::new(0),
             stop,
         })
     }
 
-    async fn handle(&self, begin: &'static str, read_only: bool) -> StoreResult<Box<dyn Tx>> {
-        let conn = tokio::time::timeout(WAIT, self.conn.lock_arc())
+    /// A free reader if there is one, else the next in turn once it is free.
+    async fn reader(&self) -> Option<MutexGuardArc<Connection>> {
+        let n = self.readers.len();
+        if n == 0 {
+            return tokio::time::timeout(WAIT, self.writer.lock_arc())
+                .await
+                .ok();
+        }
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        for i in 0..n {
+            if let Some(guard) = self.readers[(start + i) % n].try_lock_arc() {
+                return Some(guard);
+            }
+        }
+        tokio::time::timeout(WAIT, self.readers[start % n].lock_arc())
             .await
-            .map_err(|_| {
-                StoreError::Other(anyhow::anyhow!(
-                    "the database connection stayed busy for {WAIT:?}"
-                ))
-            })?;
+            .ok()
+    }
+
+    async fn handle(&self, begin: &'static str, read_only: bool) -> StoreResult<Box<dyn Tx>> {
+        let conn = if read_only {
+            self.reader().await
+        } else {
+            tokio::time::timeout(WAIT, self.writer.lock_arc())
+                .await
+                .ok()
+        };
+        let conn = conn.ok_or_else(|| {
+            StoreError::Other(anyhow::anyhow!(
+                "the database connection stayed busy for {WAIT:?}"
+            ))
+        })?;
         conn.prepare_cached(begin)
             .and_then(|mut s| s.raw_execute())
             .map_err(sql_err)?;

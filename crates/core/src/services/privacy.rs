@@ -44,6 +44,11 @@ impl Sigil {
         user: &User,
     ) -> Result<PrivacyView, CoreError> {
         let chosen = conn.privacy_levels(user.id).await?;
+        Ok(self.privacy_view(user, &chosen))
+    }
+
+    /// The levels in force for `user`, given the ones they chose.
+    pub(crate) fn privacy_view(&self, user: &User, chosen: &PrivacyLevels) -> PrivacyView {
         let levels = self
             .privacy_keys()
             .into_iter()
@@ -55,10 +60,10 @@ impl Sigil {
                 (k, level)
             })
             .collect();
-        Ok(PrivacyView {
+        PrivacyView {
             levels,
             profile_private: user.profile_private,
-        })
+        }
     }
 
     /// Every level in force for `user`, the linked identifiers' included.

@@ -2,6 +2,7 @@
 use sigil_core::ids::UserId;
 use sigil_core::ports::{PrivacyRepo, StoreError, StoreResult};
 use sigil_core::privacy::{PrivacyLevel, PrivacyLevels};
+use sigil_core::user::FieldValues;
 use time::OffsetDateTime;
 
 use crate::db::{query, Conn, Exec};
@@ -22,6 +23,33 @@ impl<E: Exec + 'static> PrivacyRepo for Conn<E> {
                     .ok_or_else(|| StoreError::Other(anyhow::anyhow!("privacy level {level}")))
             })
             .collect()
+    }
+
+    async fn values_and_privacy(
+        &mut self,
+        user: UserId,
+    ) -> StoreResult<(FieldValues, PrivacyLevels)> {
+        let rows: Vec<(i64, String, String)> = query(
+            "SELECT CAST(0 AS BIGINT) AS kind, field_key, value FROM field_values \
+             WHERE user_id = $1 \
+             UNION ALL SELECT CAST(1 AS BIGINT), field_key, level FROM field_privacy \
+             WHERE user_id = $1",
+        )
+        .bind(user.to_string())
+        .fetch_all(&mut self.0)
+        .await?;
+        let mut values = FieldValues::new();
+        let mut levels = PrivacyLevels::new();
+        for (kind, key, text) in rows {
+            if kind == 0 {
+                values.insert(key, text);
+            } else {
+                let level = PrivacyLevel::parse(&text)
+                    .ok_or_else(|| StoreError::Other(anyhow::anyhow!("privacy level {text}")))?;
+                levels.insert(key, level);
+            }
+        }
+        Ok((values, levels))
     }
 
     async fn set_privacy(

@@ -105,6 +105,21 @@ async fn field_values_are_set_replaced_and_removed(backend: Backend) {
         .expect("remove");
     let values = conn.field_values(alice.id).await.expect("values");
     assert!(!values.contains_key("nickname"));
+
+    // Values and privacy levels come back together, each to its own map.
+    conn.set_privacy(
+        alice.id,
+        "company",
+        sigil_core::privacy::PrivacyLevel::Public,
+        T0,
+    )
+    .await
+    .expect("privacy");
+    let (values, levels) = conn.values_and_privacy(alice.id).await.expect("both");
+    assert_eq!(values, conn.field_values(alice.id).await.expect("values"));
+    assert_eq!(levels, conn.privacy_levels(alice.id).await.expect("levels"));
+    assert_eq!(levels.len(), 1);
+    assert_eq!(values.len(), 1);
 }
 
 async fn sessions_are_found_by_hash_touched_and_ended(backend: Backend) {

@@ -27,6 +27,9 @@ pub struct CsrfToken(pub String);
 const FORM_LIMIT: usize = 64 * 1024;
 
 pub async fn protect(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if crate::oidc::COOKIELESS_PATHS.contains(&request.uri().path()) {
+        return next.run(request).await;
+    }
     let name = cookies::name(&state.config, cookies::CSRF);
     let existing = CookieJar::from_headers(request.headers())
         .get(&name)

@@ -19,6 +19,17 @@ use crate::state::AppState;
 
 pub(crate) use authorize::ui_locale;
 
+/// Endpoints only applications call, with their own credentials: they neither read
+/// nor set Sigil's cookies, so no form token is made for them.
+pub const COOKIELESS_PATHS: [&str; 6] = [
+    "/oauth/token",
+    "/oauth/userinfo",
+    "/oauth/introspect",
+    "/oauth/revoke",
+    "/oauth/jwks",
+    "/.well-known/openid-configuration",
+];
+
 /// Paths that applications call from their servers or from scripts on other origins.
 pub const MACHINE_PATHS: [&str; 6] = [
     "/oauth/authorize",

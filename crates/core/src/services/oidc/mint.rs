@@ -76,8 +76,8 @@ impl Sigil {
         scopes: &ScopeSet,
     ) -> Result<Map<String, Value>, CoreError> {
         let user = conn.find_user(user).await?.ok_or(CoreError::NotFound)?;
-        let values = conn.field_values(user.id).await?;
-        let view = self.privacy_of(conn, &user).await?;
+        let (values, chosen) = conn.values_and_privacy(user.id).await?;
+        let view = self.privacy_view(&user, &chosen);
         let privacy = |k: &str| view.level(k);
         let subject = Subject {
             user: &user,
