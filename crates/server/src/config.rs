@@ -385,6 +385,35 @@ mod tests {
     }
 
     #[test]
+    fn providers_are_read_with_their_secret_from_the_environment() {
+        let text = "[[providers]]\nid = \"corp-sso\"\nname = \"Corp\"\n\
+                    issuer = \"https://sso.example.org/\"\nclient_id = \"sigil\"\n\
+                    client_secret = \"from-file\"\nprivacy = \"public\"\n";
+        let c = load(text, &[("SIGIL_PROVIDER_CORP_SSO_SECRET", "from-env")]).expect("valid");
+        assert_eq!(c.settings.providers[0].name, "Corp");
+        assert_eq!(
+            c.settings.providers[0].default_privacy,
+            sigil_core::privacy::PrivacyLevel::Public
+        );
+        let p = &c.providers[0];
+        assert_eq!(p.issuer, "https://sso.example.org");
+        assert_eq!(p.client_secret.as_deref(), Some("from-env"));
+        assert_eq!(p.scopes, ["profile", "email"]);
+        assert!(!p.private_network);
+
+        let plain = text.replace("https://", "http://");
+        let e = load(&plain, &[]).expect_err("http without private_network");
+        assert!(e.to_string().contains("providers.corp-sso.issuer"), "{e}");
+        let ok = format!("{plain}private_network = true\n");
+        assert!(load(&ok, &[]).is_ok());
+        let e = load(&text.replace("corp-sso", "Corp SSO"), &[]).expect_err("bad id");
+        assert!(e.to_string().contains("providers.Corp SSO"), "{e}");
+        let twice = format!("{text}{text}");
+        let e = load(&twice, &[]).expect_err("twice");
+        assert!(e.to_string().contains("defined twice"), "{e}");
+    }
+
+    #[test]
     fn operator_fields_are_read_in_order() {
         let c = load(
             "[[fields]]\nkey = \"given_name\"\nmandatory = true\n\n[[fields]]\nkey = \"company\"\nlabel = { en = \"Company\", de = \"Firma\", ru = \"Компания\" }\n",
