@@ -163,7 +163,16 @@ async fn an_account_at_a_provider_is_linked_shown_released_and_removed(backend: 
     assert_eq!(status, StatusCode::OK);
     assert!(providers.contains("Corp ID"));
 
-    let back = approved(&p, &b).await;
+    // The provider's consent page shows what it will hand over, the photo included.
+    let at_provider = start(&b).await;
+    let (status, consent) = p.at_upstream.page(&at_provider).await;
+    assert_eq!(status, StatusCode::OK);
+    let photo = format!(
+        r#"<dd data-field="photo"><img src="{}/public/images/profile/"#,
+        p.upstream.base
+    );
+    assert!(consent.contains(&photo), "{consent}");
+    let back = authorize(&p.at_upstream, &at_provider, "ada-up").await;
     let r = b.get(&back).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(location(&r).starts_with("/profile?notice=identifier_linked"));

@@ -138,7 +138,8 @@ struct ConsentPage<'a> {
 struct ScopeView {
     name: String,
     title: String,
-    fields: Vec<(String, String)>,
+    /// (field key, label, value).
+    fields: Vec<(String, String, String)>,
 }
 
 async fn consent_page(
@@ -171,7 +172,7 @@ async fn consent_page(
             let title = crate::console::scope_title(state, t, &scope);
             let fields = fields
                 .into_iter()
-                .map(|(key, value)| (t.key_label(catalogue, &key), value))
+                .map(|(key, value)| (key.clone(), t.key_label(catalogue, &key), value))
                 .collect();
             ScopeView {
                 name: scope,
