@@ -35,8 +35,8 @@ impl Sigil {
     pub async fn public_view(&self, user: &User) -> Result<PublicProfile, CoreError> {
         let mut conn = self.store.read().await?;
         let user = conn.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
-        let values = conn.field_values(user.id).await?;
-        let privacy = self.privacy_of(&mut *conn, &user).await?;
+        let (values, chosen) = conn.values_and_privacy(user.id).await?;
+        let privacy = self.privacy_view(&user, &chosen);
         let mut candidates: Vec<(String, Option<String>)> = self
             .settings
             .catalogue

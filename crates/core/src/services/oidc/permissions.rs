@@ -20,8 +20,8 @@ pub struct Permission {
 impl Sigil {
     pub async fn permissions(&self, user: &User) -> Result<Vec<Permission>, CoreError> {
         let mut conn = self.store.read().await?;
-        let values = conn.field_values(user.id).await?;
-        let view = self.privacy_of(&mut *conn, user).await?;
+        let (values, chosen) = conn.values_and_privacy(user.id).await?;
+        let view = self.privacy_view(user, &chosen);
         let privacy = |k: &str| view.level(k);
         let subject = Subject {
             user,
@@ -57,8 +57,8 @@ impl Sigil {
     ) -> Result<Vec<(String, Vec<(String, String)>)>, CoreError> {
         let mut conn = self.store.read().await?;
         let user = conn.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
-        let values = conn.field_values(user.id).await?;
-        let view = self.privacy_of(&mut *conn, &user).await?;
+        let (values, chosen) = conn.values_and_privacy(user.id).await?;
+        let view = self.privacy_view(&user, &chosen);
         let privacy = |k: &str| view.level(k);
         let subject = Subject {
             user: &user,
