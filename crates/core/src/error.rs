@@ -110,6 +110,8 @@ pub enum FieldErrorKind {
     ProviderDenied,
     /// The link request expired, was used, or belongs to another sign-in: start again.
     ProviderExpired,
+    /// No profile is linked to the account the person signed in with at the provider.
+    ProviderNotLinked,
 }
 
 impl FieldErrorKind {
@@ -156,6 +158,7 @@ impl FieldErrorKind {
             Self::ProviderFailed => "provider_failed",
             Self::ProviderDenied => "provider_denied",
             Self::ProviderExpired => "provider_expired",
+            Self::ProviderNotLinked => "provider_not_linked",
         }
     }
 }

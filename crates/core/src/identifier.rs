@@ -94,10 +94,20 @@ pub struct RequestSecrets {
 #[derive(Clone, Debug)]
 pub struct PendingRequest {
     pub provider: String,
-    pub user_id: UserId,
+    pub purpose: Purpose,
     /// [`RequestSecrets`] sealed with the master key.
     pub sealed: String,
     pub expires_at: OffsetDateTime,
+}
+
+/// What a request is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// Link the account to this person's profile (they are signed in).
+    Link(UserId),
+    /// Sign in with a linked account: only the browser holding the form token whose
+    /// hash is `binding` may finish it (against login CSRF); then go to `next`.
+    SignIn { binding: String, next: String },
 }
 
 /// Where to send the browser, and what to keep until it comes back.

@@ -18,7 +18,45 @@ pub struct Session {
     pub expires_at: OffsetDateTime,
     /// When the person last proved who they are (the OpenID `auth_time`).
     pub auth_time: OffsetDateTime,
+    /// How they proved it.
+    pub method: SignInMethod,
     pub client: ClientInfo,
+}
+
+/// How a person signed in: what ID tokens report as `amr`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum SignInMethod {
+    #[default]
+    Password,
+    /// At a linked external provider (its id).
+    Provider(String),
+}
+
+impl SignInMethod {
+    /// As stored: `pwd`, or `provider:<id>`.
+    pub fn stored(&self) -> String {
+        match self {
+            Self::Password => "pwd".into(),
+            Self::Provider(id) => format!("provider:{id}"),
+        }
+    }
+
+    /// The stored form back; nothing stored (rows older than the column) is a password.
+    pub fn from_stored(stored: Option<&str>) -> Self {
+        match stored.and_then(|s| s.strip_prefix("provider:")) {
+            Some(id) => Self::Provider(id.to_owned()),
+            None => Self::Password,
+        }
+    }
+
+    /// The `amr` values ([RFC 8176](https://www.rfc-editor.org/rfc/rfc8176)). Sigil does
+    /// not know how a provider checked the person, so a provider's sign-in has none.
+    pub fn amr(&self) -> Option<&'static [&'static str]> {
+        match self {
+            Self::Password => Some(&["pwd"]),
+            Self::Provider(_) => None,
+        }
+    }
 }
 
 /// How long sessions live ([OWASP ASVS V7.3](https://owasp.org/www-project-application-security-verification-standard/)).
@@ -67,8 +105,22 @@ mod tests {
             last_seen_at: at,
             expires_at: at + policy.absolute_lifetime,
             auth_time: at,
+            method: SignInMethod::Password,
             client: ClientInfo::default(),
         }
+    }
+
+    #[test]
+    fn the_sign_in_method_round_trips() {
+        for m in [
+            SignInMethod::Password,
+            SignInMethod::Provider("corp".into()),
+        ] {
+            assert_eq!(SignInMethod::from_stored(Some(&m.stored())), m);
+        }
+        assert_eq!(SignInMethod::from_stored(None), SignInMethod::Password);
+        assert_eq!(SignInMethod::Password.amr(), Some(&["pwd"][..]));
+        assert_eq!(SignInMethod::Provider("corp".into()).amr(), None);
     }
 
     #[test]

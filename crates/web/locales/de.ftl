@@ -309,3 +309,5 @@ error-provider_denied = Der Dienst hat den Zugriff nicht gewährt, daher wurde n
 error-provider_expired = Diese Verknüpfungsanfrage ist abgelaufen oder wurde schon verwendet. Beginnen Sie von vorn.
 event-identifier-linked = Kennung verknüpft
 event-identifier-removed = Kennung entfernt
+login-with_provider = Oder melden Sie sich mit einem Konto an, das mit Ihrem Profil verknüpft ist:
+error-provider_not_linked = Mit diesem Konto ist kein Profil verknüpft. Melden Sie sich mit Ihrem Passwort an und fügen Sie es unter Kennungen hinzu.

@@ -309,3 +309,5 @@ error-provider_denied = The service did not grant access, so nothing was linked.
 error-provider_expired = This link request has expired or was already used. Start again.
 event-identifier-linked = Identifier linked
 event-identifier-removed = Identifier removed
+login-with_provider = Or sign in with an account linked to your profile:
+error-provider_not_linked = No profile is linked to that account. Sign in with your password, then add it under Identifiers.

@@ -31,6 +31,7 @@ pub struct AuthCode {
     pub nonce: Option<String>,
     pub code_challenge: Option<String>,
     pub auth_time: OffsetDateTime,
+    pub method: crate::session::SignInMethod,
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
     pub used_at: Option<OffsetDateTime>,
@@ -50,6 +51,8 @@ pub struct TokenFamily {
     pub sid: Option<String>,
     pub scopes: ScopeSet,
     pub auth_time: Option<OffsetDateTime>,
+    /// How the person signed in, for grants made by a person.
+    pub method: crate::session::SignInMethod,
     pub nonce: Option<String>,
     pub created_at: OffsetDateTime,
     /// Absolute end of the refresh chain.

@@ -12,6 +12,7 @@ use crate::login::Login;
 use crate::password::NewPassword;
 use crate::ports::Tx;
 use crate::session::Session;
+use crate::session::SignInMethod;
 use crate::token::{SecretToken, TokenHash};
 use crate::user::{NewUser, User, UserStatus};
 
@@ -96,7 +97,9 @@ impl Sigil {
         tx.record_failure(&ip_key, now).await?;
         tx.insert_event(&self.event(Some(user.id), EventCategory::Registered, client))
             .await?;
-        let signed_in = self.open_session(&mut *tx, user.id, None, client).await?;
+        let signed_in = self
+            .open_session(&mut *tx, user.id, None, SignInMethod::Password, client)
+            .await?;
         if let Some(email) = &email {
             self.start_verification(
                 &mut *tx,
@@ -175,17 +178,18 @@ impl Sigil {
         let mut tx = self.store.begin().await?;
         tx.clear_failures(&account_key).await?;
         let signed_in = self
-            .open_session(&mut *tx, user.id, previous, client)
+            .open_session(&mut *tx, user.id, previous, SignInMethod::Password, client)
             .await?;
         tx.commit().await?;
         Ok(signed_in)
     }
 
-    async fn open_session(
+    pub(crate) async fn open_session(
         &self,
         tx: &mut dyn Tx,
         user_id: UserId,
         previous: Option<TokenHash>,
+        method: SignInMethod,
         client: &ClientInfo,
     ) -> Result<SignedIn, CoreError> {
         let now = self.clock.now();
@@ -206,11 +210,15 @@ impl Sigil {
             last_seen_at: now,
             expires_at: now + self.settings.sessions.absolute_lifetime,
             auth_time: now,
+            method: method.clone(),
             client: client.clone(),
         };
         tx.create_session(&session).await?;
-        tx.insert_event(&self.event(Some(user_id), EventCategory::SignInSucceeded, client))
-            .await?;
+        let mut event = self.event(Some(user_id), EventCategory::SignInSucceeded, client);
+        if let SignInMethod::Provider(provider) = &method {
+            event = event.with_details(json!({ "provider": provider }));
+        }
+        tx.insert_event(&event).await?;
         let user = tx.find_user(user_id).await?.ok_or(CoreError::NotFound)?;
         let values = tx.field_values(user_id).await?;
         let missing_fields = self

@@ -6,17 +6,30 @@ use super::Sigil;
 use crate::error::{CoreError, FieldErrorKind};
 use crate::event::{ClientInfo, EventCategory};
 use crate::identifier::{
-    Identifier, NewIdentifier, PendingRequest, ProviderDef, RequestSecrets, UpstreamError,
-    REQUEST_TTL,
+    ExternalAccount, Identifier, NewIdentifier, PendingRequest, ProviderDef, Purpose,
+    RequestSecrets, UpstreamError, REQUEST_TTL,
 };
 use crate::photo;
 use crate::ports::StoreError;
 use crate::privacy::PrivacyLevel;
+use crate::services::SignedIn;
+use crate::session::SignInMethod;
 use crate::token::SecretToken;
+use crate::token::{constant_time_eq, TokenHash};
 use crate::user::User;
+use crate::user::UserStatus;
 
 /// What seals a request's nonce and PKCE verifier at rest.
 const SEAL_LABEL: &str = "identifier-request";
+
+/// What a provider's answer came to.
+pub enum Finished {
+    Linked(Identifier),
+    SignedIn {
+        signed_in: Box<SignedIn>,
+        next: String,
+    },
+}
 
 /// What the provider sent back to the callback address.
 #[derive(Clone, Debug, Default)]
@@ -66,6 +79,25 @@ impl Sigil {
 
     /// Starts linking an account at `provider`; returns where to send the browser.
     pub async fn start_link(&self, user: &User, provider: &str) -> Result<String, CoreError> {
+        self.start(provider, Purpose::Link(user.id)).await
+    }
+
+    /// Starts signing in with an account linked at `provider`. `binding` is the
+    /// browser's form token: only that browser may finish. After it, go to `next`.
+    pub async fn start_sign_in(
+        &self,
+        provider: &str,
+        binding: &str,
+        next: &str,
+    ) -> Result<String, CoreError> {
+        let purpose = Purpose::SignIn {
+            binding: SecretToken::hash_str(binding).to_hex(),
+            next: next.to_owned(),
+        };
+        self.start(provider, purpose).await
+    }
+
+    async fn start(&self, provider: &str, purpose: Purpose) -> Result<String, CoreError> {
         let def = self.provider(provider).ok_or(CoreError::NotFound)?;
         let auth = self
             .upstream
@@ -81,7 +113,7 @@ impl Sigil {
         let now = self.clock.now();
         let request = PendingRequest {
             provider: def.id.clone(),
-            user_id: user.id,
+            purpose,
             sealed,
             expires_at: now + REQUEST_TTL,
         };
@@ -93,14 +125,18 @@ impl Sigil {
     }
 
     /// The provider's answer: spends the request, validates the account at the
-    /// provider and links it to `user`.
-    pub async fn finish_link(
+    /// provider, then links it to the signed-in person (`current`) or signs in the
+    /// person it is linked to. `binding` is the browser's form token; `previous` its
+    /// session, which a sign-in replaces.
+    pub async fn finish_callback(
         &self,
-        user: &User,
+        current: Option<&User>,
         provider: &str,
         callback: Callback,
+        binding: &str,
+        previous: Option<TokenHash>,
         client: &ClientInfo,
-    ) -> Result<Identifier, CoreError> {
+    ) -> Result<Finished, CoreError> {
         let state = callback
             .state
             .as_deref()
@@ -112,10 +148,17 @@ impl Sigil {
             .await?;
         tx.commit().await?;
         let request = request
-            .filter(|r| r.provider == provider && r.user_id == user.id && r.expires_at > now)
+            .filter(|r| r.provider == provider && r.expires_at > now)
+            .filter(|r| match &r.purpose {
+                Purpose::Link(user) => current.is_some_and(|c| c.id == *user),
+                Purpose::SignIn { binding: hash, .. } => constant_time_eq(
+                    SecretToken::hash_str(binding).to_hex().as_bytes(),
+                    hash.as_bytes(),
+                ),
+            })
             .ok_or(failed(FieldErrorKind::ProviderExpired))?;
         if let Some(error) = callback.error {
-            tracing::info!(provider, error, "the provider refused the link");
+            tracing::info!(provider, error, "the provider refused");
             return Err(failed(if error == "access_denied" {
                 FieldErrorKind::ProviderDenied
             } else {
@@ -145,6 +188,67 @@ impl Sigil {
             )
             .await
             .map_err(|e| upstream_failure(provider, e))?;
+        match request.purpose {
+            Purpose::Link(_) => {
+                let user = current.ok_or(failed(FieldErrorKind::ProviderExpired))?;
+                let linked = self.link(user, provider, account, client).await?;
+                Ok(Finished::Linked(linked))
+            }
+            Purpose::SignIn { next, .. } => {
+                let signed_in = self
+                    .sign_in_linked(provider, &account, previous, client)
+                    .await?;
+                Ok(Finished::SignedIn {
+                    signed_in: Box::new(signed_in),
+                    next,
+                })
+            }
+        }
+    }
+
+    /// Opens a session for the person `account` is linked to.
+    async fn sign_in_linked(
+        &self,
+        provider: &str,
+        account: &ExternalAccount,
+        previous: Option<TokenHash>,
+        client: &ClientInfo,
+    ) -> Result<SignedIn, CoreError> {
+        let mut tx = self.store.begin().await?;
+        let Some(identifier) = tx
+            .find_identifier_by_subject(provider, &account.subject)
+            .await?
+        else {
+            return Err(failed(FieldErrorKind::ProviderNotLinked));
+        };
+        let user = tx
+            .find_user(identifier.user_id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        if user.status != UserStatus::Active {
+            let event = self
+                .event(Some(user.id), EventCategory::SignInFailed, client)
+                .with_details(json!({ "reason": "blocked", "provider": provider }));
+            tx.insert_event(&event).await?;
+            tx.commit().await?;
+            return Err(CoreError::Blocked);
+        }
+        let method = SignInMethod::Provider(provider.to_owned());
+        let signed_in = self
+            .open_session(&mut *tx, user.id, previous, method, client)
+            .await?;
+        tx.commit().await?;
+        Ok(signed_in)
+    }
+
+    /// Links `account` at `provider` to `user`.
+    async fn link(
+        &self,
+        user: &User,
+        provider: &str,
+        account: ExternalAccount,
+        client: &ClientInfo,
+    ) -> Result<Identifier, CoreError> {
         let avatar = match account.picture.clone() {
             Some(bytes) => tokio::task::spawn_blocking(move || photo::process(&bytes))
                 .await

@@ -33,7 +33,7 @@ use crate::session::SessionPolicy;
 pub use accounts::{Registration, SignedIn};
 pub use cards::{BusinessCard, CardPage};
 pub use contacts::{Contacts, PendingContact};
-pub use identifiers::Callback;
+pub use identifiers::{Callback, Finished};
 pub use operators::OperatorCredentials;
 pub use privacy::PrivacyView;
 pub use profile::Profile;

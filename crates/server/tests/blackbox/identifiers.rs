@@ -26,14 +26,14 @@ on_both_backends!(
 
 /// The provider (its own Sigil, with a person `ada-up` who has a name and a photo) and
 /// Sigil linking to it as `corp`.
-struct Pair {
-    upstream: TestApp,
+pub(crate) struct Pair {
+    pub upstream: TestApp,
     /// The person's browser at the provider, signed in.
-    at_upstream: Browser,
-    sigil: TestApp,
+    pub at_upstream: Browser,
+    pub sigil: TestApp,
 }
 
-async fn pair(backend: Backend) -> Pair {
+pub(crate) async fn pair(backend: Backend) -> Pair {
     pair_on(backend, false).await
 }
 
@@ -114,7 +114,7 @@ async fn start(b: &Browser) -> String {
 }
 
 /// Starts linking in `b` and approves at the provider; returns the callback address.
-async fn approved(p: &Pair, b: &Browser) -> String {
+pub(crate) async fn approved(p: &Pair, b: &Browser) -> String {
     let at_provider = start(b).await;
     assert!(
         at_provider.starts_with(&format!("{}/oauth/authorize?", p.upstream.base)),
@@ -140,7 +140,7 @@ fn identifier_id(profile: &str) -> String {
         .expect("a linked identifier")
 }
 
-async fn events(b: &Browser) -> Vec<String> {
+pub(crate) async fn events(b: &Browser) -> Vec<String> {
     let (_, body) = b.api(Method::GET, "/api/v1/me/events", None).await;
     body["events"]
         .as_array()

@@ -10,6 +10,7 @@ mod cli;
 mod contacts;
 mod csrf;
 mod identifiers;
+mod identifiers_sign_in;
 mod language;
 mod oidc_flow;
 mod oidc_helpers;

@@ -17,6 +17,7 @@ use sigil_core::oidc::scope::ScopeSet;
 use sigil_core::ports::GrantRepo;
 use sigil_core::ports::StoreError;
 use sigil_core::ports::StoreResult;
+use sigil_core::session::SignInMethod;
 use sigil_core::token::TokenHash;
 use time::OffsetDateTime;
 
@@ -70,6 +71,7 @@ pub(crate) struct CodeRow {
     nonce: Option<String>,
     code_challenge: Option<String>,
     auth_time: i64,
+    method: Option<String>,
     created_at: i64,
     expires_at: i64,
     used_at: Option<i64>,
@@ -90,6 +92,7 @@ impl CodeRow {
             nonce: self.nonce,
             code_challenge: self.code_challenge,
             auth_time: dt(self.auth_time)?,
+            method: SignInMethod::from_stored(self.method.as_deref()),
             created_at: dt(self.created_at)?,
             expires_at: dt(self.expires_at)?,
             used_at: self.used_at.map(dt).transpose()?,
@@ -107,6 +110,7 @@ pub(crate) struct FamilyRow {
     sid: Option<String>,
     scopes: String,
     auth_time: Option<i64>,
+    method: Option<String>,
     nonce: Option<String>,
     created_at: i64,
     expires_at: i64,
@@ -124,6 +128,7 @@ impl FamilyRow {
             sid: self.sid,
             scopes: scopes(&self.scopes)?,
             auth_time: self.auth_time.map(dt).transpose()?,
+            method: SignInMethod::from_stored(self.method.as_deref()),
             nonce: self.nonce,
             created_at: dt(self.created_at)?,
             expires_at: dt(self.expires_at)?,
@@ -279,8 +284,8 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
     async fn insert_code(&mut self, c: &AuthCode) -> StoreResult<()> {
         query(
                         "INSERT INTO auth_codes (code_hash, client_id, user_id, session_hash, sid, \
-                         redirect_uri, scopes, nonce, code_challenge, auth_time, created_at, expires_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                         redirect_uri, scopes, nonce, code_challenge, auth_time, created_at, expires_at, \
+                         method) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                     )
                     .bind(c.code_hash.to_hex())
                     .bind(&c.client_id.0)
@@ -294,6 +299,7 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
                     .bind(ts(c.auth_time))
                     .bind(ts(c.created_at))
                     .bind(ts(c.expires_at))
+                    .bind(c.method.stored())
                     .execute(&mut self.0)
                     .await
                     ?;
@@ -303,7 +309,7 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
     async fn find_code(&mut self, h: &TokenHash) -> StoreResult<Option<AuthCode>> {
         query(
                         "SELECT code_hash, client_id, user_id, session_hash, sid, redirect_uri, scopes, \
-                         nonce, code_challenge, auth_time, created_at, expires_at, used_at, family_id \
+                         nonce, code_challenge, auth_time, method, created_at, expires_at, used_at, family_id \
                          FROM auth_codes WHERE code_hash = $1",
                     )
                     .bind(h.to_hex())
@@ -335,8 +341,8 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
     async fn insert_family(&mut self, f: &TokenFamily) -> StoreResult<()> {
         query(
             "INSERT INTO token_families (id, client_id, user_id, session_hash, sid, scopes, \
-                         auth_time, nonce, created_at, expires_at, revoked_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                         auth_time, nonce, created_at, expires_at, revoked_at, method) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&f.id)
         .bind(&f.client_id.0)
@@ -349,6 +355,7 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
         .bind(ts(f.created_at))
         .bind(ts(f.expires_at))
         .bind(f.revoked_at.map(ts))
+        .bind(f.user_id.map(|_| f.method.stored()))
         .execute(&mut self.0)
         .await?;
         Ok(())
@@ -356,7 +363,7 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
 
     async fn find_family(&mut self, id: &str) -> StoreResult<Option<TokenFamily>> {
         query(
-            "SELECT id, client_id, user_id, session_hash, sid, scopes, auth_time, nonce, \
+            "SELECT id, client_id, user_id, session_hash, sid, scopes, auth_time, method, nonce, \
                          created_at, expires_at, revoked_at FROM token_families WHERE id = $1",
         )
         .bind(id)
@@ -372,7 +379,7 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
         jti: &str,
     ) -> StoreResult<Option<(GrantState, bool)>> {
         query(
-                        "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, \
+                        "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, f.method, \
                          f.nonce, f.created_at, f.expires_at, f.revoked_at, \
                          s.expires_at AS session_expires_at, \
                          CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_access_tokens r WHERE r.jti = $2) \
@@ -394,7 +401,7 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
         h: &TokenHash,
     ) -> StoreResult<Option<(RefreshToken, GrantState)>> {
         query(
-                        "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, \
+                        "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, f.method, \
                          f.nonce, f.created_at, f.expires_at, f.revoked_at, \
                          s.expires_at AS session_expires_at, \
                          t.token_hash, t.created_at AS refresh_created_at, t.used_at AS refresh_used_at \

@@ -1,5 +1,5 @@
 //! Linked identifiers and their pending authorization requests.
-use sigil_core::identifier::{Identifier, NewIdentifier, PendingRequest};
+use sigil_core::identifier::{Identifier, NewIdentifier, PendingRequest, Purpose};
 use sigil_core::ids::UserId;
 use sigil_core::ports::{IdentifierRepo, StoreError, StoreResult};
 use sigil_core::privacy::PrivacyLevel;
@@ -68,9 +68,33 @@ impl TryFrom<IdentifierRow> for Identifier {
 row_struct! {
     struct RequestRow {
         provider: String,
-        user_id: String,
+        user_id: Option<String>,
+        binding: Option<String>,
+        next: Option<String>,
         sealed: String,
         expires_at: i64,
+    }
+}
+
+impl RequestRow {
+    fn into_request(self) -> StoreResult<PendingRequest> {
+        let purpose = match (self.user_id, self.binding) {
+            (Some(user), _) => Purpose::Link(
+                user.parse()
+                    .map_err(|_| other(format!("request owner {user}")))?,
+            ),
+            (None, Some(binding)) => Purpose::SignIn {
+                binding,
+                next: self.next.unwrap_or_else(|| "/profile".into()),
+            },
+            (None, None) => return Err(other("a request for nobody".into())),
+        };
+        Ok(PendingRequest {
+            provider: self.provider,
+            purpose,
+            sealed: self.sealed,
+            expires_at: dt(self.expires_at)?,
+        })
     }
 }
 
@@ -82,14 +106,22 @@ impl<E: Exec + 'static> IdentifierRepo for Conn<E> {
         request: &PendingRequest,
         at: OffsetDateTime,
     ) -> StoreResult<()> {
+        let (user, binding, next) = match &request.purpose {
+            Purpose::Link(user) => (Some(user.to_string()), None, None),
+            Purpose::SignIn { binding, next } => {
+                (None, Some(binding.as_str()), Some(next.as_str()))
+            }
+        };
         query(
             "INSERT INTO identifier_requests \
-             (state_hash, provider, user_id, sealed, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+             (state_hash, provider, user_id, binding, next, sealed, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(state_hash.to_hex())
         .bind(request.provider.as_str())
-        .bind(request.user_id.to_string())
+        .bind(user)
+        .bind(binding)
+        .bind(next)
         .bind(request.sealed.as_str())
         .bind(ts(at))
         .bind(ts(request.expires_at))
@@ -104,23 +136,12 @@ impl<E: Exec + 'static> IdentifierRepo for Conn<E> {
     ) -> StoreResult<Option<PendingRequest>> {
         let row: Option<RequestRow> = query(
             "DELETE FROM identifier_requests WHERE state_hash = $1 \
-             RETURNING provider, user_id, sealed, expires_at",
+             RETURNING provider, user_id, binding, next, sealed, expires_at",
         )
         .bind(state_hash.to_hex())
         .fetch_optional(&mut self.0)
         .await?;
-        row.map(|r| {
-            Ok(PendingRequest {
-                user_id: r
-                    .user_id
-                    .parse()
-                    .map_err(|_| other(format!("request owner {}", r.user_id)))?,
-                provider: r.provider,
-                sealed: r.sealed,
-                expires_at: dt(r.expires_at)?,
-            })
-        })
-        .transpose()
+        row.map(RequestRow::into_request).transpose()
     }
 
     async fn purge_identifier_requests(&mut self, expired_by: OffsetDateTime) -> StoreResult<u64> {

@@ -9,7 +9,7 @@ use sigil_core::ids::UserId;
 use sigil_core::ports::SessionRepo;
 use sigil_core::ports::StoreError;
 use sigil_core::ports::StoreResult;
-use sigil_core::session::Session;
+use sigil_core::session::{Session, SignInMethod};
 use sigil_core::token::TokenHash;
 use time::OffsetDateTime;
 
@@ -22,6 +22,7 @@ pub(crate) struct SessionRow {
     last_seen_at: i64,
     expires_at: i64,
     auth_time: i64,
+    method: Option<String>,
     ip: Option<String>,
     device: Option<String>,
     browser: Option<String>,
@@ -46,6 +47,7 @@ impl SessionRow {
             last_seen_at: dt(self.last_seen_at)?,
             expires_at: dt(self.expires_at)?,
             auth_time: dt(self.auth_time)?,
+            method: SignInMethod::from_stored(self.method.as_deref()),
             client: ClientInfo {
                 ip: self.ip,
                 device: self.device,
@@ -60,8 +62,8 @@ impl<E: Exec + 'static> SessionRepo for Conn<E> {
     async fn create_session(&mut self, s: &Session) -> StoreResult<()> {
         query(
             "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, \
-                         expires_at, auth_time, ip, device, browser, sid) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                         expires_at, auth_time, ip, device, browser, sid, method) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(s.id_hash.to_hex())
         .bind(s.user_id.to_string())
@@ -73,6 +75,7 @@ impl<E: Exec + 'static> SessionRepo for Conn<E> {
         .bind(s.client.device.as_deref())
         .bind(s.client.browser.as_deref())
         .bind(&s.sid)
+        .bind(s.method.stored())
         .execute(&mut self.0)
         .await?;
         Ok(())
@@ -81,7 +84,7 @@ impl<E: Exec + 'static> SessionRepo for Conn<E> {
     async fn find_session(&mut self, id_hash: &TokenHash) -> StoreResult<Option<Session>> {
         query(
             "SELECT id_hash, sid, user_id, created_at, last_seen_at, expires_at, \
-                         auth_time, ip, device, browser FROM sessions WHERE id_hash = $1",
+                         auth_time, method, ip, device, browser FROM sessions WHERE id_hash = $1",
         )
         .bind(id_hash.to_hex())
         .fetch_optional(&mut self.0)

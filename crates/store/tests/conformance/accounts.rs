@@ -138,6 +138,7 @@ async fn sessions_are_found_by_hash_touched_and_ended(backend: Backend) {
             created_at: T0,
             last_seen_at: T0,
             expires_at: T0 + Duration::hours(1),
+            method: sigil_core::session::SignInMethod::Provider("corp".into()),
             auth_time: T0,
             client: ClientInfo {
                 ip: Some("192.0.2.1".into()),
@@ -154,6 +155,10 @@ async fn sessions_are_found_by_hash_touched_and_ended(backend: Backend) {
         .expect("find")
         .expect("exists");
     assert_eq!(s.user_id, alice.id);
+    assert_eq!(
+        s.method,
+        sigil_core::session::SignInMethod::Provider("corp".into())
+    );
     assert_eq!(s.client.browser.as_deref(), Some("Firefox 128"));
     conn.touch_session(&tokens[0].hash(), T0 + Duration::minutes(5))
         .await

@@ -1,5 +1,5 @@
 //! Linked identifiers and their pending requests.
-use sigil_core::identifier::{ExternalAccount, NewIdentifier, PendingRequest};
+use sigil_core::identifier::{ExternalAccount, NewIdentifier, PendingRequest, Purpose};
 use sigil_core::ports::StoreError;
 use sigil_core::privacy::PrivacyLevel;
 use sigil_core::random::SystemRandom;
@@ -21,9 +21,14 @@ async fn a_request_is_taken_once_and_purged_when_expired(backend: Backend) {
     tx.create_user(&user).await.expect("user");
     let request = |expires_at| PendingRequest {
         provider: "corp".into(),
-        user_id: user.id,
+        purpose: Purpose::Link(user.id),
         sealed: "sealed-secrets".into(),
         expires_at,
+    };
+    let sign_in = SecretToken::generate(&SystemRandom).hash();
+    let purpose = Purpose::SignIn {
+        binding: "ab12".into(),
+        next: "/oauth/authorize?client_id=x".into(),
     };
     let live = SecretToken::generate(&SystemRandom).hash();
     let stale = SecretToken::generate(&SystemRandom).hash();
@@ -33,16 +38,32 @@ async fn a_request_is_taken_once_and_purged_when_expired(backend: Backend) {
     tx.save_identifier_request(&stale, &request(T0), T0)
         .await
         .expect("save");
+    tx.save_identifier_request(
+        &sign_in,
+        &PendingRequest {
+            purpose: purpose.clone(),
+            ..request(T0 + Duration::minutes(10))
+        },
+        T0,
+    )
+    .await
+    .expect("save");
     tx.commit().await.expect("commit");
 
     let mut tx = store.begin().await.expect("tx");
+    let taken = tx
+        .take_identifier_request(&sign_in)
+        .await
+        .expect("take")
+        .expect("waiting");
+    assert_eq!(taken.purpose, purpose);
     let taken = tx
         .take_identifier_request(&live)
         .await
         .expect("take")
         .expect("waiting");
     assert_eq!(taken.provider, "corp");
-    assert_eq!(taken.user_id, user.id);
+    assert_eq!(taken.purpose, Purpose::Link(user.id));
     assert_eq!(taken.sealed, "sealed-secrets");
     assert_eq!(taken.expires_at, T0 + Duration::minutes(10));
     assert!(tx

@@ -67,6 +67,7 @@ fn family(id: &str, user: Option<UserId>, client: &str, session: Option<TokenHas
         sid: Some("sid".into()),
         scopes: ScopeSet::parse("openid profile").expect("scopes"),
         auth_time: Some(T0),
+        method: sigil_core::session::SignInMethod::Provider("corp".into()),
         nonce: Some("n".into()),
         created_at: T0,
         expires_at: T0 + Duration::days(30),
@@ -138,6 +139,7 @@ async fn codes_and_refresh_tokens_are_used_once(backend: Backend) {
         nonce: None,
         code_challenge: Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into()),
         auth_time: T0,
+        method: sigil_core::session::SignInMethod::Provider("corp".into()),
         created_at: T0,
         expires_at: T0 + Duration::minutes(1),
         used_at: None,
@@ -156,6 +158,10 @@ async fn codes_and_refresh_tokens_are_used_once(backend: Backend) {
         .expect("find")
         .expect("exists");
     assert_eq!(used.family_id.as_deref(), Some("f1"));
+    assert_eq!(
+        used.method,
+        sigil_core::session::SignInMethod::Provider("corp".into())
+    );
     assert_eq!(
         used.code_challenge.as_deref(),
         Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
@@ -213,12 +219,12 @@ async fn families_are_revoked_by_session_by_grant_and_by_user(backend: Backend) 
             .expect("revoke"),
         1
     );
-    assert!(!conn
-        .find_family("a")
-        .await
-        .expect("find")
-        .expect("a")
-        .is_live(T0));
+    let a = conn.find_family("a").await.expect("find").expect("a");
+    assert!(!a.is_live(T0));
+    assert_eq!(
+        a.method,
+        sigil_core::session::SignInMethod::Provider("corp".into())
+    );
     assert_eq!(
         conn.revoke_families_of_grant(alice.id, &ClientId("two".into()), T0)
             .await
@@ -291,6 +297,7 @@ async fn grant_states_join_session_and_revocation(backend: Backend) {
         last_seen_at: T0,
         expires_at: T0 + Duration::hours(1),
         auth_time: T0,
+        method: sigil_core::session::SignInMethod::Password,
         client: ClientInfo::default(),
     })
     .await

@@ -5,13 +5,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
+use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use sigil_core::identifier::Identifier;
-use sigil_core::services::Callback;
+use sigil_core::services::{Callback, Finished};
+use sigil_core::token::SecretToken;
 
-use super::PageCtx;
+use super::{safe_next, PageCtx};
 use crate::auth::csrf::CsrfToken;
-use crate::auth::PageUser;
+use crate::auth::{cookies, OptionalUser, PageUser};
 use crate::client::Client;
 use crate::error::{page_failure, render};
 use crate::state::AppState;
@@ -107,13 +109,16 @@ pub struct CallbackQuery {
     iss: Option<String>,
 }
 
-/// The provider sends the browser back here, with a code or an error.
+/// The provider sends the browser back here, with a code or an error: a link for the
+/// signed-in person, or a sign-in with a linked account.
+#[allow(clippy::too_many_arguments)]
 pub async fn callback(
     State(state): State<AppState>,
-    current: PageUser,
+    OptionalUser(current): OptionalUser,
     Extension(csrf): Extension<CsrfToken>,
     Client(client): Client,
     headers: HeaderMap,
+    jar: CookieJar,
     Path(provider): Path<String>,
     Query(q): Query<CallbackQuery>,
 ) -> Response {
@@ -123,13 +128,51 @@ pub async fn callback(
         error: q.error,
         iss: q.iss,
     };
+    let previous = jar
+        .get(&cookies::name(&state.config, cookies::SESSION))
+        .and_then(|c| SecretToken::from_client(c.value()))
+        .map(|t| t.hash());
+    let user = current.as_ref().map(|(_, user)| user);
+    let done = state
+        .sigil
+        .finish_callback(user, &provider, callback, &csrf.0, previous, &client)
+        .await;
+    match (done, current) {
+        (Ok(Finished::Linked(_)), _) => {
+            Redirect::to("/profile?notice=identifier_linked#identifiers").into_response()
+        }
+        (Ok(Finished::SignedIn { signed_in, next }), _) => {
+            super::sign_in::signed_in_response(&state, jar, *signed_in, &safe_next(Some(&next)))
+        }
+        (Err(e), Some((session, user))) => {
+            let current = PageUser { session, user };
+            super::profile::refused(&state, &current, &csrf, &headers, e).await
+        }
+        (Err(e), None) => page_failure(&state, &headers, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    provider: String,
+    next: Option<String>,
+}
+
+/// From the sign-in page: sign in with an account linked at a provider.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let next = safe_next(form.next.as_deref());
     match state
         .sigil
-        .finish_link(&current.user, &provider, callback, &client)
+        .start_sign_in(&form.provider, &csrf.0, &next)
         .await
     {
-        Ok(_) => Redirect::to("/profile?notice=identifier_linked#identifiers").into_response(),
-        Err(e) => super::profile::refused(&state, &current, &csrf, &headers, e).await,
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(e) => page_failure(&state, &headers, e),
     }
 }
 

@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
             get(sign_in::register_form).post(sign_in::register),
         )
         .route("/logout", post(sign_in::logout))
+        .route("/login/provider", post(identifiers::sign_in))
         .route("/profile", get(profile::show))
         .route(
             "/profile/edit",

@@ -29,6 +29,17 @@ struct LoginPage<'a> {
     error: Option<String>,
     notice: Option<String>,
     registration_open: bool,
+    /// (id, name) of the providers a linked account can sign in with.
+    providers: Vec<(String, String)>,
+}
+
+fn providers(state: &AppState) -> Vec<(String, String)> {
+    state
+        .sigil
+        .providers()
+        .iter()
+        .map(|p| (p.id.clone(), p.name.clone()))
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -72,6 +83,7 @@ pub async fn form(
         error: None,
         notice,
         registration_open: state.sigil.settings().registration_open,
+        providers: providers(&state),
     })
 }
 
@@ -113,6 +125,7 @@ pub async fn submit(
                 error,
                 notice: None,
                 registration_open: state.sigil.settings().registration_open,
+                providers: providers(&state),
             });
             (status, body).into_response()
         }
@@ -122,7 +135,7 @@ pub async fn submit(
 
 /// Sets the session cookie and a fresh form token, then goes on, by way of the
 /// mandatory-field prompt when fields are missing.
-fn signed_in_response(
+pub(super) fn signed_in_response(
     state: &AppState,
     jar: CookieJar,
     signed_in: SignedIn,

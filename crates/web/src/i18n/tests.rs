@@ -98,6 +98,7 @@ fn every_generated_key_exists_in_every_language() {
         FieldErrorKind::ProviderFailed,
         FieldErrorKind::ProviderDenied,
         FieldErrorKind::ProviderExpired,
+        FieldErrorKind::ProviderNotLinked,
     ];
     for (locale, source) in SOURCES {
         let keys = ids(source);

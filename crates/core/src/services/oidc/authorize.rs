@@ -396,6 +396,7 @@ impl Sigil {
             nonce: req.nonce.clone(),
             code_challenge: req.challenge.as_ref().map(|c| c.as_str().to_owned()),
             auth_time: session.auth_time,
+            method: session.method.clone(),
             created_at: now,
             expires_at: now + self.settings.oidc.code_ttl,
             used_at: None,

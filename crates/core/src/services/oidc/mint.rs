@@ -117,7 +117,9 @@ impl Sigil {
         if let Some(sid) = &family.sid {
             claims.insert("sid".into(), json!(sid));
         }
-        claims.insert("amr".into(), json!(["pwd"]));
+        if let Some(amr) = family.method.amr() {
+            claims.insert("amr".into(), json!(amr));
+        }
         let key = self.signing_key(app.signing_alg).await?;
         Ok(key.sign("JWT", &claims)?)
     }

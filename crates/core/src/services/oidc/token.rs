@@ -207,6 +207,7 @@ impl Sigil {
             sid: Some(code.sid.clone()),
             scopes: code.scopes.clone(),
             auth_time: Some(code.auth_time),
+            method: code.method.clone(),
             nonce: code.nonce.clone(),
             created_at: now,
             expires_at: now + app.refresh_token_ttl,
