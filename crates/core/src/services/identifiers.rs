@@ -66,7 +66,7 @@ impl Sigil {
     }
 
     /// The level in force for a linked identifier.
-    pub(crate) fn identifier_privacy(&self, identifier: &Identifier) -> PrivacyLevel {
+    pub fn identifier_privacy(&self, identifier: &Identifier) -> PrivacyLevel {
         identifier.privacy.unwrap_or_else(|| {
             self.provider(&identifier.provider)
                 .map_or(PrivacyLevel::OnRequest, |p| p.default_privacy)

@@ -16,11 +16,8 @@ use crate::state::AppState;
 /// "has_avatar", "privacy", "linked_at"}]}`, oldest link first.
 pub async fn list(State(state): State<AppState>, me: ApiUser, headers: HeaderMap) -> Response {
     let locale = negotiate_headers(&headers, &state.config, Some(&me.user));
-    let (identifiers, privacy) = match tokio::try_join!(
-        state.sigil.identifiers(&me.user),
-        state.sigil.privacy(&me.user)
-    ) {
-        Ok(both) => both,
+    let identifiers = match state.sigil.identifiers(&me.user).await {
+        Ok(list) => list,
         Err(e) => return ApiError::new(&state, locale, e).into_response(),
     };
     let list: Vec<Value> = identifiers
@@ -34,7 +31,7 @@ pub async fn list(State(state): State<AppState>, me: ApiUser, headers: HeaderMap
                 "email": i.email,
                 "name": i.name,
                 "has_avatar": i.has_avatar,
-                "privacy": privacy.level(&i.privacy_key()).as_str(),
+                "privacy": state.sigil.identifier_privacy(i).as_str(),
                 "linked_at": i.linked_at.format(&Rfc3339).unwrap_or_default(),
             })
         })
