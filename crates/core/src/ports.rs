@@ -18,7 +18,7 @@ use crate::ids::UserId;
 use crate::locale::Locale;
 use crate::login::Login;
 use crate::oidc::application::Application;
-use crate::oidc::grant::{AuthCode, Consent, GrantState, RefreshToken, TokenFamily};
+use crate::oidc::grant::{AuthCode, Consent, GrantState, TokenFamily};
 use crate::oidc::jose::StoredKey;
 use crate::oidc::scope::ScopeSet;
 use crate::outbox::{Claimed, DeliveryStatus};
@@ -186,11 +186,16 @@ pub trait GrantRepo {
         family: &str,
         jti: &str,
     ) -> StoreResult<Option<(GrantState, bool)>>;
-    /// A refresh token with its family and whether the family's session exists.
-    async fn find_refresh_state(
+    /// The family with when its session ends: what a refresh needs, in one statement.
+    async fn find_grant(&mut self, family: &str) -> StoreResult<Option<GrantState>>;
+    /// Moves a live family's refresh token from `generation` to the next; false if the
+    /// family is not at `generation` (someone rotated it first) or has ended.
+    async fn rotate_refresh(
         &mut self,
-        token_hash: &TokenHash,
-    ) -> StoreResult<Option<(RefreshToken, GrantState)>>;
+        family: &str,
+        generation: i64,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool>;
     async fn revoke_family(&mut self, id: &str, at: OffsetDateTime) -> StoreResult<()>;
     /// Revokes every live family of `session`; returns how many.
     async fn revoke_families_of_session(
@@ -209,15 +214,6 @@ pub trait GrantRepo {
         client: &ClientId,
         at: OffsetDateTime,
     ) -> StoreResult<u64>;
-
-    async fn insert_refresh(&mut self, token: &RefreshToken) -> StoreResult<()>;
-    async fn find_refresh(&mut self, token_hash: &TokenHash) -> StoreResult<Option<RefreshToken>>;
-    /// Marks an unused refresh token used; false if someone used it first.
-    async fn use_refresh(
-        &mut self,
-        token_hash: &TokenHash,
-        at: OffsetDateTime,
-    ) -> StoreResult<bool>;
 
     async fn revoke_access_token(
         &mut self,

@@ -53,6 +53,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_identifiers.sql",
         include_str!("../migrations/sqlite/0007_identifiers.sql"),
     ),
+    (
+        "0008_refresh_generations.sql",
+        include_str!("../migrations/sqlite/0008_refresh_generations.sql"),
+    ),
 ];
 
 /// How long a task waits for the connection before giving up. Handles are held for

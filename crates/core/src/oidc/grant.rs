@@ -58,6 +58,11 @@ pub struct TokenFamily {
     /// Absolute end of the refresh chain.
     pub expires_at: OffsetDateTime,
     pub revoked_at: Option<OffsetDateTime>,
+    /// The generation of the one refresh token that is current; each rotation moves it
+    /// on by one (see [`super::refresh`]).
+    pub refresh_generation: i64,
+    /// When the refresh token was last rotated.
+    pub refreshed_at: Option<OffsetDateTime>,
 }
 
 impl TokenFamily {
@@ -82,13 +87,4 @@ impl GrantState {
             || self.family.scopes.contains("offline_access")
             || self.session_expires_at.is_some_and(|end| now < end)
     }
-}
-
-#[derive(Clone, Debug)]
-pub struct RefreshToken {
-    pub token_hash: TokenHash,
-    pub family_id: String,
-    pub created_at: OffsetDateTime,
-    /// Set when it was exchanged; a later use is a replay.
-    pub used_at: Option<OffsetDateTime>,
 }

@@ -7,4 +7,5 @@ pub mod jose;
 mod jws;
 pub mod pkce;
 pub mod redirect;
+pub mod refresh;
 pub mod scope;

@@ -156,6 +156,7 @@ pub struct Sigil {
     verified: oidc::VerifiedTokens,
     outbox_ready: tokio::sync::Notify,
     upstream: Arc<dyn crate::identifier::Upstream>,
+    refresh_key: crate::oidc::refresh::RefreshKey,
 }
 
 impl Sigil {
@@ -166,12 +167,15 @@ impl Sigil {
         hasher: PasswordHasher,
         settings: Settings,
     ) -> Self {
+        let refresh_key =
+            crate::oidc::refresh::RefreshKey::derive(settings.oidc.master_key.secret());
         Self {
             store,
             clock,
             random,
             hasher,
             settings,
+            refresh_key,
             keys: oidc::KeyRing::default(),
             verified: oidc::VerifiedTokens::default(),
             outbox_ready: tokio::sync::Notify::new(),

@@ -17,6 +17,7 @@ on_both_backends!(
     codes_expire_and_bad_client_secrets_are_refused,
     refresh_tokens_rotate_and_a_replay_ends_the_family,
     of_two_concurrent_refreshes_exactly_one_wins,
+    a_forged_refresh_token_ends_nothing_and_an_older_one_ends_everything,
     a_refresh_chain_ends_at_its_absolute_lifetime,
     client_credentials_give_the_service_its_own_token,
     introspection_and_revocation_cover_the_clients_own_tokens,
@@ -180,6 +181,67 @@ async fn of_two_concurrent_refreshes_exactly_one_wins(backend: Backend) {
     let winner = if a.0 == StatusCode::OK { a.1 } else { b.1 };
     let (status, _) = refresh(&app, &rp, winner["refresh_token"].as_str().expect("rt")).await;
     assert_eq!(status, StatusCode::OK, "the winner's tokens stay good");
+}
+
+async fn a_forged_refresh_token_ends_nothing_and_an_older_one_ends_everything(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let rp = register(&app, "web", None).await;
+    let (_, tokens) = signed_in_tokens(&app, &rp, "lea", "openid").await;
+    let first = tokens["refresh_token"].as_str().expect("rt").to_owned();
+    let (_, body) = refresh(&app, &rp, &first).await;
+    let second = body["refresh_token"].as_str().expect("rt").to_owned();
+
+    // A client that edits its token (the generation, the tag) gets nothing and ends nothing.
+    let (family, rest) = second.split_once('.').expect("family");
+    let (generation, tag) = rest.split_once('.').expect("generation");
+    let next: u64 = generation.parse::<u64>().expect("number") + 1;
+    let mut flipped = tag.to_owned().into_bytes();
+    flipped[0] = if flipped[0] == b'A' { b'B' } else { b'A' };
+    let flipped = String::from_utf8(flipped).expect("ascii");
+    for forged in [
+        format!("{family}.{next}.{tag}"),
+        format!("{family}.{generation}.{flipped}"),
+        format!("{family}.0{generation}.{tag}"),
+        format!("{family}x.{generation}.{tag}"),
+        "not-a-token".to_owned(),
+    ] {
+        let (status, body) = refresh(&app, &rp, &forged).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{forged}");
+        assert_eq!(body["error"], "invalid_grant", "{forged}");
+        let (_, intro) = post_client(&app, &rp, "/oauth/introspect", &[("token", &forged)]).await;
+        assert_eq!(intro, json!({ "active": false }), "{forged}");
+    }
+    let (_, intro) = post_client(&app, &rp, "/oauth/introspect", &[("token", &first)]).await;
+    assert_eq!(
+        intro,
+        json!({ "active": false }),
+        "a rotated token is spent"
+    );
+    let (_, intro) = post_client(&app, &rp, "/oauth/introspect", &[("token", &second)]).await;
+    assert_eq!(intro["active"], true, "forgeries ended nothing");
+    let (status, body) = refresh(&app, &rp, &second).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let third = body["refresh_token"].as_str().expect("rt").to_owned();
+
+    // Right after a rotation the token just replaced only loses the race; a token two
+    // generations old is a replay however soon it comes, and ends the family.
+    let (status, _) = refresh(&app, &rp, &second).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (_, intro) = post_client(&app, &rp, "/oauth/introspect", &[("token", &third)]).await;
+    assert_eq!(
+        intro["active"], true,
+        "a client racing itself is not punished"
+    );
+    let (status, _) = refresh(&app, &rp, &first).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = refresh(&app, &rp, &third).await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "the replay ended the family"
+    );
+    let (_, intro) = post_client(&app, &rp, "/oauth/introspect", &[("token", &third)]).await;
+    assert_eq!(intro["active"], false);
 }
 
 async fn client_credentials_give_the_service_its_own_token(backend: Backend) {

@@ -1,4 +1,5 @@
-//! Consents, codes, token families, refresh tokens and revoked access tokens.
+//! Consents, codes, token families (with their refresh generation) and revoked access
+//! tokens.
 use super::dt;
 use crate::db::query;
 use crate::db::Conn;
@@ -11,7 +12,6 @@ use sigil_core::ids::UserId;
 use sigil_core::oidc::grant::AuthCode;
 use sigil_core::oidc::grant::Consent;
 use sigil_core::oidc::grant::GrantState;
-use sigil_core::oidc::grant::RefreshToken;
 use sigil_core::oidc::grant::TokenFamily;
 use sigil_core::oidc::scope::ScopeSet;
 use sigil_core::ports::GrantRepo;
@@ -115,6 +115,8 @@ pub(crate) struct FamilyRow {
     created_at: i64,
     expires_at: i64,
     revoked_at: Option<i64>,
+    refresh_generation: i64,
+    refreshed_at: Option<i64>,
 }
 }
 
@@ -133,6 +135,8 @@ impl FamilyRow {
             created_at: dt(self.created_at)?,
             expires_at: dt(self.expires_at)?,
             revoked_at: self.revoked_at.map(dt).transpose()?,
+            refresh_generation: self.refresh_generation,
+            refreshed_at: self.refreshed_at.map(dt).transpose()?,
         })
     }
 }
@@ -162,64 +166,6 @@ impl GrantStateRow {
             },
             self.revoked == 1,
         ))
-    }
-}
-
-pub(crate) struct RefreshStateRow {
-    family: FamilyRow,
-    session_expires_at: Option<i64>,
-    token_hash: String,
-    refresh_created_at: i64,
-    refresh_used_at: Option<i64>,
-}
-
-impl FromRow for RefreshStateRow {
-    fn from_row(row: &Row) -> StoreResult<Self> {
-        Ok(Self {
-            family: FamilyRow::from_row(row)?,
-            session_expires_at: row.get("session_expires_at")?,
-            token_hash: row.get("token_hash")?,
-            refresh_created_at: row.get("refresh_created_at")?,
-            refresh_used_at: row.get("refresh_used_at")?,
-        })
-    }
-}
-
-impl RefreshStateRow {
-    pub(crate) fn into_state(self) -> Result<(RefreshToken, GrantState), StoreError> {
-        let family = self.family.into_family()?;
-        Ok((
-            RefreshToken {
-                token_hash: hash(&self.token_hash)?,
-                family_id: family.id.clone(),
-                created_at: dt(self.refresh_created_at)?,
-                used_at: self.refresh_used_at.map(dt).transpose()?,
-            },
-            GrantState {
-                family,
-                session_expires_at: self.session_expires_at.map(dt).transpose()?,
-            },
-        ))
-    }
-}
-
-crate::db::row_struct! {
-pub(crate) struct RefreshRow {
-    token_hash: String,
-    family_id: String,
-    created_at: i64,
-    used_at: Option<i64>,
-}
-}
-
-impl RefreshRow {
-    pub(crate) fn into_refresh(self) -> Result<RefreshToken, StoreError> {
-        Ok(RefreshToken {
-            token_hash: hash(&self.token_hash)?,
-            family_id: self.family_id,
-            created_at: dt(self.created_at)?,
-            used_at: self.used_at.map(dt).transpose()?,
-        })
     }
 }
 
@@ -341,8 +287,8 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
     async fn insert_family(&mut self, f: &TokenFamily) -> StoreResult<()> {
         query(
             "INSERT INTO token_families (id, client_id, user_id, session_hash, sid, scopes, \
-                         auth_time, nonce, created_at, expires_at, revoked_at, method) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                         auth_time, nonce, created_at, expires_at, revoked_at, method, refresh_generation, refreshed_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(&f.id)
         .bind(&f.client_id.0)
@@ -356,6 +302,8 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
         .bind(ts(f.expires_at))
         .bind(f.revoked_at.map(ts))
         .bind(f.user_id.map(|_| f.method.stored()))
+        .bind(f.refresh_generation)
+        .bind(f.refreshed_at.map(ts))
         .execute(&mut self.0)
         .await?;
         Ok(())
@@ -364,7 +312,7 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
     async fn find_family(&mut self, id: &str) -> StoreResult<Option<TokenFamily>> {
         query(
             "SELECT id, client_id, user_id, session_hash, sid, scopes, auth_time, method, nonce, \
-                         created_at, expires_at, revoked_at FROM token_families WHERE id = $1",
+                         created_at, expires_at, revoked_at, refresh_generation, refreshed_at FROM token_families WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&mut self.0)
@@ -380,7 +328,7 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
     ) -> StoreResult<Option<(GrantState, bool)>> {
         query(
                         "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, f.method, \
-                         f.nonce, f.created_at, f.expires_at, f.revoked_at, \
+                         f.nonce, f.created_at, f.expires_at, f.revoked_at, f.refresh_generation, f.refreshed_at, \
                          s.expires_at AS session_expires_at, \
                          CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_access_tokens r WHERE r.jti = $2) \
                          THEN 1 ELSE 0 END AS BIGINT) AS revoked \
@@ -396,25 +344,37 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
                     .transpose()
     }
 
-    async fn find_refresh_state(
-        &mut self,
-        h: &TokenHash,
-    ) -> StoreResult<Option<(RefreshToken, GrantState)>> {
+    async fn find_grant(&mut self, id: &str) -> StoreResult<Option<GrantState>> {
         query(
-                        "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, f.method, \
-                         f.nonce, f.created_at, f.expires_at, f.revoked_at, \
-                         s.expires_at AS session_expires_at, \
-                         t.token_hash, t.created_at AS refresh_created_at, t.used_at AS refresh_used_at \
-                         FROM refresh_tokens t JOIN token_families f ON f.id = t.family_id \
-                         LEFT JOIN sessions s ON s.id_hash = f.session_hash \
-                         WHERE t.token_hash = $1",
-                    )
-                    .bind(h.to_hex())
-                    .fetch_optional(&mut self.0)
-                    .await
-                    ?
-                    .map(RefreshStateRow::into_state)
-                    .transpose()
+            "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, f.method, \
+             f.nonce, f.created_at, f.expires_at, f.revoked_at, f.refresh_generation, f.refreshed_at, \
+             s.expires_at AS session_expires_at, CAST(0 AS BIGINT) AS revoked \
+             FROM token_families f LEFT JOIN sessions s ON s.id_hash = f.session_hash \
+             WHERE f.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut self.0)
+        .await?
+        .map(|row| GrantStateRow::into_state(row).map(|(state, _)| state))
+        .transpose()
+    }
+
+    async fn rotate_refresh(
+        &mut self,
+        id: &str,
+        generation: i64,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let done = query(
+            "UPDATE token_families SET refresh_generation = refresh_generation + 1, refreshed_at = $3 \
+             WHERE id = $1 AND refresh_generation = $2 AND revoked_at IS NULL",
+        )
+        .bind(id)
+        .bind(generation)
+        .bind(ts(at))
+        .execute(&mut self.0)
+        .await?;
+        Ok(done == 1)
     }
 
     async fn revoke_family(&mut self, id: &str, at: OffsetDateTime) -> StoreResult<()> {
@@ -469,43 +429,6 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
         .execute(&mut self.0)
         .await?;
         Ok(done)
-    }
-
-    async fn insert_refresh(&mut self, t: &RefreshToken) -> StoreResult<()> {
-        query(
-                        "INSERT INTO refresh_tokens (token_hash, family_id, created_at, used_at) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(t.token_hash.to_hex())
-                    .bind(&t.family_id)
-                    .bind(ts(t.created_at))
-                    .bind(t.used_at.map(ts))
-                    .execute(&mut self.0)
-                    .await
-                    ?;
-        Ok(())
-    }
-
-    async fn find_refresh(&mut self, h: &TokenHash) -> StoreResult<Option<RefreshToken>> {
-        query(
-                        "SELECT token_hash, family_id, created_at, used_at FROM refresh_tokens WHERE token_hash = $1",
-                    )
-                    .bind(h.to_hex())
-                    .fetch_optional(&mut self.0)
-                    .await
-                    ?
-                    .map(RefreshRow::into_refresh)
-                    .transpose()
-    }
-
-    async fn use_refresh(&mut self, h: &TokenHash, at: OffsetDateTime) -> StoreResult<bool> {
-        let done = query(
-            "UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL",
-        )
-        .bind(h.to_hex())
-        .bind(ts(at))
-        .execute(&mut self.0)
-        .await?;
-        Ok(done == 1)
     }
 
     async fn revoke_access_token(

@@ -4,7 +4,7 @@ use sigil_core::event::ClientInfo;
 use sigil_core::ids::ClientId;
 use sigil_core::ids::UserId;
 use sigil_core::oidc::application::{AppInput, Application};
-use sigil_core::oidc::grant::{AuthCode, RefreshToken, TokenFamily};
+use sigil_core::oidc::grant::{AuthCode, TokenFamily};
 use sigil_core::oidc::jose::{self, MasterKey, SigningAlg};
 use sigil_core::oidc::scope::{ScopeCatalogue, ScopeSet};
 use sigil_core::random::SystemRandom;
@@ -18,7 +18,7 @@ use crate::{new_user, on_both_backends, store, T0};
 
 on_both_backends!(
     applications_round_trip_and_take_their_grants_with_them,
-    codes_and_refresh_tokens_are_used_once,
+    codes_are_used_once_and_refresh_generations_move_once,
     families_are_revoked_by_session_by_grant_and_by_user,
     signing_keys_are_kept_retired_and_dropped,
     grant_states_join_session_and_revocation,
@@ -72,6 +72,8 @@ fn family(id: &str, user: Option<UserId>, client: &str, session: Option<TokenHas
         created_at: T0,
         expires_at: T0 + Duration::days(30),
         revoked_at: None,
+        refresh_generation: 0,
+        refreshed_at: None,
     }
 }
 
@@ -121,7 +123,7 @@ async fn applications_round_trip_and_take_their_grants_with_them(backend: Backen
     assert!(conn.find_family("f1").await.expect("find").is_none());
 }
 
-async fn codes_and_refresh_tokens_are_used_once(backend: Backend) {
+async fn codes_are_used_once_and_refresh_generations_move_once(backend: Backend) {
     let store = store(backend).await;
     let alice = new_user("alice", None);
     let mut conn = store.begin().await.expect("begin");
@@ -167,24 +169,20 @@ async fn codes_and_refresh_tokens_are_used_once(backend: Backend) {
         Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
     );
 
-    let refresh = SecretToken::generate(&SystemRandom);
-    conn.insert_refresh(&RefreshToken {
-        token_hash: refresh.hash(),
-        family_id: "f1".into(),
-        created_at: T0,
-        used_at: None,
-    })
-    .await
-    .expect("refresh");
-    assert!(conn.use_refresh(&refresh.hash(), T0).await.expect("use"));
-    assert!(!conn.use_refresh(&refresh.hash(), T0).await.expect("reuse"));
-    assert_eq!(
-        conn.find_refresh(&refresh.hash())
-            .await
-            .expect("find")
-            .and_then(|r| r.used_at),
-        Some(T0)
-    );
+    // A rotation moves the family on once from the generation it is at; a second
+    // rotation from the same generation, or one of a revoked family, does nothing.
+    assert!(conn.rotate_refresh("f1", 0, T0).await.expect("rotate"));
+    assert!(!conn.rotate_refresh("f1", 0, T0).await.expect("again"));
+    assert!(!conn.rotate_refresh("f1", 5, T0).await.expect("ahead"));
+    let later = T0 + Duration::minutes(1);
+    assert!(conn.rotate_refresh("f1", 1, later).await.expect("next"));
+    let f1 = conn.find_family("f1").await.expect("find").expect("exists");
+    assert_eq!((f1.refresh_generation, f1.refreshed_at), (2, Some(later)));
+    conn.revoke_family("f1", later)
+        .await
+        .expect("revoke family");
+    assert!(!conn.rotate_refresh("f1", 2, later).await.expect("revoked"));
+    assert!(!conn.rotate_refresh("nope", 0, T0).await.expect("unknown"));
 
     conn.revoke_access_token("jti-1", T0 + Duration::minutes(5))
         .await
@@ -305,16 +303,6 @@ async fn grant_states_join_session_and_revocation(backend: Backend) {
     conn.insert_family(&family("f1", Some(alice.id), "demo", Some(token.hash())))
         .await
         .expect("family");
-    let refresh = SecretToken::generate(&SystemRandom);
-    conn.insert_refresh(&RefreshToken {
-        token_hash: refresh.hash(),
-        family_id: "f1".into(),
-        created_at: T0,
-        used_at: None,
-    })
-    .await
-    .expect("refresh");
-
     let (state, revoked) = conn
         .find_grant_state("f1", "jti-1")
         .await
@@ -332,14 +320,16 @@ async fn grant_states_join_session_and_revocation(backend: Backend) {
         .expect("state")
         .expect("exists");
     assert!(revoked);
-    let (rt, state) = conn
-        .find_refresh_state(&refresh.hash())
-        .await
-        .expect("state")
-        .expect("exists");
-    assert_eq!(rt.created_at, T0);
-    assert!(rt.used_at.is_none() && state.session_expires_at.is_some());
-    assert_eq!(state.family.created_at, T0);
+    let state = conn.find_grant("f1").await.expect("state").expect("exists");
+    assert_eq!(state.session_expires_at, Some(T0 + Duration::hours(1)));
+    assert_eq!(
+        (state.family.created_at, state.family.refresh_generation),
+        (T0, 0)
+    );
+    assert_eq!(
+        state.family.method,
+        sigil_core::session::SignInMethod::Provider("corp".into())
+    );
 
     conn.delete_session(&token.hash()).await.expect("delete");
     let (state, _) = conn
@@ -353,9 +343,7 @@ async fn grant_states_join_session_and_revocation(backend: Backend) {
         .await
         .expect("state")
         .is_none());
-    assert!(conn
-        .find_refresh_state(&SecretToken::generate(&SystemRandom).hash())
-        .await
-        .expect("state")
-        .is_none());
+    let state = conn.find_grant("f1").await.expect("state").expect("exists");
+    assert!(state.session_expires_at.is_none() && !state.session_allows(T0));
+    assert!(conn.find_grant("nope").await.expect("state").is_none());
 }

@@ -19,7 +19,6 @@ use crate::oidc::scope::ScopeSet;
 use crate::ports::Tx;
 use crate::services::Sigil;
 use crate::session::Session;
-use crate::token::SecretToken;
 use crate::user::User;
 
 /// Why a bearer token was refused ([RFC 6750 §3.1](https://www.rfc-editor.org/rfc/rfc6750#section-3.1)).
@@ -161,18 +160,20 @@ impl Sigil {
                 "jti": claims.jti,
             }));
         }
-        let Some(presented) = SecretToken::from_client(token) else {
+        let Some(presented) = self.refresh_key.open(token) else {
             return Ok(inactive);
         };
         let now = self.clock.now();
         let mut conn = self.store.read().await?;
-        let Some(refresh) = conn.find_refresh(&presented.hash()).await? else {
+        let Some(state) = conn.find_grant(&presented.family_id).await? else {
             return Ok(inactive);
         };
-        let Some(family) = conn.find_family(&refresh.family_id).await? else {
-            return Ok(inactive);
-        };
-        if refresh.used_at.is_some() || !family.is_live(now) || family.client_id != app.client_id {
+        let family = &state.family;
+        if presented.generation != family.refresh_generation
+            || !family.is_live(now)
+            || !state.session_allows(now)
+            || family.client_id != app.client_id
+        {
             return Ok(inactive);
         }
         Ok(json!({
@@ -183,7 +184,7 @@ impl Sigil {
             "sub": family.user_id.map(|u| u.to_string()),
             "iss": self.settings.oidc.issuer,
             "exp": family.expires_at.unix_timestamp(),
-            "iat": refresh.created_at.unix_timestamp(),
+            "iat": family.refreshed_at.unwrap_or(family.created_at).unix_timestamp(),
         }))
     }
 
@@ -201,15 +202,15 @@ impl Sigil {
             }
             return Ok(());
         }
-        let Some(presented) = SecretToken::from_client(token) else {
+        // Any genuine token of the family ends it, an already rotated one included: the
+        // application asks for the grant to end, and a replay would end it anyway.
+        let Some(presented) = self.refresh_key.open(token) else {
             return Ok(());
         };
         let mut tx = self.store.begin().await?;
-        if let Some(refresh) = tx.find_refresh(&presented.hash()).await? {
-            if let Some(family) = tx.find_family(&refresh.family_id).await? {
-                if family.client_id == app.client_id {
-                    tx.revoke_family(&family.id, now).await?;
-                }
+        if let Some(family) = tx.find_family(&presented.family_id).await? {
+            if family.client_id == app.client_id {
+                tx.revoke_family(&family.id, now).await?;
             }
         }
         tx.commit().await?;

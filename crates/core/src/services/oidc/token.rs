@@ -7,7 +7,7 @@ use time::Duration;
 use crate::error::CoreError;
 use crate::ids::ClientId;
 use crate::oidc::application::{Application, GrantType};
-use crate::oidc::grant::{RefreshToken, TokenFamily};
+use crate::oidc::grant::TokenFamily;
 use crate::oidc::pkce::CodeChallenge;
 use crate::oidc::scope::ScopeSet;
 use crate::ports::Tx;
@@ -212,23 +212,17 @@ impl Sigil {
             created_at: now,
             expires_at: now + app.refresh_token_ttl,
             revoked_at: None,
+            refresh_generation: 0,
+            refreshed_at: None,
         };
-        let refresh = app
-            .allows(GrantType::RefreshToken)
-            .then(|| SecretToken::generate(self.random.as_ref()));
+        let refresh = app.allows(GrantType::RefreshToken).then(|| {
+            self.refresh_key
+                .issue(&family.id, family.refresh_generation)
+        });
         let mut tx = self.store.begin().await?;
         tx.insert_family(&family).await?;
         if !tx.use_code(&code.code_hash, &family.id, now).await? {
             return Err(TokenError::InvalidGrant("the code was already used"));
-        }
-        if let Some(r) = &refresh {
-            tx.insert_refresh(&RefreshToken {
-                token_hash: r.hash(),
-                family_id: family.id.clone(),
-                created_at: now,
-                used_at: None,
-            })
-            .await?;
         }
         let id_claims = self.id_claims(&mut *tx, &family, &family.scopes).await?;
         tx.commit().await?;
@@ -263,7 +257,7 @@ impl Sigil {
         &self,
         app: &Application,
         family: &TokenFamily,
-        refresh: Option<SecretToken>,
+        refresh: Option<String>,
         nonce: Option<&str>,
         scopes: &ScopeSet,
         id_claims: Option<Map<String, Value>>,
@@ -277,7 +271,7 @@ impl Sigil {
             access_token,
             token_type: "Bearer",
             expires_in: app.access_token_ttl.whole_seconds(),
-            refresh_token: refresh.map(|r| r.expose().to_owned()),
+            refresh_token: refresh,
             id_token,
             scope: scopes.to_string(),
         })
@@ -300,10 +294,12 @@ impl Sigil {
             .refresh_token
             .as_deref()
             .ok_or(TokenError::InvalidRequest("refresh_token is required"))?;
-        let presented = SecretToken::from_client(raw)
+        let presented = self
+            .refresh_key
+            .open(raw)
             .ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
-        let (token, state) = tx
-            .find_refresh_state(&presented.hash())
+        let state = tx
+            .find_grant(&presented.family_id)
             .await?
             .ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
         let family = state.family.clone();
@@ -315,8 +311,13 @@ impl Sigil {
         if !family.is_live(now) {
             return Err(TokenError::InvalidGrant("the grant has ended"));
         }
-        if let Some(used) = token.used_at {
-            if now - used > CONCURRENT_USE {
+        if presented.generation != family.refresh_generation {
+            // An older token of the family: a replay, unless the token was rotated a
+            // moment ago by a client racing itself.
+            let recent = family
+                .refreshed_at
+                .is_some_and(|at| now - at <= CONCURRENT_USE);
+            if presented.generation.saturating_add(1) != family.refresh_generation || !recent {
                 tx.revoke_family(&family.id, now).await?;
                 tx.commit().await?;
             }
@@ -341,20 +342,18 @@ impl Sigil {
                 asked
             }
         };
-        let next = SecretToken::generate(self.random.as_ref());
-        if !tx.use_refresh(&token.token_hash, now).await? {
+        if !tx
+            .rotate_refresh(&family.id, presented.generation, now)
+            .await?
+        {
             // Another request with the same token won the race a moment ago.
             return Err(TokenError::InvalidGrant(
                 "the refresh token was already used",
             ));
         }
-        tx.insert_refresh(&RefreshToken {
-            token_hash: next.hash(),
-            family_id: family.id.clone(),
-            created_at: now,
-            used_at: None,
-        })
-        .await?;
+        let next = self
+            .refresh_key
+            .issue(&family.id, presented.generation.saturating_add(1));
         let id_claims = self.id_claims(&mut *tx, &family, &scopes).await?;
         tx.commit().await?;
         // A refreshed ID token carries no nonce (OpenID Connect Core §12.2).
