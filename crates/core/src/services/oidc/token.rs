@@ -283,10 +283,14 @@ impl Sigil {
         req: TokenRequest,
     ) -> Result<TokenResponse, TokenError> {
         let now = self.clock.now();
-        // Authenticating, reading, checking and rotating in one transaction: the check
-        // and the rotation cannot be separated by another use of the same token.
-        let mut tx = self.store.begin().await?;
-        let app = &client_of(&mut *tx, auth).await?;
+        // Everything is read from one snapshot and the tokens are signed before the
+        // write, so the write lock is held only for the rotation itself. The rotation
+        // moves the family on only from the generation read and only while the family is
+        // not revoked: a concurrent use of the same token, a revocation, a logout or the
+        // end of the permission in between makes it fail, and the signed tokens are
+        // dropped unsent.
+        let mut conn = self.store.read().await?;
+        let app = &client_of(&mut *conn, auth).await?;
         if !app.allows(GrantType::RefreshToken) {
             return Err(TokenError::UnauthorizedClient);
         }
@@ -298,7 +302,7 @@ impl Sigil {
             .refresh_key
             .open(raw)
             .ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
-        let state = tx
+        let state = conn
             .find_grant(&presented.family_id)
             .await?
             .ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
@@ -318,16 +322,16 @@ impl Sigil {
                 .refreshed_at
                 .is_some_and(|at| now - at <= CONCURRENT_USE);
             if presented.generation.saturating_add(1) != family.refresh_generation || !recent {
-                tx.revoke_family(&family.id, now).await?;
-                tx.commit().await?;
+                drop(conn);
+                self.end_family(&family.id, now).await?;
             }
             return Err(TokenError::InvalidGrant(
                 "the refresh token was already used",
             ));
         }
         if !state.session_allows(now) {
-            tx.revoke_family(&family.id, now).await?;
-            tx.commit().await?;
+            drop(conn);
+            self.end_family(&family.id, now).await?;
             return Err(TokenError::InvalidGrant(
                 "the sign-in behind the grant has ended",
             ));
@@ -342,23 +346,28 @@ impl Sigil {
                 asked
             }
         };
+        let id_claims = self.id_claims(&mut *conn, &family, &scopes).await?;
+        drop(conn);
+        let next = self
+            .refresh_key
+            .issue(&family.id, presented.generation.saturating_add(1));
+        // A refreshed ID token carries no nonce (OpenID Connect Core §12.2).
+        let response = self
+            .respond(app, &family, Some(next), None, &scopes, id_claims)
+            .await?;
+        let mut tx = self.store.begin().await?;
         if !tx
             .rotate_refresh(&family.id, presented.generation, now)
             .await?
         {
-            // Another request with the same token won the race a moment ago.
+            // Another request with the same token won the race a moment ago, or the
+            // grant ended since the read.
             return Err(TokenError::InvalidGrant(
                 "the refresh token was already used",
             ));
         }
-        let next = self
-            .refresh_key
-            .issue(&family.id, presented.generation.saturating_add(1));
-        let id_claims = self.id_claims(&mut *tx, &family, &scopes).await?;
         tx.commit().await?;
-        // A refreshed ID token carries no nonce (OpenID Connect Core §12.2).
-        self.respond(app, &family, Some(next), None, &scopes, id_claims)
-            .await
+        Ok(response)
     }
 
     /// Ends a token family on its own, when a request has shown it compromised or over.
