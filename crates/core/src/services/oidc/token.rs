@@ -121,7 +121,7 @@ impl Sigil {
             Some(g) => GrantType::parse(g).ok_or(TokenError::UnsupportedGrantType)?,
         };
         match grant {
-            // Authenticated inside the refresh's own transaction.
+            // Authenticated on the snapshot the refresh reads everything from.
             GrantType::RefreshToken => self.refresh(&auth, req).await,
             GrantType::AuthorizationCode => {
                 let app = self.authenticate_client(&auth).await?;
