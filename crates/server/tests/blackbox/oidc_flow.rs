@@ -131,7 +131,37 @@ async fn the_openidconnect_crate_signs_a_person_in_with_every_signing_algorithm(
                 .map(|n| n.as_str()),
             Some("Lovelace")
         );
-        assert!(tokens.refresh_token().is_some());
+
+        // The crate refreshes: a new refresh token, and a new ID token for the same
+        // person that its verifier accepts (no nonce after a refresh, Core §12.2).
+        let first = tokens.refresh_token().expect("a refresh token").clone();
+        let refreshed = client
+            .exchange_refresh_token(&first)
+            .expect("token endpoint")
+            .request_async(&http)
+            .await
+            .expect("refresh response");
+        let next = refreshed.refresh_token().expect("rotated");
+        assert_ne!(next.secret(), first.secret(), "{alg}");
+        let again = refreshed
+            .id_token()
+            .expect("a refreshed ID token")
+            .claims(&verifier, |n: Option<&Nonce>| {
+                n.is_none()
+                    .then_some(())
+                    .ok_or_else(|| "a nonce after a refresh".to_owned())
+            })
+            .expect("a valid refreshed ID token");
+        assert_eq!(again.subject(), claims.subject(), "{alg}");
+        let replay = client
+            .exchange_refresh_token(&first)
+            .expect("token endpoint")
+            .request_async(&http)
+            .await;
+        assert!(
+            replay.is_err_and(|e| format!("{e:?}").contains("invalid_grant")),
+            "{alg}: a spent refresh token is refused"
+        );
     }
     let (_, events) = b.api(Method::GET, "/api/v1/me/events", None).await;
     let signed_in_app = events["events"]
