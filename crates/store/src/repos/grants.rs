@@ -141,6 +141,22 @@ impl FamilyRow {
     }
 }
 
+/// The family's columns and its session's end, for the grant-state reads (a macro, so
+/// the statements stay `&'static str`).
+macro_rules! grant_state_select {
+    () => {
+        "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, \
+         f.method, f.nonce, f.created_at, f.expires_at, f.revoked_at, f.refresh_generation, \
+         f.refreshed_at, s.expires_at AS session_expires_at, "
+    };
+}
+
+macro_rules! grant_state_from {
+    () => {
+        "FROM token_families f LEFT JOIN sessions s ON s.id_hash = f.session_hash WHERE f.id = $1"
+    };
+}
+
 pub(crate) struct GrantStateRow {
     family: FamilyRow,
     session_expires_at: Option<i64>,
@@ -326,32 +342,26 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
         id: &str,
         jti: &str,
     ) -> StoreResult<Option<(GrantState, bool)>> {
-        query(
-                        "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, f.method, \
-                         f.nonce, f.created_at, f.expires_at, f.revoked_at, f.refresh_generation, f.refreshed_at, \
-                         s.expires_at AS session_expires_at, \
-                         CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_access_tokens r WHERE r.jti = $2) \
-                         THEN 1 ELSE 0 END AS BIGINT) AS revoked \
-                         FROM token_families f LEFT JOIN sessions s ON s.id_hash = f.session_hash \
-                         WHERE f.id = $1",
-                    )
-                    .bind(id)
-                    .bind(jti)
-                    .fetch_optional(&mut self.0)
-                    .await
-                    ?
-                    .map(GrantStateRow::into_state)
-                    .transpose()
+        query(concat!(
+            grant_state_select!(),
+            "CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_access_tokens r WHERE r.jti = $2) \
+             THEN 1 ELSE 0 END AS BIGINT) AS revoked ",
+            grant_state_from!()
+        ))
+        .bind(id)
+        .bind(jti)
+        .fetch_optional(&mut self.0)
+        .await?
+        .map(GrantStateRow::into_state)
+        .transpose()
     }
 
     async fn find_grant(&mut self, id: &str) -> StoreResult<Option<GrantState>> {
-        query(
-            "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, f.method, \
-             f.nonce, f.created_at, f.expires_at, f.revoked_at, f.refresh_generation, f.refreshed_at, \
-             s.expires_at AS session_expires_at, CAST(0 AS BIGINT) AS revoked \
-             FROM token_families f LEFT JOIN sessions s ON s.id_hash = f.session_hash \
-             WHERE f.id = $1",
-        )
+        query(concat!(
+            grant_state_select!(),
+            "CAST(0 AS BIGINT) AS revoked ",
+            grant_state_from!()
+        ))
         .bind(id)
         .fetch_optional(&mut self.0)
         .await?
