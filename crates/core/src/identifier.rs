@@ -25,6 +25,9 @@ pub struct ProviderDef {
     pub name: String,
     /// The level a linked identifier has until the person picks one.
     pub default_privacy: PrivacyLevel,
+    /// Whether the sign-in page offers it (the login widget); if not, accounts there
+    /// can be linked as identifiers but do not sign in.
+    pub sign_in: bool,
 }
 
 /// Whether `id` may name a provider (it appears in URLs).

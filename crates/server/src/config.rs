@@ -400,6 +400,12 @@ mod tests {
         assert_eq!(p.client_secret.as_deref(), Some("from-env"));
         assert_eq!(p.scopes, ["profile", "email"]);
         assert!(!p.private_network);
+        assert!(
+            c.settings.providers[0].sign_in,
+            "offered at sign-in unless set"
+        );
+        let link_only = load(&format!("{text}sign_in = false\n"), &[]).expect("valid");
+        assert!(!link_only.settings.providers[0].sign_in);
 
         let plain = text.replace("https://", "http://");
         let e = load(&plain, &[]).expect_err("http without private_network");

@@ -56,6 +56,11 @@ impl Sigil {
         self.settings.providers.iter().find(|p| p.id == id)
     }
 
+    /// The providers the sign-in page offers.
+    pub fn sign_in_providers(&self) -> impl Iterator<Item = &ProviderDef> {
+        self.settings.providers.iter().filter(|p| p.sign_in)
+    }
+
     /// The redirect URI registered at `provider`: one per provider, so that an answer
     /// can only come back to the provider the request went to.
     pub fn identifier_callback_uri(&self, provider: &str) -> String {
@@ -90,6 +95,9 @@ impl Sigil {
         binding: &str,
         next: &str,
     ) -> Result<String, CoreError> {
+        if !self.provider(provider).is_some_and(|p| p.sign_in) {
+            return Err(CoreError::NotFound);
+        }
         let purpose = Purpose::SignIn {
             binding: SecretToken::hash_str(binding).to_hex(),
             next: next.to_owned(),

@@ -21,6 +21,8 @@ pub(super) struct ProviderFile {
     privacy: Option<String>,
     #[serde(default)]
     private_network: bool,
+    /// Offered on the sign-in page (the login widget); true unless set.
+    sign_in: Option<bool>,
 }
 
 /// The providers for the profile (`ProviderDef`) and for the client (`ProviderConfig`).
@@ -70,6 +72,7 @@ pub(super) fn providers(
             id: p.id.clone(),
             name: p.name,
             default_privacy,
+            sign_in: p.sign_in.unwrap_or(true),
         });
         configs.push(ProviderConfig {
             client_secret: env(&secret_var).or(p.client_secret),

@@ -86,6 +86,7 @@ async fn pair_on(backend: Backend, localhost: bool) -> Pair {
             id: "corp".into(),
             name: "Corp ID".into(),
             default_privacy: PrivacyLevel::OnRequest,
+            sign_in: true,
         }];
         c.providers = vec![ProviderConfig {
             id: "corp".into(),

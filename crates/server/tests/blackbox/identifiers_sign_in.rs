@@ -5,7 +5,11 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use sigil_store::testing::Backend;
 
-use crate::helpers::{location, Browser};
+use sigil::upstream::ProviderConfig;
+use sigil_core::identifier::ProviderDef;
+use sigil_core::privacy::PrivacyLevel;
+
+use crate::helpers::{location, spawn_with, Browser};
 use crate::identifiers::{approved, events, pair, Pair};
 use crate::oidc_helpers::{authorize, authorize_path, exchange, pkce, register, url_param};
 use crate::on_both_backends;
@@ -13,6 +17,7 @@ use crate::on_both_backends;
 on_both_backends!(
     a_linked_account_signs_in_at_sigil_and_at_its_applications,
     a_sign_in_at_a_provider_counts_only_for_a_linked_account_in_its_own_browser,
+    a_link_only_provider_is_not_offered_at_sign_in,
 );
 
 /// Starts a sign-in with `corp` from the sign-in page of `b`; returns the provider's
@@ -123,4 +128,37 @@ async fn a_sign_in_at_a_provider_counts_only_for_a_linked_account_in_its_own_bro
         .contains("No profile is linked to that account"));
     let r = b.get("/profile").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "still signed out");
+}
+
+async fn a_link_only_provider_is_not_offered_at_sign_in(backend: Backend) {
+    let app = spawn_with(backend, |c| {
+        c.settings.providers = vec![ProviderDef {
+            id: "corp".into(),
+            name: "Corp ID".into(),
+            default_privacy: PrivacyLevel::OnRequest,
+            sign_in: false,
+        }];
+        c.providers = vec![ProviderConfig {
+            id: "corp".into(),
+            issuer: "https://sso.invalid".into(),
+            client_id: "sigil".into(),
+            client_secret: Some("secret".into()),
+            scopes: vec!["profile".into()],
+            private_network: false,
+        }];
+    })
+    .await;
+    let b = app.browser().await;
+    let (_, page) = b.page("/login").await;
+    assert!(page.contains(r#"name="password""#), "{page}");
+    assert!(!page.contains(r#"id="sign-in-providers""#), "{page}");
+    let r = b
+        .post_form("/login/provider", &[("provider", "corp"), ("next", "/")])
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "no sign-in through it");
+    // It is still there to link.
+    let ada = app.signed_in("ada").await;
+    let (status, add) = ada.page("/profile/identifiers/add").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(add.contains("Corp ID"), "{add}");
 }

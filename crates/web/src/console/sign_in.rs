@@ -36,8 +36,7 @@ struct LoginPage<'a> {
 fn providers(state: &AppState) -> Vec<(String, String)> {
     state
         .sigil
-        .providers()
-        .iter()
+        .sign_in_providers()
         .map(|p| (p.id.clone(), p.name.clone()))
         .collect()
 }
