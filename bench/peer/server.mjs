@@ -1,5 +1,6 @@
 // node-oidc-provider set up like Sigil for bench/run: the same clients, scopes,
-// token lifetimes and refresh-token rotation, RS256 keys, and an in-memory store.
+// token lifetimes and refresh-token rotation, signing algorithm, JWT access tokens, and
+// an in-memory store.
 // Before it listens it mints the tokens the load needs and writes them to files.
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -25,6 +26,8 @@ class MapAdapter {
 }
 
 const alg = process.env.ALG || 'RS256';
+const jwtAccess = (process.env.PEER_ACCESS_TOKENS || 'jwt') === 'jwt';
+const resource = 'https://api.rp.example/';
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
 const ed = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
@@ -52,6 +55,21 @@ const provider = new Provider(issuer, {
     },
   ],
   features: {
+    // Sigil's access tokens are JWTs (RFC 9068) signed like its ID tokens; with
+    // PEER_ACCESS_TOKENS=jwt (the default) the peer issues the same for the tokens the
+    // load obtains, for one resource server; =opaque leaves the peer's own default.
+    resourceIndicators: {
+      enabled: jwtAccess,
+      defaultResource: async () => resource,
+      useGrantedResource: async () => true,
+      getResourceServerInfo: async () => ({
+        scope: 'openid profile email',
+        audience: resource,
+        accessTokenTTL: 300,
+        accessTokenFormat: 'jwt',
+        jwt: { sign: { alg } },
+      }),
+    },
     clientCredentials: { enabled: true },
     introspection: { enabled: true },
     revocation: { enabled: true },
@@ -78,6 +96,7 @@ const provider = new Provider(issuer, {
 const client = await provider.Client.find('web');
 const grant = new provider.Grant({ accountId: 'ada', clientId: 'web' });
 grant.addOIDCScope('openid profile email offline_access');
+if (jwtAccess) grant.addResourceScope(resource, 'openid profile email');
 const grantId = await grant.save();
 const now = Math.floor(Date.now() / 1000);
 const access = await new provider.AccessToken({
@@ -88,6 +107,7 @@ for (let i = 0; i < count; i += 1) {
   refresh.push(await new provider.RefreshToken({
     accountId: 'ada', client, grantId, scope: 'openid profile email offline_access',
     gty: 'authorization_code', authTime: now, iiat: now, rotations: 0,
+    ...(jwtAccess ? { resource } : {}),
   }).save());
 }
 writeFileSync(`${out}/peer-access-token`, access);
