@@ -57,6 +57,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_refresh_generations.sql",
         include_str!("../migrations/sqlite/0008_refresh_generations.sql"),
     ),
+    (
+        "0009_clustered_keys.sql",
+        include_str!("../migrations/sqlite/0009_clustered_keys.sql"),
+    ),
 ];
 
 /// How long a task waits for the connection before giving up. Handles are held for
@@ -151,8 +155,23 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
             conn.pragma_update(None, "user_version", applied)?;
         }
     }
-    Migrations::new(MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect()).to_latest(conn)?;
-    Ok(())
+    // A migration that rebuilds a table drops the old one: with foreign keys on, that
+    // would delete every row referring to it. They are off while migrations run (the
+    // pragma does nothing inside a transaction) and every reference is checked after.
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let done = Migrations::new(MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect())
+        .to_latest(conn)
+        .map_err(anyhow::Error::from)
+        .and_then(|()| {
+            let broken: i64 =
+                conn.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })?;
+            anyhow::ensure!(broken == 0, "{broken} rows refer to rows that do not exist");
+            Ok(())
+        });
+    conn.pragma_update(None, "foreign_keys", true)?;
+    done
 }
 
 impl SqliteStore {
@@ -386,6 +405,92 @@ mod tests {
         files.sort();
         let listed: Vec<&str> = MIGRATIONS.iter().map(|(name, _)| *name).collect();
         assert_eq!(files, listed);
+    }
+
+    #[test]
+    fn clustering_the_tables_keeps_every_row_and_reference() {
+        let path = std::env::temp_dir().join(format!("sigil-0009-{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let mut conn = open(&path).expect("open");
+        let before_0009 = MIGRATIONS[..8].iter().map(|(_, sql)| M::up(sql)).collect();
+        Migrations::new(before_0009)
+            .to_latest(&mut conn)
+            .expect("migrations 1-8");
+        conn.execute_batch(
+            "INSERT INTO users (id, login, created_at, updated_at, phone) \
+               VALUES ('u1', 'ada', 1, 2, '+4915100000000');
+             INSERT INTO field_values (user_id, field_key, value, updated_at) \
+               VALUES ('u1', 'given_name', 'Ada', 3);
+             INSERT INTO field_privacy (user_id, field_key, level, updated_at) \
+               VALUES ('u1', 'given_name', 'public', 3);
+             INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, \
+               auth_time, sid, method) VALUES ('s1', 'u1', 1, 1, 9, 1, 'sid1', 'password');
+             INSERT INTO applications (client_id, name, description, app_type, redirect_uris, \
+               post_logout_redirect_uris, grant_types, scopes, access_token_ttl, id_token_ttl, \
+               refresh_token_ttl, signing_alg, created_at) \
+               VALUES ('c1', 'App', '', 'web', '[]', '[]', '[]', 'openid', 1, 1, 1, 'RS256', 1);
+             INSERT INTO consents (user_id, client_id, scopes, granted_at, updated_at) \
+               VALUES ('u1', 'c1', 'openid', 1, 1);
+             INSERT INTO token_families (id, client_id, user_id, session_hash, scopes, \
+               created_at, expires_at, refresh_generation) \
+               VALUES ('f1', 'c1', 'u1', 's1', 'openid', 1, 9, 4);",
+        )
+        .expect("rows before 0009");
+
+        migrate(&mut conn).expect("0009");
+
+        let count = |table: &str| -> i64 {
+            conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+                .expect("count")
+        };
+        for table in [
+            "users",
+            "field_values",
+            "field_privacy",
+            "sessions",
+            "applications",
+            "consents",
+            "token_families",
+        ] {
+            assert_eq!(count(table), 1, "{table} kept its row");
+        }
+        let generation: i64 = conn
+            .query_row(
+                "SELECT refresh_generation FROM token_families WHERE id = 'f1'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("family");
+        assert_eq!(generation, 4);
+        assert!(
+            conn.prepare("SELECT rowid FROM token_families").is_err(),
+            "clustered by key"
+        );
+        // The references still hold, and cascade, once foreign keys are back on.
+        let on: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .expect("pragma");
+        assert_eq!(on, 1);
+        assert!(conn
+            .execute(
+                "INSERT INTO field_values (user_id, field_key, value, updated_at) \
+                 VALUES ('nobody', 'x', 'y', 1)",
+                [],
+            )
+            .is_err());
+        conn.execute("DELETE FROM users WHERE id = 'u1'", [])
+            .expect("delete");
+        for table in [
+            "field_values",
+            "field_privacy",
+            "sessions",
+            "consents",
+            "token_families",
+        ] {
+            assert_eq!(count(table), 0, "{table} followed its user");
+        }
+        drop(conn);
+        let _ = std::fs::remove_file(&path);
     }
 
     #[test]
