@@ -134,7 +134,7 @@ impl MasterKey {
 pub struct StoredKey {
     pub kid: String,
     pub alg: SigningAlg,
-    /// Encrypted DER (PKCS#1 for RSA, PKCS#8 for the others).
+    /// Encrypted DER: PKCS#8 (PKCS#1 for RSA keys made before Sigil used AWS-LC).
     pub private_sealed: String,
     pub public_jwk: Value,
     pub created_at: OffsetDateTime,
@@ -175,52 +175,7 @@ pub fn generate(
     let mut id = [0u8; 12];
     random.fill(&mut id);
     let kid = b64(&id);
-    let (der, jwk) = match alg {
-        SigningAlg::RS256 => {
-            use rsa::pkcs1::EncodeRsaPrivateKey;
-            use rsa::traits::PublicKeyParts;
-            let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)
-                .context("generating an RSA key")?;
-            let der = key
-                .to_pkcs1_der()
-                .context("encoding the RSA key")?
-                .as_bytes()
-                .to_vec();
-            let jwk = json!({ "kty": "RSA", "n": b64(&key.n().to_bytes_be()), "e": b64(&key.e().to_bytes_be()) });
-            (der, jwk)
-        }
-        SigningAlg::ES256 => {
-            use p256::pkcs8::EncodePrivateKey;
-            let key = p256::ecdsa::SigningKey::random(&mut rand::rngs::OsRng);
-            let der = key
-                .to_pkcs8_der()
-                .context("encoding the EC key")?
-                .as_bytes()
-                .to_vec();
-            let point = key.verifying_key().to_encoded_point(false);
-            let (Some(x), Some(y)) = (point.x(), point.y()) else {
-                return Err(anyhow!("EC point without coordinates"));
-            };
-            (
-                der,
-                json!({ "kty": "EC", "crv": "P-256", "x": b64(x), "y": b64(y) }),
-            )
-        }
-        SigningAlg::EdDSA => {
-            use ed25519_dalek::pkcs8::EncodePrivateKey;
-            let key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
-            let der = key
-                .to_pkcs8_der()
-                .context("encoding the Ed25519 key")?
-                .as_bytes()
-                .to_vec();
-            (
-                der,
-                json!({ "kty": "OKP", "crv": "Ed25519", "x": b64(key.verifying_key().as_bytes()) }),
-            )
-        }
-    };
-    let mut jwk = jwk;
+    let (der, mut jwk) = super::jws::generate(alg)?;
     jwk["kid"] = json!(kid);
     jwk["alg"] = json!(alg.as_str());
     jwk["use"] = json!("sig");

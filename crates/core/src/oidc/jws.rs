@@ -1,96 +1,151 @@
 //! Compact JSON Web Signatures ([RFC 7515 §7.1](https://www.rfc-editor.org/rfc/rfc7515#section-7.1))
-//! over parsed RustCrypto keys.
+//! over keys parsed once.
 //!
 //! Written here rather than taken from `jsonwebtoken`: that crate rebuilds its signer
 //! from the DER key for every token — for Ed25519 and P-256 that derives the public key
 //! again (a scalar multiplication as costly as the signature), for RSA it parses the
-//! key — and its verifier decompresses the public key for every token. Sigil signs on
-//! every token request, so it keeps each key parsed once. Only the serialization is
-//! ours; the signature schemes are RustCrypto's (`ed25519-dalek`, `p256`, `rsa`).
-use anyhow::Context;
+//! key — and its verifier parses the public key for every token. Sigil signs on every
+//! token request, so it keeps each key parsed once. Only the serialization is ours; the
+//! signature schemes are AWS-LC's through `aws-lc-rs` (ring's API): its RSA is constant
+//! time and blinded, unlike the `rsa` crate's (RUSTSEC-2023-0071), and its Ed25519 and
+//! P-256 use assembly that signs in about half the time of the pure-Rust crates.
+use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{
+    EcdsaKeyPair, Ed25519KeyPair, KeyPair as _, ParsedPublicKey, RsaKeyPair,
+    ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, ED25519, RSA_PKCS1_2048_8192_SHA256,
+    RSA_PKCS1_SHA256,
+};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use sha2::Sha256;
-use signature::{SignatureEncoding, Signer, Verifier};
+use serde_json::{json, Value};
 
 use super::jose::SigningAlg;
 
 /// A private key with its public half, ready to sign and verify.
-pub(crate) enum KeyPair {
-    Rs256(
-        Box<rsa::pkcs1v15::SigningKey<Sha256>>,
-        Box<rsa::pkcs1v15::VerifyingKey<Sha256>>,
-    ),
-    Es256(Box<p256::ecdsa::SigningKey>, Box<p256::ecdsa::VerifyingKey>),
-    EdDsa(
-        Box<ed25519_dalek::SigningKey>,
-        Box<ed25519_dalek::VerifyingKey>,
-    ),
+pub(crate) struct KeyPair {
+    signer: Signer,
+    verifier: ParsedPublicKey,
+}
+
+enum Signer {
+    Rs256(RsaKeyPair),
+    Es256(EcdsaKeyPair),
+    EdDsa(Ed25519KeyPair),
+}
+
+/// A new private key in PKCS#8, with the public key as a JWK (`kty`, `crv`, `n`, `e`,
+/// `x`, `y`).
+pub(crate) fn generate(alg: SigningAlg) -> anyhow::Result<(Vec<u8>, Value)> {
+    let b64 = |b: &[u8]| URL_SAFE_NO_PAD.encode(b);
+    Ok(match alg {
+        SigningAlg::RS256 => {
+            let key = RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048)
+                .map_err(|_| anyhow::anyhow!("generating an RSA key"))?;
+            let der: Pkcs8V1Der = key
+                .as_der()
+                .map_err(|_| anyhow::anyhow!("encoding the RSA key"))?;
+            let public = key.public_key();
+            let members = json!({
+                "kty": "RSA",
+                "n": b64(public.modulus().big_endian_without_leading_zero()),
+                "e": b64(public.exponent().big_endian_without_leading_zero()),
+            });
+            (der.as_ref().to_vec(), members)
+        }
+        SigningAlg::ES256 => {
+            let key = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING)
+                .map_err(|_| anyhow::anyhow!("generating an EC key"))?;
+            let der = key
+                .to_pkcs8v1()
+                .map_err(|_| anyhow::anyhow!("encoding the EC key"))?;
+            // The uncompressed point: 0x04 ‖ x ‖ y (SEC 1 §2.3.3).
+            let point = key.public_key().as_ref();
+            anyhow::ensure!(point.len() == 65 && point[0] == 4, "unexpected EC point");
+            let members = json!({
+                "kty": "EC", "crv": "P-256", "x": b64(&point[1..33]), "y": b64(&point[33..]),
+            });
+            (der.as_ref().to_vec(), members)
+        }
+        SigningAlg::EdDSA => {
+            let key = Ed25519KeyPair::generate()
+                .map_err(|_| anyhow::anyhow!("generating an Ed25519 key"))?;
+            let der = key
+                .to_pkcs8()
+                .map_err(|_| anyhow::anyhow!("encoding the Ed25519 key"))?;
+            let members = json!({
+                "kty": "OKP", "crv": "Ed25519", "x": b64(key.public_key().as_ref()),
+            });
+            (der.as_ref().to_vec(), members)
+        }
+    })
 }
 
 impl KeyPair {
-    /// Parses the private key as [`super::jose::generate`] encodes it: PKCS#1 for RSA,
-    /// PKCS#8 for P-256 and Ed25519.
+    /// Parses a private key as [`generate`] encodes it (PKCS#8), or as Sigil encoded it
+    /// before it used AWS-LC: PKCS#1 for RSA, PKCS#8 v1 or v2 for P-256 and Ed25519.
     pub(crate) fn from_der(alg: SigningAlg, der: &[u8]) -> anyhow::Result<Self> {
-        Ok(match alg {
+        let rejected = |what: &str| anyhow::anyhow!("unusable {what} key");
+        let (signer, verifier) = match alg {
             SigningAlg::RS256 => {
-                use rsa::pkcs1::DecodeRsaPrivateKey;
-                let mut key = rsa::RsaPrivateKey::from_pkcs1_der(der).context("RSA key")?;
-                key.precompute().context("RSA key")?;
-                let signing = rsa::pkcs1v15::SigningKey::<Sha256>::new(key);
-                let verifying = signing.as_ref().to_public_key();
-                Self::Rs256(
-                    Box::new(signing),
-                    Box::new(rsa::pkcs1v15::VerifyingKey::new(verifying)),
-                )
+                let key = RsaKeyPair::from_pkcs8(der)
+                    .or_else(|_| RsaKeyPair::from_der(der))
+                    .map_err(|_| rejected("RSA"))?;
+                let verifier =
+                    ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, key.public_key().as_ref())
+                        .map_err(|_| rejected("RSA"))?;
+                (Signer::Rs256(key), verifier)
             }
             SigningAlg::ES256 => {
-                use p256::pkcs8::DecodePrivateKey;
-                let key = p256::ecdsa::SigningKey::from_pkcs8_der(der).context("EC key")?;
-                let public = *key.verifying_key();
-                Self::Es256(Box::new(key), Box::new(public))
+                let key = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, der)
+                    .map_err(|_| rejected("EC"))?;
+                let verifier =
+                    ParsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, key.public_key().as_ref())
+                        .map_err(|_| rejected("EC"))?;
+                (Signer::Es256(key), verifier)
             }
             SigningAlg::EdDSA => {
-                use ed25519_dalek::pkcs8::DecodePrivateKey;
-                let key = ed25519_dalek::SigningKey::from_pkcs8_der(der).context("Ed25519 key")?;
-                let public = key.verifying_key();
-                Self::EdDsa(Box::new(key), Box::new(public))
+                let key = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der)
+                    .map_err(|_| rejected("Ed25519"))?;
+                let verifier = ParsedPublicKey::new(&ED25519, key.public_key().as_ref())
+                    .map_err(|_| rejected("Ed25519"))?;
+                (Signer::EdDsa(key), verifier)
             }
-        })
+        };
+        Ok(Self { signer, verifier })
     }
 
     pub(crate) fn alg(&self) -> SigningAlg {
-        match self {
-            Self::Rs256(..) => SigningAlg::RS256,
-            Self::Es256(..) => SigningAlg::ES256,
-            Self::EdDsa(..) => SigningAlg::EdDSA,
+        match self.signer {
+            Signer::Rs256(_) => SigningAlg::RS256,
+            Signer::Es256(_) => SigningAlg::ES256,
+            Signer::EdDsa(_) => SigningAlg::EdDSA,
         }
     }
 
     fn sign_bytes(&self, message: &[u8]) -> anyhow::Result<Vec<u8>> {
-        Ok(match self {
-            Self::Rs256(key, _) => key.try_sign(message)?.to_vec(),
-            // JWS wants the fixed-size R ‖ S form (RFC 7518 §3.4), which is p256's.
-            Self::Es256(key, _) => {
-                let sig: p256::ecdsa::Signature = key.try_sign(message)?;
-                sig.to_bytes().to_vec()
+        let failed = |_| anyhow::anyhow!("signing failed");
+        Ok(match &self.signer {
+            Signer::Rs256(key) => {
+                let mut sig = vec![0; key.public_modulus_len()];
+                key.sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), message, &mut sig)
+                    .map_err(failed)?;
+                sig
             }
-            Self::EdDsa(key, _) => key.try_sign(message)?.to_bytes().to_vec(),
+            // JWS wants the fixed-size R ‖ S form (RFC 7518 §3.4), which FIXED is.
+            Signer::Es256(key) => key
+                .sign(&SystemRandom::new(), message)
+                .map_err(failed)?
+                .as_ref()
+                .to_vec(),
+            Signer::EdDsa(key) => key.sign(message).as_ref().to_vec(),
         })
     }
 
     fn verify_bytes(&self, message: &[u8], sig: &[u8]) -> bool {
-        match self {
-            Self::Rs256(_, key) => rsa::pkcs1v15::Signature::try_from(sig)
-                .is_ok_and(|s| key.verify(message, &s).is_ok()),
-            Self::Es256(_, key) => p256::ecdsa::Signature::from_slice(sig)
-                .is_ok_and(|s| key.verify(message, &s).is_ok()),
-            Self::EdDsa(_, key) => ed25519_dalek::Signature::from_slice(sig)
-                .is_ok_and(|s| key.verify_strict(message, &s).is_ok()),
-        }
+        self.verifier.verify_sig(message, sig).is_ok()
     }
 
     /// Signs `claims` as a compact JWS with the header `{alg, kid, typ}`.
@@ -193,6 +248,34 @@ mod tests {
         );
         let sig = key.sign_bytes(input.as_bytes()).expect("sign");
         format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig))
+    }
+
+    /// Keys and tokens made by the RustCrypto code Sigil used before AWS-LC (PKCS#1 for
+    /// RSA, PKCS#8 v1 for P-256, v2 for Ed25519): databases keep such keys.
+    #[test]
+    fn keys_stored_before_aws_lc_still_sign_and_verify() {
+        use base64::engine::general_purpose::STANDARD;
+        let fixtures = include_str!("testdata/rustcrypto_keys.txt");
+        let mut seen = Vec::new();
+        for line in fixtures.lines() {
+            let fields: Vec<&str> = line.split(' ').collect();
+            let [alg, der, _jwk, token] = fields[..] else {
+                panic!("fixture line: {line}");
+            };
+            let alg = SigningAlg::parse(alg).expect("alg");
+            let key = KeyPair::from_der(alg, &STANDARD.decode(der).expect("base64"))
+                .expect("old key parses");
+            let claims: Value = key
+                .verify(token, "https://id.example")
+                .expect("the old signature verifies");
+            assert_eq!(claims["sub"], "x");
+            let fresh = key
+                .sign("k", "JWT", &json!({ "iss": "https://id.example" }))
+                .expect("sign");
+            assert!(key.verify::<Value>(&fresh, "https://id.example").is_some());
+            seen.push(alg);
+        }
+        assert_eq!(seen, SigningAlg::ALL);
     }
 
     #[test]
