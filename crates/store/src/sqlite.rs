@@ -2,13 +2,15 @@
 //!
 //! Statements run on the calling task's thread: on a warm page cache they take
 //! microseconds, less than handing them to another thread would, and they never yield,
-//! so a handle is held only while its task runs. All of a process's work goes through
-//! one connection behind an async mutex that lets a running task take it at once rather
-//! than handing it to the next sleeping waiter (which would leave it idle until that
-//! waiter is scheduled, on every hand-off). Its page cache stays valid,
-//! as no other connection of ours writes, and no task ever waits inside SQLite's busy
-//! handler for another task of this process. A background thread with a connection of
-//! its own checkpoints the WAL into the database file, so no request pays for that.
+//! so a handle is held only while its task runs. Writes go through one connection (SQLite
+//! has a single writer anyway) behind an async mutex that lets a running task take it at
+//! once rather than handing it to the next sleeping waiter (which would leave it idle
+//! until that waiter is scheduled, on every hand-off); no task ever waits inside SQLite's
+//! busy handler for another task of this process. Reads that need no write go to read
+//! connections, one per core: in WAL mode each sees the last committed snapshot and waits
+//! neither for the writer nor for the other readers. A background thread with a
+//! connection of its own checkpoints the WAL into the database file, so no request pays
+//! for that.
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
