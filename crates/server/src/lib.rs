@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use sigil_core::clock::Clock;
 use sigil_core::oidc::jose::MasterKey;
 use sigil_core::password::PasswordHasher;
@@ -106,6 +107,13 @@ pub async fn serve_on(
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
+        // Answers are small and sent whole: Nagle's algorithm would only hold back the
+        // last segment of a larger one until the client's delayed ACK.
+        let listener = listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "TCP_NODELAY");
+            }
+        });
         if let Err(e) = axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
             .await
