@@ -270,6 +270,54 @@ async fn client_credentials_give_the_service_its_own_token(backend: Backend) {
     assert_eq!(intro["active"], true);
     assert_eq!(intro["sub"], svc.client_id.as_str());
 
+    // RFC 6749 §3.2: a parameter sent twice makes the request invalid, even when both
+    // copies agree; one sent without a value counts as omitted.
+    for fields in [
+        &[
+            ("grant_type", "refresh_token"),
+            ("grant_type", "client_credentials"),
+        ][..],
+        &[
+            ("grant_type", "client_credentials"),
+            ("grant_type", "client_credentials"),
+        ],
+        &[
+            ("grant_type", "client_credentials"),
+            ("scope", ""),
+            ("scope", "x"),
+        ],
+    ] {
+        let (status, body) = post_client(&app, &svc, "/oauth/token", fields).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{fields:?}");
+        assert_eq!(body["error"], "invalid_request", "{fields:?}");
+        assert!(body.get("access_token").is_none());
+    }
+    let at = body["access_token"].as_str().expect("at");
+    let (status, intro) = post_client(
+        &app,
+        &svc,
+        "/oauth/introspect",
+        &[("token", at), ("token", at)],
+    )
+    .await;
+    assert_eq!(
+        (status, &intro["error"]),
+        (StatusCode::BAD_REQUEST, &json!("invalid_request"))
+    );
+    let (status, body) = post_client(
+        &app,
+        &svc,
+        "/oauth/token",
+        &[("grant_type", "client_credentials"), ("scope", "")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "an empty scope is no scope: {body}");
+    let (_, body) = post_client(&app, &svc, "/oauth/token", &[("grant_type", "")]).await;
+    assert_eq!(
+        (&body["error"], &body["error_description"]),
+        (&json!("invalid_request"), &json!("grant_type is required"))
+    );
+
     let web = register(&app, "web", None).await;
     let (_, body) = post_client(
         &app,

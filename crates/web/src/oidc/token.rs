@@ -1,11 +1,11 @@
 //! `POST /oauth/token`, `/oauth/introspect` and `/oauth/revoke`: called by applications.
 use std::collections::HashMap;
 
-use axum::extract::rejection::FormRejection;
-use axum::extract::State;
+use axum::extract::rejection::RawFormRejection;
+use axum::extract::{RawForm, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Form, Json};
+use axum::Json;
 use serde_json::json;
 use sigil_core::services::oidc::{ClientAuth, TokenError, TokenRequest};
 
@@ -70,7 +70,24 @@ fn token_error(e: TokenError, basic: bool) -> Response {
     }
 }
 
-type FormBody = Result<Form<HashMap<String, String>>, FormRejection>;
+type FormBody = Result<RawForm, RawFormRejection>;
+
+/// The parameters of a form body under [RFC 6749 §3.2](https://www.rfc-editor.org/rfc/rfc6749#section-3.2):
+/// one sent without a value counts as omitted, and one sent twice makes the request
+/// invalid.
+fn parameters(body: &[u8]) -> Option<HashMap<String, String>> {
+    let mut form = HashMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for (name, value) in form_urlencoded::parse(body) {
+        if !seen.insert(name.clone()) {
+            return None;
+        }
+        if !value.is_empty() {
+            form.insert(name.into_owned(), value.into_owned());
+        }
+    }
+    Some(form)
+}
 
 /// A client's request: its form, how it authenticated, and whether by Basic.
 struct ClientCall {
@@ -81,7 +98,7 @@ struct ClientCall {
 
 impl ClientCall {
     fn read(headers: &HeaderMap, form: FormBody) -> Result<Self, Box<Response>> {
-        let Ok(Form(form)) = form else {
+        let Ok(RawForm(body)) = form else {
             return Err(Box::new(error(
                 StatusCode::BAD_REQUEST,
                 "invalid_request",
@@ -89,6 +106,16 @@ impl ClientCall {
                 false,
             )));
         };
+        // The description names no parameter: it may only hold printable ASCII without
+        // `"` or `\` (RFC 6749 §5.2), and the name is the client's.
+        let form = parameters(&body).ok_or_else(|| {
+            Box::new(error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "a parameter is sent more than once",
+                false,
+            ))
+        })?;
         let Some((auth, basic)) = client_auth(headers, &form) else {
             return Err(Box::new(error(
                 StatusCode::BAD_REQUEST,
