@@ -57,24 +57,13 @@ fn failure(
     }
 }
 
-fn parse(raw: &str) -> AuthorizeParams {
-    serde_urlencoded_params(raw)
-}
-
 /// Reads the parameters; a repeated parameter is an error (RFC 6749 §3.1), which
 /// here leaves the request without it and so fails validation.
-fn serde_urlencoded_params(raw: &str) -> AuthorizeParams {
-    let mut seen = std::collections::HashMap::<String, u32>::new();
-    for (k, _) in form_urlencoded::parse(raw.as_bytes()) {
-        *seen.entry(k.into_owned()).or_default() += 1;
-    }
+fn parse(raw: &str) -> AuthorizeParams {
     let mut p = AuthorizeParams::default();
-    for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
-        if seen.get(k.as_ref()).copied().unwrap_or(0) > 1 || v.is_empty() {
-            continue;
-        }
-        let v = Some(v.into_owned());
-        match k.as_ref() {
+    for (k, v) in super::params::parse(raw.as_bytes()).values {
+        let v = Some(v);
+        match k.as_str() {
             "client_id" => p.client_id = v,
             "redirect_uri" => p.redirect_uri = v,
             "response_type" => p.response_type = v,

@@ -5,6 +5,7 @@ mod authorize;
 mod client_auth;
 mod discovery;
 mod logout;
+mod params;
 mod token;
 mod userinfo;
 

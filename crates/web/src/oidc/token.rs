@@ -72,23 +72,6 @@ fn token_error(e: TokenError, basic: bool) -> Response {
 
 type FormBody = Result<RawForm, RawFormRejection>;
 
-/// The parameters of a form body under [RFC 6749 §3.2](https://www.rfc-editor.org/rfc/rfc6749#section-3.2):
-/// one sent without a value counts as omitted, and one sent twice makes the request
-/// invalid.
-fn parameters(body: &[u8]) -> Option<HashMap<String, String>> {
-    let mut form = HashMap::new();
-    let mut seen = std::collections::HashSet::new();
-    for (name, value) in form_urlencoded::parse(body) {
-        if !seen.insert(name.clone()) {
-            return None;
-        }
-        if !value.is_empty() {
-            form.insert(name.into_owned(), value.into_owned());
-        }
-    }
-    Some(form)
-}
-
 /// A client's request: its form, how it authenticated, and whether by Basic.
 struct ClientCall {
     form: HashMap<String, String>,
@@ -108,14 +91,16 @@ impl ClientCall {
         };
         // The description names no parameter: it may only hold printable ASCII without
         // `"` or `\` (RFC 6749 §5.2), and the name is the client's.
-        let form = parameters(&body).ok_or_else(|| {
-            Box::new(error(
+        let params = super::params::parse(&body);
+        if params.repeated {
+            return Err(Box::new(error(
                 StatusCode::BAD_REQUEST,
                 "invalid_request",
                 "a parameter is sent more than once",
                 false,
-            ))
-        })?;
+            )));
+        }
+        let form = params.values;
         let Some((auth, basic)) = client_auth(headers, &form) else {
             return Err(Box::new(error(
                 StatusCode::BAD_REQUEST,
