@@ -18,6 +18,11 @@ impl UserId {
         random.fill(&mut bytes);
         Self(uuid::Builder::from_random_bytes(bytes).into_uuid())
     }
+
+    /// The id as 32 hex digits, without hyphens.
+    pub fn as_simple(&self) -> uuid::fmt::Simple {
+        self.0.simple()
+    }
 }
 
 impl fmt::Display for UserId {

@@ -5,6 +5,22 @@
 //! all its writes there (the activity-log event included) and commits, so a failure
 //! anywhere changes nothing. Plain reads use [`Store::read`], which skips the
 //! BEGIN/COMMIT round trips.
+//!
+//! # What the two engines guarantee
+//! - [`Store::begin`] on SQLite is `BEGIN IMMEDIATE`: one writer at a time, so a
+//!   transaction is serialisable. On PostgreSQL it is `READ COMMITTED`: each statement
+//!   sees what was committed before it started, and a plain `SELECT` locks nothing, so
+//!   two transactions may both read a row, both decide on it, and both write.
+//! - [`Store::read`] gives a consistent snapshot on SQLite (one read transaction) and
+//!   per statement on PostgreSQL; it never sees uncommitted writes and locks nothing.
+//!
+//! So a check that guards a limit or an invariant (an attempt count, a single use, the
+//! last way to sign in) never decides on what [`Store::read`] or a plain `find_*`
+//! returned, and never on the session's copy of a row. It uses a `lock_*` call, which
+//! reads the row fresh and holds it until the transaction ends (an `UPDATE … RETURNING`
+//! or upsert that takes PostgreSQL's row lock; on SQLite the single writer), a
+//! conditional `UPDATE … WHERE` whose row count says who won, or a constraint. The
+//! store's conformance suite runs two such transactions at once on both engines.
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -25,6 +41,7 @@ use crate::outbox::{Claimed, DeliveryStatus};
 use crate::phone::Phone;
 use crate::privacy::{PrivacyLevel, PrivacyLevels};
 use crate::session::Session;
+use crate::throttle::AttemptCounter;
 use crate::token::TokenHash;
 use crate::user::{FieldValues, NewUser, User};
 
@@ -75,6 +92,9 @@ pub trait UserRepo {
     async fn find_user(&mut self, id: UserId) -> StoreResult<Option<User>>;
     async fn find_user_by_login(&mut self, login: &Login) -> StoreResult<Option<User>>;
     async fn find_user_by_email(&mut self, email: &Email) -> StoreResult<Option<User>>;
+    /// The account's row, read fresh and locked until the transaction ends: what a
+    /// check of an invariant on it (the last way to sign in) must decide on.
+    async fn lock_user(&mut self, id: UserId) -> StoreResult<Option<User>>;
     async fn set_login(
         &mut self,
         id: UserId,
@@ -128,14 +148,18 @@ pub trait EventRepo {
     ) -> StoreResult<Vec<Event>>;
 }
 
-/// Failed attempts, counted in the database so that limits hold across nodes.
-/// Keys are hashed by the caller: the table never holds what someone typed.
+/// Attempt counters ([`crate::throttle`]), in the database so that limits hold across
+/// nodes. Keys are hashed by the caller: the table never holds what someone typed.
 #[async_trait]
 pub trait ThrottleRepo {
-    async fn record_failure(&mut self, key: &str, at: OffsetDateTime) -> StoreResult<()>;
-    async fn count_failures(&mut self, key: &str, since: OffsetDateTime) -> StoreResult<i64>;
-    async fn clear_failures(&mut self, key: &str) -> StoreResult<()>;
-    async fn purge_failures(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
+    /// The counter of `key` (created empty at `now` if there is none), locked until the
+    /// transaction ends: a concurrent caller waits, then reads what this one saved.
+    async fn lock_counter(&mut self, key: &str, now: OffsetDateTime)
+        -> StoreResult<AttemptCounter>;
+    async fn save_counter(&mut self, key: &str, counter: &AttemptCounter) -> StoreResult<()>;
+    async fn clear_counter(&mut self, key: &str) -> StoreResult<()>;
+    /// Drops counters whose window opened at or before `before` (passed windows).
+    async fn purge_counters(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
 }
 
 /// Registered applications.
@@ -241,6 +265,14 @@ pub trait ContactRepo {
     /// a new code invalidates the one before).
     async fn replace_verification(&mut self, v: &Verification) -> StoreResult<()>;
     async fn find_verification(
+        &mut self,
+        user: UserId,
+        kind: ContactKind,
+    ) -> StoreResult<Option<Verification>>;
+    /// Like [`ContactRepo::find_verification`], but read fresh and locked until the
+    /// transaction ends, so that its attempt count and single use hold under any
+    /// concurrency.
+    async fn lock_verification(
         &mut self,
         user: UserId,
         kind: ContactKind,

@@ -25,6 +25,9 @@ pub struct Registration {
     pub locale: Option<Locale>,
     /// The language of the request, for the verification message.
     pub request_locale: Locale,
+    /// The browser's device cookie ([`crate::throttle::DeviceKey`]), which learns this
+    /// account too.
+    pub device: Option<String>,
 }
 
 /// A fresh session: the token goes into the cookie once and is never stored.
@@ -35,6 +38,8 @@ pub struct SignedIn {
     pub token: SecretToken,
     /// Mandatory fields still empty; the person is asked for them before going on.
     pub missing_fields: Vec<String>,
+    /// The browser's new device cookie, after a password sign-in ([`crate::throttle::DeviceKey`]).
+    pub device_cookie: Option<String>,
 }
 
 impl Sigil {
@@ -71,15 +76,18 @@ impl Sigil {
         };
 
         // Registrations count against the client address like failed sign-ins do, so
-        // one address cannot mass-create accounts.
+        // one address cannot mass-create accounts; taken before the hashing.
         let now = self.clock.now();
-        let ip_key = throttle::key("register", client.ip.as_deref().unwrap_or("unknown"));
-        let mut conn = self.store.read().await?;
-        let window_start = now - self.settings.throttle.window;
-        if conn.count_failures(&ip_key, window_start).await? >= self.settings.throttle.per_ip {
+        let gate = throttle::Gate {
+            key: throttle::key("register", client.ip.as_deref().unwrap_or("unknown")),
+            rule: self.settings.throttle.address(),
+        };
+        let mut tx = self.store.begin().await?;
+        let taken = throttle::take(&mut *tx, &[gate], now).await?;
+        tx.commit().await?;
+        if taken != throttle::Taken::Allowed {
             return Err(CoreError::Throttled);
         }
-        drop(conn);
 
         let password_hash = self.hasher.hash(password).await?;
         // The email goes on the account only once its code or link confirms it.
@@ -94,7 +102,6 @@ impl Sigil {
         };
         let mut tx = self.store.begin().await?;
         tx.create_user(&user).await?;
-        tx.record_failure(&ip_key, now).await?;
         tx.insert_event(&self.event(Some(user.id), EventCategory::Registered, client))
             .await?;
         let signed_in = self
@@ -116,48 +123,77 @@ impl Sigil {
         if email.is_some() {
             self.outbox_changed();
         }
+        let token = self.device_key.issue(user.id, self.random.as_ref());
+        let mut signed_in = signed_in;
+        signed_in.device_cookie =
+            Some(self.device_key.cookie_with(input.device.as_deref(), &token));
         Ok(signed_in)
     }
 
     /// Signs in with a login or email and a password. Unknown accounts and wrong
-    /// passwords get the same answer after the same work.
+    /// passwords get the same answer after the same work. `device` is the browser's
+    /// device cookie: a browser in which the account signed in before has an allowance
+    /// of its own, so that failures elsewhere cannot lock the owner out.
     pub async fn sign_in(
         &self,
         identifier: &str,
         password: &str,
         previous: Option<TokenHash>,
+        device: Option<&str>,
         client: &ClientInfo,
     ) -> Result<SignedIn, CoreError> {
         let now = self.clock.now();
         let policy = self.settings.throttle;
-        let since = now - policy.window;
-        let account_key = throttle::key("sign-in", identifier);
-        let ip_key = throttle::key("ip", client.ip.as_deref().unwrap_or("unknown"));
-
         let mut conn = self.store.read().await?;
-        if conn.count_failures(&account_key, since).await? >= policy.per_account
-            || conn.count_failures(&ip_key, since).await? >= policy.per_ip
-        {
-            drop(conn);
-            let mut tx = self.store.begin().await?;
-            let user = find_by_identifier(&mut *tx, identifier).await?;
-            let event = self
-                .event(user.map(|u| u.id), EventCategory::SignInFailed, client)
-                .with_details(json!({ "reason": "throttled" }));
-            tx.insert_event(&event).await?;
+        let user = find_by_identifier(&mut *conn, identifier).await?;
+        drop(conn);
+        let trusted = user
+            .as_ref()
+            .zip(device)
+            .and_then(|(u, cookie)| self.device_key.find(cookie, u.id));
+        let ip_key = throttle::key("ip", client.ip.as_deref().unwrap_or("unknown"));
+        // The attempt is taken before the password is checked, on rows locked in this
+        // transaction: simultaneous requests get no more checks than the limit.
+        let gates = match &trusted {
+            Some(token) => vec![throttle::Gate {
+                key: throttle::key("device", &token.nonce),
+                rule: policy.device(),
+            }],
+            None => vec![
+                throttle::Gate {
+                    key: throttle::key("sign-in", identifier),
+                    rule: policy.account(),
+                },
+                throttle::Gate {
+                    key: ip_key.clone(),
+                    rule: policy.address(),
+                },
+            ],
+        };
+        let mut tx = self.store.begin().await?;
+        if let throttle::Taken::Refused { first } = throttle::take(&mut *tx, &gates, now).await? {
+            // One event per window, however many attempts a flood makes.
+            if first {
+                let event = self
+                    .event(
+                        user.as_ref().map(|u| u.id),
+                        EventCategory::SignInFailed,
+                        client,
+                    )
+                    .with_details(json!({ "reason": "throttled" }));
+                tx.insert_event(&event).await?;
+            }
             tx.commit().await?;
             return Err(CoreError::Throttled);
         }
-        let user = find_by_identifier(&mut *conn, identifier).await?;
-        drop(conn);
+        tx.commit().await?;
 
         let stored = user.as_ref().and_then(|u| u.password_hash.as_deref());
         let matched = self.hasher.verify(password, stored).await?;
         let user_id = user.as_ref().map(|u| u.id);
         let Some(user) = user.filter(|_| matched) else {
+            // The attempt taken above is the failure's count.
             let mut tx = self.store.begin().await?;
-            tx.record_failure(&account_key, now).await?;
-            tx.record_failure(&ip_key, now).await?;
             let event = self
                 .event(user_id, EventCategory::SignInFailed, client)
                 .with_details(json!({ "reason": "invalid_credentials" }));
@@ -176,11 +212,19 @@ impl Sigil {
         }
 
         let mut tx = self.store.begin().await?;
-        tx.clear_failures(&account_key).await?;
-        let signed_in = self
+        match &trusted {
+            Some(_) => tx.clear_counter(&gates[0].key).await?,
+            None => {
+                tx.clear_counter(&gates[0].key).await?;
+                throttle::refund(&mut *tx, &ip_key, now).await?;
+            }
+        }
+        let mut signed_in = self
             .open_session(&mut *tx, user.id, previous, SignInMethod::Password, client)
             .await?;
         tx.commit().await?;
+        let token = trusted.unwrap_or_else(|| self.device_key.issue(user.id, self.random.as_ref()));
+        signed_in.device_cookie = Some(self.device_key.cookie_with(device, &token));
         Ok(signed_in)
     }
 
@@ -233,6 +277,7 @@ impl Sigil {
             session,
             token,
             missing_fields,
+            device_cookie: None,
         })
     }
 
@@ -283,12 +328,16 @@ impl Sigil {
     ) -> Result<(), CoreError> {
         let now = self.clock.now();
         let policy = self.settings.throttle;
-        let key = throttle::key("password", &user.id.to_string());
-        let mut conn = self.store.read().await?;
-        if conn.count_failures(&key, now - policy.window).await? >= policy.per_account {
+        let gate = throttle::Gate {
+            key: throttle::key("password", &user.id.to_string()),
+            rule: policy.password(),
+        };
+        let mut tx = self.store.begin().await?;
+        let taken = throttle::take(&mut *tx, std::slice::from_ref(&gate), now).await?;
+        tx.commit().await?;
+        if taken != throttle::Taken::Allowed {
             return Err(CoreError::Throttled);
         }
-        drop(conn);
         let login = user.login.as_ref().map(Login::as_str);
         let new = NewPassword::parse(new, login);
         if !self
@@ -296,9 +345,6 @@ impl Sigil {
             .verify(current, user.password_hash.as_deref())
             .await?
         {
-            let mut tx = self.store.begin().await?;
-            tx.record_failure(&key, now).await?;
-            tx.commit().await?;
             let mut errors = vec![FieldError::new(
                 "current_password",
                 FieldErrorKind::WrongPassword,
@@ -314,7 +360,7 @@ impl Sigil {
         tx.set_password_hash(user.id, &hash, now).await?;
         let ended = tx.delete_sessions_of_user(user.id).await?;
         tx.revoke_families_of_user(user.id, now).await?;
-        tx.clear_failures(&key).await?;
+        tx.clear_counter(&gate.key).await?;
         let event = self
             .event(Some(user.id), EventCategory::PasswordChanged, client)
             .with_details(json!({ "sessions_ended": ended }));
@@ -387,7 +433,7 @@ impl Sigil {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
         tx.delete_expired_sessions(now).await?;
-        tx.purge_failures(now - self.settings.throttle.window)
+        tx.purge_counters(now - self.settings.throttle.window)
             .await?;
         // A day after expiry nobody needs a verification, nor a week after a message
         // went out (or was given up) its outbox row.

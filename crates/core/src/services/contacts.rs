@@ -304,8 +304,10 @@ impl Sigil {
     ) -> Result<(), CoreError> {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
+        // Locked: simultaneous confirmations queue here, and each sees the attempts
+        // counted before it.
         let pending = tx
-            .find_verification(user.id, kind)
+            .lock_verification(user.id, kind)
             .await?
             .ok_or_else(|| CoreError::field("code", FieldErrorKind::CodeMissing))?;
         match pending.check(&self.code_key(), code, now) {
@@ -432,6 +434,9 @@ impl Sigil {
         self.require_recent(session)?;
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
+        // The row as it is now, held until this commits: a login cleared a moment ago
+        // in another request must count.
+        let user = tx.lock_user(user.id).await?.ok_or(CoreError::NotFound)?;
         match kind {
             ContactKind::Email => {
                 let Some(old) = &user.email else {

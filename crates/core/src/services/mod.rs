@@ -157,6 +157,7 @@ pub struct Sigil {
     outbox_ready: tokio::sync::Notify,
     upstream: Arc<dyn crate::identifier::Upstream>,
     refresh_key: crate::oidc::refresh::RefreshKey,
+    device_key: crate::throttle::DeviceKey,
 }
 
 impl Sigil {
@@ -169,6 +170,7 @@ impl Sigil {
     ) -> Self {
         let refresh_key =
             crate::oidc::refresh::RefreshKey::derive(settings.oidc.master_key.secret());
+        let device_key = crate::throttle::DeviceKey::derive(settings.oidc.master_key.secret());
         Self {
             store,
             clock,
@@ -176,6 +178,7 @@ impl Sigil {
             hasher,
             settings,
             refresh_key,
+            device_key,
             keys: oidc::KeyRing::default(),
             verified: oidc::VerifiedTokens::default(),
             outbox_ready: tokio::sync::Notify::new(),

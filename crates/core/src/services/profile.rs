@@ -73,7 +73,9 @@ impl Sigil {
             .map_err(CoreError::Invalid)?;
 
         let mut tx = self.store.begin().await?;
-        let current = tx.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
+        // Fresh and held until this commits: whether the email is still there decides
+        // whether the login may go.
+        let current = tx.lock_user(user.id).await?.ok_or(CoreError::NotFound)?;
         let mut values = tx.field_values(user.id).await?;
         let mut changed = Vec::new();
         for (def, value) in parsed {

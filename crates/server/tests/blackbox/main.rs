@@ -7,6 +7,7 @@ mod api;
 mod browser;
 mod cards;
 mod cli;
+mod concurrency;
 mod contacts;
 mod csrf;
 mod identifiers;

@@ -9,6 +9,7 @@ use crate::on_both_backends;
 on_both_backends!(
     an_account_is_throttled_after_repeated_failures_until_the_window_passes,
     an_address_is_throttled_across_accounts,
+    the_owners_browser_keeps_its_own_allowance_while_strangers_are_locked_out,
 );
 
 async fn an_account_is_throttled_after_repeated_failures_until_the_window_passes(backend: Backend) {
@@ -16,11 +17,21 @@ async fn an_account_is_throttled_after_repeated_failures_until_the_window_passes
     app.signed_in("olga").await;
     let b = app.browser().await;
 
-    for _ in 0..10 {
+    // Past the first few, each failure makes the next wait twice as long.
+    for i in 0..10 {
         assert_eq!(
             b.sign_in("olga", "wrong password").await.status(),
-            StatusCode::UNAUTHORIZED
+            StatusCode::UNAUTHORIZED,
+            "attempt {i}"
         );
+        if i >= 2 {
+            assert_eq!(
+                b.sign_in("olga", "wrong password").await.status(),
+                StatusCode::TOO_MANY_REQUESTS,
+                "too soon after attempt {i}"
+            );
+        }
+        app.clock.advance(Duration::seconds(65));
     }
     let r = b.sign_in("olga", PASSWORD).await;
     assert_eq!(
@@ -36,6 +47,7 @@ async fn an_account_is_throttled_after_repeated_failures_until_the_window_passes
     // An account that does not exist is limited the same way, so the limit tells nothing.
     for _ in 0..10 {
         b.sign_in("ghost", "wrong password").await;
+        app.clock.advance(Duration::seconds(65));
     }
     assert_eq!(
         b.sign_in("ghost", "wrong password").await.status(),
@@ -46,6 +58,56 @@ async fn an_account_is_throttled_after_repeated_failures_until_the_window_passes
     assert_eq!(
         b.sign_in("olga", PASSWORD).await.status(),
         StatusCode::SEE_OTHER
+    );
+}
+
+/// OWASP's device cookies: a browser in which the account signed in keeps an allowance
+/// of its own, so failures elsewhere cannot lock the owner out.
+async fn the_owners_browser_keeps_its_own_allowance_while_strangers_are_locked_out(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let owner = app.signed_in("olga").await;
+    owner.post_form("/logout", &[]).await;
+    let attacker = app.browser().await;
+    for _ in 0..10 {
+        assert_eq!(
+            attacker.sign_in("olga", "wrong password").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+        app.clock.advance(Duration::seconds(65));
+    }
+    assert_eq!(
+        attacker.sign_in("olga", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let stranger = app.browser().await;
+    assert_eq!(
+        stranger.sign_in("olga", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // A device cookie made for another account, or edited, is a stranger's too.
+    let mallory = app.signed_in("mallory").await;
+    assert_eq!(
+        mallory.sign_in("olga", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    assert_eq!(
+        owner.sign_in("olga", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER,
+        "the owner's browser is not locked out"
+    );
+    // Its own allowance has a limit too.
+    for _ in 0..10 {
+        assert_eq!(
+            owner.sign_in("olga", "wrong password").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        owner.sign_in("olga", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
     );
 }
 

@@ -107,6 +107,25 @@ impl<E: Exec + 'static> ContactRepo for Conn<E> {
             .transpose()
     }
 
+    async fn lock_verification(
+        &mut self,
+        user: UserId,
+        kind: ContactKind,
+    ) -> StoreResult<Option<Verification>> {
+        // A no-op update takes PostgreSQL's row lock (see `LOCK_USER` in users.rs).
+        query(
+            "UPDATE contact_verifications SET attempts = attempts \
+             WHERE user_id = $1 AND kind = $2 RETURNING id, user_id, kind, address, channel, \
+             code_hash, link_hash, attempts, created_at, expires_at, used_at, message_id",
+        )
+        .bind(user.to_string())
+        .bind(kind.as_str())
+        .fetch_optional(&mut self.0)
+        .await?
+        .map(VerificationRow::into_verification)
+        .transpose()
+    }
+
     async fn find_verification_by_link(
         &mut self,
         link_hash: &TokenHash,

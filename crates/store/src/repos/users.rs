@@ -49,6 +49,12 @@ macro_rules! select_user_where {
 pub(crate) const USER_BY_ID: &str = select_user_where!("id");
 pub(crate) const USER_BY_LOGIN: &str = select_user_where!("login");
 pub(crate) const USER_BY_EMAIL: &str = select_user_where!("email");
+/// A no-op update: on PostgreSQL it takes the row's lock (waiting for a concurrent
+/// holder, then returning the row as that one left it); on SQLite the transaction
+/// already holds the single writer.
+const LOCK_USER: &str = "UPDATE users SET updated_at = updated_at WHERE id = $1 \
+     RETURNING id, login, email, email_verified, phone, photo, photo_small, password_hash, \
+     status, is_operator, profile_private, locale, created_at, updated_at";
 
 impl UserRow {
     pub(crate) fn into_user(self) -> Result<User, StoreError> {
@@ -117,6 +123,10 @@ impl<E: Exec + 'static> UserRepo for Conn<E> {
 
     async fn find_user_by_email(&mut self, email: &Email) -> StoreResult<Option<User>> {
         find_one(self, USER_BY_EMAIL, email.as_str().to_owned()).await
+    }
+
+    async fn lock_user(&mut self, id: UserId) -> StoreResult<Option<User>> {
+        find_one(self, LOCK_USER, id.to_string()).await
     }
 
     async fn set_login(

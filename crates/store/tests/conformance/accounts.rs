@@ -1,4 +1,4 @@
-//! Accounts, sessions, the activity log and failure counters.
+//! Accounts, sessions and the activity log.
 
 use sigil_core::email::Email;
 use sigil_core::event::{ClientInfo, EventCategory, NewEvent};
@@ -17,7 +17,6 @@ on_both_backends!(
     field_values_are_set_replaced_and_removed,
     sessions_are_found_by_hash_touched_and_ended,
     events_list_newest_first_in_pages,
-    failures_are_counted_in_a_window_and_cleared,
     a_dropped_transaction_changes_nothing,
 );
 
@@ -220,32 +219,6 @@ async fn events_list_newest_first_in_pages(backend: Backend) {
     let ns: Vec<_> = second.iter().map(|e| e.details["n"].as_i64()).collect();
     assert_eq!(ns, [Some(1), Some(0)]);
     assert_eq!(second[0].category, "sign_in.succeeded");
-}
-
-async fn failures_are_counted_in_a_window_and_cleared(backend: Backend) {
-    let store = store(backend).await;
-    let mut conn = store.begin().await.expect("begin");
-    for i in 0..3 {
-        conn.record_failure("k", T0 + Duration::minutes(i))
-            .await
-            .expect("record");
-    }
-    conn.record_failure("other", T0).await.expect("record");
-    assert_eq!(
-        conn.count_failures("k", T0 - Duration::minutes(1))
-            .await
-            .expect("count"),
-        3
-    );
-    assert_eq!(conn.count_failures("k", T0).await.expect("count"), 2);
-    conn.clear_failures("k").await.expect("clear");
-    assert_eq!(
-        conn.count_failures("k", T0 - Duration::minutes(1))
-            .await
-            .expect("count"),
-        0
-    );
-    assert_eq!(conn.purge_failures(T0).await.expect("purge"), 1);
 }
 
 async fn a_dropped_transaction_changes_nothing(backend: Backend) {

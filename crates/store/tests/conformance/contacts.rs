@@ -17,7 +17,7 @@ on_both_backends!(
     the_outbox_hands_each_due_message_out_once_and_records_the_outcome,
 );
 
-fn verification(
+pub(crate) fn verification(
     user: sigil_core::ids::UserId,
     id: &str,
     address: &str,

@@ -2,6 +2,7 @@
 mod accounts;
 mod contacts;
 mod identifiers;
+mod locking;
 mod oidc;
 
 use std::sync::Arc;

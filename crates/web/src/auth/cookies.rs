@@ -8,6 +8,10 @@ use crate::state::WebConfig;
 pub const SESSION: &str = "sigil_session";
 pub const CSRF: &str = "sigil_csrf";
 pub const LANG: &str = "sigil_lang";
+/// The accounts that signed in in this browser (`sigil_core::throttle::DeviceKey`).
+pub const DEVICE: &str = "sigil_device";
+/// How long a browser stays known to an account that signed in there.
+pub const DEVICE_MAX_AGE: time::Duration = time::Duration::days(365);
 
 pub fn name(config: &WebConfig, base: &'static str) -> String {
     if config.is_https() {

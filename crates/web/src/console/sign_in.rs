@@ -107,9 +107,16 @@ pub async fn submit(
         .get(&cookies::name(&state.config, cookies::SESSION))
         .and_then(|c| SecretToken::from_client(c.value()))
         .map(|t| t.hash());
+    let device = jar.get(&cookies::name(&state.config, cookies::DEVICE));
     match state
         .sigil
-        .sign_in(&form.identifier, &form.password, previous, &client)
+        .sign_in(
+            &form.identifier,
+            &form.password,
+            previous,
+            device.map(|c| c.value()),
+            &client,
+        )
         .await
     {
         Ok(signed_in) => signed_in_response(&state, jar, signed_in, &next),
@@ -157,6 +164,15 @@ pub(super) fn signed_in_response(
     } else {
         let encoded: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
         format!("/profile/complete?next={encoded}")
+    };
+    let jar = match signed_in.device_cookie {
+        Some(value) => jar.add(cookies::build(
+            &state.config,
+            cookies::DEVICE,
+            value,
+            Some(cookies::DEVICE_MAX_AGE),
+        )),
+        None => jar,
     };
     (jar.add(session).add(csrf), Redirect::to(&target)).into_response()
 }
@@ -218,6 +234,9 @@ pub async fn register(
         password: form.password,
         locale: None,
         request_locale: crate::i18n::negotiate_headers(&headers, &state.config, None),
+        device: jar
+            .get(&cookies::name(&state.config, cookies::DEVICE))
+            .map(|c| c.value().to_owned()),
     };
     // With an email, the next step is its code.
     let next = if form.email.trim().is_empty() {
