@@ -16,6 +16,7 @@ mod language;
 mod oidc_flow;
 mod oidc_helpers;
 mod oidc_tokens;
+mod pages;
 mod password;
 mod phones;
 mod photos;

@@ -72,6 +72,38 @@ fn every_key_used_in_templates_and_code_exists() {
     assert!(checked > 40, "the scan found only {checked} keys");
 }
 
+/// Every code [`FieldErrorKind::code`] can return, read from its source: the match there
+/// is exhaustive, so a kind added later is found here without a list to keep up.
+fn every_field_error_code() -> BTreeSet<String> {
+    let source = include_str!("../../../core/src/error.rs");
+    let start = source
+        .find("pub fn code(&self)")
+        .expect("FieldErrorKind::code");
+    let body = &source[start..];
+    let end = body.find("\n    }\n").expect("the end of code()");
+    let codes: BTreeSet<String> = Regex::new(r#"=>\s*"([a-z0-9_]+)""#)
+        .expect("regex")
+        .captures_iter(&body[..end])
+        .map(|c| c[1].to_owned())
+        .collect();
+    assert!(codes.len() > 30, "found only {codes:?}");
+    codes
+}
+
+#[test]
+fn every_field_error_code_has_a_message_in_every_language() {
+    let i18n = I18n::load().expect("load");
+    for (locale, source) in SOURCES {
+        let keys = ids(source);
+        let tr = Tr::new(&i18n, locale);
+        for code in every_field_error_code() {
+            let key = format!("error-{code}");
+            assert!(keys.contains(&key), "{} lacks {key}", locale.tag());
+            assert_ne!(tr.t(&key), key, "{} {key}", locale.tag());
+        }
+    }
+}
+
 #[test]
 fn every_generated_key_exists_in_every_language() {
     let i18n = I18n::load().expect("load");
