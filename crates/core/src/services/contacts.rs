@@ -234,6 +234,9 @@ impl Sigil {
         client: &ClientInfo,
     ) -> Result<(), CoreError> {
         let now = self.clock.now();
+        // The account's row held until this commits: simultaneous requests for codes
+        // queue here, so each sees the code the one before it sent (one a minute).
+        tx.lock_user(user.id).await?.ok_or(CoreError::NotFound)?;
         if let Some(previous) = tx.find_verification(user.id, kind).await? {
             if previous.used_at.is_none() && !previous.may_resend(now) {
                 let seconds = (previous.resend_at() - now).whole_seconds().max(1);

@@ -15,6 +15,7 @@ on_both_backends!(
     fifty_simultaneous_sign_ins_get_no_more_password_checks_than_the_limit,
     simultaneous_wrong_codes_get_no_more_tries_than_the_limit,
     removing_the_email_while_clearing_the_login_never_leaves_neither,
+    simultaneous_resends_send_one_code_a_minute,
 );
 
 /// Runs the futures `make(i)` for `i < n` on their own tasks, released together.
@@ -161,4 +162,45 @@ async fn removing_the_email_while_clearing_the_login_never_leaves_neither(backen
             "round {round}: the account kept no way to sign in: {me}"
         );
     }
+}
+
+async fn simultaneous_resends_send_one_code_a_minute(backend: Backend) {
+    let (app, smtp) = with_smtp(backend).await;
+    let b = Arc::new(app.signed_in("ned").await);
+    let r = b
+        .post_form(
+            "/profile/contacts/email",
+            &[("address", "ned@example.org"), ("channel", "sms")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    smtp.inbox.wait_for(1).await;
+    app.clock.advance(time::Duration::seconds(61));
+
+    let statuses = at_once(12, |_| {
+        let b = b.clone();
+        async move {
+            b.post_form("/profile/contacts/email/resend", &[])
+                .await
+                .status()
+        }
+    })
+    .await;
+    let sent = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::SEE_OTHER)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    assert_eq!((sent, refused), (1, 11), "{statuses:?}");
+    let (_, events) = b.api(Method::GET, "/api/v1/me/events", None).await;
+    let codes = events["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["category"] == "contact.code_sent")
+        .count();
+    assert_eq!(codes, 2, "the first code and one resend");
 }
