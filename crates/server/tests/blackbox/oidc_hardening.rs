@@ -18,6 +18,7 @@ use crate::on_both_backends;
 
 on_both_backends!(
     a_rotated_refresh_token_used_again_at_once_ends_the_whole_family,
+    a_repeated_authorization_parameter_is_invalid_request,
 );
 
 async fn refresh(app: &crate::helpers::TestApp, rp: &Rp, token: &str) -> (StatusCode, Value) {
@@ -52,4 +53,37 @@ async fn a_rotated_refresh_token_used_again_at_once_ends_the_whole_family(backen
     let (_, intro) = post_client(&app, &rp, "/oauth/introspect", &[("token", &access)]).await;
     assert_eq!(intro, json!({ "active": false }));
     assert_eq!(userinfo(&app, &access).await.0, StatusCode::UNAUTHORIZED);
+}
+
+async fn a_repeated_authorization_parameter_is_invalid_request(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let rp = register(&app, "web", None).await;
+    let b = app.signed_in("ned").await;
+    let (_, challenge) = pkce();
+    for repeated in [("state", "other"), ("nonce", "other"), ("scope", "openid")] {
+        let r = b
+            .get(&authorize_path(&rp, "openid", &challenge, &[repeated]))
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{repeated:?}");
+        let loc = location(&r);
+        assert!(loc.starts_with(REDIRECT), "{loc}");
+        assert_eq!(
+            url_param(&loc, "error").as_deref(),
+            Some("invalid_request"),
+            "{loc}"
+        );
+        assert_eq!(url_param(&loc, "code"), None, "{loc}");
+    }
+    // Until the client and its redirect URI are known, and each came once, nothing is
+    // redirected.
+    for repeated in [
+        ("client_id", rp.client_id.as_str()),
+        ("redirect_uri", REDIRECT),
+    ] {
+        let r = b
+            .get(&authorize_path(&rp, "openid", &challenge, &[repeated]))
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{repeated:?}");
+        assert!(r.headers().get("location").is_none(), "{repeated:?}");
+    }
 }
