@@ -129,6 +129,7 @@ action-confirm = Bestätigen
 oidc-error-unknown_client = Die Anwendung, die Sie hierher geschickt hat, ist bei diesem Dienst nicht registriert.
 oidc-error-redirect_uri = Die Anwendung wollte Sie an eine Adresse schicken, die sie nicht registriert hat. Zu Ihrer Sicherheit wurden Sie nicht dorthin geleitet.
 oidc-error-logout = Die Abmeldeanfrage ist ungültig: Ihre Rücksprungadresse ist für die Anwendung nicht registriert.
+oidc-error-logout_hint = Die Abmeldeanfrage ist ungültig: Die Anwendung hat kein von diesem Dienst ausgestelltes Anmelde-Token (ID-Token) einer registrierten Anwendung mitgeschickt. Niemand wurde abgemeldet.
 consent-title = Zugriff erlauben
 consent-heading = { $app } bittet um Zugriff auf Ihre Daten
 consent-intro = Wenn Sie zustimmen, erhält die Anwendung:

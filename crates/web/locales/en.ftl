@@ -129,6 +129,7 @@ action-confirm = Confirm
 oidc-error-unknown_client = The application that sent you here is not registered with this service.
 oidc-error-redirect_uri = The application asked to send you to an address it has not registered. For your safety you were not sent there.
 oidc-error-logout = The sign-out request is not valid: its return address is not registered for the application.
+oidc-error-logout_hint = The sign-out request is not valid: the application did not send one of this service's sign-in tokens (ID tokens) for a registered application. Nobody was signed out.
 consent-title = Allow access
 consent-heading = { $app } asks for access to your data
 consent-intro = If you allow it, the application receives:

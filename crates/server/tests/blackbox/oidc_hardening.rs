@@ -18,6 +18,8 @@ use crate::on_both_backends;
 
 on_both_backends!(
     a_rotated_refresh_token_used_again_at_once_ends_the_whole_family,
+    an_access_token_is_refused_as_logout_hint_and_signs_nobody_out,
+    the_logout_confirmation_redirects_only_to_the_checked_address,
     a_repeated_authorization_parameter_is_invalid_request,
 );
 
@@ -86,4 +88,101 @@ async fn a_repeated_authorization_parameter_is_invalid_request(backend: Backend)
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{repeated:?}");
         assert!(r.headers().get("location").is_none(), "{repeated:?}");
     }
+}
+
+/// What the 400 page says when a logout hint is not one of Sigil's ID tokens.
+const BAD_HINT: &str = "sign-in tokens (ID tokens) for a registered application";
+
+async fn an_access_token_is_refused_as_logout_hint_and_signs_nobody_out(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let rp = register(&app, "web", None).await;
+    let (b, tokens) = signed_in_tokens(&app, &rp, "kim", "openid").await;
+    let bye = "&post_logout_redirect_uri=https://rp.example/bye";
+    let access = tokens["access_token"].as_str().expect("at");
+    let refresh_token = tokens["refresh_token"].as_str().expect("rt");
+    for hint in [access, refresh_token] {
+        let r = b
+            .get(&format!("/oauth/end_session?id_token_hint={hint}{bye}"))
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{hint}");
+        assert!(r.headers().get("location").is_none(), "{hint}");
+        assert!(r.text().await.expect("body").contains(BAD_HINT), "{hint}");
+        assert_eq!(
+            b.page("/profile").await.0,
+            StatusCode::OK,
+            "still signed in"
+        );
+    }
+
+    // An ID token of an application deleted since is no longer one of a registered client.
+    let gone = register(&app, "web", None).await;
+    let (other, gone_tokens) = signed_in_tokens(&app, &gone, "lou", "openid").await;
+    app.sigil
+        .delete_app(&gone.client_id)
+        .await
+        .expect("deleted");
+    let hint = gone_tokens["id_token"].as_str().expect("id token");
+    let r = other
+        .get(&format!("/oauth/end_session?id_token_hint={hint}"))
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(other.page("/profile").await.0, StatusCode::OK);
+
+    // The ID token itself still signs out at once.
+    let hint = tokens["id_token"].as_str().expect("id token");
+    let r = b
+        .get(&format!("/oauth/end_session?id_token_hint={hint}{bye}"))
+        .await;
+    assert_eq!(location(&r), "https://rp.example/bye");
+    assert_eq!(b.get("/profile").await.status(), StatusCode::SEE_OTHER);
+}
+
+/// The hidden return address on the logout confirmation page.
+async fn confirmation_redirect(b: &Browser, path: &str) -> String {
+    let (status, html) = b.page(path).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let re = Regex::new(r#"name="redirect" value="([^"]*)""#).expect("regex");
+    unescape(&re.captures(&html).expect("a confirmation form")[1])
+}
+
+async fn the_logout_confirmation_redirects_only_to_the_checked_address(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let rp = register(&app, "web", None).await;
+    let b = app.signed_in("max").await;
+    let not_registered = "its return address is not registered";
+    for tampered in [
+        // The parser drops CR and LF, so this matched the registration and was then
+        // sent as a header as it came.
+        "https://rp.example/\r\nbye",
+        "https://rp.example/bye\r\nSet-Cookie: a=b",
+        "https://evil.example/bye",
+        "/profile",
+    ] {
+        let r = b
+            .post_form("/oauth/end_session/confirm", &[("redirect", tampered)])
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{tampered:?}");
+        assert!(
+            r.text().await.expect("body").contains(not_registered),
+            "{tampered:?}"
+        );
+        assert_eq!(
+            b.page("/profile").await.0,
+            StatusCode::OK,
+            "{tampered:?} signed nobody out"
+        );
+    }
+
+    let asked = format!(
+        "/oauth/end_session?client_id={}&post_logout_redirect_uri=https://rp.example/bye&state=a%20b%0D%0A",
+        rp.client_id
+    );
+    let redirect = confirmation_redirect(&b, &asked).await;
+    assert_eq!(redirect, "https://rp.example/bye?state=a+b%0D%0A");
+    let r = b
+        .post_form("/oauth/end_session/confirm", &[("redirect", &redirect)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), redirect, "exactly the address checked");
+    assert_eq!(b.get("/profile").await.status(), StatusCode::SEE_OTHER);
 }
