@@ -312,3 +312,5 @@ event-identifier-linked = Kennung verknüpft
 event-identifier-removed = Kennung entfernt
 login-with_provider = Oder melden Sie sich mit einem Konto an, das mit Ihrem Profil verknüpft ist:
 error-provider_not_linked = Mit diesem Konto ist kein Profil verknüpft. Melden Sie sich mit Ihrem Passwort an und fügen Sie es unter Kennungen hinzu.
+error-insecure_redirect_uri = Weiterleitungsadressen müssen https verwenden. Reines http ist nur für die Loopback-Adresse dieses Rechners erlaubt (127.0.0.1, [::1] oder localhost).
+error-pkce_required = Nur Anwendungen mit eigenem Geheimnis (web, service) kann die Anmeldung ohne PKCE erlaubt werden.

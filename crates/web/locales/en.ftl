@@ -312,3 +312,5 @@ event-identifier-linked = Identifier linked
 event-identifier-removed = Identifier removed
 login-with_provider = Or sign in with an account linked to your profile:
 error-provider_not_linked = No profile is linked to that account. Sign in with your password, then add it under Identifiers.
+error-insecure_redirect_uri = Redirect URIs must use https. Plain http is allowed only on this computer's loopback address (127.0.0.1, [::1] or localhost).
+error-pkce_required = Only applications that keep a secret (web, service) may be allowed to sign in without PKCE.

@@ -222,7 +222,7 @@ impl Sigil {
             );
         }
         let challenge = match (&p.code_challenge, &p.code_challenge_method) {
-            (None, None) if app.is_public() => {
+            (None, None) if app.requires_pkce() => {
                 return fail(
                     "invalid_request",
                     "PKCE with S256 is required for this application",

@@ -188,7 +188,7 @@ impl Sigil {
             (Some(_), None) => return Err(TokenError::InvalidGrant("code_verifier is required")),
             // A verifier for a code issued without a challenge is a downgrade attempt.
             (None, Some(_)) => return Err(TokenError::InvalidGrant("no code_challenge was sent")),
-            (None, None) if app.is_public() => {
+            (None, None) if app.requires_pkce() => {
                 return Err(TokenError::InvalidGrant("PKCE is required"))
             }
             (None, None) => {}
