@@ -112,6 +112,10 @@ pub enum FieldErrorKind {
     ProviderExpired,
     /// No profile is linked to the account the person signed in with at the provider.
     ProviderNotLinked,
+    /// A redirect URI with plain `http` to a host other than the loopback interface.
+    InsecureRedirectUri,
+    /// PKCE can be waived only for a confidential client.
+    PkceRequired,
 }
 
 impl FieldErrorKind {
@@ -159,6 +163,8 @@ impl FieldErrorKind {
             Self::ProviderDenied => "provider_denied",
             Self::ProviderExpired => "provider_expired",
             Self::ProviderNotLinked => "provider_not_linked",
+            Self::InsecureRedirectUri => "insecure_redirect_uri",
+            Self::PkceRequired => "pkce_required",
         }
     }
 }

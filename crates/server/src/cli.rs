@@ -93,6 +93,10 @@ pub struct AppArgs {
     /// Listed in the application catalog.
     #[arg(long)]
     pub in_catalog: bool,
+    /// Let this confidential client (web, service) sign people in without PKCE, for a
+    /// legacy relying party; every other client must send a code_challenge.
+    #[arg(long)]
+    pub allow_no_pkce: bool,
 }
 
 #[derive(Debug, Subcommand)]

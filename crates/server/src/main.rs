@@ -136,6 +136,7 @@ fn input(a: AppArgs) -> AppInput {
         signing_alg: a.signing_alg,
         closed: a.closed,
         in_catalog: a.in_catalog,
+        allow_no_pkce: a.allow_no_pkce,
     }
 }
 
@@ -172,11 +173,23 @@ async fn serve(config: Config, sigil: Arc<sigil_core::Sigil>) -> anyhow::Result<
 fn describe(e: sigil_core::CoreError) -> anyhow::Error {
     match e {
         sigil_core::CoreError::Invalid(fields) => {
+            // The field, its stable code and the English message, so the operator
+            // learns what to change without looking the code up.
+            let i18n = sigil_web::i18n::I18n::load().ok();
             let what: Vec<_> = fields
                 .iter()
-                .map(|f| format!("{} {}", f.field, f.kind.code()))
+                .map(|f| {
+                    let message = i18n.as_ref().map(|i| {
+                        sigil_web::i18n::Tr::new(i, sigil_core::locale::Locale::En)
+                            .field_error(&f.kind)
+                    });
+                    match message {
+                        Some(m) => format!("{} {}: {m}", f.field, f.kind.code()),
+                        None => format!("{} {}", f.field, f.kind.code()),
+                    }
+                })
                 .collect();
-            anyhow::anyhow!("refused: {}", what.join(", "))
+            anyhow::anyhow!("refused: {}", what.join("; "))
         }
         sigil_core::CoreError::NotFound => anyhow::anyhow!("not found"),
         other => anyhow::anyhow!(other),

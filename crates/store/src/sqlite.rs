@@ -64,6 +64,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/sqlite/0009_clustered_keys.sql"),
     ),
     (
+        "0010_app_pkce.sql",
+        include_str!("../migrations/sqlite/0010_app_pkce.sql"),
+    ),
+    (
         "0014_attempt_counters.sql",
         include_str!("../migrations/sqlite/0014_attempt_counters.sql"),
     ),

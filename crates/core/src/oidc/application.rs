@@ -92,12 +92,23 @@ pub struct Application {
     pub signing_alg: SigningAlg,
     pub closed: bool,
     pub in_catalog: bool,
+    /// A confidential client may leave PKCE out (a legacy relying party); off unless
+    /// the operator sets it. Public clients always need PKCE.
+    pub allow_no_pkce: bool,
     pub created_at: OffsetDateTime,
 }
 
 impl Application {
     pub fn is_public(&self) -> bool {
         !self.app_type.is_confidential()
+    }
+
+    /// Whether an authorization request must carry a `code_challenge`: always, as
+    /// OAuth 2.1 asks ([draft-ietf-oauth-v2-1 §7.5.1](https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1#section-7.5.1),
+    /// [RFC 9700 §2.1.1](https://www.rfc-editor.org/rfc/rfc9700#section-2.1.1)), except
+    /// for a confidential client the operator let go without it.
+    pub fn requires_pkce(&self) -> bool {
+        self.is_public() || !self.allow_no_pkce
     }
 
     pub fn allows(&self, grant: GrantType) -> bool {
@@ -149,6 +160,9 @@ pub struct AppInput {
     pub closed: bool,
     #[serde(default)]
     pub in_catalog: bool,
+    /// Let a confidential client (a legacy relying party) sign people in without PKCE.
+    #[serde(default)]
+    pub allow_no_pkce: bool,
 }
 
 /// A validated registration, ready to store once it has an id and secret.
@@ -169,6 +183,7 @@ pub struct AppSpec {
     pub signing_alg: SigningAlg,
     pub closed: bool,
     pub in_catalog: bool,
+    pub allow_no_pkce: bool,
 }
 
 fn web_url(raw: &Option<String>, field: &str, errors: &mut Vec<FieldError>) -> Option<String> {
@@ -236,6 +251,22 @@ impl AppInput {
                 .collect()
         };
         let redirect_uris = uris(&self.redirect_uris, "redirect_uris", &mut errors);
+        if redirect_uris
+            .iter()
+            .any(RedirectUri::is_plain_http_off_loopback)
+        {
+            errors.push(FieldError::new(
+                "redirect_uris",
+                FieldErrorKind::InsecureRedirectUri,
+            ));
+        }
+        // PKCE cannot be waived for a client without a secret (RFC 9700 §2.1.1).
+        if self.allow_no_pkce && !app_type.is_confidential() {
+            errors.push(FieldError::new(
+                "allow_no_pkce",
+                FieldErrorKind::PkceRequired,
+            ));
+        }
         let post_logout_redirect_uris = uris(
             &self.post_logout_redirect_uris,
             "post_logout_redirect_uris",
@@ -326,6 +357,7 @@ impl AppInput {
             signing_alg,
             closed: self.closed,
             in_catalog: self.in_catalog,
+            allow_no_pkce: self.allow_no_pkce,
         };
         if errors.is_empty() {
             Ok(spec)
@@ -362,6 +394,39 @@ mod tests {
         assert_eq!(
             svc.validate(&cat).expect("valid").grant_types,
             [GrantType::ClientCredentials]
+        );
+    }
+
+    #[test]
+    fn plain_http_redirects_are_only_for_loopback_and_pkce_only_waived_for_secrets() {
+        let cat = ScopeCatalogue::standard();
+        for kind in ["web", "spa", "native"] {
+            let mut clear = input(kind);
+            clear.redirect_uris = vec!["http://app.example/cb".into()];
+            let errors = clear.validate(&cat).expect_err("plain http");
+            assert_eq!(
+                errors,
+                [FieldError::new(
+                    "redirect_uris",
+                    FieldErrorKind::InsecureRedirectUri
+                )],
+                "{kind}"
+            );
+            let mut local = input(kind);
+            local.redirect_uris = vec!["http://127.0.0.1:8080/cb".into()];
+            assert!(local.validate(&cat).is_ok(), "{kind}");
+        }
+        let mut legacy = input("web");
+        legacy.allow_no_pkce = true;
+        assert!(legacy.validate(&cat).expect("valid").allow_no_pkce);
+        let mut spa = input("spa");
+        spa.allow_no_pkce = true;
+        assert_eq!(
+            spa.validate(&cat).expect_err("public"),
+            [FieldError::new(
+                "allow_no_pkce",
+                FieldErrorKind::PkceRequired
+            )]
         );
     }
 

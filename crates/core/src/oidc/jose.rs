@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
-pub use super::jws::kid_of;
 use super::jws::KeyPair;
+pub use super::jws::{is_plain_jwt, kid_of};
 use crate::random::Random;
 
 /// The algorithms Sigil signs with. RS256 is always available, as OpenID Connect

@@ -207,6 +207,8 @@ struct ReadHeader {
     #[serde(default)]
     kid: Option<String>,
     #[serde(default)]
+    typ: Option<String>,
+    #[serde(default)]
     crit: Option<Value>,
 }
 
@@ -215,11 +217,26 @@ fn decode(part: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(part).ok()
 }
 
+fn header_of(token: &str) -> Option<ReadHeader> {
+    let header = token.split('.').next()?;
+    serde_json::from_slice(&decode(header)?).ok()
+}
+
 /// The `kid` of a compact JWS, read without verifying anything.
 pub fn kid_of(token: &str) -> Option<String> {
-    let header = token.split('.').next()?;
-    let header: ReadHeader = serde_json::from_slice(&decode(header)?).ok()?;
-    header.kid
+    header_of(token)?.kid
+}
+
+/// Whether the header's `typ` ([RFC 7515 §4.1.9](https://www.rfc-editor.org/rfc/rfc7515#section-4.1.9))
+/// is absent or `JWT`, as on an ID token; an access token says `at+jwt`
+/// ([RFC 9068 §2.1](https://www.rfc-editor.org/rfc/rfc9068#section-2.1)). Read without
+/// verifying: the caller verifies the signature, which covers the header.
+pub fn is_plain_jwt(token: &str) -> bool {
+    header_of(token).is_some_and(|h| {
+        h.typ.as_deref().is_none_or(|t| {
+            t.eq_ignore_ascii_case("JWT") || t.eq_ignore_ascii_case("application/jwt")
+        })
+    })
 }
 
 #[cfg(test)]

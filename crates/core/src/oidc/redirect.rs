@@ -49,6 +49,28 @@ impl RedirectUri {
         &self.0
     }
 
+    /// Whether a code sent here would cross the network in clear: plain `http` to a host
+    /// other than the loopback interface. Registration refuses such URIs
+    /// ([RFC 9700 §2.1](https://www.rfc-editor.org/rfc/rfc9700#section-2.1),
+    /// [§4.1.1](https://www.rfc-editor.org/rfc/rfc9700#section-4.1.1)); loopback
+    /// addresses stay allowed for native apps and local development
+    /// ([RFC 8252 §7.3, §8.3](https://www.rfc-editor.org/rfc/rfc8252#section-7.3)).
+    pub fn is_plain_http_off_loopback(&self) -> bool {
+        let Ok(url) = Url::parse(&self.0) else {
+            return false;
+        };
+        if url.scheme() != "http" {
+            return false;
+        }
+        let loopback = match url.host() {
+            Some(Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+            None => false,
+        };
+        !loopback
+    }
+
     /// Whether `requested` may be used where `self` is registered: the same string,
     /// except that for native apps a loopback IP address may come with any port
     /// ([RFC 8252 §7.3](https://www.rfc-editor.org/rfc/rfc8252#section-7.3)).
@@ -133,6 +155,29 @@ mod tests {
             assert!(RedirectUri::parse(bad).is_err(), "{bad}");
         }
         assert!(RedirectUri::parse("com.example.app:/oauth").is_ok());
+    }
+
+    #[test]
+    fn plain_http_is_only_for_the_loopback_interface() {
+        for clear in [
+            "http://app.example/cb",
+            "http://192.168.1.10:8080/cb",
+            "http://localhost.evil.example/cb",
+            "http://[2001:db8::1]/cb",
+        ] {
+            assert!(uri(clear).is_plain_http_off_loopback(), "{clear}");
+        }
+        for fine in [
+            "https://app.example/cb",
+            "http://127.0.0.1:51234/cb",
+            "http://127.1/cb",
+            "http://[::1]:8000/cb",
+            "http://localhost:3000/cb",
+            "http://LOCALHOST/cb",
+            "com.example.app:/oauth",
+        ] {
+            assert!(!uri(fine).is_plain_http_off_loopback(), "{fine}");
+        }
     }
 
     #[test]

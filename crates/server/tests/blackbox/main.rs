@@ -14,6 +14,7 @@ mod identifiers;
 mod identifiers_sign_in;
 mod language;
 mod oidc_flow;
+mod oidc_hardening;
 mod oidc_helpers;
 mod oidc_tokens;
 mod pages;

@@ -402,13 +402,13 @@ async fn public_clients_need_pkce_with_s256(backend: Backend) {
     let spa = register(&app, "spa", None).await;
     let b = app.signed_in("eve").await;
     let base = format!(
-        "/oauth/authorize?response_type=code&client_id={}&redirect_uri={REDIRECT}&scope=openid&state=s",
+        "/oauth/authorize?response_type=code&client_id={}&redirect_uri={REDIRECT}&state=s",
         spa.client_id
     );
     for (extra, error) in [
-        ("", "invalid_request"),
-        ("&code_challenge=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk&code_challenge_method=plain", "invalid_request"),
-        ("&code_challenge=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", "invalid_request"),
+        ("&scope=openid", "invalid_request"),
+        ("&scope=openid&code_challenge=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk&code_challenge_method=plain", "invalid_request"),
+        ("&scope=openid&code_challenge=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", "invalid_request"),
         ("&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&scope=admin", "invalid_scope"),
     ] {
         let r = b.get(&format!("{base}{extra}")).await;

@@ -40,6 +40,7 @@ pub(crate) struct AppRow {
     signing_alg: String,
     closed: bool,
     in_catalog: bool,
+    allow_no_pkce: bool,
     created_at: i64,
 }
 }
@@ -74,6 +75,7 @@ impl AppRow {
             signing_alg: SigningAlg::parse(&self.signing_alg).ok_or_else(|| bad("signing_alg"))?,
             closed: self.closed,
             in_catalog: self.in_catalog,
+            allow_no_pkce: self.allow_no_pkce,
             created_at: dt(self.created_at)?,
         })
     }
@@ -91,8 +93,8 @@ impl<E: Exec + 'static> AppRepo for Conn<E> {
                         "INSERT INTO applications (client_id, secret_hash, name, description, app_type, \
                          logo_url, home_url, redirect_uris, post_logout_redirect_uris, grant_types, scopes, \
                          access_token_ttl, id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, \
-                         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
-                         $15, $16, $17, $18)",
+                         allow_no_pkce, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+                         $12, $13, $14, $15, $16, $17, $18, $19)",
                     )
                     .bind(&a.client_id.0)
                     .bind(a.secret_hash.map(|h| h.to_hex()))
@@ -111,6 +113,7 @@ impl<E: Exec + 'static> AppRepo for Conn<E> {
                     .bind(a.signing_alg.as_str())
                     .bind(a.closed)
                     .bind(a.in_catalog)
+                    .bind(a.allow_no_pkce)
                     .bind(ts(a.created_at))
                     .execute(&mut self.0)
                     .await
@@ -122,7 +125,7 @@ impl<E: Exec + 'static> AppRepo for Conn<E> {
         query(concat!(
             "SELECT client_id, secret_hash, name, description, app_type, logo_url, home_url, ",
             "redirect_uris, post_logout_redirect_uris, grant_types, scopes, access_token_ttl, ",
-            "id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, created_at ",
+            "id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, allow_no_pkce, created_at ",
             "FROM applications WHERE client_id = $1"
         ))
         .bind(&client_id.0)
@@ -136,7 +139,7 @@ impl<E: Exec + 'static> AppRepo for Conn<E> {
         query(concat!(
             "SELECT client_id, secret_hash, name, description, app_type, logo_url, home_url, ",
             "redirect_uris, post_logout_redirect_uris, grant_types, scopes, access_token_ttl, ",
-            "id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, created_at ",
+            "id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, allow_no_pkce, created_at ",
             "FROM applications ORDER BY name, client_id"
         ))
         .fetch_all(&mut self.0)

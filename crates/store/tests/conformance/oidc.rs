@@ -54,6 +54,7 @@ fn app(client_id: &str) -> Application {
         signing_alg: SigningAlg::ES256,
         closed: false,
         in_catalog: true,
+        allow_no_pkce: true,
         created_at: T0,
     }
 }
@@ -90,6 +91,7 @@ async fn applications_round_trip_and_take_their_grants_with_them(backend: Backen
         .expect("exists");
     assert_eq!(found.redirect_uris.len(), 2);
     assert_eq!(found.signing_alg, SigningAlg::ES256);
+    assert!(found.allow_no_pkce);
     assert!(found.secret_matches("s3cret"));
     assert!(!found.secret_matches("s3cret "));
     assert_eq!(

@@ -35,6 +35,7 @@ pub fn app_json(app: &Application) -> Value {
         "signing_alg": app.signing_alg.as_str(),
         "closed": app.closed,
         "in_catalog": app.in_catalog,
+        "allow_no_pkce": app.allow_no_pkce,
         "created_at": app.created_at.format(&Rfc3339).unwrap_or_default(),
     })
 }

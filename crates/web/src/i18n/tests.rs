@@ -131,6 +131,8 @@ fn every_generated_key_exists_in_every_language() {
         FieldErrorKind::ProviderDenied,
         FieldErrorKind::ProviderExpired,
         FieldErrorKind::ProviderNotLinked,
+        FieldErrorKind::InsecureRedirectUri,
+        FieldErrorKind::PkceRequired,
     ];
     for (locale, source) in SOURCES {
         let keys = ids(source);

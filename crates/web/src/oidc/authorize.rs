@@ -57,11 +57,16 @@ fn failure(
     }
 }
 
-/// Reads the parameters; a repeated parameter is an error (RFC 6749 §3.1), which
-/// here leaves the request without it and so fails validation.
+/// Reads the parameters. A repeated one is left out and the request marked, so that
+/// validation refuses it (RFC 6749 §3.1): on Sigil's own page when the repeated one is
+/// `client_id` or `redirect_uri`, else redirected as `invalid_request`.
 fn parse(raw: &str) -> AuthorizeParams {
-    let mut p = AuthorizeParams::default();
-    for (k, v) in super::params::parse(raw.as_bytes()).values {
+    let params = super::params::parse(raw.as_bytes());
+    let mut p = AuthorizeParams {
+        repeated: params.repeated,
+        ..AuthorizeParams::default()
+    };
+    for (k, v) in params.values {
         let v = Some(v);
         match k.as_str() {
             "client_id" => p.client_id = v,
@@ -291,9 +296,11 @@ mod tests {
     }
 
     #[test]
-    fn repeated_parameters_are_dropped() {
+    fn repeated_parameters_are_dropped_and_the_request_marked() {
         let p = parse("client_id=a&client_id=b&scope=openid");
         assert_eq!(p.client_id, None);
         assert_eq!(p.scope.as_deref(), Some("openid"));
+        assert!(p.repeated);
+        assert!(!parse("client_id=a&state=").repeated);
     }
 }

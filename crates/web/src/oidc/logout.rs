@@ -1,5 +1,7 @@
 //! `/oauth/end_session`: RP-initiated logout. A request carrying an ID token of the
-//! signed-in person signs out at once; anything less asks the person first.
+//! signed-in person signs out at once; anything less asks the person first. A hint
+//! that is not one of Sigil's ID tokens, or a return address that is not registered,
+//! answers 400 and signs nobody out.
 use std::collections::HashMap;
 
 use askama::Template;
@@ -10,11 +12,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use axum_extra::extract::CookieJar;
 use sigil_core::services::oidc::EndSession;
+use sigil_core::user::User;
 
 use crate::auth::csrf::CsrfToken;
 use crate::auth::{cookies, OptionalUser};
 use crate::client::Client;
-use crate::console::{safe_next, PageCtx};
+use crate::console::PageCtx;
 use crate::error::{error_page, page_failure, render};
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -92,13 +95,8 @@ async fn handle(
                 redirect: redirect.unwrap_or_default(),
             })
         }
-        Ok(EndSession::BadRequest) => {
-            let tr = Tr::new(
-                &state.i18n,
-                crate::i18n::negotiate_headers(&headers, &state.config, user),
-            );
-            error_page(tr, StatusCode::BAD_REQUEST, &tr.t("oidc-error-logout"))
-        }
+        Ok(EndSession::BadRequest) => bad_request(&state, &headers, user, "oidc-error-logout"),
+        Ok(EndSession::BadHint) => bad_request(&state, &headers, user, "oidc-error-logout_hint"),
         Err(e) => page_failure(&state, &headers, e),
     }
 }
@@ -137,6 +135,8 @@ pub struct ConfirmForm {
 }
 
 /// The signed-in person confirms signing out (the form carries the CSRF token).
+/// The return address is checked before anything changes: a value the logout endpoint
+/// did not put there answers 400 and signs nobody out.
 pub async fn confirm(
     State(state): State<AppState>,
     OptionalUser(current): OptionalUser,
@@ -145,21 +145,32 @@ pub async fn confirm(
     jar: CookieJar,
     Form(form): Form<ConfirmForm>,
 ) -> Response {
+    let target = if form.redirect.is_empty() {
+        "/login?notice=signed_out".to_owned()
+    } else {
+        match state.sigil.confirmed_logout_target(&form.redirect).await {
+            Ok(Some(url)) => url,
+            Ok(None) => {
+                let user = current.as_ref().map(|(_, u)| u);
+                return bad_request(&state, &headers, user, "oidc-error-logout");
+            }
+            Err(e) => return page_failure(&state, &headers, e),
+        }
+    };
     if let Some((session, _)) = &current {
         if let Err(e) = state.sigil.sign_out(session, &client).await {
             return page_failure(&state, &headers, e);
         }
     }
     let jar = jar.add(cookies::removal(&state.config, cookies::SESSION));
-    // Only a URI the logout endpoint already checked against the registration comes
-    // back here; anything else ends on Sigil's own page.
-    let target = if form.redirect.starts_with("http://") || form.redirect.starts_with("https://") {
-        match state.sigil.is_registered_logout_uri(&form.redirect).await {
-            true => form.redirect,
-            false => safe_next(None),
-        }
-    } else {
-        "/login?notice=signed_out".to_owned()
-    };
     (jar, Redirect::to(&target)).into_response()
+}
+
+/// Sigil's own 400 page with the message under `key`, in the person's language.
+fn bad_request(state: &AppState, headers: &HeaderMap, user: Option<&User>, key: &str) -> Response {
+    let tr = Tr::new(
+        &state.i18n,
+        crate::i18n::negotiate_headers(headers, &state.config, user),
+    );
+    error_page(tr, StatusCode::BAD_REQUEST, &tr.t(key))
 }

@@ -6,7 +6,9 @@ use std::collections::{HashMap, HashSet};
 pub struct Params {
     /// Each parameter sent once with a value; repeated ones are left out.
     pub values: HashMap<String, String>,
-    /// Whether any parameter was sent more than once.
+    /// Whether any parameter was sent more than once. Every caller must refuse such a
+    /// request: leaving the parameter out only looks like refusing it when the
+    /// parameter is required, and an optional one (`state`, `nonce`) would slip away.
     pub repeated: bool,
 }
 

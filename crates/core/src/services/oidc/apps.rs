@@ -46,6 +46,7 @@ impl Sigil {
             signing_alg: spec.signing_alg,
             closed: spec.closed,
             in_catalog: spec.in_catalog,
+            allow_no_pkce: spec.allow_no_pkce,
             created_at: self.clock.now(),
         };
         let mut tx = self.store.begin().await?;

@@ -38,6 +38,12 @@ pub struct AuthorizeParams {
     /// Sigil's own marker: the person (re)authenticated after this Unix time, which
     /// satisfies `prompt=login` and `max_age` on the way back from the sign-in page.
     pub auth_after: Option<i64>,
+    /// Some parameter was sent more than once; the fields above hold only the ones sent
+    /// once. Such a request is refused ([RFC 6749 §3.1](https://www.rfc-editor.org/rfc/rfc6749#section-3.1)),
+    /// however harmless the parameter: a dropped `state` or `nonce` would otherwise be
+    /// issued a code without the protection the client asked for.
+    #[serde(default)]
+    pub repeated: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -138,7 +144,8 @@ impl Sigil {
     }
 
     /// Checks an authorization request. The client and redirect URI are checked first;
-    /// until both are known good nothing is redirected.
+    /// until both are known good, and each was sent once, nothing is redirected
+    /// ([RFC 6749 §4.1.2.1](https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1)).
     pub async fn validate_authorize(
         &self,
         p: &AuthorizeParams,
@@ -175,6 +182,9 @@ impl Sigil {
             Err(self.error_redirect(&redirect_uri, state, error, description))
         };
 
+        if p.repeated {
+            return fail("invalid_request", "a parameter is sent more than once");
+        }
         if p.request.is_some() {
             return fail("request_not_supported", "request objects are not supported");
         }
@@ -212,7 +222,7 @@ impl Sigil {
             );
         }
         let challenge = match (&p.code_challenge, &p.code_challenge_method) {
-            (None, None) if app.is_public() => {
+            (None, None) if app.requires_pkce() => {
                 return fail(
                     "invalid_request",
                     "PKCE with S256 is required for this application",

@@ -49,6 +49,11 @@ pub enum EndSession {
     /// The `post_logout_redirect_uri` is not registered, or no valid hint names the
     /// client: an error page, never a redirect.
     BadRequest,
+    /// The `id_token_hint` is not an ID token Sigil issued to a registered application
+    /// (an access token, another issuer's token, a forgery), or names another client
+    /// than `client_id`: an error page, and nobody is signed out
+    /// ([RP-Initiated Logout §2, §4](https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout)).
+    BadHint,
 }
 
 impl Sigil {
@@ -227,24 +232,18 @@ impl Sigil {
         current: Option<(&Session, &User)>,
         client: &ClientInfo,
     ) -> Result<EndSession, CoreError> {
-        let issuer = &self.settings.oidc.issuer;
-        let mut hint: Option<Value> = None;
-        if let Some(token) = id_token_hint {
-            let key = match jose::kid_of(token) {
-                Some(kid) => self.verification_key(&kid).await,
-                None => None,
-            };
-            hint = key.and_then(|k| k.verify::<Value>(token, issuer));
-            if hint.is_none() {
-                return Ok(EndSession::BadRequest);
-            }
-        }
-        let hinted_client = hint
-            .as_ref()
-            .and_then(|h| h["aud"].as_str().map(str::to_owned));
+        let hint = match id_token_hint {
+            None => None,
+            Some(token) => match self.id_token_hint(token).await? {
+                Some(claims) => Some(claims),
+                None => return Ok(EndSession::BadHint),
+            },
+        };
+        let claim = |name: &str| hint.as_ref().and_then(|h| h.get(name)?.as_str());
+        let hinted_client = claim("aud").map(str::to_owned);
         if let (Some(a), Some(b)) = (&hinted_client, client_id) {
             if a != b {
-                return Ok(EndSession::BadRequest);
+                return Ok(EndSession::BadHint);
             }
         }
         let app_id = hinted_client.or(client_id.map(str::to_owned));
@@ -283,15 +282,51 @@ impl Sigil {
         let Some((session, user)) = current else {
             return Ok(EndSession::Done(redirect));
         };
-        let knows_person = hint.as_ref().is_some_and(|h| {
-            h["sub"].as_str() == Some(user.id.to_string().as_str())
-                && h["sid"].as_str().is_none_or(|sid| sid == session.sid)
-        });
+        let knows_person = claim("sub") == Some(user.id.to_string().as_str())
+            && claim("sid").is_none_or(|sid| sid == session.sid);
         if !knows_person {
             return Ok(EndSession::Confirm { redirect });
         }
         self.sign_out(session, client).await?;
         Ok(EndSession::Done(redirect))
+    }
+
+    /// The claims of `token` if it is an ID token Sigil issued to an application that is
+    /// still registered ([RP-Initiated Logout §2](https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout)):
+    /// signed by one of Sigil's keys with Sigil as `iss`, typed as a plain JWT (an access
+    /// token is `at+jwt`, [RFC 9068 §2.1](https://www.rfc-editor.org/rfc/rfc9068#section-2.1)),
+    /// without the claims only access tokens carry, and with one audience, a client.
+    /// Expiry is not checked: the specification lets an expired ID token serve as a hint.
+    async fn id_token_hint(&self, token: &str) -> Result<Option<Map<String, Value>>, CoreError> {
+        let Some(kid) = jose::kid_of(token) else {
+            return Ok(None);
+        };
+        let Some(key) = self.verification_key(&kid).await else {
+            return Ok(None);
+        };
+        let Some(claims) = key.verify::<Map<String, Value>>(token, &self.settings.oidc.issuer)
+        else {
+            return Ok(None);
+        };
+        let access_token_claims = ["scope", "client_id", "gid"];
+        if !jose::is_plain_jwt(token) || access_token_claims.iter().any(|c| claims.contains_key(*c))
+        {
+            return Ok(None);
+        }
+        let (Some(aud), Some(_)) = (
+            claims.get("aud").and_then(Value::as_str),
+            claims.get("sub").and_then(Value::as_str),
+        ) else {
+            return Ok(None);
+        };
+        let registered = self
+            .store
+            .read()
+            .await?
+            .find_app(&ClientId(aud.to_owned()))
+            .await?
+            .is_some();
+        Ok(registered.then_some(claims))
     }
 
     /// The Scopes-tab and logout helper: the event category for ending app sessions.
@@ -309,28 +344,40 @@ impl Sigil {
 }
 
 impl Sigil {
-    /// Whether `uri` (with a `state` parameter perhaps appended) is a registered
-    /// post-logout redirect URI of some application.
-    pub async fn is_registered_logout_uri(&self, uri: &str) -> bool {
-        let Ok(mut url) = url::Url::parse(uri) else {
-            return false;
-        };
-        let kept: Vec<(String, String)> = url
-            .query_pairs()
-            .filter(|(k, _)| k != "state")
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        url.set_query(None);
-        if !kept.is_empty() {
-            url.query_pairs_mut().extend_pairs(kept);
+    /// Where to send the browser after the person confirmed a logout: `raw` is the
+    /// address the logout endpoint put in the confirmation form, a registered
+    /// post-logout redirect URI with perhaps the application's `state` appended. It
+    /// comes back from the browser, so it is checked again, and what is returned is the
+    /// very URL that was checked, serialised by the parser that read it (never the raw
+    /// text beside it). `None` when it is not a clean absolute URI or not registered.
+    pub async fn confirmed_logout_target(&self, raw: &str) -> Result<Option<String>, CoreError> {
+        // The rules of a redirect URI: no control characters or spaces, no fragment.
+        if RedirectUri::parse(raw).is_err() {
+            return Ok(None);
         }
-        let Ok(apps) = self.list_apps().await else {
-            return false;
+        let Ok(url) = url::Url::parse(raw) else {
+            return Ok(None);
         };
-        apps.iter().any(|a| {
-            a.post_logout_redirect_uris
-                .iter()
-                .any(|r| url::Url::parse(r.as_str()).is_ok_and(|reg| reg.as_str() == url.as_str()))
-        })
+        if !matches!(url.scheme(), "https" | "http") {
+            return Ok(None);
+        }
+        // The registered URI is the URL without the `state` pair the endpoint appended,
+        // compared textually so that no re-encoding can make two addresses equal.
+        let mut registered_form = url.clone();
+        let kept: Vec<&str> = url
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some("state"))
+            .collect();
+        registered_form.set_query((!kept.is_empty()).then(|| kept.join("&")).as_deref());
+        let apps = self.list_apps().await?;
+        let registered = apps.iter().any(|a| {
+            a.post_logout_redirect_uris.iter().any(|r| {
+                url::Url::parse(r.as_str())
+                    .is_ok_and(|reg| reg.as_str() == registered_form.as_str())
+            })
+        });
+        Ok(registered.then(|| url.to_string()))
     }
 }

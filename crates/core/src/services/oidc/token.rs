@@ -1,8 +1,14 @@
 //! The token endpoint ([RFC 6749 §3.2](https://www.rfc-editor.org/rfc/rfc6749#section-3.2),
 //! [§5](https://www.rfc-editor.org/rfc/rfc6749#section-5)): code exchange, refresh with
 //! rotation and reuse detection, and client credentials.
+//!
+//! Reuse of a rotated refresh token ends the whole family, with every access token
+//! issued under it, whenever it comes after the rotation was committed; there is no
+//! grace period ([RFC 9700 §4.14.2](https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2)).
+//! Requests that present the same token at the same moment are told apart by the
+//! compare-and-set of the rotation: one wins, the others get `invalid_grant` and end
+//! nothing, since they read the family before the winner had moved it on.
 use serde_json::{Map, Value};
-use time::Duration;
 
 use crate::error::CoreError;
 use crate::ids::ClientId;
@@ -80,11 +86,6 @@ pub struct TokenResponse {
     pub id_token: Option<String>,
     pub scope: String,
 }
-
-/// A replayed refresh token is taken for theft and ends its family, unless its first
-/// use was this recent: then it is a client racing itself, which is refused without
-/// punishing the request that won.
-const CONCURRENT_USE: Duration = Duration::seconds(10);
 
 /// Finds and authenticates the client of `auth` through `conn`.
 async fn client_of(conn: &mut dyn Tx, auth: &ClientAuth) -> Result<Application, TokenError> {
@@ -187,7 +188,7 @@ impl Sigil {
             (Some(_), None) => return Err(TokenError::InvalidGrant("code_verifier is required")),
             // A verifier for a code issued without a challenge is a downgrade attempt.
             (None, Some(_)) => return Err(TokenError::InvalidGrant("no code_challenge was sent")),
-            (None, None) if app.is_public() => {
+            (None, None) if app.requires_pkce() => {
                 return Err(TokenError::InvalidGrant("PKCE is required"))
             }
             (None, None) => {}
@@ -316,15 +317,13 @@ impl Sigil {
             return Err(TokenError::InvalidGrant("the grant has ended"));
         }
         if presented.generation != family.refresh_generation {
-            // An older token of the family: a replay, unless the token was rotated a
-            // moment ago by a client racing itself.
-            let recent = family
-                .refreshed_at
-                .is_some_and(|at| now - at <= CONCURRENT_USE);
-            if presented.generation.saturating_add(1) != family.refresh_generation || !recent {
-                drop(conn);
-                self.end_family(&family.id, now).await?;
-            }
+            // An older token of the family, presented after its rotation was committed:
+            // a replay, however soon it comes, and the whole family ends
+            // ([RFC 9700 §4.14.2](https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2)).
+            // Only a use that read the family while the winning rotation was still in
+            // flight is spared: it loses at the compare-and-set below.
+            drop(conn);
+            self.end_family(&family.id, now).await?;
             return Err(TokenError::InvalidGrant(
                 "the refresh token was already used",
             ));
@@ -360,8 +359,10 @@ impl Sigil {
             .rotate_refresh(&family.id, presented.generation, now)
             .await?
         {
-            // Another request with the same token won the race a moment ago, or the
-            // grant ended since the read.
+            // Another request with the same token, in flight at the same time, rotated
+            // first, or the grant ended since the read. The winner's tokens are not
+            // revoked: the two requests overlapped, so this one is the client racing
+            // itself, not a replay of a token it had already been told was replaced.
             return Err(TokenError::InvalidGrant(
                 "the refresh token was already used",
             ));
