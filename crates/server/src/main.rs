@@ -75,10 +75,18 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::App(cmd) => app(&sigil, cmd).await,
         Command::Keys(KeysCommand::Rotate) => {
-            let new = sigil.rotate_keys().await.map_err(describe)?;
-            for (alg, kid) in new {
+            let rotation = sigil.rotate_keys().await.map_err(describe)?;
+            for (alg, kid) in rotation.keys {
                 println!("{}: new signing key {kid}", alg.as_str());
             }
+            // Published at once; running nodes pick them up within seconds and sign
+            // with them from this time on.
+            println!(
+                "The new keys are published now and sign from {}.",
+                rotation
+                    .active_from
+                    .format(&time::format_description::well_known::Rfc3339)?
+            );
             Ok(())
         }
         Command::Keys(KeysCommand::List) => {

@@ -11,6 +11,7 @@ mod contacts;
 mod csrf;
 mod identifiers;
 mod identifiers_sign_in;
+mod keys;
 mod language;
 mod oidc_flow;
 mod oidc_helpers;

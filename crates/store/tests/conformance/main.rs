@@ -2,6 +2,7 @@
 mod accounts;
 mod contacts;
 mod identifiers;
+mod keys;
 mod oidc;
 
 use std::sync::Arc;
