@@ -221,6 +221,13 @@ pub trait GrantRepo {
         expires_at: OffsetDateTime,
     ) -> StoreResult<()>;
     async fn is_access_token_revoked(&mut self, jti: &str) -> StoreResult<bool>;
+
+    /// Drops codes that expired before `before`, used or not.
+    async fn purge_codes(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
+    /// Drops families whose absolute lifetime ended before `before`, revoked or not.
+    async fn purge_families(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
+    /// Drops revocation entries of access tokens that expired before `before`.
+    async fn purge_revoked_access_tokens(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
 }
 
 /// Signing keys, private halves sealed. Every write here also moves the key generation

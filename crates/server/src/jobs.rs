@@ -48,8 +48,9 @@ pub(crate) fn spawn(sigil: Arc<Sigil>) {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;
-            if let Err(e) = sigil.purge_expired().await {
-                tracing::warn!(error = %e, "housekeeping failed");
+            match sigil.purge_expired().await {
+                Ok(purged) => tracing::debug!(?purged, "housekeeping"),
+                Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
             }
         }
     });

@@ -9,6 +9,7 @@ mod cards;
 mod cli;
 mod contacts;
 mod csrf;
+mod housekeeping;
 mod identifiers;
 mod identifiers_sign_in;
 mod keys;
