@@ -245,17 +245,28 @@ pub trait GrantRepo {
         expires_at: OffsetDateTime,
     ) -> StoreResult<()>;
     async fn is_access_token_revoked(&mut self, jti: &str) -> StoreResult<bool>;
+
+    /// Drops codes that expired before `before`, used or not.
+    async fn purge_codes(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
+    /// Drops families whose absolute lifetime ended before `before`, revoked or not.
+    async fn purge_families(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
+    /// Drops revocation entries of access tokens that expired before `before`.
+    async fn purge_revoked_access_tokens(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
 }
 
-/// Signing keys, private halves sealed.
+/// Signing keys, private halves sealed. Every write here also moves the key generation
+/// in the same transaction, so that nodes holding the keys in memory see the change.
 #[async_trait]
 pub trait KeyRepo {
     async fn insert_key(&mut self, key: &StoredKey) -> StoreResult<()>;
     async fn list_keys(&mut self) -> StoreResult<Vec<StoredKey>>;
-    /// Retires the signing keys of `alg` other than `except`.
+    /// Retires at `at` the signing keys of `alg` other than `except` that are not
+    /// retired yet.
     async fn retire_keys(&mut self, alg: &str, except: &str, at: OffsetDateTime)
         -> StoreResult<()>;
     async fn delete_keys_retired_before(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
+    /// A counter that every change to the keys moves: one row, cheap to read often.
+    async fn key_generation(&mut self) -> StoreResult<i64>;
 }
 
 /// Verified contacts on the account and verifications waiting for their code.

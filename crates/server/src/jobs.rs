@@ -1,9 +1,10 @@
-//! Background work: delivering the outbox, and housekeeping (expired sessions and old
-//! failure counters go). Deliveries are claimed in the database, so of several nodes
-//! one delivers each message; the deletes are idempotent.
+//! Background work: delivering the outbox, noticing key changes made elsewhere, and
+//! housekeeping (whatever expired for good goes). Deliveries are claimed in the database,
+//! so of several nodes one delivers each message; the deletes are idempotent.
 use std::sync::Arc;
 use std::time::Duration;
 
+use sigil_core::services::oidc::KEY_CHECK_INTERVAL;
 use sigil_core::Sigil;
 
 use crate::courier::Courier;
@@ -27,13 +28,29 @@ pub(crate) fn spawn_delivery(sigil: Arc<Sigil>, courier: Arc<Courier>) {
     });
 }
 
+/// Reloads the signing keys within seconds of a rotation by another node or the CLI
+/// (see `sigil_core::services::oidc` keys): one one-row read per interval.
+pub(crate) fn spawn_key_watch(sigil: Arc<Sigil>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(KEY_CHECK_INTERVAL.unsigned_abs());
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = sigil.refresh_keys().await {
+                tracing::warn!(error = %e, "checking the signing keys failed");
+            }
+        }
+    });
+}
+
 pub(crate) fn spawn(sigil: Arc<Sigil>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;
-            if let Err(e) = sigil.purge_expired().await {
-                tracing::warn!(error = %e, "housekeeping failed");
+            match sigil.purge_expired().await {
+                Ok(purged) => tracing::debug!(?purged, "housekeeping"),
+                Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
             }
         }
     });

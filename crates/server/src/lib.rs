@@ -122,6 +122,7 @@ pub async fn serve_on(
         }
     });
     jobs::spawn(sigil.clone());
+    jobs::spawn_key_watch(sigil.clone());
     let courier = courier::Courier::new(&config.delivery, config.outbox_dir())?;
     jobs::spawn_delivery(sigil.clone(), Arc::new(courier));
     Ok(Running { addr, sigil, task })

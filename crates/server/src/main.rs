@@ -75,10 +75,18 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::App(cmd) => app(&sigil, cmd).await,
         Command::Keys(KeysCommand::Rotate) => {
-            let new = sigil.rotate_keys().await.map_err(describe)?;
-            for (alg, kid) in new {
+            let rotation = sigil.rotate_keys().await.map_err(describe)?;
+            for (alg, kid) in rotation.keys {
                 println!("{}: new signing key {kid}", alg.as_str());
             }
+            // Published at once; running nodes pick them up within seconds and sign
+            // with them from this time on.
+            println!(
+                "The new keys are published now and sign from {}.",
+                rotation
+                    .active_from
+                    .format(&time::format_description::well_known::Rfc3339)?
+            );
             Ok(())
         }
         Command::Keys(KeysCommand::List) => {
@@ -147,25 +155,32 @@ async fn serve(config: Config, sigil: Arc<sigil_core::Sigil>) -> anyhow::Result<
     let first = sigil.bootstrap_operator().await.map_err(describe)?;
     let running = sigil::serve_on(listener, &config, sigil).await?;
     let url = &config.public_url;
-    println!(
-        "Sigil is running at {url}/ (listening on {}, database {}).",
+    let mut banner = format!(
+        "Sigil is running at {url}/ (listening on {}, database {}).\n",
         running.addr,
         redact(&config.database_url)
     );
     match first {
-        Some(creds) => {
-            println!("First sign-in: open {url}/login and sign in as `{}` with the password", creds.login);
-            println!("    {}", creds.password);
-            println!("It is shown only this once: change it under Profile → Security.");
-        }
-        None => println!(
-            "Sign in at {url}/login. Lost the operator password? Run `sigil admin reset --login admin`."
-        ),
+        Some(creds) => banner.push_str(&format!(
+            "First sign-in: open {url}/login and sign in as `{}` with the password\n    {}\n\
+             It is shown only this once: change it under Profile → Security.\n",
+            creds.login, creds.password
+        )),
+        None => banner.push_str(&format!(
+            "Sign in at {url}/login. Lost the operator password? Run `sigil admin reset --login admin`.\n"
+        )),
     }
-    println!(
-        "Mail and SMS go to {}. Stop with Ctrl-C.",
+    banner.push_str(&format!(
+        "Mail and SMS go to {}. Stop with Ctrl-C.\n",
         config.outbox_dir().display()
-    );
+    ));
+    // One write, and its failure ignored: whoever started the server may stop reading
+    // after the first lines (a supervisor, a test), and `println!` would then bring the
+    // running server down with a broken pipe.
+    {
+        use std::io::Write;
+        let _ = std::io::stdout().lock().write_all(banner.as_bytes());
+    }
     running.task.await.context("server task")?;
     Ok(())
 }

@@ -68,6 +68,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/sqlite/0010_app_pkce.sql"),
     ),
     (
+        "0011_key_generation.sql",
+        include_str!("../migrations/sqlite/0011_key_generation.sql"),
+    ),
+    (
         "0014_attempt_counters.sql",
         include_str!("../migrations/sqlite/0014_attempt_counters.sql"),
     ),

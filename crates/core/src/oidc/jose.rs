@@ -138,7 +138,10 @@ pub struct StoredKey {
     pub private_sealed: String,
     pub public_jwk: Value,
     pub created_at: OffsetDateTime,
-    /// When a newer key took over signing; it stays published for verification.
+    /// When the key starts signing: a rotation publishes a key a while before it signs
+    /// (see `services::oidc::keys`).
+    pub active_from: OffsetDateTime,
+    /// When a newer key takes over signing; it stays published for verification.
     pub retired_at: Option<OffsetDateTime>,
 }
 
@@ -148,6 +151,7 @@ pub struct SigningKey {
     pub alg: SigningAlg,
     pub public_jwk: Value,
     pub created_at: OffsetDateTime,
+    pub active_from: OffsetDateTime,
     pub retired_at: Option<OffsetDateTime>,
     pair: KeyPair,
 }
@@ -165,7 +169,7 @@ fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Generates a new key pair and seals its private half.
+/// Generates a new key pair, signing from `now`, and seals its private half.
 pub fn generate(
     alg: SigningAlg,
     master: &MasterKey,
@@ -185,6 +189,7 @@ pub fn generate(
         alg,
         public_jwk: jwk,
         created_at: now,
+        active_from: now,
         retired_at: None,
     })
 }
@@ -197,6 +202,7 @@ impl SigningKey {
             alg: stored.alg,
             public_jwk: stored.public_jwk.clone(),
             created_at: stored.created_at,
+            active_from: stored.active_from,
             retired_at: stored.retired_at,
             pair: KeyPair::from_der(stored.alg, &der)?,
         })

@@ -427,9 +427,49 @@ async fn find_by_identifier(
     }
 }
 
+/// How many rows one housekeeping run deleted, by kind.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Purged {
+    pub codes: u64,
+    pub families: u64,
+    pub revoked_access_tokens: u64,
+    pub identifier_requests: u64,
+    pub keys: u64,
+}
+
+/// How long an authorization code is kept past its expiry: a second use of a code ends
+/// the grant its first use obtained (RFC 6749 §4.1.2), which takes the code's row; an
+/// hour covers a replay of an intercepted code well after its minute of life, and past
+/// it the replay is refused as an unknown code.
+const CODE_KEPT_AFTER_EXPIRY: time::Duration = time::Duration::hours(1);
+
 impl Sigil {
-    /// Housekeeping: drops expired sessions and failure counters past every window.
-    pub async fn purge_expired(&self) -> Result<(), CoreError> {
+    /// Housekeeping: drops whatever has expired for good, so that nothing grows without
+    /// limit however many codes, grants and revocations people cause.
+    ///
+    /// Every node runs it (every ten minutes) and no lock is taken: each statement
+    /// deletes rows past a cutoff, so a run after another deletes nothing twice and
+    /// changes no answer; two runs at once on PostgreSQL wait on each other's row locks
+    /// and skip rows already gone (READ COMMITTED re-checks them), and SQLite has one
+    /// writer. Running it once per node costs a few indexed deletes, less than a lock.
+    ///
+    /// What is deleted, and why nothing still needs it:
+    /// - authorization codes an hour past expiry ([`CODE_KEPT_AFTER_EXPIRY`]);
+    /// - token families past their absolute lifetime (`expires_at`), revoked or not.
+    ///   Every token of a family is refused once the family has ended: access tokens by
+    ///   the grant check, which requires a live family, whatever their own `exp`; and the
+    ///   refresh token lives exactly as long as its family, so after `expires_at` no
+    ///   token of it is unexpired and the unknown family answers as the ended one did
+    ///   (`invalid_grant` at the token endpoint, inactive at introspection, nothing at
+    ///   revocation). A family *revoked* earlier is kept until then all the same: its
+    ///   refresh token is unexpired until `expires_at`, so the row still answers
+    ///   "revoked" for it, and the rows this keeps are no more than the live families a
+    ///   person could hold for as long anyway;
+    /// - revocation entries of access tokens past the token's own expiry, which refuses
+    ///   the token before the list is read;
+    /// - pending identifier links past their expiry, and signing keys past retention
+    ///   (every node already stopped trusting them by the clock).
+    pub async fn purge_expired(&self) -> Result<Purged, CoreError> {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
         tx.delete_expired_sessions(now).await?;
@@ -440,8 +480,16 @@ impl Sigil {
         tx.purge_verifications(now - time::Duration::days(1))
             .await?;
         tx.purge_messages(now - time::Duration::days(7)).await?;
-        tx.purge_identifier_requests(now).await?;
+        let purged = Purged {
+            codes: tx.purge_codes(now - CODE_KEPT_AFTER_EXPIRY).await?,
+            families: tx.purge_families(now).await?,
+            revoked_access_tokens: tx.purge_revoked_access_tokens(now).await?,
+            identifier_requests: tx.purge_identifier_requests(now).await?,
+            keys: tx
+                .delete_keys_retired_before(now - self.settings.oidc.key_retention)
+                .await?,
+        };
         tx.commit().await?;
-        Ok(())
+        Ok(purged)
     }
 }

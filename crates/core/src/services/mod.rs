@@ -30,7 +30,7 @@ use crate::privacy::PrivacyLevel;
 use crate::random::Random;
 use crate::session::SessionPolicy;
 
-pub use accounts::{Registration, SignedIn};
+pub use accounts::{Purged, Registration, SignedIn};
 pub use cards::{BusinessCard, CardPage};
 pub use contacts::{Contacts, PendingContact};
 pub use identifiers::{Callback, Finished};

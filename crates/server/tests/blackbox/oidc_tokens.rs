@@ -489,6 +489,9 @@ async fn rotated_keys_stay_published_until_their_tokens_expire(backend: Backend)
         StatusCode::OK,
         "old tokens still verify"
     );
+    // The new keys sign once every node and relying party has had time to fetch them.
+    app.clock
+        .advance(sigil_core::services::oidc::KEY_ACTIVATION_DELAY);
     let (_, fresh) = refresh(&app, &rp, tokens["refresh_token"].as_str().expect("rt")).await;
     let header = fresh["access_token"]
         .as_str()

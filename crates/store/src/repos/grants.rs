@@ -464,4 +464,25 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
             .await?;
         Ok(row.is_some())
     }
+
+    async fn purge_codes(&mut self, before: OffsetDateTime) -> StoreResult<u64> {
+        query("DELETE FROM auth_codes WHERE expires_at < $1")
+            .bind(ts(before))
+            .execute(&mut self.0)
+            .await
+    }
+
+    async fn purge_families(&mut self, before: OffsetDateTime) -> StoreResult<u64> {
+        query("DELETE FROM token_families WHERE expires_at < $1")
+            .bind(ts(before))
+            .execute(&mut self.0)
+            .await
+    }
+
+    async fn purge_revoked_access_tokens(&mut self, before: OffsetDateTime) -> StoreResult<u64> {
+        query("DELETE FROM revoked_access_tokens WHERE expires_at < $1")
+            .bind(ts(before))
+            .execute(&mut self.0)
+            .await
+    }
 }

@@ -1,4 +1,5 @@
-//! Signing keys, private halves sealed by the caller.
+//! Signing keys, private halves sealed by the caller, and the generation counter that
+//! every change to them moves (so nodes holding keys in memory notice within seconds).
 use super::dt;
 use crate::db::query;
 use crate::db::Conn;
@@ -18,6 +19,7 @@ pub(crate) struct KeyRow {
     private_sealed: String,
     public_jwk: String,
     created_at: i64,
+    active_from: i64,
     retired_at: Option<i64>,
 }
 }
@@ -32,8 +34,20 @@ impl KeyRow {
             kid: self.kid,
             private_sealed: self.private_sealed,
             created_at: dt(self.created_at)?,
+            active_from: dt(self.active_from)?,
             retired_at: self.retired_at.map(dt).transpose()?,
         })
+    }
+}
+
+impl<E: Exec + 'static> Conn<E> {
+    /// Moves the key generation, inside the transaction that changed the keys, so a node
+    /// that reads the new number also reads the change.
+    async fn bump_key_generation(&mut self) -> StoreResult<()> {
+        query("UPDATE signing_key_generation SET generation = generation + 1 WHERE id = 1")
+            .execute(&mut self.0)
+            .await?;
+        Ok(())
     }
 }
 
@@ -41,25 +55,26 @@ impl KeyRow {
 impl<E: Exec + 'static> KeyRepo for Conn<E> {
     async fn insert_key(&mut self, k: &StoredKey) -> StoreResult<()> {
         query(
-                        "INSERT INTO signing_keys (kid, alg, private_sealed, public_jwk, created_at, retired_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(&k.kid)
-                    .bind(k.alg.as_str())
-                    .bind(&k.private_sealed)
-                    .bind(k.public_jwk.to_string())
-                    .bind(ts(k.created_at))
-                    .bind(k.retired_at.map(ts))
-                    .execute(&mut self.0)
-                    .await
-                    ?;
-        Ok(())
+            "INSERT INTO signing_keys \
+             (kid, alg, private_sealed, public_jwk, created_at, active_from, retired_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&k.kid)
+        .bind(k.alg.as_str())
+        .bind(&k.private_sealed)
+        .bind(k.public_jwk.to_string())
+        .bind(ts(k.created_at))
+        .bind(ts(k.active_from))
+        .bind(k.retired_at.map(ts))
+        .execute(&mut self.0)
+        .await?;
+        self.bump_key_generation().await
     }
 
     async fn list_keys(&mut self) -> StoreResult<Vec<StoredKey>> {
         query(
-            "SELECT kid, alg, private_sealed, public_jwk, created_at, retired_at \
-                         FROM signing_keys ORDER BY created_at, kid",
+            "SELECT kid, alg, private_sealed, public_jwk, created_at, active_from, retired_at \
+             FROM signing_keys ORDER BY created_at, kid",
         )
         .fetch_all(&mut self.0)
         .await?
@@ -74,15 +89,18 @@ impl<E: Exec + 'static> KeyRepo for Conn<E> {
         except: &str,
         at: OffsetDateTime,
     ) -> StoreResult<()> {
-        query(
+        let done = query(
             "UPDATE signing_keys SET retired_at = $3 \
-                         WHERE alg = $1 AND kid <> $2 AND retired_at IS NULL",
+             WHERE alg = $1 AND kid <> $2 AND retired_at IS NULL",
         )
         .bind(alg)
         .bind(except)
         .bind(ts(at))
         .execute(&mut self.0)
         .await?;
+        if done > 0 {
+            self.bump_key_generation().await?;
+        }
         Ok(())
     }
 
@@ -92,6 +110,17 @@ impl<E: Exec + 'static> KeyRepo for Conn<E> {
                 .bind(ts(before))
                 .execute(&mut self.0)
                 .await?;
+        if done > 0 {
+            self.bump_key_generation().await?;
+        }
         Ok(done)
+    }
+
+    async fn key_generation(&mut self) -> StoreResult<i64> {
+        let row: Option<(i64,)> =
+            query("SELECT generation FROM signing_key_generation WHERE id = 1")
+                .fetch_optional(&mut self.0)
+                .await?;
+        Ok(row.map_or(0, |(g,)| g))
     }
 }

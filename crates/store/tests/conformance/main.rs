@@ -1,7 +1,9 @@
 //! The conformance suite: every storage port behaves the same on SQLite and PostgreSQL.
 mod accounts;
 mod contacts;
+mod housekeeping;
 mod identifiers;
+mod keys;
 mod locking;
 mod oidc;
 

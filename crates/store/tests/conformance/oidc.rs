@@ -23,7 +23,7 @@ on_both_backends!(
     signing_keys_are_kept_retired_and_dropped,
     grant_states_join_session_and_revocation,
 );
-fn app(client_id: &str) -> Application {
+pub(crate) fn app(client_id: &str) -> Application {
     let spec = AppInput {
         name: format!("App {client_id}"),
         app_type: "web".into(),
@@ -59,7 +59,12 @@ fn app(client_id: &str) -> Application {
     }
 }
 
-fn family(id: &str, user: Option<UserId>, client: &str, session: Option<TokenHash>) -> TokenFamily {
+pub(crate) fn family(
+    id: &str,
+    user: Option<UserId>,
+    client: &str,
+    session: Option<TokenHash>,
+) -> TokenFamily {
     TokenFamily {
         id: id.into(),
         client_id: ClientId(client.into()),

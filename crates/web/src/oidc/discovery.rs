@@ -82,12 +82,14 @@ pub async fn configuration(State(state): State<AppState>) -> impl IntoResponse {
     ([(header::CACHE_CONTROL, "public, max-age=300")], Json(body))
 }
 
-/// Anyone.
+/// Anyone. Cached no longer than a rotated key waits before it signs, so relying
+/// parties have fetched it by then.
 pub async fn jwks(State(state): State<AppState>) -> impl IntoResponse {
+    let max_age = sigil_core::services::oidc::JWKS_MAX_AGE.whole_seconds();
     (
         [
-            (header::CACHE_CONTROL, "public, max-age=300"),
-            (header::CONTENT_TYPE, "application/jwk-set+json"),
+            (header::CACHE_CONTROL, format!("public, max-age={max_age}")),
+            (header::CONTENT_TYPE, "application/jwk-set+json".to_owned()),
         ],
         state.sigil.jwks().to_string(),
     )

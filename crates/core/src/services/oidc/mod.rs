@@ -12,7 +12,7 @@ mod verified;
 
 pub use apps::NewAppCredentials;
 pub use authorize::{AuthorizeError, AuthorizeParams, Decision, Prompt, ValidRequest};
-pub use keys::KeyRing;
+pub use keys::{KeyRing, Rotation, JWKS_MAX_AGE, KEY_ACTIVATION_DELAY, KEY_CHECK_INTERVAL};
 pub use permissions::Permission;
 pub use resource::{BearerError, EndSession, Introspection};
 pub use token::{ClientAuth, TokenError, TokenRequest, TokenResponse};
