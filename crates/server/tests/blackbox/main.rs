@@ -20,6 +20,7 @@ mod phones;
 mod photos;
 mod privacy;
 mod profile;
+mod provider_network;
 mod sessions;
 mod smtp;
 mod throttle;
