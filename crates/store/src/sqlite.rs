@@ -63,6 +63,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_clustered_keys.sql",
         include_str!("../migrations/sqlite/0009_clustered_keys.sql"),
     ),
+    (
+        "0013_account_notices.sql",
+        include_str!("../migrations/sqlite/0013_account_notices.sql"),
+    ),
 ];
 
 /// How long a task waits for the connection before giving up. Handles are held for

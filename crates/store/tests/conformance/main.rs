@@ -3,6 +3,7 @@ mod accounts;
 mod contacts;
 mod identifiers;
 mod oidc;
+mod recovery;
 
 use std::sync::Arc;
 
