@@ -94,6 +94,9 @@ impl Sigil {
         };
         let mut tx = self.store.begin().await?;
         tx.create_user(&user).await?;
+        // Notices go in the language the person registered in until they pick one.
+        tx.set_mail_locale(user.id, input.locale.unwrap_or(input.request_locale))
+            .await?;
         tx.record_failure(&ip_key, now).await?;
         tx.insert_event(&self.event(Some(user.id), EventCategory::Registered, client))
             .await?;
@@ -273,12 +276,15 @@ impl Sigil {
     }
 
     /// Changes the password after checking the current one, and ends every session of
-    /// the person, this one included.
+    /// the person, this one included. The identifiers in `remove` (the form offers
+    /// those linked since the password was last set) go with it; the verified address
+    /// is told.
     pub async fn change_password(
         &self,
         user: &User,
         current: &str,
         new: &str,
+        remove: &[String],
         client: &ClientInfo,
     ) -> Result<(), CoreError> {
         let now = self.clock.now();
@@ -312,6 +318,9 @@ impl Sigil {
         let hash = self.hasher.hash(new).await?;
         let mut tx = self.store.begin().await?;
         tx.set_password_hash(user.id, &hash, now).await?;
+        self.remove_identifiers_in(&mut *tx, user.id, remove, "password_changed", client)
+            .await?;
+        tx.mark_password_set(user.id, now).await?;
         let ended = tx.delete_sessions_of_user(user.id).await?;
         tx.revoke_families_of_user(user.id, now).await?;
         tx.clear_failures(&key).await?;
@@ -319,7 +328,12 @@ impl Sigil {
             .event(Some(user.id), EventCategory::PasswordChanged, client)
             .with_details(json!({ "sessions_ended": ended }));
         tx.insert_event(&event).await?;
+        let fresh = tx.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
+        let notified = self.notify_password_changed(&mut *tx, &fresh).await?;
         tx.commit().await?;
+        if notified {
+            self.outbox_changed();
+        }
         Ok(())
     }
 
@@ -395,6 +409,7 @@ impl Sigil {
             .await?;
         tx.purge_messages(now - time::Duration::days(7)).await?;
         tx.purge_identifier_requests(now).await?;
+        tx.purge_recoveries(now - time::Duration::days(1)).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -12,6 +12,8 @@ mod csrf;
 mod identifiers;
 mod identifiers_sign_in;
 mod language;
+mod linking;
+mod notices;
 mod oidc_flow;
 mod oidc_helpers;
 mod oidc_tokens;
