@@ -24,6 +24,7 @@ pub mod photo;
 pub mod ports;
 pub mod privacy;
 pub mod random;
+pub mod recovery;
 pub mod services;
 pub mod session;
 pub mod throttle;

@@ -37,6 +37,27 @@ pub enum Message {
         locale: Locale,
         /// The new address, partly hidden; `None` when the address was removed.
         new_address: Option<String>,
+        /// Where to secure the account if it was not the person (see
+        /// [`crate::recovery`]); absent in messages queued before there was one.
+        #[serde(default)]
+        secure_link: Option<String>,
+    },
+    /// To the verified address, after the password changed.
+    PasswordChanged {
+        to: String,
+        locale: Locale,
+        secure_link: String,
+    },
+    /// To the verified address, after a way to sign in (an identifier at a provider)
+    /// was added.
+    SignInMethodAdded {
+        to: String,
+        locale: Locale,
+        /// The provider's name, as the profile shows it.
+        provider: String,
+        #[serde(with = "time::serde::timestamp")]
+        at: OffsetDateTime,
+        secure_link: String,
     },
     /// The code that verifies a phone number, by SMS.
     VerifyPhoneSms {
@@ -51,7 +72,10 @@ pub enum Message {
 impl Message {
     pub fn channel(&self) -> Channel {
         match self {
-            Self::VerifyEmail { .. } | Self::EmailChanged { .. } => Channel::Email,
+            Self::VerifyEmail { .. }
+            | Self::EmailChanged { .. }
+            | Self::PasswordChanged { .. }
+            | Self::SignInMethodAdded { .. } => Channel::Email,
             Self::VerifyPhoneSms { .. } => Channel::Sms,
             Self::VerifyPhoneCall { .. } => Channel::Call,
         }
@@ -61,6 +85,8 @@ impl Message {
         match self {
             Self::VerifyEmail { to, .. }
             | Self::EmailChanged { to, .. }
+            | Self::PasswordChanged { to, .. }
+            | Self::SignInMethodAdded { to, .. }
             | Self::VerifyPhoneSms { to, .. }
             | Self::VerifyPhoneCall { to, .. } => to,
         }

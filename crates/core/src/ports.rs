@@ -40,6 +40,7 @@ use crate::oidc::scope::ScopeSet;
 use crate::outbox::{Claimed, DeliveryStatus};
 use crate::phone::Phone;
 use crate::privacy::{PrivacyLevel, PrivacyLevels};
+use crate::recovery::Recovery;
 use crate::session::Session;
 use crate::throttle::AttemptCounter;
 use crate::token::TokenHash;
@@ -80,6 +81,7 @@ pub trait Tx:
     + CardRepo
     + ImageRepo
     + IdentifierRepo
+    + RecoveryRepo
     + Send
 {
     /// Commits a transaction; on a plain connection it does nothing.
@@ -453,4 +455,26 @@ pub trait IdentifierRepo {
         id: &str,
         level: PrivacyLevel,
     ) -> StoreResult<bool>;
+}
+
+/// What notices about the account need: the language of mail, when the password was
+/// last set, and the links that secure the account (see [`crate::recovery`]).
+#[async_trait]
+pub trait RecoveryRepo {
+    /// The language mail goes in while the person has picked none.
+    async fn set_mail_locale(&mut self, user: UserId, locale: Locale) -> StoreResult<()>;
+    async fn mail_locale(&mut self, user: UserId) -> StoreResult<Option<Locale>>;
+    async fn mark_password_set(&mut self, user: UserId, at: OffsetDateTime) -> StoreResult<()>;
+    /// When the password was last set (registration, if never since).
+    async fn password_set_at(&mut self, user: UserId) -> StoreResult<Option<OffsetDateTime>>;
+    async fn insert_recovery(&mut self, recovery: &Recovery) -> StoreResult<()>;
+    async fn find_recovery(&mut self, token_hash: &TokenHash) -> StoreResult<Option<Recovery>>;
+    /// Spends a link that is still open at `at`: true for one caller only, whatever
+    /// runs at the same time.
+    async fn use_recovery(
+        &mut self,
+        token_hash: &TokenHash,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    async fn purge_recoveries(&mut self, expired_by: OffsetDateTime) -> StoreResult<u64>;
 }

@@ -412,6 +412,16 @@ mod tests {
         assert!(e.to_string().contains("providers.corp-sso.issuer"), "{e}");
         let ok = format!("{plain}private_network = true\n");
         assert!(load(&ok, &[]).is_ok());
+        for private in [
+            "https://127.0.0.1:8443",
+            "https://169.254.169.254",
+            "https://[::1]",
+        ] {
+            let text = text.replace("https://sso.example.org/", private);
+            let e = load(&text, &[]).expect_err("a private issuer");
+            assert!(e.to_string().contains("private_network"), "{private}: {e}");
+            assert!(load(&format!("{text}private_network = true\n"), &[]).is_ok());
+        }
         let e = load(&text.replace("corp-sso", "Corp SSO"), &[]).expect_err("bad id");
         assert!(e.to_string().contains("providers.Corp SSO"), "{e}");
         let twice = format!("{text}{text}");

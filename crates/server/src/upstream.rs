@@ -1,8 +1,11 @@
 //! The external providers people link as identifiers, spoken to as a relying party
 //! with the `openidconnect` crate: discovery, authorization code with PKCE S256, ID
 //! token validation (signature, issuer, audience, expiry, nonce), userinfo with the
-//! expected subject, and the picture download.
-mod guard;
+//! expected subject, and the picture download. Every request to a provider goes
+//! through [`http::ProviderHttp`], which keeps it off private networks unless the
+//! operator allowed one for that provider.
+pub(crate) mod guard;
+mod http;
 
 use std::time::Duration;
 
@@ -28,7 +31,9 @@ pub struct ProviderConfig {
     pub client_secret: Option<String>,
     /// Asked for besides `openid`.
     pub scopes: Vec<String>,
-    /// The provider (and the pictures it names) may live on a private network.
+    /// The provider's issuer host (and the pictures it names) may live on a private
+    /// network; the other endpoints its discovery document names must still be on
+    /// that host or on the public internet.
     pub private_network: bool,
 }
 
@@ -50,9 +55,9 @@ const ALGS: [CoreJwsSigningAlgorithm; 9] = [
 
 pub struct OidcUpstream {
     providers: Vec<ProviderConfig>,
-    /// For the operator's providers: no redirects (the openidconnect crate's advice
-    /// against request forgery), a timeout.
-    http: reqwest::Client,
+    /// For discovery, JWKS, token and userinfo: no redirects (the openidconnect
+    /// crate's advice against request forgery), a timeout, the private-network guard.
+    http: http::Clients,
     /// For pictures on the public internet only.
     public_pictures: reqwest::Client,
     /// For pictures of providers on a private network.
@@ -69,10 +74,7 @@ fn refused(e: impl std::fmt::Display) -> UpstreamError {
 
 impl OidcUpstream {
     pub fn new(providers: Vec<ProviderConfig>) -> anyhow::Result<Self> {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(10))
-            .build()?;
+        let http = http::Clients::new(Duration::from_secs(10))?;
         let pictures = |public: bool| {
             let builder = reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))
@@ -107,13 +109,25 @@ impl OidcUpstream {
             .ok_or(UpstreamError::UnknownProvider)
     }
 
+    /// The HTTP client for `provider`'s endpoints: the issuer's own host may be on a
+    /// private network only when the operator said so.
+    fn http(&self, provider: &ProviderConfig) -> http::ProviderHttp {
+        let private_host = provider
+            .private_network
+            .then(|| url::Url::parse(&provider.issuer).ok())
+            .flatten()
+            .and_then(|u| u.host_str().map(str::to_owned));
+        self.http.for_provider(private_host)
+    }
+
     async fn client(
         &self,
         provider: &ProviderConfig,
         redirect_uri: &str,
+        http: &http::ProviderHttp,
     ) -> Result<OidcClient, UpstreamError> {
         let issuer = IssuerUrl::new(provider.issuer.clone()).map_err(unavailable)?;
-        let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
+        let metadata = CoreProviderMetadata::discover_async(issuer, http)
             .await
             .map_err(unavailable)?;
         Ok(CoreClient::from_provider_metadata(
@@ -176,7 +190,8 @@ impl Upstream for OidcUpstream {
         redirect_uri: &str,
     ) -> Result<Authorization, UpstreamError> {
         let provider = self.provider(provider)?;
-        let client = self.client(provider, redirect_uri).await?;
+        let http = self.http(provider);
+        let client = self.client(provider, redirect_uri, &http).await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let mut request = client
             .authorize_url(
@@ -208,7 +223,8 @@ impl Upstream for OidcUpstream {
         secrets: &RequestSecrets,
     ) -> Result<ExternalAccount, UpstreamError> {
         let provider = self.provider(provider)?;
-        let client = self.client(provider, redirect_uri).await?;
+        let http = self.http(provider);
+        let client = self.client(provider, redirect_uri, &http).await?;
         // Discovery checked that the provider calls itself by the configured issuer.
         if iss.is_some_and(|iss| iss.trim_end_matches('/') != provider.issuer) {
             return Err(refused("the callback names another issuer"));
@@ -217,7 +233,7 @@ impl Upstream for OidcUpstream {
             .exchange_code(AuthorizationCode::new(code.to_owned()))
             .map_err(unavailable)?
             .set_pkce_verifier(PkceCodeVerifier::new(secrets.pkce_verifier.clone()))
-            .request_async(&self.http)
+            .request_async(&http)
             .await
             .map_err(refused)?;
         let id_token = tokens.id_token().ok_or_else(|| refused("no ID token"))?;
@@ -243,7 +259,7 @@ impl Upstream for OidcUpstream {
             tokens.access_token().clone(),
             Some(claims.subject().clone()),
         ) {
-            let info: Result<CoreUserInfoClaims, _> = request.request_async(&self.http).await;
+            let info: Result<CoreUserInfoClaims, _> = request.request_async(&http).await;
             match info {
                 Ok(info) => {
                     account.email = account.email.or(info.email().map(|e| e.to_string()));

@@ -72,6 +72,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/sqlite/0011_key_generation.sql"),
     ),
     (
+        "0013_account_notices.sql",
+        include_str!("../migrations/sqlite/0013_account_notices.sql"),
+    ),
+    (
         "0014_attempt_counters.sql",
         include_str!("../migrations/sqlite/0014_attempt_counters.sql"),
     ),

@@ -233,6 +233,21 @@ mail-changed-body = Die E-Mail-Adresse Ihres Sigil-Kontos wurde in { $address } 
 mail-removed-body = Diese E-Mail-Adresse wurde aus Ihrem Sigil-Konto gelöscht.
 mail-changed-outro = Wenn Sie das nicht waren, melden Sie sich an und ändern Sie sofort Ihr Passwort.
 sms-verify = Sigil-Code: { $code }. 10 Minuten gültig. Nicht weitergeben.
+mail-secure-button = Mein Konto absichern
+mail-secure-hint = Wenn Sie das nicht waren, sichern Sie Ihr Konto über den Link oben ab: Sie wählen ein neues Passwort, und alle werden abgemeldet. Der Link funktioniert einmal, 7 Tage lang.
+mail-changed-secure = Wenn Sie das nicht waren, sichern Sie Ihr Konto über den Link oben ab: Sie wählen ein neues Passwort, alle werden abgemeldet, und diese Adresse kommt zurück in Ihr Konto. Der Link funktioniert einmal, 7 Tage lang.
+mail-linked-secure = Wenn Sie das nicht waren, sichern Sie Ihr Konto über den Link oben ab: Sie wählen ein neues Passwort, alle werden abgemeldet, und die Anmeldemethoden, die seit dem letzten Setzen Ihres Passworts hinzugekommen sind, werden entfernt. Der Link funktioniert einmal, 7 Tage lang.
+mail-password-subject = Das Passwort Ihres Kontos wurde geändert
+mail-password-body = Das Passwort Ihres Sigil-Kontos wurde geändert, und alle Sitzungen wurden abgemeldet.
+mail-linked-subject = Ihrem Konto wurde eine Anmeldemethode hinzugefügt
+mail-linked-body = { $provider } wurde am { $time } als Anmeldemethode für Ihr Sigil-Konto hinzugefügt.
+password-remove_recent = Auch die Anmeldemethoden entfernen, die seit dem letzten Setzen Ihres Passworts hinzugekommen sind:
+password-remove_recent_hint = Lassen Sie sie angehakt, wenn Sie sie nicht selbst hinzugefügt haben.
+secure-title = Konto absichern
+secure-intro = Wählen Sie ein neues Passwort für { $account }. Alle, die in diesem Konto angemeldet sind, werden abgemeldet, und jede Anwendung verliert ihren Zugriff, bis Sie sich wieder anmelden.
+secure-submit = Mein Konto absichern
+secure-done = Ihr Konto ist abgesichert. Melden Sie sich mit Ihrem neuen Passwort an.
+secure-sign_in = Anmelden
 
 # Privacy
 profile-block-privacy = Profil-Privatsphäre

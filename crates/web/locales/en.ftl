@@ -233,6 +233,21 @@ mail-changed-body = The email address of your Sigil account was changed to { $ad
 mail-removed-body = This email address was deleted from your Sigil account.
 mail-changed-outro = If you did not do this, sign in and change your password at once.
 sms-verify = Sigil code: { $code }. Valid 10 minutes. Do not share it.
+mail-secure-button = Secure my account
+mail-secure-hint = If this was not you, secure your account with the link above: you choose a new password and everyone is signed out. The link works once, for 7 days.
+mail-changed-secure = If this was not you, secure your account with the link above: you choose a new password, everyone is signed out and this address comes back to the account. The link works once, for 7 days.
+mail-linked-secure = If this was not you, secure your account with the link above: you choose a new password, everyone is signed out and the sign-in methods added since your password was last set are removed. The link works once, for 7 days.
+mail-password-subject = The password of your account changed
+mail-password-body = The password of your Sigil account was changed, and every session was signed out.
+mail-linked-subject = A sign-in method was added to your account
+mail-linked-body = { $provider } was added on { $time } as a way to sign in to your Sigil account.
+password-remove_recent = Also remove the sign-in methods added since your password was last set:
+password-remove_recent_hint = Keep them checked unless you added them yourself.
+secure-title = Secure your account
+secure-intro = Choose a new password for { $account }. Everyone signed in to this account is signed out, and every application loses its access until you sign in again.
+secure-submit = Secure my account
+secure-done = Your account is secured. Sign in with your new password.
+secure-sign_in = Sign in
 
 # Privacy
 profile-block-privacy = Profile privacy

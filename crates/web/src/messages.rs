@@ -43,12 +43,50 @@ struct Body<'a> {
     paragraphs: Vec<String>,
     code: Option<&'a str>,
     link: Option<&'a str>,
+    /// The key of the link's button.
+    link_label: &'static str,
     closing: Vec<String>,
+}
+
+/// A notice of a change: what changed, then the link that secures the account if it
+/// was not the person (`hint` says what the link does).
+fn notice<'a>(
+    tr: &Tr<'_>,
+    subject: &str,
+    paragraph: String,
+    secure_link: Option<&'a str>,
+    hint: &str,
+) -> Body<'a> {
+    let closing = match secure_link {
+        Some(_) => tr.t(hint),
+        None => tr.t("mail-changed-outro"),
+    };
+    Body {
+        subject: tr.t(subject),
+        paragraphs: vec![paragraph],
+        code: None,
+        link: secure_link,
+        link_label: "mail-secure-button",
+        closing: vec![closing],
+    }
+}
+
+/// When a change happened, as a notice says it: UTC, to the minute.
+fn when(at: time::OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
 }
 
 fn email(tr: &Tr<'_>, to: &str, body: Body<'_>) -> Result<Rendered, askama::Error> {
     let footer = tr.t("mail-footer");
-    let link_label = tr.t("mail-verify-button");
+    let link_label = tr.t(body.link_label);
     let mut text = String::new();
     for p in &body.paragraphs {
         text.push_str(p);
@@ -101,6 +139,7 @@ pub fn render(i18n: &I18n, message: &Message) -> Result<Rendered, askama::Error>
                 paragraphs: vec![tr.t("mail-verify-intro"), tr.t("mail-verify-code")],
                 code: Some(code),
                 link: Some(link),
+                link_label: "mail-verify-button",
                 closing: vec![tr.t("mail-verify-outro")],
             };
             email(&tr, to, body)
@@ -109,19 +148,59 @@ pub fn render(i18n: &I18n, message: &Message) -> Result<Rendered, askama::Error>
             to,
             locale,
             new_address,
+            secure_link,
         } => {
             let tr = Tr::new(i18n, *locale);
-            let body = match new_address {
+            let paragraph = match new_address {
                 Some(new) => tr.t1("mail-changed-body", "address", new),
                 None => tr.t("mail-removed-body"),
             };
-            let body = Body {
-                subject: tr.t("mail-changed-subject"),
-                paragraphs: vec![body],
-                code: None,
-                link: None,
-                closing: vec![tr.t("mail-changed-outro")],
-            };
+            let body = notice(
+                &tr,
+                "mail-changed-subject",
+                paragraph,
+                secure_link.as_deref(),
+                "mail-changed-secure",
+            );
+            email(&tr, to, body)
+        }
+        Message::PasswordChanged {
+            to,
+            locale,
+            secure_link,
+        } => {
+            let tr = Tr::new(i18n, *locale);
+            let body = notice(
+                &tr,
+                "mail-password-subject",
+                tr.t("mail-password-body"),
+                Some(secure_link),
+                "mail-secure-hint",
+            );
+            email(&tr, to, body)
+        }
+        Message::SignInMethodAdded {
+            to,
+            locale,
+            provider,
+            at,
+            secure_link,
+        } => {
+            let tr = Tr::new(i18n, *locale);
+            let paragraph = tr.t_with(
+                "mail-linked-body",
+                &[
+                    ("provider", provider.as_str().into()),
+                    ("time", when(*at).into()),
+                ],
+            );
+            let body = notice(
+                &tr,
+                "mail-linked-subject",
+                paragraph,
+                Some(secure_link),
+                "mail-linked-secure",
+            );
             email(&tr, to, body)
         }
         Message::VerifyPhoneSms { to, locale, code } => {
@@ -180,11 +259,39 @@ mod tests {
                 to: "ada@example.org".into(),
                 locale,
                 new_address: Some("l••@example.org".into()),
+                secure_link: Some("https://id.example/account/secure?token=s".into()),
             };
             let Rendered::Email { text, .. } = render(&i18n, &changed).expect("render") else {
                 panic!("an email");
             };
             assert!(text.contains("l••@example.org"));
+            assert!(text.contains("/account/secure?token=s"), "{text}");
+
+            let linked = Message::SignInMethodAdded {
+                to: "ada@example.org".into(),
+                locale,
+                provider: "Corp ID".into(),
+                at: time::macros::datetime!(2026-12-01 07:45:30 UTC),
+                secure_link: "https://id.example/account/secure?token=t".into(),
+            };
+            let Rendered::Email { text, .. } = render(&i18n, &linked).expect("render") else {
+                panic!("an email");
+            };
+            assert!(
+                text.contains("Corp ID") && text.contains("2026-12-01 07:45 UTC"),
+                "{text}"
+            );
+            assert!(text.contains("/account/secure?token=t"), "{text}");
+
+            let password = Message::PasswordChanged {
+                to: "ada@example.org".into(),
+                locale,
+                secure_link: "https://id.example/account/secure?token=p".into(),
+            };
+            let Rendered::Email { text, .. } = render(&i18n, &password).expect("render") else {
+                panic!("an email");
+            };
+            assert!(text.contains("/account/secure?token=p"), "{text}");
 
             let sms = Message::VerifyPhoneSms {
                 to: "+493012345678".into(),

@@ -102,6 +102,9 @@ impl Sigil {
         };
         let mut tx = self.store.begin().await?;
         tx.create_user(&user).await?;
+        // Notices go in the language the person registered in until they pick one.
+        tx.set_mail_locale(user.id, input.locale.unwrap_or(input.request_locale))
+            .await?;
         tx.insert_event(&self.event(Some(user.id), EventCategory::Registered, client))
             .await?;
         let signed_in = self
@@ -318,12 +321,15 @@ impl Sigil {
     }
 
     /// Changes the password after checking the current one, and ends every session of
-    /// the person, this one included.
+    /// the person, this one included. The identifiers in `remove` (the form offers
+    /// those linked since the password was last set) go with it; the verified address
+    /// is told.
     pub async fn change_password(
         &self,
         user: &User,
         current: &str,
         new: &str,
+        remove: &[String],
         client: &ClientInfo,
     ) -> Result<(), CoreError> {
         let now = self.clock.now();
@@ -358,6 +364,9 @@ impl Sigil {
         let hash = self.hasher.hash(new).await?;
         let mut tx = self.store.begin().await?;
         tx.set_password_hash(user.id, &hash, now).await?;
+        self.remove_identifiers_in(&mut *tx, user.id, remove, "password_changed", client)
+            .await?;
+        tx.mark_password_set(user.id, now).await?;
         let ended = tx.delete_sessions_of_user(user.id).await?;
         tx.revoke_families_of_user(user.id, now).await?;
         tx.clear_counter(&gate.key).await?;
@@ -365,7 +374,12 @@ impl Sigil {
             .event(Some(user.id), EventCategory::PasswordChanged, client)
             .with_details(json!({ "sessions_ended": ended }));
         tx.insert_event(&event).await?;
+        let fresh = tx.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
+        let notified = self.notify_password_changed(&mut *tx, &fresh).await?;
         tx.commit().await?;
+        if notified {
+            self.outbox_changed();
+        }
         Ok(())
     }
 
@@ -480,6 +494,7 @@ impl Sigil {
         tx.purge_verifications(now - time::Duration::days(1))
             .await?;
         tx.purge_messages(now - time::Duration::days(7)).await?;
+        tx.purge_recoveries(now - time::Duration::days(1)).await?;
         let purged = Purged {
             codes: tx.purge_codes(now - CODE_KEPT_AFTER_EXPIRY).await?,
             families: tx.purge_families(now).await?,

@@ -68,8 +68,9 @@ impl Sigil {
         CodeKey::derive(self.settings.oidc.master_key.secret())
     }
 
-    /// Changing a contact needs a sign-in younger than the operator's limit.
-    fn require_recent(&self, session: &Session) -> Result<(), CoreError> {
+    /// Changing a contact, or linking a way to sign in, needs a sign-in younger than
+    /// the operator's limit.
+    pub fn require_recent(&self, session: &Session) -> Result<(), CoreError> {
         if self.clock.now() - session.auth_time > self.settings.contacts.reauth_after {
             return Err(CoreError::ReauthRequired);
         }
@@ -401,8 +402,9 @@ impl Sigil {
                 if let Some(old) = user.email.as_ref().filter(|old| **old != email) {
                     let notice = Message::EmailChanged {
                         to: old.to_string(),
-                        locale: user.locale.unwrap_or_default(),
+                        locale: self.mail_locale(tx, user).await?,
                         new_address: Some(mask(email.as_str())),
+                        secure_link: Some(self.recovery_link(tx, user.id, Some(old)).await?),
                     };
                     self.enqueue(tx, &notice).await?;
                 }
@@ -456,8 +458,9 @@ impl Sigil {
                 tx.insert_event(&event).await?;
                 let notice = Message::EmailChanged {
                     to: old.to_string(),
-                    locale: user.locale.unwrap_or_default(),
+                    locale: self.mail_locale(&mut *tx, &user).await?,
                     new_address: None,
+                    secure_link: Some(self.recovery_link(&mut *tx, user.id, Some(old)).await?),
                 };
                 self.enqueue(&mut *tx, &notice).await?;
             }

@@ -9,10 +9,14 @@ use crate::identifier::{
     ExternalAccount, Identifier, NewIdentifier, PendingRequest, ProviderDef, Purpose,
     RequestSecrets, UpstreamError, REQUEST_TTL,
 };
+use crate::ids::UserId;
+use crate::outbox::Message;
 use crate::photo;
-use crate::ports::StoreError;
+use crate::ports::{StoreError, Tx};
 use crate::privacy::PrivacyLevel;
+use crate::services::recovery::verified_email;
 use crate::services::SignedIn;
+use crate::session::Session;
 use crate::session::SignInMethod;
 use crate::token::SecretToken;
 use crate::token::{constant_time_eq, TokenHash};
@@ -83,7 +87,15 @@ impl Sigil {
     }
 
     /// Starts linking an account at `provider`; returns where to send the browser.
-    pub async fn start_link(&self, user: &User, provider: &str) -> Result<String, CoreError> {
+    /// A new way to sign in needs a recent sign-in, as a contact does: a session
+    /// cookie alone must not be enough to add a way back in.
+    pub async fn start_link(
+        &self,
+        user: &User,
+        session: &Session,
+        provider: &str,
+    ) -> Result<String, CoreError> {
+        self.require_recent(session)?;
         self.start(provider, Purpose::Link(user.id)).await
     }
 
@@ -279,6 +291,7 @@ impl Sigil {
         let existing = tx
             .find_identifier_by_subject(provider, &account.subject)
             .await?;
+        let added = existing.is_none();
         let linked_id = match existing {
             Some(other) if other.user_id != user.id => {
                 return Err(failed(FieldErrorKind::LinkedElsewhere))
@@ -309,8 +322,38 @@ impl Sigil {
             .into_iter()
             .find(|i| i.id == linked_id)
             .ok_or(CoreError::NotFound)?;
+        let notified = added && self.notify_linked(&mut *tx, user.id, &linked).await?;
         tx.commit().await?;
+        if notified {
+            self.outbox_changed();
+        }
         Ok(linked)
+    }
+
+    /// Tells the verified address that a way to sign in was added, with a link that
+    /// secures the account if it was not the person.
+    async fn notify_linked(
+        &self,
+        tx: &mut dyn Tx,
+        user: UserId,
+        linked: &Identifier,
+    ) -> Result<bool, CoreError> {
+        let user = tx.find_user(user).await?.ok_or(CoreError::NotFound)?;
+        let Some(to) = verified_email(&user) else {
+            return Ok(false);
+        };
+        let provider = self
+            .provider(&linked.provider)
+            .map_or_else(|| linked.provider.clone(), |p| p.name.clone());
+        let message = Message::SignInMethodAdded {
+            to: to.to_string(),
+            locale: self.mail_locale(tx, &user).await?,
+            provider,
+            at: linked.linked_at,
+            secure_link: self.recovery_link(tx, user.id, None).await?,
+        };
+        self.enqueue(tx, &message).await?;
+        Ok(true)
     }
 
     /// Unlinks an identifier at once.

@@ -11,6 +11,7 @@ mod photos;
 mod privacy;
 mod profile;
 mod public;
+mod recovery;
 mod throttle;
 
 use std::sync::Arc;
@@ -38,6 +39,7 @@ pub use operators::OperatorCredentials;
 pub use privacy::PrivacyView;
 pub use profile::Profile;
 pub use public::PublicProfile;
+pub use recovery::RecoveryPage;
 pub use throttle::ThrottlePolicy;
 
 /// What the operator configures about accounts.

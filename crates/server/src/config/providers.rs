@@ -56,6 +56,13 @@ pub(super) fn providers(
                 "http:// is only allowed with private_network = true",
             ));
         }
+        // A name is checked when it resolves; an address can be refused now.
+        if !p.private_network && !crate::upstream::guard::is_public_url(&issuer) {
+            return Err(err(
+                &format!("{setting}.issuer"),
+                "a private address is only allowed with private_network = true",
+            ));
+        }
         let default_privacy = match &p.privacy {
             Some(raw) => privacy_level(&format!("{setting}.privacy"), raw)?,
             None => PrivacyLevel::OnRequest,

@@ -34,12 +34,17 @@ pub(crate) struct Pair {
 }
 
 pub(crate) async fn pair(backend: Backend) -> Pair {
-    pair_on(backend, false).await
+    pair_on(backend, false, None).await
+}
+
+/// [`pair`] with Sigil's mail going to the SMTP server at `smtp_url`.
+pub(crate) async fn pair_with_smtp(backend: Backend, smtp_url: String) -> Pair {
+    pair_on(backend, false, Some(smtp_url)).await
 }
 
 /// With `localhost`, the provider serves on `localhost` and Sigil on 127.0.0.1, so one
 /// browser keeps the two sites' cookies apart.
-async fn pair_on(backend: Backend, localhost: bool) -> Pair {
+async fn pair_on(backend: Backend, localhost: bool, smtp_url: Option<String>) -> Pair {
     let upstream = spawn_with(backend, |c| {
         if localhost {
             c.public_url = c.public_url.replace("127.0.0.1", "localhost");
@@ -96,6 +101,10 @@ async fn pair_on(backend: Backend, localhost: bool) -> Pair {
             scopes: vec!["profile".into()],
             private_network: true,
         }];
+        if let Some(url) = smtp_url {
+            c.delivery.smtp_url = Some(url);
+            c.delivery.mail_from = "Sigil <id@example.org>".into();
+        }
     })
     .await;
     Pair {
@@ -335,7 +344,7 @@ async fn a_callback_is_spent_once_and_only_in_its_own_session(backend: Backend) 
 }
 
 async fn a_person_links_and_removes_an_identifier_in_chromium(backend: Backend) {
-    let p = pair_on(backend, true).await;
+    let p = pair_on(backend, true, None).await;
     let c = chromium().await;
     let result = link_in_chromium(&c, &p).await;
     c.close().await.expect("close Chromium");

@@ -81,7 +81,8 @@ async fn every_console_page_is_fully_translated_in_every_language(backend: Backe
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let (code, link) = code_and_link(&server.inbox.wait_for(n + 1).await[n].text());
+        // Two mails a language: this code, and the notice of the removal at the end.
+        let (code, link) = code_and_link(&server.inbox.wait_for(2 * n + 1).await[2 * n].text());
         let link = link.replacen(&app.base, "", 1);
         check(&b, lang, "/contacts/confirm", &link, &mut visited).await;
         let r = b
@@ -148,6 +149,17 @@ async fn every_console_page_is_fully_translated_in_every_language(backend: Backe
         ] {
             check(&b, lang, route, &path, &mut visited).await;
         }
+
+        // Removing the email tells the old address, with a link that secures the account.
+        let r = b.post_form("/profile/contacts/email/remove", &[]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let notice = server.inbox.wait_for(2 * n + 2).await[2 * n + 1].text();
+        let secure = Regex::new(r"https?://\S+/account/secure\?token=[A-Za-z0-9_-]+")
+            .expect("regex")
+            .find(&notice)
+            .map(|m| m.as_str().replacen(&app.base, "", 1))
+            .expect("a link in the notice");
+        check(&b, lang, "/account/secure", &secure, &mut visited).await;
     }
 
     let not_pages: BTreeSet<String> = NOT_PAGES.iter().map(|(r, _)| (*r).to_owned()).collect();

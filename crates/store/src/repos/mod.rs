@@ -10,6 +10,7 @@ pub(crate) mod images;
 pub(crate) mod keys;
 pub(crate) mod outbox;
 pub(crate) mod privacy;
+pub(crate) mod recovery;
 pub(crate) mod sessions;
 pub(crate) mod throttle;
 pub(crate) mod users;

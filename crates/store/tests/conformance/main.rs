@@ -6,6 +6,7 @@ mod identifiers;
 mod keys;
 mod locking;
 mod oidc;
+mod recovery;
 
 use std::sync::Arc;
 

@@ -114,6 +114,9 @@ pub async fn update(
 pub struct PasswordBody {
     current_password: String,
     new_password: String,
+    /// Identifiers to remove with the change (`GET /me/identifiers` lists them).
+    #[serde(default)]
+    remove_identifiers: Vec<String>,
 }
 
 /// The signed-in person. On success every session ends (204 and the cookie removed).
@@ -136,6 +139,7 @@ pub async fn change_password(
             &me.user,
             &body.current_password,
             &body.new_password,
+            &body.remove_identifiers,
             &client,
         )
         .await

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use sigil_core::identifier::Identifier;
 use sigil_core::services::{Callback, Finished};
 use sigil_core::token::SecretToken;
+use sigil_core::CoreError;
 
 use super::{safe_next, PageCtx};
 use crate::auth::csrf::CsrfToken;
@@ -58,13 +59,46 @@ struct AddPage<'a> {
     providers: Vec<(String, String)>,
 }
 
-/// The window that lists the providers to link.
+/// One identifier the password forms offer to remove, checked unless the person
+/// unchecked it.
+pub struct RecentView {
+    pub id: String,
+    pub provider: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+/// `recent` as checkboxes: all checked at first; after a refused submission, as the
+/// person left them (`kept`).
+pub(super) fn recent_views(
+    state: &AppState,
+    recent: &[Identifier],
+    kept: Option<&[String]>,
+) -> Vec<RecentView> {
+    recent
+        .iter()
+        .map(|i| RecentView {
+            id: i.id.clone(),
+            provider: provider_name(state, &i.provider),
+            label: i.label().to_owned(),
+            checked: kept.is_none_or(|k| k.contains(&i.id)),
+        })
+        .collect()
+}
+
+const ADD: &str = "/profile/identifiers/add";
+
+/// The window that lists the providers to link; a sign-in older than the re-auth
+/// window is asked again first.
 pub async fn add_form(
     State(state): State<AppState>,
     current: PageUser,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
 ) -> Response {
+    if state.sigil.require_recent(&current.session).is_err() {
+        return super::reauth(&current.user, ADD);
+    }
     let page = PageCtx::new(
         &state,
         &headers,
@@ -95,8 +129,13 @@ pub async fn link(
     headers: HeaderMap,
     Form(form): Form<LinkForm>,
 ) -> Response {
-    match state.sigil.start_link(&current.user, &form.provider).await {
+    match state
+        .sigil
+        .start_link(&current.user, &current.session, &form.provider)
+        .await
+    {
         Ok(url) => Redirect::to(&url).into_response(),
+        Err(CoreError::ReauthRequired) => super::reauth(&current.user, ADD),
         Err(e) => super::profile::refused(&state, &current, &csrf, &headers, e).await,
     }
 }

@@ -11,6 +11,7 @@ mod privacy;
 mod profile;
 mod profile_edit;
 mod public;
+mod secure;
 mod security;
 mod sign_in;
 
@@ -63,6 +64,7 @@ pub fn routes() -> Router<AppState> {
             "/contacts/confirm",
             get(contacts::link_form).post(contacts::link),
         )
+        .route("/account/secure", get(secure::form).post(secure::submit))
         .route("/profile/privacy", post(privacy::set_level))
         .route("/profile/public", get(public::preview))
         .route(
@@ -152,6 +154,16 @@ impl<'a> PageCtx<'a> {
             })
             .collect()
     }
+}
+
+/// To the sign-in form, prefilled so that only the password is asked again, and back
+/// to `next` (a page that shows the form again).
+pub(crate) fn reauth(user: &User, next: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let hint = display_name(user);
+    let hint: String = form_urlencoded::byte_serialize(hint.as_bytes()).collect();
+    let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    Redirect::to(&format!("/login?reauth=1&login_hint={hint}&next={next}")).into_response()
 }
 
 pub fn display_name(user: &User) -> String {

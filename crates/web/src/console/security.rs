@@ -7,9 +7,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use axum_extra::extract::CookieJar;
-use serde::Deserialize;
 use sigil_core::CoreError;
 
+use super::identifiers::{recent_views, RecentView};
 use super::PageCtx;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::{cookies, PageUser};
@@ -23,12 +23,56 @@ struct PasswordPage<'a> {
     page: PageCtx<'a>,
     errors: HashMap<String, String>,
     error: Option<String>,
+    /// The identifiers linked since the password was last set, offered for removal.
+    recent: Vec<RecentView>,
 }
 
 impl PasswordPage<'_> {
     fn error_for(&self, field: &str) -> String {
         self.errors.get(field).cloned().unwrap_or_default()
     }
+}
+
+/// A submitted form whose fields may repeat (one `remove` per checked identifier).
+pub(super) struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    pub fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+async fn page(
+    state: &AppState,
+    current: &PageUser,
+    headers: &HeaderMap,
+    page: PageCtx<'_>,
+    kept: Option<&[String]>,
+    error: Option<String>,
+    errors: HashMap<String, String>,
+) -> Response {
+    let recent = match state.sigil.recent_identifiers(&current.user).await {
+        Ok(list) => recent_views(state, &list, kept),
+        Err(e) => return page_failure(state, headers, e),
+    };
+    render(&PasswordPage {
+        page,
+        errors,
+        error,
+        recent,
+    })
 }
 
 /// The signed-in person.
@@ -38,7 +82,7 @@ pub async fn form(
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
 ) -> Response {
-    let page = PageCtx::new(
+    let ctx = PageCtx::new(
         &state,
         &headers,
         &csrf,
@@ -46,22 +90,11 @@ pub async fn form(
         "/profile/password",
         "profile",
     );
-    render(&PasswordPage {
-        page,
-        errors: HashMap::new(),
-        error: None,
-    })
+    page(&state, &current, &headers, ctx, None, None, HashMap::new()).await
 }
 
-#[derive(Deserialize)]
-pub struct PasswordForm {
-    current_password: String,
-    new_password: String,
-    confirm_password: String,
-}
-
-/// The signed-in person. Success ends every session, this one too, and sends them to
-/// sign in with the new password.
+/// The signed-in person. Success ends every session, this one too, removes the
+/// identifiers left checked, and sends them to sign in with the new password.
 pub async fn submit(
     State(state): State<AppState>,
     current: PageUser,
@@ -69,9 +102,11 @@ pub async fn submit(
     Client(client): Client,
     headers: HeaderMap,
     jar: CookieJar,
-    Form(form): Form<PasswordForm>,
+    Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let page = PageCtx::new(
+    let form = Fields(form);
+    let remove = form.all("remove");
+    let ctx = PageCtx::new(
         &state,
         &headers,
         &csrf,
@@ -79,24 +114,31 @@ pub async fn submit(
         "/profile/password",
         "profile",
     );
-    if form.new_password != form.confirm_password {
+    if form.get("new_password") != form.get("confirm_password") {
         let errors = HashMap::from([(
             "confirm_password".to_owned(),
-            page.t.t("error-password_mismatch"),
+            ctx.t.t("error-password_mismatch"),
         )]);
-        let body = render(&PasswordPage {
-            error: Some(page.t.t("error-invalid_input")),
-            page,
+        let error = Some(ctx.t.t("error-invalid_input"));
+        let body = page(
+            &state,
+            &current,
+            &headers,
+            ctx,
+            Some(&remove),
+            error,
             errors,
-        });
+        )
+        .await;
         return (StatusCode::UNPROCESSABLE_ENTITY, body).into_response();
     }
     match state
         .sigil
         .change_password(
             &current.user,
-            &form.current_password,
-            &form.new_password,
+            &form.get("current_password"),
+            &form.get("new_password"),
+            &remove,
             &client,
         )
         .await
@@ -106,7 +148,7 @@ pub async fn submit(
             (jar, Redirect::to("/login?notice=password_changed")).into_response()
         }
         Err(e @ (CoreError::Invalid(_) | CoreError::Throttled)) => {
-            let t = page.t;
+            let t = ctx.t;
             let errors = match &e {
                 CoreError::Invalid(list) => list
                     .iter()
@@ -115,11 +157,17 @@ pub async fn submit(
                 _ => HashMap::new(),
             };
             let status = status_of(&e);
-            let body = render(&PasswordPage {
-                error: Some(message_of(t, &e)),
-                page,
+            let error = Some(message_of(t, &e));
+            let body = page(
+                &state,
+                &current,
+                &headers,
+                ctx,
+                Some(&remove),
+                error,
                 errors,
-            });
+            )
+            .await;
             (status, body).into_response()
         }
         Err(e) => page_failure(&state, &headers, e),
