@@ -26,6 +26,7 @@ pub mod privacy;
 pub mod random;
 pub mod services;
 pub mod session;
+pub mod text;
 pub mod token;
 pub mod user;
 pub mod vcard;
