@@ -11,7 +11,7 @@ use crate::photos::{photo_src, picture, upload};
 on_both_backends!(
     a_form_over_its_limit_is_413,
     a_json_body_over_its_limit_is_413_in_json,
-    a_token_request_over_its_limit_is_413,
+    a_request_to_the_oidc_endpoints_over_its_limit_is_413,
     an_upload_over_its_limit_is_413_with_the_error_beside_the_field,
     a_malformed_query_on_the_api_is_a_json_error,
     stored_images_are_sandboxed_and_not_sniffed,
@@ -63,7 +63,7 @@ async fn a_json_body_over_its_limit_is_413_in_json(backend: Backend) {
     assert_eq!(body["error"]["code"], "request_too_large");
 }
 
-async fn a_token_request_over_its_limit_is_413(backend: Backend) {
+async fn a_request_to_the_oidc_endpoints_over_its_limit_is_413(backend: Backend) {
     let app = spawn_app(backend).await;
     let b = app.browser().await;
     let post = |path: &str, body: String| {
@@ -91,6 +91,13 @@ async fn a_token_request_over_its_limit_is_413(backend: Backend) {
     let r = post(
         "/oauth/userinfo",
         format!("access_token={}", "x".repeat(DEFAULT_LIMIT)),
+    )
+    .await
+    .expect("POST");
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let r = post(
+        "/oauth/end_session",
+        format!("state={}", "x".repeat(DEFAULT_LIMIT)),
     )
     .await
     .expect("POST");
