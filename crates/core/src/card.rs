@@ -20,6 +20,8 @@ pub enum SlugError {
     Length,
     Characters,
     Reserved,
+    /// Holds a bidirectional control or zero-width character ([`crate::text`]).
+    Invisible,
 }
 
 impl Slug {
@@ -27,6 +29,10 @@ impl Slug {
     pub const MAX: usize = 64;
 
     pub fn parse(raw: &str) -> Result<Self, SlugError> {
+        // Named apart from other characters: the person cannot see what to remove.
+        if crate::text::has_invisible(raw) {
+            return Err(SlugError::Invisible);
+        }
         let value = raw.trim().to_ascii_lowercase();
         if !value
             .chars()
@@ -95,6 +101,13 @@ mod tests {
                 Err(SlugError::Reserved),
                 "{reserved}"
             );
+        }
+        for hidden in [
+            "ada\u{200D}lovelace",
+            "\u{202E}ada-lovelace",
+            "ada-\u{2060}l",
+        ] {
+            assert_eq!(Slug::parse(hidden), Err(SlugError::Invisible), "{hidden:?}");
         }
         let r = Slug::random(&SystemRandom);
         assert_eq!(Slug::parse(r.as_str()).expect("a random link is valid"), r);

@@ -3,7 +3,7 @@
 //! logged, never shown.
 use crate::email::EmailError;
 use crate::login::LoginError;
-use crate::password::PasswordError;
+use crate::password::{PasswordError, Weakness};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
@@ -78,6 +78,9 @@ pub enum FieldErrorKind {
     WrongPassword,
     /// Removing it would leave the account without a way to sign in.
     LastIdentifier,
+    /// A bidirectional control or zero-width character in a name, login or card link
+    /// ([`crate::text`]).
+    Invisible,
     /// Not a phone number (in the operator's default region, if national).
     Phone,
     /// The code is wrong; `left` tries remain.
@@ -130,11 +133,25 @@ impl FieldErrorKind {
             Self::DateRange => "date_out_of_range",
             Self::Login(LoginError::Length) => "login_length",
             Self::Login(LoginError::Characters) => "login_characters",
+            Self::Invisible
+            | Self::Login(LoginError::Invisible)
+            | Self::Slug(crate::card::SlugError::Invisible) => "invisible_characters",
             Self::Email(_) => "invalid_email",
-            Self::Password(PasswordError::TooShort) => "password_too_short",
+            Self::Password(PasswordError::TooShort { .. }) => "password_too_short",
             Self::Password(PasswordError::TooLong) => "password_too_long",
             Self::Password(PasswordError::Common) => "password_common",
             Self::Password(PasswordError::SameAsLogin) => "password_same_as_login",
+            Self::Password(PasswordError::Weak(why)) => match why {
+                Weakness::Similar => "password_weak_similar",
+                Weakness::Keyboard => "password_weak_keyboard",
+                Weakness::Repeats => "password_weak_repeats",
+                Weakness::Sequence => "password_weak_sequence",
+                Weakness::Dates => "password_weak_dates",
+                Weakness::Word => "password_weak_word",
+                Weakness::Names => "password_weak_names",
+                Weakness::Personal => "password_weak_personal",
+                Weakness::Guessable => "password_weak_guessable",
+            },
             Self::Taken => "taken",
             Self::NotEditable => "not_editable",
             Self::Unknown => "unknown_field",

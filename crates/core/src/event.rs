@@ -158,3 +158,33 @@ pub struct Event {
     pub client: ClientInfo,
     pub details: Value,
 }
+
+/// One page of the activity log, newest first.
+#[derive(Clone, Debug)]
+pub struct EventPage {
+    pub events: Vec<Event>,
+    /// The id to pass as `before` for the next, older page; `None` on the last page.
+    pub next_before: Option<i64>,
+}
+
+impl EventPage {
+    /// The largest page.
+    pub const MAX: i64 = 100;
+
+    /// A page of `limit` from up to `limit + 1` events read: the extra one only says
+    /// that an older page exists.
+    pub fn cut(mut events: Vec<Event>, limit: i64) -> Self {
+        let limit = usize::try_from(limit).unwrap_or(0);
+        let more = events.len() > limit;
+        events.truncate(limit);
+        let next_before = if more {
+            events.last().map(|e| e.id)
+        } else {
+            None
+        };
+        Self {
+            events,
+            next_before,
+        }
+    }
+}

@@ -80,13 +80,25 @@ impl FieldDef {
             .map(String::as_str)
     }
 
-    /// Parses a raw input into the value to store; `None` means cleared. Empty is
+    /// A name the person is known by: public name, given and family name (the login
+    /// has its own rules in [`Login::parse`]). Other text (a company, a position) may
+    /// need a zero-width joiner for its script or an emoji, so only names refuse
+    /// invisible characters.
+    pub fn is_name(&self) -> bool {
+        matches!(self.key.as_str(), "nickname" | "given_name" | "family_name")
+    }
+
+    /// Parses a raw input into the value to store, in NFC; `None` means cleared. Empty is
     /// always accepted here: mandatory fields may be saved empty and are asked for at
     /// the next sign-in.
     pub fn parse(&self, raw: &str, today: Date) -> Result<Option<String>, FieldErrorKind> {
-        let value = raw.trim();
+        let value = crate::text::nfc(raw.trim());
+        let value = value.as_str();
         if value.is_empty() {
             return Ok(None);
+        }
+        if self.is_name() && crate::text::has_invisible(value) {
+            return Err(FieldErrorKind::Invisible);
         }
         if value.chars().any(|c| c.is_control()) {
             return Err(FieldErrorKind::Pattern);
@@ -347,6 +359,29 @@ mod tests {
         assert_eq!(def.parse("Alice", today), Ok(Some("Alice".into())));
         assert_eq!(def.parse("Alice1", today), Err(FieldErrorKind::Pattern));
         assert_eq!(def.parse("  ", today), Ok(None));
+    }
+
+    #[test]
+    fn text_is_stored_composed_and_names_refuse_invisible_characters() {
+        let cat = FieldCatalogue::standard();
+        let today = date!(2026 - 01 - 01);
+        let given = cat.get("given_name").expect("field");
+        assert_eq!(given.parse("Jose\u{301}", today), Ok(Some("José".into())));
+        for key in ["nickname", "given_name", "family_name"] {
+            let def = cat.get(key).expect("field");
+            for hidden in ["Ali\u{200B}ce", "\u{202E}ecilA", "Alice\u{200F}"] {
+                assert_eq!(
+                    def.parse(hidden, today),
+                    Err(FieldErrorKind::Invisible),
+                    "{key} {hidden:?}"
+                );
+            }
+        }
+        let login = cat.get("login").expect("field");
+        assert_eq!(
+            login.parse("ali\u{200B}ce", today),
+            Err(FieldErrorKind::Login(crate::login::LoginError::Invisible))
+        );
     }
 
     #[test]

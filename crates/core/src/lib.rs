@@ -27,6 +27,7 @@ pub mod random;
 pub mod recovery;
 pub mod services;
 pub mod session;
+pub mod text;
 pub mod throttle;
 pub mod token;
 pub mod user;

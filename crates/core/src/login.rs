@@ -13,6 +13,8 @@ pub struct Login(String);
 pub enum LoginError {
     Length,
     Characters,
+    /// Holds a bidirectional control or zero-width character ([`crate::text`]).
+    Invisible,
 }
 
 impl Login {
@@ -20,7 +22,11 @@ impl Login {
     pub const MAX: usize = 64;
 
     pub fn parse(raw: &str) -> Result<Self, LoginError> {
-        let value = raw.trim().to_lowercase();
+        // Named apart from other characters: the person cannot see what to remove.
+        if crate::text::has_invisible(raw) {
+            return Err(LoginError::Invisible);
+        }
+        let value = crate::text::nfc(raw.trim()).to_lowercase();
         let len = value.chars().count();
         if !(Self::MIN..=Self::MAX).contains(&len) {
             return Err(LoginError::Length);
@@ -74,5 +80,17 @@ mod tests {
         assert_eq!(Login::parse("-alice"), Err(LoginError::Characters));
         assert_eq!(Login::parse("al ice"), Err(LoginError::Characters));
         assert_eq!(Login::parse("a@b.c"), Err(LoginError::Characters));
+    }
+
+    #[test]
+    fn logins_with_invisible_characters_are_refused_as_such() {
+        for bad in [
+            "ali\u{200B}ce",
+            "\u{202E}ecila",
+            "alice\u{FEFF}",
+            "al\u{2066}ice",
+        ] {
+            assert_eq!(Login::parse(bad), Err(LoginError::Invisible), "{bad:?}");
+        }
     }
 }

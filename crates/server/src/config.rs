@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use sigil_core::contact::Channel;
 use sigil_core::oidc::jose::MasterKey;
-use sigil_core::phone;
 use sigil_core::Settings;
+use sigil_core::{password, phone};
 use time::Duration;
 
 mod catalogue;
@@ -36,6 +36,7 @@ struct FileConfig {
     sms: Option<SmsFile>,
     contacts: Option<ContactsFile>,
     cards: Option<CardsFile>,
+    passwords: Option<PasswordsFile>,
     #[serde(default)]
     providers: Vec<ProviderFile>,
 }
@@ -45,6 +46,13 @@ struct FileConfig {
 #[serde(deny_unknown_fields)]
 struct CardsFile {
     enabled: Option<bool>,
+}
+
+/// `[passwords]`: what a new password needs.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordsFile {
+    min_length: Option<usize>,
 }
 
 /// `[mail]`: SMTP for email; without `smtp_url`, messages go to the outbox folder.
@@ -216,6 +224,16 @@ impl Config {
         }
         settings.registration_open = file.registration_open.unwrap_or(true);
         settings.cards_enabled = file.cards.and_then(|c| c.enabled).unwrap_or(false);
+        if let Some(min) = file.passwords.and_then(|p| p.min_length) {
+            let range = password::MIN_CHARS..=64;
+            if !range.contains(&min) {
+                return Err(err(
+                    "passwords.min_length",
+                    format!("{min}: use {} to {}", range.start(), range.end()),
+                ));
+            }
+            settings.passwords.min_chars = min;
+        }
         settings.catalogue = catalogue(file.fields)?;
         settings.oidc.scopes = scopes(file.scopes, &settings.catalogue)?;
         settings.oidc.issuer = public_url.clone();
@@ -366,6 +384,20 @@ mod tests {
         assert_eq!(c.listen.port(), 7000);
         assert_eq!(c.database_url, "postgres://x@db/sigil");
         assert_eq!(c.public_url, "https://id.example.org");
+    }
+
+    #[test]
+    fn the_password_minimum_is_twelve_unless_set_within_eight_to_sixty_four() {
+        let c = load("", &[]).expect("valid");
+        assert_eq!(c.settings.passwords.min_chars, 12);
+        let c = load(
+            "[passwords] # the operator's minimum\nmin_length = 16\n",
+            &[],
+        )
+        .expect("valid");
+        assert_eq!(c.settings.passwords.min_chars, 16);
+        let e = load("[passwords]\nmin_length = 4\n", &[]).expect_err("too small");
+        assert!(e.to_string().contains("passwords.min_length"), "{e}");
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! The one place errors become responses: JSON for the API, a page for the console.
 //! Unexpected errors are logged with their cause and shown only as a generic message.
 use askama::Template;
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
+use serde::de::DeserializeOwned;
 use serde_json::json;
 use sigil_core::locale::Locale;
 use sigil_core::CoreError;
@@ -89,6 +92,87 @@ impl IntoResponse for ApiError {
             "fields": fields,
         }});
         (status_of(&self.error), Json(body)).into_response()
+    }
+}
+
+/// Why a request could not be read, from the status of axum's extractor rejection, so
+/// that every surface answers the same: a body over the limit is 413 (RFC 9110
+/// §15.5.14), a body of the wrong type 415, anything else malformed 400.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unreadable {
+    TooLarge,
+    WrongType,
+    Malformed,
+}
+
+impl Unreadable {
+    /// From the status any axum rejection carries (`rejection.status()`).
+    pub fn from_status(status: StatusCode) -> Self {
+        match status {
+            StatusCode::PAYLOAD_TOO_LARGE => Self::TooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::WrongType,
+            _ => Self::Malformed,
+        }
+    }
+
+    pub fn status(self) -> StatusCode {
+        match self {
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::WrongType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Malformed => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// The stable code for the JSON API and its translation `error-{code}`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::TooLarge => "request_too_large",
+            Self::WrongType | Self::Malformed => "invalid_request",
+        }
+    }
+}
+
+/// The JSON API's answer to a request it could not read.
+pub fn api_unreadable(state: &AppState, locale: Locale, why: Unreadable) -> Response {
+    let t = Tr::new(&state.i18n, locale);
+    let body = json!({ "error": {
+        "code": why.code(),
+        "message": t.t(&format!("error-{}", why.code())),
+        "fields": [],
+    }});
+    (why.status(), Json(body)).into_response()
+}
+
+/// A page's answer to a form it could not read.
+pub fn page_unreadable(state: &AppState, headers: &HeaderMap, why: Unreadable) -> Response {
+    let locale = crate::i18n::negotiate_headers(headers, &state.config, None);
+    let tr = Tr::new(&state.i18n, locale);
+    let message = match why {
+        Unreadable::TooLarge => tr.t("error-request_too_large"),
+        Unreadable::WrongType | Unreadable::Malformed => tr.t("error-bad_form"),
+    };
+    error_page(tr, why.status(), &message)
+}
+
+/// `Query` for the JSON API: a query string that does not parse is answered in JSON
+/// like any other API error, not with axum's plain-text rejection.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(Self(value)),
+            Err(rejection) => {
+                let locale = crate::i18n::negotiate_headers(&parts.headers, &state.config, None);
+                Err(api_unreadable(
+                    state,
+                    locale,
+                    Unreadable::from_status(rejection.status()),
+                ))
+            }
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use sigil_core::error::FieldErrorKind;
 use sigil_core::fields::FieldDef;
 use sigil_core::locale::Locale;
+use sigil_core::password::PasswordError;
 use unic_langid::LanguageIdentifier;
 
 pub(crate) const SOURCES: [(Locale, &str); 3] = [
@@ -117,6 +118,9 @@ impl<'a> Tr<'a> {
             }
             FieldErrorKind::TooLong { max } => {
                 self.t_with("error-too_long", &[("max", (*max).into())])
+            }
+            FieldErrorKind::Password(PasswordError::TooShort { min }) => {
+                self.t_with("error-password_too_short", &[("min", (*min).into())])
             }
             FieldErrorKind::CodeWrong { left } => {
                 self.t_with("error-code_wrong", &[("left", (*left).into())])

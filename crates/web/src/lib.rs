@@ -1,5 +1,6 @@
 //! Sigil's HTTP surface. [`app`] builds the whole router: the account console (server
 //! rendered, usable without JavaScript), the JSON API, and the static assets.
+mod accept;
 pub mod api;
 pub mod auth;
 pub mod client;

@@ -5,11 +5,11 @@ use super::{throttle, Sigil};
 use crate::contact::{Channel, ContactKind};
 use crate::email::Email;
 use crate::error::{CoreError, FieldError, FieldErrorKind};
-use crate::event::{ClientInfo, Event, EventCategory};
+use crate::event::{ClientInfo, EventCategory, EventPage};
 use crate::ids::UserId;
 use crate::locale::Locale;
 use crate::login::Login;
-use crate::password::NewPassword;
+use crate::password::{NewPassword, PersonalWords};
 use crate::ports::Tx;
 use crate::session::Session;
 use crate::session::SignInMethod;
@@ -68,7 +68,12 @@ impl Sigil {
         if input.login.trim().is_empty() && input.email.trim().is_empty() {
             errors.push(FieldError::new("login", FieldErrorKind::Required));
         }
-        let password = NewPassword::parse(&input.password, login.as_ref().map(Login::as_str))
+        let personal = PersonalWords {
+            login: Some(input.login.trim()),
+            email: Some(input.email.trim()),
+            names: Vec::new(),
+        };
+        let password = NewPassword::parse(&input.password, &self.settings.passwords, &personal)
             .map_err(|e| errors.push(FieldError::new("password", FieldErrorKind::Password(e))))
             .ok();
         let Some(password) = password.filter(|_| errors.is_empty()) else {
@@ -344,8 +349,7 @@ impl Sigil {
         if taken != throttle::Taken::Allowed {
             return Err(CoreError::Throttled);
         }
-        let login = user.login.as_ref().map(Login::as_str);
-        let new = NewPassword::parse(new, login);
+        let new = self.parse_new_password(user, new).await?;
         if !self
             .hasher
             .verify(current, user.password_hash.as_deref())
@@ -404,17 +408,19 @@ impl Sigil {
         Ok(())
     }
 
-    /// The person's activity log, newest first.
+    /// The person's activity log, newest first: up to `limit` events (1 to
+    /// [`EventPage::MAX`]) older than `before`, and where the next page starts.
     pub async fn events(
         &self,
         user: &User,
         before: Option<i64>,
         limit: i64,
-    ) -> Result<Vec<Event>, CoreError> {
+    ) -> Result<EventPage, CoreError> {
+        let limit = limit.clamp(1, EventPage::MAX);
         let mut conn = self.store.read().await?;
-        Ok(conn
-            .list_events(user.id, before, limit.clamp(1, 100))
-            .await?)
+        // One more than the page tells whether an older page exists.
+        let events = conn.list_events(user.id, before, limit + 1).await?;
+        Ok(EventPage::cut(events, limit))
     }
 }
 

@@ -7,6 +7,7 @@ mod delivery;
 mod identifiers;
 pub mod oidc;
 mod operators;
+mod passwords;
 mod photos;
 mod privacy;
 mod profile;
@@ -55,6 +56,8 @@ pub struct Settings {
     pub cards_enabled: bool,
     /// The external providers people may link as identifiers.
     pub providers: Vec<crate::identifier::ProviderDef>,
+    /// What a new password must be.
+    pub passwords: crate::password::PasswordPolicy,
 }
 
 /// How contacts are verified.
@@ -109,6 +112,7 @@ impl Default for Settings {
             contacts: ContactSettings::default(),
             cards_enabled: false,
             providers: Vec::new(),
+            passwords: crate::password::PasswordPolicy::default(),
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::error::{CoreError, FieldErrorKind};
 use crate::event::{ClientInfo, EventCategory};
 use crate::ids::UserId;
 use crate::login::Login;
-use crate::password::NewPassword;
+use crate::password::{NewPassword, PasswordPolicy, PersonalWords};
 use crate::ports::StoreError;
 use crate::user::NewUser;
 
@@ -100,7 +100,12 @@ impl Sigil {
 }
 
 fn parse_generated(password: &str) -> Result<NewPassword, CoreError> {
-    NewPassword::parse(password, None).map_err(|e| {
+    NewPassword::parse(
+        password,
+        &PasswordPolicy::default(),
+        &PersonalWords::default(),
+    )
+    .map_err(|e| {
         CoreError::Unexpected(
             StoreError::Other(anyhow::anyhow!("generated password refused: {e:?}")).into(),
         )

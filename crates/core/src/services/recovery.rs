@@ -12,9 +12,7 @@ use crate::event::{ClientInfo, EventCategory};
 use crate::identifier::Identifier;
 use crate::ids::UserId;
 use crate::locale::Locale;
-use crate::login::Login;
 use crate::outbox::{mask, Message};
-use crate::password::NewPassword;
 use crate::ports::Tx;
 use crate::recovery::{Recovery, RECOVERY_TTL};
 use crate::token::SecretToken;
@@ -206,8 +204,9 @@ impl Sigil {
             .await?
             .ok_or(CoreError::NotFound)?;
         drop(conn);
-        let login = user.login.as_ref().map(Login::as_str);
-        let new = NewPassword::parse(new_password, login)
+        let new = self
+            .parse_new_password(&user, new_password)
+            .await?
             .map_err(|e| CoreError::field("new_password", FieldErrorKind::Password(e)))?;
         let hash = self.hasher.hash(new).await?;
 

@@ -53,14 +53,14 @@ async fn registration_refuses_invalid_and_taken_values_and_creates_nothing(backe
     app.signed_in("taken").await;
     let b = app.browser_in("de").await;
 
-    let r = b.register("taken", "not-an-email", "password1").await;
+    let r = b.register("taken", "not-an-email", "password1234").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.expect("body");
     assert!(
         html.contains("Geben Sie eine gültige E-Mail-Adresse ein."),
         "{html}"
     );
-    assert!(html.contains("Dieses Passwort ist zu verbreitet."));
+    assert!(html.contains("Dieses Passwort gehört zu den häufigsten"));
     assert!(b.cookie("sigil_session").is_none());
 
     let r = b.register("taken", "", PASSWORD).await;
@@ -78,7 +78,7 @@ async fn registration_refuses_invalid_and_taken_values_and_creates_nothing(backe
         .text()
         .await
         .expect("body")
-        .contains("mindestens 8 Zeichen"));
+        .contains("Das Passwort braucht mindestens 12 Zeichen."));
     // Nothing was created by the refused attempts.
     let r = b.sign_in("short", "1234567").await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);

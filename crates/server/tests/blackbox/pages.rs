@@ -56,6 +56,8 @@ async fn every_console_page_is_fully_translated_in_every_language(backend: Backe
     let rp = register(&app, "web", None).await;
     let mut visited = BTreeSet::new();
     let card_url = Regex::new(r#"id="card-url" value="([^"]+)""#).expect("regex");
+    let secure_link =
+        Regex::new(r"https?://\S+/account/secure\?token=[A-Za-z0-9_-]+").expect("regex");
     for (n, lang) in ["en", "de", "ru"].into_iter().enumerate() {
         let b = app.browser_in(lang).await;
         for route in ["/login", "/register"] {
@@ -154,8 +156,7 @@ async fn every_console_page_is_fully_translated_in_every_language(backend: Backe
         let r = b.post_form("/profile/contacts/email/remove", &[]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let notice = server.inbox.wait_for(2 * n + 2).await[2 * n + 1].text();
-        let secure = Regex::new(r"https?://\S+/account/secure\?token=[A-Za-z0-9_-]+")
-            .expect("regex")
+        let secure = secure_link
             .find(&notice)
             .map(|m| m.as_str().replacen(&app.base, "", 1))
             .expect("a link in the notice");

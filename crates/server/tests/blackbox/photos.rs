@@ -50,7 +50,7 @@ pub async fn upload(b: &Browser, bytes: Vec<u8>, name: &str, mime: &str) -> reqw
         .expect("upload")
 }
 
-fn photo_src(page: &str) -> Option<String> {
+pub fn photo_src(page: &str) -> Option<String> {
     regex::Regex::new(r#"<img src="(/public/images/profile/[0-9a-f]{32})""#)
         .expect("regex")
         .captures(page)

@@ -2,7 +2,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -18,7 +18,7 @@ use time::format_description::well_known::Rfc3339;
 use super::bad_request;
 use crate::auth::{cookies, ApiUser};
 use crate::client::Client;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiQuery};
 use crate::i18n::negotiate_headers;
 use crate::state::AppState;
 
@@ -163,20 +163,17 @@ pub async fn events(
     State(state): State<AppState>,
     me: ApiUser,
     headers: HeaderMap,
-    Query(q): Query<EventsQuery>,
+    ApiQuery(q): ApiQuery<EventsQuery>,
 ) -> Response {
     let locale = negotiate_headers(&headers, &state.config, Some(&me.user));
-    let limit = q.limit.unwrap_or(20).clamp(1, 100);
-    match state.sigil.events(&me.user, q.before, limit + 1).await {
-        Ok(mut list) => {
-            let more = list.len() as i64 > limit;
-            list.truncate(limit as usize);
-            let next_before = if more {
-                list.last().map(|e| e.id)
-            } else {
-                None
-            };
-            let events: Vec<Value> = list
+    match state
+        .sigil
+        .events(&me.user, q.before, q.limit.unwrap_or(20))
+        .await
+    {
+        Ok(page) => {
+            let events: Vec<Value> = page
+                .events
                 .iter()
                 .map(|e| {
                     json!({
@@ -192,7 +189,7 @@ pub async fn events(
                     })
                 })
                 .collect();
-            Json(json!({ "events": events, "next_before": next_before })).into_response()
+            Json(json!({ "events": events, "next_before": page.next_before })).into_response()
         }
         Err(e) => ApiError::new(&state, locale, e).into_response(),
     }

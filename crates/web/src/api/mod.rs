@@ -6,14 +6,11 @@ mod me;
 mod privacy;
 
 use axum::extract::rejection::JsonRejection;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde_json::json;
+use axum::Router;
 use sigil_core::locale::Locale;
 
-use crate::i18n::Tr;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -34,17 +31,12 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// A body that is not JSON of the expected shape: 400 with a stable code, translated.
+/// A body that is not JSON of the expected shape: 400 with a stable code, translated
+/// (413 over the size limit, 415 without the JSON content type).
 pub(crate) fn bad_request(state: &AppState, locale: Locale, rejection: JsonRejection) -> Response {
-    let t = Tr::new(&state.i18n, locale);
-    let status = match rejection {
-        JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    let body = json!({ "error": {
-        "code": "invalid_request",
-        "message": t.t("error-invalid_request"),
-        "fields": [],
-    }});
-    (status, Json(body)).into_response()
+    crate::error::api_unreadable(
+        state,
+        locale,
+        crate::error::Unreadable::from_status(rejection.status()),
+    )
 }

@@ -51,7 +51,14 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         if !request.uri().path().starts_with("/api/") {
             match checked_form(request, existing.as_deref()).await {
                 Ok(rebuilt) => request = rebuilt,
-                Err(headers) => return refuse(&state, &headers),
+                Err(Refused::Forged(headers)) => return refuse(&state, &headers),
+                Err(Refused::TooLarge(headers)) => {
+                    return crate::error::page_unreadable(
+                        &state,
+                        &headers,
+                        crate::error::Unreadable::TooLarge,
+                    )
+                }
             }
         }
     }
@@ -89,9 +96,17 @@ fn same_origin(headers: &HeaderMap, config: &WebConfig) -> bool {
     }
 }
 
+/// Why a form was not let through.
+enum Refused {
+    /// No token, or not the cookie's.
+    Forged(HeaderMap),
+    /// The body is over [`FORM_LIMIT`]: 413, not a forgery.
+    TooLarge(HeaderMap),
+}
+
 /// Reads the form, checks its `csrf` field against the cookie and hands back a request
 /// with the same body for the handler.
-async fn checked_form(request: Request, cookie: Option<&str>) -> Result<Request, HeaderMap> {
+async fn checked_form(request: Request, cookie: Option<&str>) -> Result<Request, Refused> {
     let (parts, body) = request.into_parts();
     let content_type = parts
         .headers
@@ -114,22 +129,24 @@ async fn checked_form(request: Request, cookie: Option<&str>) -> Result<Request,
             Some(c) if constant_time_eq(sent.as_bytes(), c.as_bytes()) => {
                 Ok(Request::from_parts(parts, body))
             }
-            _ => Err(parts.headers),
+            _ => Err(Refused::Forged(parts.headers)),
         };
     }
     let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     let (Some(cookie), true) = (cookie, is_form) else {
-        return Err(parts.headers);
+        return Err(Refused::Forged(parts.headers));
     };
+    // Reading stops at the limit; a body cut short by the client fails here too, and
+    // then no one reads the answer.
     let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
-        return Err(parts.headers);
+        return Err(Refused::TooLarge(parts.headers));
     };
     let sent = form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == "csrf")
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
     if !constant_time_eq(sent.as_bytes(), cookie.as_bytes()) {
-        return Err(parts.headers);
+        return Err(Refused::Forged(parts.headers));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }

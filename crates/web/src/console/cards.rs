@@ -109,8 +109,8 @@ pub struct FormatQuery {
     format: Option<String>,
 }
 
-/// Anyone: the active card, as a page or — for `Accept: text/vcard` or `?format=vcf` —
-/// as a vCard.
+/// Anyone: the active card, as a page or — for `?format=vcf`, or an `Accept` that
+/// prefers `text/vcard` to `text/html` (RFC 9110 §12.5.1) — as a vCard.
 pub async fn show(
     State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
@@ -122,11 +122,9 @@ pub async fn show(
         Ok(card) => card,
         Err(e) => return page_failure(&state, &headers, e),
     };
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let wants_vcard = q.format.as_deref() == Some("vcf")
-        || headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.split(',').any(|m| m.trim().starts_with("text/vcard")));
+        || crate::accept::preferred(accept, &["text/html", "text/vcard"]) == Some("text/vcard");
     if wants_vcard {
         return vcard_response(&card.card, &card.fallback_name);
     }

@@ -47,17 +47,10 @@ pub async fn list(
     headers: HeaderMap,
     Query(q): Query<EventsQuery>,
 ) -> Response {
-    // One more than a page tells whether an older page exists.
-    let mut events = match state
-        .sigil
-        .events(&current.user, q.before, PAGE_SIZE + 1)
-        .await
-    {
-        Ok(e) => e,
+    let page_of_events = match state.sigil.events(&current.user, q.before, PAGE_SIZE).await {
+        Ok(p) => p,
         Err(e) => return page_failure(&state, &headers, e),
     };
-    let has_older = events.len() as i64 > PAGE_SIZE;
-    events.truncate(PAGE_SIZE as usize);
     let page = PageCtx::new(
         &state,
         &headers,
@@ -67,8 +60,9 @@ pub async fn list(
         "events",
     );
     let t = page.t;
-    let older = has_older.then(|| events.last().map(|e| e.id)).flatten();
-    let events = events
+    let older = page_of_events.next_before;
+    let events = page_of_events
+        .events
         .into_iter()
         .map(|e| EventRow {
             title: t.event_category(&e.category),

@@ -117,6 +117,8 @@ pub struct PageCtx<'a> {
     /// The page's own path, so the language switch can come back to it.
     pub here: String,
     pub section: &'static str,
+    /// The operator's minimum password length, for the hint beside new passwords.
+    password_min: usize,
 }
 
 pub struct LangOption {
@@ -141,7 +143,14 @@ impl<'a> PageCtx<'a> {
             who: user.map(display_name),
             here: here.to_owned(),
             section,
+            password_min: state.sigil.settings().passwords.min_chars,
         }
+    }
+
+    /// What a new password needs, beside its field.
+    pub fn password_hint(&self) -> String {
+        self.t
+            .t_with("password-hint", &[("min", self.password_min.into())])
     }
 
     pub fn languages(&self) -> Vec<LangOption> {

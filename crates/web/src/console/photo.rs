@@ -1,6 +1,6 @@
 //! The profile photo: upload (JPEG, PNG or WebP), delete, and serving the stored sizes.
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use sigil_core::photo::{PhotoError, MAX_BYTES};
@@ -9,7 +9,7 @@ use sigil_core::{CoreError, FieldErrorKind};
 use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::client::Client;
-use crate::error::page_failure;
+use crate::error::{page_failure, Unreadable};
 use crate::state::AppState;
 
 /// The body limit of an upload: the largest photo and the form around it.
@@ -19,22 +19,42 @@ fn bad(e: PhotoError) -> CoreError {
     CoreError::field("photo", FieldErrorKind::Photo(e))
 }
 
-/// The `photo` part of the form; a body over the limit is a photo too large.
-async fn photo_part(mut form: Multipart) -> Result<Vec<u8>, CoreError> {
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|_| bad(PhotoError::TooLarge))?
-    {
+/// Why the upload could not be read.
+struct Refused {
+    error: CoreError,
+    /// The body is over [`UPLOAD_LIMIT`] and was not read to its end.
+    over_limit: bool,
+}
+
+impl From<CoreError> for Refused {
+    fn from(error: CoreError) -> Self {
+        Self {
+            error,
+            over_limit: false,
+        }
+    }
+}
+
+/// A body that could not be read is a photo too large; over the limit it is 413.
+fn unreadable(e: &axum::extract::multipart::MultipartError) -> Refused {
+    Refused {
+        error: bad(PhotoError::TooLarge),
+        over_limit: Unreadable::from_status(e.status()) == Unreadable::TooLarge,
+    }
+}
+
+/// The `photo` part of the form.
+async fn photo_part(mut form: Multipart) -> Result<Vec<u8>, Refused> {
+    while let Some(field) = form.next_field().await.map_err(|e| unreadable(&e))? {
         if field.name() == Some("photo") {
-            let bytes = field.bytes().await.map_err(|_| bad(PhotoError::TooLarge))?;
+            let bytes = field.bytes().await.map_err(|e| unreadable(&e))?;
             if bytes.is_empty() {
-                return Err(CoreError::field("photo", FieldErrorKind::Required));
+                return Err(CoreError::field("photo", FieldErrorKind::Required).into());
             }
             return Ok(bytes.to_vec());
         }
     }
-    Err(CoreError::field("photo", FieldErrorKind::Required))
+    Err(CoreError::field("photo", FieldErrorKind::Required).into())
 }
 
 /// The signed-in person uploads a photo.
@@ -48,10 +68,14 @@ pub async fn upload(
 ) -> Response {
     let bytes = match photo_part(form).await {
         Ok(bytes) => bytes,
-        Err(e) => {
+        Err(refused) => {
+            let mut response =
+                super::profile::refused(&state, &current, &csrf, &headers, refused.error).await;
+            if refused.over_limit {
+                *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+            }
             // The rest of an oversized body was never read: this connection cannot
             // carry another request, and the client must know before it tries.
-            let mut response = super::profile::refused(&state, &current, &csrf, &headers, e).await;
             response.headers_mut().insert(
                 header::CONNECTION,
                 header::HeaderValue::from_static("close"),
@@ -96,6 +120,12 @@ pub async fn image(
                 (
                     header::CACHE_CONTROL,
                     "public, max-age=31536000, immutable".to_owned(),
+                ),
+                // Opened on its own, an image that a browser mistook for a page could
+                // run nothing and reach nothing (nosniff is set for every response).
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; frame-ancestors 'none'; sandbox".to_owned(),
                 ),
             ],
             bytes,

@@ -5,12 +5,13 @@ use std::collections::BTreeSet;
 use fluent_bundle::FluentResource;
 use fluent_syntax::ast::Entry;
 use regex::Regex;
+use sigil_core::card::SlugError;
 use sigil_core::email::EmailError;
 use sigil_core::error::FieldErrorKind;
 use sigil_core::event::EventCategory;
 use sigil_core::fields::FieldCatalogue;
 use sigil_core::login::LoginError;
-use sigil_core::password::PasswordError;
+use sigil_core::password::{PasswordError, Weakness};
 
 use super::{I18n, Tr, SOURCES};
 
@@ -107,7 +108,7 @@ fn every_field_error_code_has_a_message_in_every_language() {
 #[test]
 fn every_generated_key_exists_in_every_language() {
     let i18n = I18n::load().expect("load");
-    let kinds = [
+    let mut kinds = vec![
         FieldErrorKind::Required,
         FieldErrorKind::TooShort { min: 2 },
         FieldErrorKind::TooLong { max: 9 },
@@ -116,8 +117,11 @@ fn every_generated_key_exists_in_every_language() {
         FieldErrorKind::DateRange,
         FieldErrorKind::Login(LoginError::Length),
         FieldErrorKind::Login(LoginError::Characters),
+        FieldErrorKind::Login(LoginError::Invisible),
+        FieldErrorKind::Slug(SlugError::Invisible),
+        FieldErrorKind::Invisible,
         FieldErrorKind::Email(EmailError),
-        FieldErrorKind::Password(PasswordError::TooShort),
+        FieldErrorKind::Password(PasswordError::TooShort { min: 12 }),
         FieldErrorKind::Password(PasswordError::TooLong),
         FieldErrorKind::Password(PasswordError::Common),
         FieldErrorKind::Password(PasswordError::SameAsLogin),
@@ -134,6 +138,11 @@ fn every_generated_key_exists_in_every_language() {
         FieldErrorKind::InsecureRedirectUri,
         FieldErrorKind::PkceRequired,
     ];
+    kinds.extend(
+        Weakness::ALL
+            .into_iter()
+            .map(|w| FieldErrorKind::Password(PasswordError::Weak(w))),
+    );
     for (locale, source) in SOURCES {
         let keys = ids(source);
         let tr = Tr::new(&i18n, locale);
@@ -145,6 +154,14 @@ fn every_generated_key_exists_in_every_language() {
                 kind.code()
             );
             assert!(!tr.field_error(kind).starts_with("error-"));
+        }
+        for why in [
+            crate::error::Unreadable::TooLarge,
+            crate::error::Unreadable::WrongType,
+            crate::error::Unreadable::Malformed,
+        ] {
+            let key = format!("error-{}", why.code());
+            assert!(keys.contains(&key), "{} {key}", locale.tag());
         }
         for category in EventCategory::ALL {
             let key = format!("event-{}", category.as_str().replace('.', "-"));

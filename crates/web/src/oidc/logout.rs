@@ -18,7 +18,7 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::{cookies, OptionalUser};
 use crate::client::Client;
 use crate::console::PageCtx;
-use crate::error::{error_page, page_failure, render};
+use crate::error::{error_page, page_failure, page_unreadable, render, Unreadable};
 use crate::i18n::Tr;
 use crate::state::AppState;
 
@@ -124,7 +124,14 @@ pub async fn end_session_post(
     jar: CookieJar,
     form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> Response {
-    let params = form.map(|Form(f)| f).unwrap_or_default();
+    let params = match form {
+        Ok(Form(f)) => f,
+        Err(rejection) if Unreadable::from_status(rejection.status()) == Unreadable::TooLarge => {
+            return page_unreadable(&state, &headers, Unreadable::TooLarge);
+        }
+        // No form body: a logout without parameters, which asks first.
+        Err(_) => HashMap::new(),
+    };
     handle(state, current, csrf, client, headers, jar, params).await
 }
 

@@ -11,6 +11,7 @@ use sigil_core::services::oidc::{ClientAuth, TokenError, TokenRequest};
 
 use super::client_auth::client_auth;
 use super::no_store;
+use crate::error::Unreadable;
 use crate::state::AppState;
 
 fn error(status: StatusCode, code: &str, description: &str, basic: bool) -> Response {
@@ -81,13 +82,27 @@ struct ClientCall {
 
 impl ClientCall {
     fn read(headers: &HeaderMap, form: FormBody) -> Result<Self, Box<Response>> {
-        let Ok(RawForm(body)) = form else {
-            return Err(Box::new(error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                "expected a form-encoded body",
-                false,
-            )));
+        let body = match form {
+            Ok(RawForm(body)) => body,
+            Err(rejection) => {
+                let why = Unreadable::from_status(rejection.status());
+                let description = match why {
+                    Unreadable::TooLarge => "the request body is too large",
+                    Unreadable::WrongType | Unreadable::Malformed => "expected a form-encoded body",
+                };
+                // RFC 6749 §5.2 has no code for size; `invalid_request` with the
+                // HTTP status that says it (RFC 9110 §15.5.14).
+                let status = match why {
+                    Unreadable::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                    Unreadable::WrongType | Unreadable::Malformed => StatusCode::BAD_REQUEST,
+                };
+                return Err(Box::new(error(
+                    status,
+                    "invalid_request",
+                    description,
+                    false,
+                )));
+            }
         };
         // The description names no parameter: it may only hold printable ASCII without
         // `"` or `\` (RFC 6749 §5.2), and the name is the client's.

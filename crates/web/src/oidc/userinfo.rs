@@ -8,6 +8,7 @@ use axum::{Form, Json};
 use sigil_core::services::oidc::BearerError;
 
 use super::no_store;
+use crate::error::Unreadable;
 use crate::state::AppState;
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
@@ -58,7 +59,17 @@ pub async fn userinfo_post(
     headers: HeaderMap,
     form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    let from_body = form.ok().and_then(|Form(f)| f.get("access_token").cloned());
+    let from_body = match form {
+        Ok(Form(f)) => f.get("access_token").cloned(),
+        Err(rejection) if Unreadable::from_status(rejection.status()) == Unreadable::TooLarge => {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Bearer realm=\"sigil\", error=\"invalid_request\"",
+            )
+        }
+        // No form body: the token may come in the header.
+        Err(_) => None,
+    };
     let token = match (bearer(&headers), from_body) {
         (Some(_), Some(_)) => {
             return refuse(
