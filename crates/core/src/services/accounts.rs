@@ -364,7 +364,19 @@ impl Sigil {
             }
             return Err(CoreError::Invalid(errors));
         }
-        let new = new.map_err(|e| CoreError::field("new_password", FieldErrorKind::Password(e)))?;
+        let new = match new {
+            Ok(new) => new,
+            Err(e) => {
+                // The current password was right: only guesses use up the allowance.
+                let mut tx = self.store.begin().await?;
+                throttle::refund(&mut *tx, &gate.key, now).await?;
+                tx.commit().await?;
+                return Err(CoreError::field(
+                    "new_password",
+                    FieldErrorKind::Password(e),
+                ));
+            }
+        };
         let hash = self.hasher.hash(new).await?;
         let mut tx = self.store.begin().await?;
         tx.set_password_hash(user.id, &hash, now).await?;
