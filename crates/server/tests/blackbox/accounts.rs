@@ -87,7 +87,12 @@ async fn registration_refuses_invalid_and_taken_values_and_creates_nothing(backe
 async fn a_person_signs_in_with_login_or_email_and_signs_out(backend: Backend) {
     let (app, smtp) = crate::contacts::with_smtp(backend).await;
     let bob = app.browser().await;
-    bob.register("bob", "Bob@Example.org", PASSWORD).await;
+    assert_eq!(
+        bob.register("bob", "Bob@Example.org", PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     // A verified email signs in; an unverified one does not.
     assert_eq!(
         app.browser()
@@ -98,8 +103,12 @@ async fn a_person_signs_in_with_login_or_email_and_signs_out(backend: Backend) {
         StatusCode::UNAUTHORIZED
     );
     let (code, _) = crate::contacts::code_and_link(&smtp.inbox.wait_for(1).await[0].text());
-    bob.post_form("/profile/contacts/email/confirm", &[("code", &code)])
-        .await;
+    assert_eq!(
+        bob.post_form("/profile/contacts/email/confirm", &[("code", &code)])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     let b = app.browser().await;
 
     let r = b.sign_in("BOB", PASSWORD).await;
@@ -120,7 +129,14 @@ async fn a_person_signs_in_with_login_or_email_and_signs_out(backend: Backend) {
 
 async fn an_unknown_login_and_a_wrong_password_get_the_same_answer(backend: Backend) {
     let app = spawn_app(backend).await;
-    app.browser().await.register("carol", "", PASSWORD).await;
+    assert_eq!(
+        app.browser()
+            .await
+            .register("carol", "", PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     let b = app.browser().await;
 
     let wrong = b.sign_in("carol", "not the password").await;

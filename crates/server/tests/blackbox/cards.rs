@@ -41,11 +41,15 @@ async fn an_active_card_shows_its_fields_whatever_their_privacy_and_answers_a_vc
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "the profile is saved");
-    b.post_form(
-        "/profile/privacy",
-        &[("field", "given_name"), ("level", "private")],
-    )
-    .await;
+    assert_eq!(
+        b.post_form(
+            "/profile/privacy",
+            &[("field", "given_name"), ("level", "private")],
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
     let url = card_url(&b).await;
     let path = url
         .strip_prefix(&app.base)
@@ -97,8 +101,12 @@ async fn an_active_card_shows_its_fields_whatever_their_privacy_and_answers_a_vc
     assert_eq!(fns, ["Ада Lovelace, Byron"]);
     assert!(by_query.contains("\r\nBDAY:1985-12-10\r\n"));
 
-    b.post_form("/profile/card/active", &[("active", "off")])
-        .await;
+    assert_eq!(
+        b.post_form("/profile/card/active", &[("active", "off")])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(visitor.page(&path).await.0, StatusCode::NOT_FOUND);
     let (_, events) = b.api(Method::GET, "/api/v1/me/events", None).await;
     assert_eq!(events["events"][0]["category"], "card.activity_changed");
@@ -108,8 +116,12 @@ async fn card_links_are_checked_unique_ignoring_case_and_move_the_card(backend: 
     let app = enabled(backend).await;
     let ada = app.signed_in("ada").await;
     let old = card_url(&ada).await;
-    ada.post_form("/profile/card/active", &[("active", "on")])
-        .await;
+    assert_eq!(
+        ada.post_form("/profile/card/active", &[("active", "on")])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     let r = ada
         .post_form("/profile/card/link", &[("slug", "Ada-Card")])
         .await;

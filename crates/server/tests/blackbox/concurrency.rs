@@ -131,11 +131,15 @@ async fn removing_the_email_while_clearing_the_login_never_leaves_neither(backen
         let (app, smtp) = with_smtp(backend).await;
         let login = format!("lia{round}");
         let b: Arc<Browser> = Arc::new(app.signed_in(&login).await);
-        b.post_form(
-            "/profile/contacts/email",
-            &[("address", "lia@example.org"), ("channel", "sms")],
-        )
-        .await;
+        assert_eq!(
+            b.post_form(
+                "/profile/contacts/email",
+                &[("address", "lia@example.org"), ("channel", "sms")],
+            )
+            .await
+            .status(),
+            StatusCode::SEE_OTHER
+        );
         let (code, _) = code_and_link(&smtp.inbox.wait_for(1).await[0].text());
         let r = b
             .post_form("/profile/contacts/email/confirm", &[("code", &code)])

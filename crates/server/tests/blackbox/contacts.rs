@@ -227,7 +227,12 @@ async fn codes_expire_die_after_five_wrong_tries_and_resend_after_a_minute(backe
 
     // A fresh code expires after ten minutes.
     app.clock.advance(Duration::seconds(60));
-    b.post_form("/profile/contacts/email/resend", &[]).await;
+    assert_eq!(
+        b.post_form("/profile/contacts/email/resend", &[])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     let (third, _) = code_and_link(&smtp.inbox.wait_for(3).await[2].text());
     app.clock.advance(Duration::minutes(10));
     let r = confirm(&b, "email", &third).await;
@@ -284,7 +289,12 @@ async fn registering_with_an_email_verifies_it_before_it_can_sign_in(backend: Ba
     );
 
     let ru = app.browser_in("ru").await;
-    ru.register("ivan", "ivan@example.org", PASSWORD).await;
+    assert_eq!(
+        ru.register("ivan", "ivan@example.org", PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     let mail = smtp.inbox.wait_for(2).await.remove(1);
     assert_eq!(mail.subject(), "Подтвердите адрес электронной почты");
     assert!(mail.text().contains("действует 10 минут"));

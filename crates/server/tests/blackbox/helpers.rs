@@ -140,6 +140,7 @@ impl Browser {
         format!("{}{}", self.base, path)
     }
 
+    #[must_use = "a step whose answer is not checked fails far from its cause"]
     pub async fn get(&self, path: &str) -> Response {
         let url = if path.starts_with("http") {
             path.to_owned()
@@ -154,6 +155,7 @@ impl Browser {
             .expect("GET")
     }
 
+    #[must_use = "a step whose answer is not checked fails far from its cause"]
     pub async fn page(&self, path: &str) -> (StatusCode, String) {
         let r = self.get(path).await;
         let status = r.status();
@@ -170,6 +172,7 @@ impl Browser {
     }
 
     /// Posts a form with the browser's CSRF token added.
+    #[must_use = "a step whose answer is not checked fails far from its cause"]
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
         let token = self.cookie("sigil_csrf").expect("csrf cookie");
         let mut all: Vec<(&str, &str)> = fields.to_vec();
@@ -178,6 +181,7 @@ impl Browser {
     }
 
     /// Posts exactly these fields.
+    #[must_use = "a step whose answer is not checked fails far from its cause"]
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Response {
         let body: String = form_urlencoded(fields);
         self.client
@@ -190,6 +194,7 @@ impl Browser {
             .expect("POST")
     }
 
+    #[must_use = "a step whose answer is not checked fails far from its cause"]
     pub async fn register(&self, login: &str, email: &str, password: &str) -> Response {
         self.post_form(
             "/register",
@@ -198,6 +203,7 @@ impl Browser {
         .await
     }
 
+    #[must_use = "a step whose answer is not checked fails far from its cause"]
     pub async fn sign_in(&self, identifier: &str, password: &str) -> Response {
         self.post_form(
             "/login",
@@ -206,6 +212,7 @@ impl Browser {
         .await
     }
 
+    #[must_use = "a step whose answer is not checked fails far from its cause"]
     pub async fn api(
         &self,
         method: reqwest::Method,

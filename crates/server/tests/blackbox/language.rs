@@ -1,5 +1,5 @@
 //! English, German and Russian: Accept-Language first, then the person's own choice.
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use sigil_store::testing::Backend;
 
 use crate::helpers::{location, spawn_app, PASSWORD};
@@ -14,7 +14,10 @@ async fn pages_follow_accept_language_until_the_person_picks_a_language(backend:
     assert!(html.contains(r#"<html lang="de">"#));
     assert!(html.contains("Anmelden"));
 
-    b.register("quinn", "", PASSWORD).await;
+    assert_eq!(
+        b.register("quinn", "", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let r = b
         .post_form("/lang", &[("lang", "ru"), ("next", "/profile")])
         .await;
@@ -24,7 +27,10 @@ async fn pages_follow_accept_language_until_the_person_picks_a_language(backend:
 
     // Remembered for the person: an English browser elsewhere shows Russian after sign-in.
     let elsewhere = app.browser_in("en").await;
-    elsewhere.sign_in("quinn", PASSWORD).await;
+    assert_eq!(
+        elsewhere.sign_in("quinn", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let (_, html) = elsewhere.page("/profile").await;
     assert!(html.contains(r#"<html lang="ru">"#));
     let (_, me) = elsewhere.api(Method::GET, "/api/v1/me", None).await;

@@ -27,16 +27,20 @@ on_both_backends!(
 async fn the_openidconnect_crate_signs_a_person_in_with_every_signing_algorithm(backend: Backend) {
     let app = spawn_app(backend).await;
     let b = app.signed_in("ada").await;
-    b.post_form(
-        "/profile/edit",
-        &[
-            ("block", "main"),
-            ("given_name", "Ada"),
-            ("family_name", "Lovelace"),
-            ("nickname", "ada"),
-        ],
-    )
-    .await;
+    assert_eq!(
+        b.post_form(
+            "/profile/edit",
+            &[
+                ("block", "main"),
+                ("given_name", "Ada"),
+                ("family_name", "Lovelace"),
+                ("nickname", "ada"),
+            ],
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -524,11 +528,15 @@ mod custom_scopes {
             redirect: REDIRECT.into(),
         };
         let b = app.signed_in("olaf").await;
-        b.post_form(
-            "/profile/edit",
-            &[("block", "additional"), ("company", "ACME")],
-        )
-        .await;
+        assert_eq!(
+            b.post_form(
+                "/profile/edit",
+                &[("block", "additional"), ("company", "ACME")],
+            )
+            .await
+            .status(),
+            StatusCode::SEE_OTHER
+        );
         let discovery: serde_json::Value =
             reqwest::get(format!("{}/.well-known/openid-configuration", app.base))
                 .await
@@ -547,7 +555,10 @@ mod custom_scopes {
         assert!(info.get("company").is_none(), "olaf2 has no company");
         drop(b);
         let b = app.browser().await;
-        b.sign_in("olaf", crate::helpers::PASSWORD).await;
+        assert_eq!(
+            b.sign_in("olaf", crate::helpers::PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
         let (verifier, challenge) = crate::oidc_helpers::pkce();
         let loc = crate::oidc_helpers::authorize(
             &b,

@@ -260,7 +260,12 @@ async fn the_admin_api_refuses_plain_http_redirects_and_records_the_pkce_waiver(
         .expect("bootstrap")
         .expect("first operator");
     let op = app.browser().await;
-    op.sign_in(creds.login.as_str(), &creds.password).await;
+    assert_eq!(
+        op.sign_in(creds.login.as_str(), &creds.password)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     let clear =
         json!({ "name": "Shop", "type": "web", "redirect_uris": ["http://shop.example/cb"] });
     let (status, body) = op

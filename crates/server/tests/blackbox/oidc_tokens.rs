@@ -525,7 +525,12 @@ async fn operators_manage_applications_through_the_admin_api(backend: Backend) {
         .expect("bootstrap")
         .expect("first operator");
     let op = app.browser().await;
-    op.sign_in(creds.login.as_str(), &creds.password).await;
+    assert_eq!(
+        op.sign_in(creds.login.as_str(), &creds.password)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     let body = json!({ "name": "Shop", "type": "spa", "redirect_uris": ["https://shop.example/cb"], "signing_alg": "EdDSA" });
     let (status, created) = op.api(Method::POST, "/api/v1/admin/apps", Some(body)).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");

@@ -18,7 +18,10 @@ async fn changing_the_password_ends_every_session_and_only_the_new_one_works(bac
     let app = spawn_app(backend).await;
     let laptop = app.signed_in("jack").await;
     let phone = app.browser().await;
-    phone.sign_in("jack", PASSWORD).await;
+    assert_eq!(
+        phone.sign_in("jack", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(phone.page("/profile").await.0, StatusCode::OK);
 
     let r = laptop

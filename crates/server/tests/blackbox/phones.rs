@@ -142,12 +142,16 @@ async fn phone_codes_go_through_the_gateway_by_sms_or_call(backend: Backend) {
 
     // The number is unique among accounts.
     let other = app.signed_in("olga").await;
-    other
-        .post_form(
-            "/profile/contacts/phone",
-            &[("address", "+49 30 12345678"), ("channel", "sms")],
-        )
-        .await;
+    assert_eq!(
+        other
+            .post_form(
+                "/profile/contacts/phone",
+                &[("address", "+49 30 12345678"), ("channel", "sms")],
+            )
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     let (_, sms) = gateway.wait_for(3).await.remove(2);
     let code = six_digits(sms["text"].as_str().expect("text"));
     let r = other
@@ -202,11 +206,15 @@ async fn failed_deliveries_are_retried_and_the_person_is_told_when_they_keep_fai
     let (app, smtp) = with_smtp(backend).await;
     let b = app.signed_in("rita").await;
     smtp.inbox.fail_next(1);
-    b.post_form(
-        "/profile/contacts/email",
-        &[("address", "rita@example.org")],
-    )
-    .await;
+    assert_eq!(
+        b.post_form(
+            "/profile/contacts/email",
+            &[("address", "rita@example.org")],
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
     // The first try is refused; the retry, due ten seconds later, gets through.
     wait_until(&b, "/profile/contacts/email", "we keep trying").await;
     app.clock.advance(Duration::seconds(11));
@@ -223,11 +231,15 @@ async fn failed_deliveries_are_retried_and_the_person_is_told_when_they_keep_fai
     // A message that never gets through is given up, and the page says so.
     smtp.inbox.fail_next(100);
     app.clock.advance(Duration::seconds(61));
-    b.post_form(
-        "/profile/contacts/email",
-        &[("address", "rita2@example.org")],
-    )
-    .await;
+    assert_eq!(
+        b.post_form(
+            "/profile/contacts/email",
+            &[("address", "rita2@example.org")],
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
     for _ in 0..12 {
         let (_, page) = b.page("/profile/contacts/email").await;
         if page.contains("We could not deliver the code") {
@@ -254,11 +266,15 @@ async fn wait_until(b: &crate::helpers::Browser, path: &str, text: &str) {
 async fn without_smtp_mail_goes_to_the_outbox_folder(backend: Backend) {
     let app = spawn_with(backend, |_| {}).await;
     let b = app.signed_in("otto").await;
-    b.post_form(
-        "/profile/contacts/email",
-        &[("address", "otto@example.org")],
-    )
-    .await;
+    assert_eq!(
+        b.post_form(
+            "/profile/contacts/email",
+            &[("address", "otto@example.org")],
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
     let outbox = app.dir.join("outbox");
     for _ in 0..50 {
         let eml: Vec<_> = std::fs::read_dir(&outbox)

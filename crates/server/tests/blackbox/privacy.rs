@@ -19,16 +19,20 @@ async fn one_click_sets_a_level_and_applications_receive_only_what_it_allows(bac
     let app = spawn_app(backend).await;
     let rp = register(&app, "web", None).await;
     let (b, tokens) = signed_in_tokens(&app, &rp, "ada", "openid profile").await;
-    b.post_form(
-        "/profile/edit",
-        &[
-            ("block", "main"),
-            ("given_name", "Ada"),
-            ("family_name", "Lovelace"),
-            ("nickname", "ada"),
-        ],
-    )
-    .await;
+    assert_eq!(
+        b.post_form(
+            "/profile/edit",
+            &[
+                ("block", "main"),
+                ("given_name", "Ada"),
+                ("family_name", "Lovelace"),
+                ("nickname", "ada"),
+            ],
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
     let access = tokens["access_token"].as_str().expect("token");
     let (_, claims) = userinfo(&app, access).await;
     assert_eq!(
@@ -146,21 +150,29 @@ async fn a_visitor_sees_exactly_the_public_fields_and_nothing_of_a_private_profi
 ) {
     let app = spawn_app(backend).await;
     let b = app.signed_in("grace").await;
-    b.post_form(
-        "/profile/edit",
-        &[
-            ("block", "main"),
-            ("given_name", "Grace"),
-            ("family_name", "Hopper"),
-            ("nickname", "amazing grace"),
-        ],
-    )
-    .await;
-    b.post_form(
-        "/profile/privacy",
-        &[("field", "given_name"), ("level", "public")],
-    )
-    .await;
+    assert_eq!(
+        b.post_form(
+            "/profile/edit",
+            &[
+                ("block", "main"),
+                ("given_name", "Grace"),
+                ("family_name", "Hopper"),
+                ("nickname", "amazing grace"),
+            ],
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        b.post_form(
+            "/profile/privacy",
+            &[("field", "given_name"), ("level", "public")],
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
     let (_, me) = b.api(Method::GET, "/api/v1/me", None).await;
     let id = me["id"].as_str().expect("id").to_owned();
 
@@ -183,7 +195,12 @@ async fn a_visitor_sees_exactly_the_public_fields_and_nothing_of_a_private_profi
     assert!(!preview.contains(r#"data-field="family_name""#));
     assert!(preview.contains(&format!("/public/profile/{id}")));
 
-    b.post_form("/profile/private", &[("private", "on")]).await;
+    assert_eq!(
+        b.post_form("/profile/private", &[("private", "on")])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     let (status, _) = visitor.page(&format!("/public/profile/{id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, preview) = b.page("/profile/public").await;
@@ -236,8 +253,12 @@ async fn the_public_vcard_reads_back_whole_in_any_script(backend: Backend) {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     for field in ["given_name", "family_name"] {
-        b.post_form("/profile/privacy", &[("field", field), ("level", "public")])
-            .await;
+        assert_eq!(
+            b.post_form("/profile/privacy", &[("field", field), ("level", "public")])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
     }
     let (_, me) = b.api(Method::GET, "/api/v1/me", None).await;
     let id = me["id"].as_str().expect("id").to_owned();
@@ -280,7 +301,12 @@ async fn the_public_vcard_reads_back_whole_in_any_script(backend: Backend) {
     assert!(!text.contains("sofia\r\n"), "the login is not public");
     assert!(text.contains("\r\nREV:"));
 
-    b.post_form("/profile/private", &[("private", "on")]).await;
+    assert_eq!(
+        b.post_form("/profile/private", &[("private", "on")])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     let r = visitor.get(&format!("/public/profile/{id}/vcard")).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }

@@ -106,12 +106,19 @@ async fn an_invalid_edit_comes_back_with_errors_beside_the_fields_and_saves_noth
     let app = app_with_rules(backend).await;
     app.signed_in("taken").await;
     let b = app.browser_in("ru").await;
-    b.register("gina", "", PASSWORD).await;
-    b.post_form(
-        "/profile/edit",
-        &[("block", "main"), ("family_name", "Before")],
-    )
-    .await;
+    assert_eq!(
+        b.register("gina", "", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        b.post_form(
+            "/profile/edit",
+            &[("block", "main"), ("family_name", "Before")],
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
 
     let r = b
         .post_form(
@@ -252,11 +259,15 @@ async fn a_locked_field_has_no_edit_control_and_the_api_refuses_it(backend: Back
     );
 
     // A form that smuggles the locked field in changes nothing either.
-    b.post_form(
-        "/profile/edit",
-        &[("block", "main"), ("nickname", "Poison")],
-    )
-    .await;
+    assert_eq!(
+        b.post_form(
+            "/profile/edit",
+            &[("block", "main"), ("nickname", "Poison")],
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
     let (_, me) = b.api(Method::GET, "/api/v1/me", None).await;
     assert_eq!(me["fields"]["nickname"], serde_json::Value::Null);
 }

@@ -82,7 +82,10 @@ async fn an_idle_session_ends_and_so_does_an_old_one(backend: Backend) {
         "idle too long"
     );
 
-    b.sign_in("erin", PASSWORD).await;
+    assert_eq!(
+        b.sign_in("erin", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let mut alive = 0;
     for _ in 0..30 {
         app.clock.advance(Duration::minutes(28));

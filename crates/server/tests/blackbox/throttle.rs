@@ -46,7 +46,10 @@ async fn an_account_is_throttled_after_repeated_failures_until_the_window_passes
         .contains("Too many failed attempts"));
     // An account that does not exist is limited the same way, so the limit tells nothing.
     for _ in 0..10 {
-        b.sign_in("ghost", "wrong password").await;
+        assert_eq!(
+            b.sign_in("ghost", "wrong password").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
         app.clock.advance(Duration::seconds(65));
     }
     assert_eq!(
@@ -68,7 +71,10 @@ async fn the_owners_browser_keeps_its_own_allowance_while_strangers_are_locked_o
 ) {
     let app = spawn_app(backend).await;
     let owner = app.signed_in("olga").await;
-    owner.post_form("/logout", &[]).await;
+    assert_eq!(
+        owner.post_form("/logout", &[]).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let attacker = app.browser().await;
     for _ in 0..10 {
         assert_eq!(
@@ -116,7 +122,12 @@ async fn an_address_is_throttled_across_accounts(backend: Backend) {
     app.signed_in("pavel").await;
     let b = app.browser().await;
     for i in 0..5 {
-        b.sign_in(&format!("user{i}"), "wrong password").await;
+        assert_eq!(
+            b.sign_in(&format!("user{i}"), "wrong password")
+                .await
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
     assert_eq!(
         b.sign_in("pavel", PASSWORD).await.status(),
