@@ -10,23 +10,37 @@
 //!   with a message rather than silently removed.
 use unicode_normalization::UnicodeNormalization;
 
-/// True for a character that changes how the text around it is shown without being
-/// seen itself: the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
-/// U+2066–U+2069), the direction marks (U+200E, U+200F, U+061C), and the zero-width
-/// space, non-joiner, joiner, word joiner and byte-order mark (U+200B–U+200D, U+2060,
-/// U+FEFF).
+/// True for a character that is not seen itself but changes or hides the text around
+/// it: Unicode's Default_Ignorable_Code_Point set (DerivedCoreProperties.txt, Unicode
+/// 16.0) — the bidirectional controls and marks, zero-width characters, soft hyphen,
+/// invisible operators, Hangul fillers, tag characters and the like — plus the line
+/// and paragraph separators and the control characters. Variation selectors
+/// (U+FE00–U+FE0F, U+E0100–U+E01EF) are let through although ignorable: they pick a
+/// glyph of the visible character before them (emoji, and the ideographic variants of
+/// Japanese names). Written out here because no maintained crate exposes this property;
+/// it changes rarely, and the test below pins every range.
 pub fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{200E}'
-            | '\u{200F}'
-            | '\u{061C}'
-            | '\u{200B}'..='\u{200D}'
-            | '\u{2060}'
-            | '\u{FEFF}'
-    )
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'..='\u{1160}'
+                | '\u{17B4}'..='\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFF8}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E00FF}'
+                | '\u{E01F0}'..='\u{E0FFF}'
+        )
 }
 
 pub fn has_invisible(text: &str) -> bool {
@@ -43,17 +57,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_bidirectional_control_and_zero_width_character_is_invisible() {
+    fn every_default_ignorable_separator_and_control_character_is_invisible() {
         let invisible = [
             0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x200E, 0x200F,
             0x061C, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF,
+            // The rest of Default_Ignorable_Code_Point, the separators and controls.
+            0x00AD, 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180E, 0x180F, 0x2028, 0x2029,
+            0x2061, 0x2064, 0x206A, 0x206F, 0x3164, 0xFFA0, 0xFFF0, 0xFFF8, 0x1BCA0, 0x1BCA3,
+            0x1D173, 0x1D17A, 0xE0000, 0xE0001, 0xE0041, 0xE007F, 0xE01F0, 0xE0FFF, 0x0000, 0x0009,
+            0x000A, 0x001B, 0x007F, 0x0085, 0x009F,
         ];
         for code in invisible {
             let c = char::from_u32(code).expect("a character");
             assert!(is_invisible(c), "U+{code:04X}");
         }
         for c in [
-            'a', 'é', 'ж', ' ', '-', '\u{0301}', '\u{2010}', '\u{2065}', '\u{206A}',
+            'a',
+            'é',
+            'ж',
+            ' ',
+            '-',
+            '\u{0301}',
+            '\u{2010}',
+            '\u{2027}',
+            '\u{2030}',
+            '\u{1161}',
+            '\u{FE0F}',
+            '\u{E0100}',
+            '\u{E01EF}',
+            '\u{3165}',
+            '😀',
         ] {
             assert!(!is_invisible(c), "{c:?}");
         }

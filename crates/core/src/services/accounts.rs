@@ -162,6 +162,12 @@ impl Sigil {
         let ip_key = throttle::key("ip", client.ip.as_deref().unwrap_or("unknown"));
         // The attempt is taken before the password is checked, on rows locked in this
         // transaction: simultaneous requests get no more checks than the limit.
+        // One allowance per account, whichever of its identifiers is typed; one per
+        // identifier for accounts that do not exist, which answer the same.
+        let account_key = match &user {
+            Some(u) => throttle::key("account", &u.id.to_string()),
+            None => throttle::key("sign-in", identifier),
+        };
         let gates = match &trusted {
             Some(token) => vec![throttle::Gate {
                 key: throttle::key("device", &token.nonce),
@@ -169,12 +175,12 @@ impl Sigil {
             }],
             None => vec![
                 throttle::Gate {
-                    key: throttle::key("sign-in", identifier),
-                    rule: policy.account(),
-                },
-                throttle::Gate {
                     key: ip_key.clone(),
                     rule: policy.address(),
+                },
+                throttle::Gate {
+                    key: account_key.clone(),
+                    rule: policy.account(),
                 },
             ],
         };
@@ -223,8 +229,8 @@ impl Sigil {
         match &trusted {
             Some(_) => tx.clear_counter(&gates[0].key).await?,
             None => {
-                tx.clear_counter(&gates[0].key).await?;
                 throttle::refund(&mut *tx, &ip_key, now).await?;
+                tx.clear_counter(&account_key).await?;
             }
         }
         let mut signed_in = self

@@ -84,8 +84,9 @@ pub(crate) enum Taken {
 
 /// Takes one attempt through every gate, in order, inside `tx`: counted on all of them
 /// if each allows it, otherwise refused (counted as a refusal on the gate that refused,
-/// nothing else). Callers take their gates in a fixed order (account or browser first,
-/// address second), so two transactions never wait on each other's rows in a cycle.
+/// nothing else, and no later gate's row is even read, so a flood refused at the first
+/// gate adds no rows). Callers take their gates in a fixed order (address first), so
+/// two transactions never wait on each other's rows in a cycle.
 pub(crate) async fn take(
     tx: &mut dyn Tx,
     gates: &[Gate],
@@ -93,17 +94,14 @@ pub(crate) async fn take(
 ) -> StoreResult<Taken> {
     let mut counters = Vec::with_capacity(gates.len());
     for gate in gates {
-        counters.push(tx.lock_counter(&gate.key, now).await?);
-    }
-    for (gate, counter) in gates.iter().zip(&counters) {
-        let mut probe = counter.clone();
-        if let Verdict::Refused { first, .. } = probe.take(&gate.rule, now) {
-            tx.save_counter(&gate.key, &probe).await?;
+        let mut counter = tx.lock_counter(&gate.key, now).await?;
+        if let Verdict::Refused { first, .. } = counter.take(&gate.rule, now) {
+            tx.save_counter(&gate.key, &counter).await?;
             return Ok(Taken::Refused { first });
         }
+        counters.push(counter);
     }
-    for (gate, counter) in gates.iter().zip(&mut counters) {
-        counter.take(&gate.rule, now);
+    for (gate, counter) in gates.iter().zip(&counters) {
         tx.save_counter(&gate.key, counter).await?;
     }
     Ok(Taken::Allowed)

@@ -61,16 +61,25 @@ async fn fifty_simultaneous_sign_ins_get_no_more_password_checks_than_the_limit(
         .iter()
         .filter(|s| **s != StatusCode::TOO_MANY_REQUESTS)
         .count();
+    // The test clock stands still, so a stranger's browser gets the three attempts
+    // before the delays start (fewer than `per_account`) and not one more — unless the
+    // right password is among them: a success clears the count (at most two before it,
+    // three after).
+    let signed_in = statuses.contains(&StatusCode::SEE_OTHER);
+    if signed_in {
+        assert!((1..=6).contains(&checked), "{statuses:?}");
+    } else {
+        assert_eq!(checked, 3, "{statuses:?}");
+    }
     assert!(
-        (1..=10).contains(&checked),
-        "{checked} passwords were checked: {statuses:?}"
+        statuses.iter().all(|s| [
+            StatusCode::UNAUTHORIZED,
+            StatusCode::SEE_OTHER,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+        .contains(s)),
+        "{statuses:?}"
     );
-    assert!(statuses.iter().all(|s| [
-        StatusCode::UNAUTHORIZED,
-        StatusCode::SEE_OTHER,
-        StatusCode::TOO_MANY_REQUESTS
-    ]
-    .contains(s)));
     // The refusals are one event, not forty.
     let (_, events) = owner.api(Method::GET, "/api/v1/me/events", None).await;
     let throttled = events["events"]

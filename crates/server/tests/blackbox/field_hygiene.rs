@@ -55,6 +55,15 @@ async fn names_and_logins_with_invisible_characters_are_refused_on_the_page_and_
         ("family_name", "\u{202E}htimS"),
         ("nickname", "Al\u{2066}ice\u{2069}"),
         ("login", "ali\u{200D}ce"),
+        // The rest of Unicode's default-ignorable characters: soft hyphen, invisible
+        // operators, Hangul fillers (a name of nothing at all), tag characters.
+        ("given_name", "Ali\u{00AD}ce"),
+        ("family_name", "Sm\u{2062}ith"),
+        ("nickname", "\u{3164}\u{3164}"),
+        ("given_name", "\u{115F}"),
+        ("family_name", "Smith\u{E0041}\u{E0042}"),
+        ("nickname", "Al\u{034F}ice"),
+        ("given_name", "Ali\u{2028}ce"),
     ] {
         let r = b
             .post_form("/profile/edit", &[("block", "main"), (key, value)])

@@ -10,6 +10,7 @@ on_both_backends!(
     an_account_is_throttled_after_repeated_failures_until_the_window_passes,
     an_address_is_throttled_across_accounts,
     the_owners_browser_keeps_its_own_allowance_while_strangers_are_locked_out,
+    the_login_and_the_email_of_one_account_share_its_allowance,
 );
 
 async fn an_account_is_throttled_after_repeated_failures_until_the_window_passes(backend: Backend) {
@@ -154,5 +155,42 @@ mod registrations {
         let r = b.register("bulk3", "", PASSWORD).await;
         assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
         assert!(r.text().await.expect("body").contains("Too many"));
+    }
+}
+
+/// The allowance is the account's, whichever of its identifiers is typed.
+async fn the_login_and_the_email_of_one_account_share_its_allowance(backend: Backend) {
+    let (app, smtp) = crate::contacts::with_smtp(backend).await;
+    let owner = app.signed_in("olga").await;
+    let r = owner
+        .post_form(
+            "/profile/contacts/email",
+            &[("address", "olga@example.org"), ("channel", "sms")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (code, _) = crate::contacts::code_and_link(&smtp.inbox.wait_for(1).await[0].text());
+    let r = owner
+        .post_form("/profile/contacts/email/confirm", &[("code", &code)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    let stranger = app.browser().await;
+    for identifier in ["olga", "olga@example.org", "OLGA"] {
+        assert_eq!(
+            stranger
+                .sign_in(identifier, "wrong password")
+                .await
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // The fourth try waits, by login as by email.
+    for identifier in ["olga@example.org", "olga"] {
+        assert_eq!(
+            stranger.sign_in(identifier, PASSWORD).await.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "{identifier}"
+        );
     }
 }
