@@ -60,8 +60,11 @@ impl Courier {
         };
         let phone = match &config.sms_url {
             Some(url) => Phone::Http {
+                // The gateway answers; it does not send Sigil (and the bearer token)
+                // elsewhere.
                 client: reqwest::Client::builder()
                     .timeout(Duration::from_secs(20))
+                    .redirect(reqwest::redirect::Policy::none())
                     .build()?,
                 url: url.clone(),
                 token: config.sms_token.clone(),

@@ -78,17 +78,14 @@ impl OidcUpstream {
         let pictures = |public: bool| {
             let builder = reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))
-                .redirect(reqwest::redirect::Policy::custom(move |attempt| {
-                    if attempt.previous().len() >= 3 {
-                        attempt.error("too many redirects")
-                    } else if public && !guard::is_public_url(attempt.url()) {
-                        attempt.error("a private address")
-                    } else {
-                        attempt.follow()
-                    }
-                }));
+                // A picture is where the provider says it is: no redirect is followed,
+                // so no hop can lead to an address the guard has not seen.
+                .redirect(reqwest::redirect::Policy::none());
             if public {
-                builder.dns_resolver(std::sync::Arc::new(guard::PublicOnly))
+                // No proxy: a proxy would resolve the names itself, past the guard.
+                builder
+                    .dns_resolver(std::sync::Arc::new(guard::PublicOnly))
+                    .no_proxy()
             } else {
                 builder
             }

@@ -33,8 +33,10 @@ impl Clients {
                 .timeout(timeout)
         };
         Ok(Self {
+            // No proxy: a proxy would resolve the names itself, past the guard.
             public: builder()
                 .dns_resolver(std::sync::Arc::new(guard::PublicOnly))
+                .no_proxy()
                 .build()?,
             trusted: builder().build()?,
         })
