@@ -82,6 +82,7 @@ pub trait Tx:
     + ImageRepo
     + IdentifierRepo
     + RecoveryRepo
+    + LeaseRepo
     + Send
 {
     /// Commits a transaction; on a plain connection it does nothing.
@@ -477,4 +478,20 @@ pub trait RecoveryRepo {
         at: OffsetDateTime,
     ) -> StoreResult<bool>;
     async fn purge_recoveries(&mut self, expired_by: OffsetDateTime) -> StoreResult<u64>;
+}
+
+/// Leases on background jobs that must run once across the nodes sharing the database.
+#[async_trait]
+pub trait LeaseRepo {
+    /// Takes the lease `name` for `holder` until `until` if nobody holds it at `now`
+    /// (never taken, or held until `now` or earlier), counting one more run: true for
+    /// one caller only, whatever runs at the same time. The row stays locked until the
+    /// transaction ends, so the work done in it is done once.
+    async fn take_lease(
+        &mut self,
+        name: &str,
+        holder: &str,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> StoreResult<bool>;
 }

@@ -25,6 +25,7 @@ struct FileConfig {
     database_url: Option<String>,
     trust_forwarded_for: Option<bool>,
     registration_open: Option<bool>,
+    housekeeping_seconds: Option<i64>,
     sessions: Option<SessionsFile>,
     throttle: Option<ThrottleFile>,
     master_key: Option<String>,
@@ -123,6 +124,8 @@ pub struct Config {
     pub delivery: DeliveryConfig,
     /// How to reach the external providers in `settings.providers`.
     pub providers: Vec<crate::upstream::ProviderConfig>,
+    /// How often housekeeping runs (on one of the nodes sharing the database).
+    pub housekeeping_every: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -295,6 +298,12 @@ impl Config {
                 return Err(err("sms.url", "expected an http:// or https:// address"));
             }
         }
+        let housekeeping_every = match file.housekeeping_seconds {
+            Some(n) => positive("housekeeping_seconds", n, |n| {
+                std::time::Duration::from_secs(n.unsigned_abs())
+            })?,
+            None => std::time::Duration::from_secs(600),
+        };
         let master_key = env("SIGIL_MASTER_KEY").or(file.master_key);
         if let Some(k) = &master_key {
             MasterKey::parse(k).map_err(|e| err("SIGIL_MASTER_KEY (master_key)", e))?;
@@ -310,6 +319,7 @@ impl Config {
             settings,
             delivery,
             providers: provider_configs,
+            housekeeping_every,
         })
     }
 
@@ -368,6 +378,9 @@ mod tests {
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(c.public_url, "http://127.0.0.1:8080");
         assert_eq!(c.database_url, "sqlite://data/sigil.db");
+        assert_eq!(c.housekeeping_every.as_secs(), 600);
+        let c = load("housekeeping_seconds = 60\n", &[]).expect("valid");
+        assert_eq!(c.housekeeping_every.as_secs(), 60);
     }
 
     #[test]
@@ -412,6 +425,8 @@ mod tests {
         assert!(e.to_string().contains("lisen"), "{e}");
         let e = load("[[fields]]\nkey = \"company\"\n", &[]).expect_err("no label");
         assert!(e.to_string().contains("company"), "{e}");
+        let e = load("housekeeping_seconds = 0", &[]).expect_err("zero");
+        assert!(e.to_string().contains("housekeeping_seconds"), "{e}");
         let e = load("[throttle]\nper_ip = 0\n", &[]).expect_err("zero");
         assert!(e.to_string().contains("throttle.per_ip"), "{e}");
     }

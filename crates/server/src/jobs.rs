@@ -1,6 +1,7 @@
 //! Background work: delivering the outbox, noticing key changes made elsewhere, and
 //! housekeeping (whatever expired for good goes). Deliveries are claimed in the database,
-//! so of several nodes one delivers each message; the deletes are idempotent.
+//! so of several nodes one delivers each message; housekeeping runs on the node that
+//! holds its lease.
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -43,13 +44,19 @@ pub(crate) fn spawn_key_watch(sigil: Arc<Sigil>) {
     });
 }
 
-pub(crate) fn spawn(sigil: Arc<Sigil>) {
+/// Housekeeping every `every` on this node; of the nodes sharing the database, the
+/// first whose turn comes runs it and the others skip until its lease runs out (see
+/// [`Sigil::housekeeping`]).
+pub(crate) fn spawn_housekeeping(sigil: Arc<Sigil>, node: String, every: Duration) {
+    let lease = time::Duration::try_from(every).unwrap_or(time::Duration::minutes(10));
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match sigil.purge_expired().await {
-                Ok(purged) => tracing::debug!(?purged, "housekeeping"),
+            match sigil.housekeeping(&node, lease).await {
+                Ok(Some(purged)) => tracing::debug!(?purged, "housekeeping"),
+                Ok(None) => tracing::debug!("housekeeping ran on another node"),
                 Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
             }
         }

@@ -84,6 +84,8 @@ fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
 /// A running server: where it listens and the task that serves.
 pub struct Running {
     pub addr: SocketAddr,
+    /// This node's name in the database's job leases.
+    pub node: String,
     pub sigil: Arc<Sigil>,
     pub task: tokio::task::JoinHandle<()>,
 }
@@ -121,9 +123,20 @@ pub async fn serve_on(
             tracing::error!(error = %e, "server stopped");
         }
     });
-    jobs::spawn(sigil.clone());
+    // Unique among the nodes (and servers in one test process) sharing the database.
+    let node = format!(
+        "pid {} {}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    );
+    jobs::spawn_housekeeping(sigil.clone(), node.clone(), config.housekeeping_every);
     jobs::spawn_key_watch(sigil.clone());
     let courier = courier::Courier::new(&config.delivery, config.outbox_dir())?;
     jobs::spawn_delivery(sigil.clone(), Arc::new(courier));
-    Ok(Running { addr, sigil, task })
+    Ok(Running {
+        addr,
+        node,
+        sigil,
+        task,
+    })
 }

@@ -40,3 +40,22 @@ pub async fn scratch_database(backend: Backend, dir: &Path, name: &str) -> anyho
         }
     }
 }
+
+/// The one integer that `sql` (a `SELECT COUNT(*) …` or the like) returns from the
+/// database at `url`, read beside whatever server uses it: tests count rows through the
+/// database itself rather than through the code under test.
+pub async fn query_i64(url: &str, sql: &str) -> anyhow::Result<i64> {
+    if url.starts_with("sqlite:") {
+        let path = url
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:");
+        let conn = rusqlite::Connection::open(path.split('?').next().unwrap_or_default())?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(conn.query_row(sql, [], |r| r.get(0))?)
+    } else {
+        let mut conn = PgConnection::connect(url).await?;
+        let n: i64 = sqlx::query_scalar(sql).fetch_one(&mut conn).await?;
+        conn.close().await?;
+        Ok(n)
+    }
+}

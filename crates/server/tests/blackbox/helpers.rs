@@ -33,6 +33,10 @@ pub struct TestApp {
     pub sigil: Arc<sigil_core::Sigil>,
     /// The data directory (its `outbox` folder gets messages when no SMTP is set).
     pub dir: std::path::PathBuf,
+    /// The database, for tests that count rows in it.
+    pub database_url: String,
+    /// This server's name in the job leases.
+    pub node: String,
     _task: tokio::task::JoinHandle<()>,
 }
 
@@ -59,6 +63,41 @@ pub async fn spawn_on(
     let database_url = scratch_database(backend, &dir, &name)
         .await
         .expect("scratch database");
+    // Real time, to the second: relying-party libraries check expiry on their own clock.
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .expect("whole second");
+    start(
+        dir,
+        database_url,
+        Arc::new(ManualClock::new(now)),
+        listener,
+        tweak,
+    )
+    .await
+}
+
+/// A second node beside `app`: its own server and background jobs on the same database,
+/// data directory (so the same master key) and clock, as NTP keeps real nodes' clocks.
+pub async fn spawn_node(app: &TestApp, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    start(
+        app.dir.clone(),
+        app.database_url.clone(),
+        app.clock.clone(),
+        listener,
+        tweak,
+    )
+    .await
+}
+
+async fn start(
+    dir: std::path::PathBuf,
+    database_url: String,
+    clock: Arc<ManualClock>,
+    listener: TcpListener,
+    tweak: impl FnOnce(&mut Config),
+) -> TestApp {
     let addr = listener.local_addr().expect("addr");
     let mut config = Config::load(None, |k| match k {
         "SIGIL_DATA_DIR" => Some(dir.display().to_string()),
@@ -68,11 +107,6 @@ pub async fn spawn_on(
     })
     .expect("config");
     tweak(&mut config);
-    // Real time, to the second: relying-party libraries check expiry on their own clock.
-    let now = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .expect("whole second");
-    let clock = Arc::new(ManualClock::new(now));
     let sigil = sigil::build(&config, clock.clone()).await.expect("build");
     let running = sigil::serve_on(listener, &config, sigil)
         .await
@@ -89,7 +123,18 @@ pub async fn spawn_on(
         clock,
         sigil: running.sigil,
         dir,
+        database_url,
+        node: running.node,
         _task: running.task,
+    }
+}
+
+impl TestApp {
+    /// The one integer `sql` returns, read from this server's database directly.
+    pub async fn query_i64(&self, sql: &str) -> i64 {
+        sigil_store::testing::query_i64(&self.database_url, sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e:#}"))
     }
 }
 

@@ -8,6 +8,7 @@ pub(crate) mod grants;
 pub(crate) mod identifiers;
 pub(crate) mod images;
 pub(crate) mod keys;
+pub(crate) mod leases;
 pub(crate) mod outbox;
 pub(crate) mod privacy;
 pub(crate) mod recovery;

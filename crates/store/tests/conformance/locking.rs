@@ -20,6 +20,8 @@ on_both_backends!(
     simultaneous_counters_lose_no_count,
     two_transactions_cannot_both_remove_one_of_the_last_two_ways_to_sign_in,
     simultaneous_code_checks_get_no_more_tries_than_the_limit,
+    a_lease_is_taken_again_only_once_it_has_run_out,
+    simultaneous_takers_of_a_lease_have_exactly_one_winner,
 );
 
 /// Runs `n` copies of `task` released together by a barrier; their results in order.
@@ -183,4 +185,61 @@ async fn simultaneous_code_checks_get_no_more_tries_than_the_limit(backend: Back
         MAX_ATTEMPTS,
         "exactly the limit were tried"
     );
+}
+
+async fn a_lease_is_taken_again_only_once_it_has_run_out(backend: Backend) {
+    let store = store(backend).await;
+    let until = T0 + Duration::minutes(10);
+    let mut tx = store.begin().await.expect("begin");
+    assert!(tx.take_lease("job", "a", T0, until).await.expect("take"));
+    assert!(
+        tx.take_lease("other-job", "b", T0, until)
+            .await
+            .expect("take"),
+        "each job has its own lease"
+    );
+    tx.commit().await.expect("commit");
+    let mut tx = store.begin().await.expect("begin");
+    let later = T0 + Duration::minutes(9);
+    assert!(
+        !tx.take_lease("job", "b", later, later + Duration::minutes(10))
+            .await
+            .expect("take"),
+        "held until ten minutes past"
+    );
+    assert!(
+        tx.take_lease("job", "b", until, until + Duration::minutes(10))
+            .await
+            .expect("take"),
+        "run out"
+    );
+    assert!(
+        !tx.take_lease("job", "a", until, until + Duration::minutes(10))
+            .await
+            .expect("take"),
+        "now held by b"
+    );
+    tx.commit().await.expect("commit");
+}
+
+async fn simultaneous_takers_of_a_lease_have_exactly_one_winner(backend: Backend) {
+    let store = store(backend).await;
+    // The first round finds no row (both insert), the others a lease run out (both
+    // update).
+    for round in 0..8 {
+        let now = T0 + Duration::minutes(10 * round);
+        let won = at_once(&store, 2, move |store, i| async move {
+            let mut tx = store.begin().await.expect("begin");
+            let holder = format!("node{i}");
+            let won = tx
+                .take_lease("job", &holder, now, now + Duration::minutes(10))
+                .await
+                .expect("take");
+            tokio::task::yield_now().await;
+            tx.commit().await.expect("commit");
+            won
+        })
+        .await;
+        assert_eq!(won.iter().filter(|w| **w).count(), 1, "round {round}");
+    }
 }
