@@ -79,6 +79,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0014_attempt_counters.sql",
         include_str!("../migrations/sqlite/0014_attempt_counters.sql"),
     ),
+    (
+        "0015_recovery_order.sql",
+        include_str!("../migrations/sqlite/0015_recovery_order.sql"),
+    ),
 ];
 
 /// How long a task waits for the connection before giving up. Handles are held for
