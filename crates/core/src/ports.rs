@@ -471,7 +471,8 @@ pub trait RecoveryRepo {
     async fn insert_recovery(&mut self, recovery: &Recovery) -> StoreResult<()>;
     async fn find_recovery(&mut self, token_hash: &TokenHash) -> StoreResult<Option<Recovery>>;
     /// Spends a link that is still open at `at`: true for one caller only, whatever
-    /// runs at the same time.
+    /// runs at the same time. Every open link of the account inserted after it
+    /// is spent with it; links inserted before it stay open.
     async fn use_recovery(
         &mut self,
         token_hash: &TokenHash,

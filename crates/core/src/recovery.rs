@@ -5,7 +5,9 @@
 //! back the old address and removes the ways to sign in added since the password was
 //! last set (NIST SP 800-63B §6.1.2.3: notify the subscriber, let them undo it).
 //!
-//! The link is single use, stored hashed, and dies after [`RECOVERY_TTL`].
+//! The link is single use, stored hashed, and dies after [`RECOVERY_TTL`]. Using it
+//! also spends every link of the account made after it (sent to addresses at least as
+//! recent, possibly an intruder's); links made before it stay open.
 use time::OffsetDateTime;
 
 use crate::email::Email;

@@ -83,6 +83,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0015_job_leases.sql",
         include_str!("../migrations/sqlite/0015_job_leases.sql"),
     ),
+    (
+        "0016_recovery_order.sql",
+        include_str!("../migrations/sqlite/0016_recovery_order.sql"),
+    ),
 ];
 
 /// How long a task waits for the connection before giving up. Handles are held for

@@ -260,6 +260,9 @@ secure-intro = Wählen Sie ein neues Passwort für { $account }. Alle, die in di
 secure-submit = Mein Konto absichern
 secure-done = Ihr Konto ist abgesichert. Melden Sie sich mit Ihrem neuen Passwort an.
 secure-sign_in = Anmelden
+secure-link_unknown = Dieser Link ist ungültig. Prüfen Sie, ob Sie die vollständige Adresse aus der E-Mail geöffnet haben.
+secure-link_used = Dieser Link wurde bereits verwendet, oder das Konto wurde inzwischen mit dem Link aus einer früheren Benachrichtigung abgesichert. Melden Sie sich an oder verwenden Sie den Link aus der neuesten Benachrichtigung, die Sie erhalten haben.
+secure-link_expired = Dieser Link ist abgelaufen: Links in Benachrichtigungen gelten 7 Tage.
 
 # Privacy
 profile-block-privacy = Profil-Privatsphäre

@@ -260,6 +260,9 @@ secure-intro = Choose a new password for { $account }. Everyone signed in to thi
 secure-submit = Secure my account
 secure-done = Your account is secured. Sign in with your new password.
 secure-sign_in = Sign in
+secure-link_unknown = This link is not valid. Check that you opened the whole address from the mail.
+secure-link_used = This link has already been used, or the account was secured since with a link from an earlier notice. Sign in, or use the link in the newest notice you received.
+secure-link_expired = This link has expired: links in notices work for 7 days.
 
 # Privacy
 profile-block-privacy = Profile privacy

@@ -188,7 +188,10 @@ impl Sigil {
     /// Secures the account from a notice's link: the new password replaces the old
     /// one, every session and every token of the account ends, the address the notice
     /// went to comes back if the change took it away, and the identifiers in `remove`
-    /// go. The link is spent.
+    /// go. The link is spent, and with it every link of the account made since: those
+    /// went to addresses at least as recent, possibly an intruder's, who could otherwise
+    /// take the account back. Older links stay open, so an intruder using a newer link
+    /// cannot spend the owner's. The verified address is told of the new password.
     pub async fn secure_account(
         &self,
         token: &str,
@@ -232,7 +235,14 @@ impl Sigil {
         if let Some(old) = recovery.restore_email.as_ref() {
             self.restore_email(&mut *tx, &user, old, client).await?;
         }
+        // Told like any change of password, to the address as it is now: its link
+        // is newer than this one, so using an older link spends it too.
+        let fresh = tx.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
+        let notified = self.notify_password_changed(&mut *tx, &fresh).await?;
         tx.commit().await?;
+        if notified {
+            self.outbox_changed();
+        }
         Ok(())
     }
 

@@ -31,6 +31,7 @@ mod photos;
 mod privacy;
 mod profile;
 mod provider_network;
+mod secure_links;
 mod sessions;
 mod slips;
 mod smtp;

@@ -79,9 +79,11 @@ impl<E: Exec + 'static> RecoveryRepo for Conn<E> {
     }
 
     async fn insert_recovery(&mut self, r: &Recovery) -> StoreResult<()> {
+        // seq orders the account's links by when they were made, finer than created_at.
         query(
             "INSERT INTO account_recoveries (token_hash, user_id, restore_email, created_at, \
-             expires_at, used_at) VALUES ($1, $2, $3, $4, $5, $6)",
+             expires_at, used_at, seq) VALUES ($1, $2, $3, $4, $5, $6, \
+             (SELECT COALESCE(MAX(seq), $4) + 1 FROM account_recoveries WHERE user_id = $2))",
         )
         .bind(r.token_hash.to_hex())
         .bind(r.user_id.to_string())
@@ -120,7 +122,21 @@ impl<E: Exec + 'static> RecoveryRepo for Conn<E> {
         .bind(ts(at))
         .execute(&mut self.0)
         .await?;
-        Ok(done == 1)
+        if done != 1 {
+            return Ok(false);
+        }
+        // The account's links made since went to addresses at least as recent as this
+        // one's, possibly an intruder's: they are spent with it. Older ones stay open.
+        query(
+            "UPDATE account_recoveries SET used_at = $2 WHERE used_at IS NULL \
+             AND user_id = (SELECT user_id FROM account_recoveries WHERE token_hash = $1) \
+             AND seq >= (SELECT seq FROM account_recoveries WHERE token_hash = $1)",
+        )
+        .bind(token_hash.to_hex())
+        .bind(ts(at))
+        .execute(&mut self.0)
+        .await?;
+        Ok(true)
     }
 
     async fn purge_recoveries(&mut self, expired_by: OffsetDateTime) -> StoreResult<u64> {

@@ -17,6 +17,7 @@ on_both_backends!(
     the_mail_language_and_the_password_time_are_kept_per_account,
     a_recovery_link_is_spent_once_and_not_after_it_expires,
     of_two_transactions_spending_one_link_at_once_one_wins,
+    a_used_link_spends_the_newer_links_of_its_account_and_keeps_the_older,
 );
 
 fn recovery(user: sigil_core::ids::UserId) -> Recovery {
@@ -119,4 +120,38 @@ async fn of_two_transactions_spending_one_link_at_once_one_wins(backend: Backend
         wins += usize::from(t.await.expect("task"));
     }
     assert_eq!(wins, 1);
+}
+
+async fn a_used_link_spends_the_newer_links_of_its_account_and_keeps_the_older(backend: Backend) {
+    let store = store(backend).await;
+    let (ada, bob) = (new_user("ada", None), new_user("bob", None));
+    // All made in the same second: the order they were stored in still counts.
+    let (older, used, newer) = (recovery(ada.id), recovery(ada.id), recovery(ada.id));
+    let bobs = recovery(bob.id);
+    let mut tx = store.begin().await.expect("begin");
+    tx.create_user(&ada).await.expect("create");
+    tx.create_user(&bob).await.expect("create");
+    for link in [&older, &used, &bobs, &newer] {
+        tx.insert_recovery(link).await.expect("insert");
+    }
+    tx.commit().await.expect("commit");
+
+    let mut tx = store.begin().await.expect("begin");
+    assert!(tx.use_recovery(&used.token_hash, T0).await.expect("use"));
+    tx.commit().await.expect("commit");
+    let mut conn = store.read().await.expect("read");
+    let used_at = |r: Option<Recovery>| r.expect("stored").used_at;
+    let found = conn.find_recovery(&newer.token_hash).await.expect("find");
+    assert_eq!(used_at(found), Some(T0), "a newer link is spent with it");
+    let found = conn.find_recovery(&older.token_hash).await.expect("find");
+    assert_eq!(used_at(found), None, "an older link stays open");
+    let found = conn.find_recovery(&bobs.token_hash).await.expect("find");
+    assert_eq!(used_at(found), None, "another account's link stays open");
+    drop(conn);
+
+    let mut tx = store.begin().await.expect("begin");
+    assert!(!tx.use_recovery(&newer.token_hash, T0).await.expect("use"));
+    assert!(tx.use_recovery(&older.token_hash, T0).await.expect("use"));
+    assert!(tx.use_recovery(&bobs.token_hash, T0).await.expect("use"));
+    tx.commit().await.expect("commit");
 }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
-use sigil_core::CoreError;
+use sigil_core::{CoreError, FieldErrorKind};
 
 use super::identifiers::{recent_views, RecentView};
 use super::security::Fields;
@@ -58,6 +58,8 @@ async fn shown(
     kept: Option<&[String]>,
     errors: HashMap<String, String>,
 ) -> Response {
+    // Nothing was submitted: the link was only opened.
+    let opened = kept.is_none();
     match state.sigil.recovery(&token).await {
         Ok(found) => {
             let status = if errors.is_empty() {
@@ -77,20 +79,34 @@ async fn shown(
             });
             (status, body).into_response()
         }
-        Err(e) => link_refused(state, headers, page, e),
+        Err(e) => link_refused(state, headers, page, e, opened),
     }
 }
 
+/// Why the link cannot be used. Opened (GET), an unknown link is 404 and a spent or
+/// expired one 410 Gone (RFC 9110 §15.5.5, §15.5.11); a submitted form that cannot
+/// go through stays 422 like every other refused form.
 fn link_refused(
     state: &AppState,
     headers: &HeaderMap,
     page: PageCtx<'_>,
     e: CoreError,
+    opened: bool,
 ) -> Response {
     let CoreError::Invalid(list) = &e else {
         return page_failure(state, headers, e);
     };
-    let error = list.first().map(|f| page.t.field_error(&f.kind));
+    let (key, when_opened) = match list.first().map(|f| &f.kind) {
+        Some(FieldErrorKind::CodeUsed) => ("secure-link_used", StatusCode::GONE),
+        Some(FieldErrorKind::CodeExpired) => ("secure-link_expired", StatusCode::GONE),
+        _ => ("secure-link_unknown", StatusCode::NOT_FOUND),
+    };
+    let status = if opened {
+        when_opened
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let error = Some(page.t.t(key));
     let body = render(&SecurePage {
         page,
         token: String::new(),
@@ -100,7 +116,7 @@ fn link_refused(
         error,
         errors: HashMap::new(),
     });
-    (StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
+    (status, body).into_response()
 }
 
 /// Anyone holding the link.
@@ -160,6 +176,6 @@ pub async fn submit(
                 .collect();
             shown(&state, &headers, page, token, Some(&remove), errors).await
         }
-        Err(e) => link_refused(&state, &headers, page, e),
+        Err(e) => link_refused(&state, &headers, page, e, false),
     }
 }
