@@ -1,7 +1,7 @@
 //! The one place errors become responses: JSON for the API, a page for the console.
 //! Unexpected errors are logged with their cause and shown only as a generic message.
 use askama::Template;
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -134,13 +134,25 @@ impl Unreadable {
 
 /// The JSON API's answer to a request it could not read.
 pub fn api_unreadable(state: &AppState, locale: Locale, why: Unreadable) -> Response {
+    let key = format!("error-{}", why.code());
+    api_refusal(state, locale, why.status(), why.code(), &key)
+}
+
+/// An API error that no [`CoreError`] stands for, in the same shape as [`ApiError`].
+pub fn api_refusal(
+    state: &AppState,
+    locale: Locale,
+    status: StatusCode,
+    code: &str,
+    message_key: &str,
+) -> Response {
     let t = Tr::new(&state.i18n, locale);
     let body = json!({ "error": {
-        "code": why.code(),
-        "message": t.t(&format!("error-{}", why.code())),
+        "code": code,
+        "message": t.t(message_key),
         "fields": [],
     }});
-    (why.status(), Json(body)).into_response()
+    (status, Json(body)).into_response()
 }
 
 /// A page's answer to a form it could not read.
@@ -164,13 +176,35 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(value)) => Ok(Self(value)),
+            // Not `api_unreadable`: its message is about the body, this is the query.
             Err(rejection) => {
                 let locale = crate::i18n::negotiate_headers(&parts.headers, &state.config, None);
-                Err(api_unreadable(
+                let why = Unreadable::from_status(rejection.status());
+                Err(api_refusal(
                     state,
                     locale,
-                    Unreadable::from_status(rejection.status()),
+                    why.status(),
+                    why.code(),
+                    "error-invalid_query",
                 ))
+            }
+        }
+    }
+}
+
+/// `Path` for the JSON API: a path parameter that cannot be decoded (not UTF-8) names
+/// nothing there is, so it is the API's JSON 404, as for any unknown id.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiPath<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(Self(value)),
+            Err(_) => {
+                let locale = crate::i18n::negotiate_headers(&parts.headers, &state.config, None);
+                Err(ApiError::new(state, locale, CoreError::NotFound).into_response())
             }
         }
     }

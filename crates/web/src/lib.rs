@@ -6,6 +6,7 @@ pub mod auth;
 pub mod client;
 pub mod console;
 pub mod error;
+mod extract;
 pub mod i18n;
 pub mod messages;
 pub mod oidc;

@@ -1,6 +1,6 @@
 //! `/api/v1/admin/apps`: operators manage applications.
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -12,6 +12,7 @@ use time::format_description::well_known::Rfc3339;
 use super::bad_request;
 use crate::auth::ApiUser;
 use crate::error::ApiError;
+use crate::error::ApiPath;
 use crate::i18n::negotiate_headers;
 use crate::state::AppState;
 
@@ -99,7 +100,7 @@ pub async fn show(
     State(state): State<AppState>,
     me: ApiUser,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Response {
     if let Err(r) = operator(&state, &me, &headers) {
         return *r;
@@ -120,7 +121,7 @@ pub async fn delete(
     State(state): State<AppState>,
     me: ApiUser,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Response {
     if let Err(r) = operator(&state, &me, &headers) {
         return *r;

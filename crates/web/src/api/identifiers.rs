@@ -1,5 +1,5 @@
 //! `/api/v1/me/identifiers`: the person's linked identifiers, and unlinking one.
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -9,6 +9,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::auth::ApiUser;
 use crate::client::Client;
 use crate::error::ApiError;
+use crate::error::ApiPath;
 use crate::i18n::negotiate_headers;
 use crate::state::AppState;
 
@@ -45,7 +46,7 @@ pub async fn remove(
     me: ApiUser,
     Client(client): Client,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Response {
     let locale = negotiate_headers(&headers, &state.config, Some(&me.user));
     match state.sigil.remove_identifier(&me.user, &id, &client).await {

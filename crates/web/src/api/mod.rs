@@ -6,6 +6,8 @@ mod me;
 mod privacy;
 
 use axum::extract::rejection::JsonRejection;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -29,6 +31,20 @@ pub fn routes() -> Router<AppState> {
             "/admin/apps/{client_id}",
             get(admin::show).delete(admin::delete),
         )
+        .fallback(no_such_endpoint)
+}
+
+/// Anyone: a path under the API that names no endpoint is a JSON error like every
+/// other API answer, so that clients can read it (the console keeps its own 404).
+async fn no_such_endpoint(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let locale = crate::i18n::negotiate_headers(&headers, &state.config, None);
+    crate::error::api_refusal(
+        &state,
+        locale,
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "error-no_such_endpoint",
+    )
 }
 
 /// A body that is not JSON of the expected shape: 400 with a stable code, translated

@@ -1,6 +1,6 @@
 //! The Scopes tab: applications holding the person's consent, and taking it back.
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
@@ -12,6 +12,8 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::client::Client;
 use crate::error::{page_failure, render};
+use crate::extract::PagePath;
+use crate::extract::PageQuery;
 use crate::state::AppState;
 
 struct AppView {
@@ -43,7 +45,7 @@ pub async fn list(
     current: PageUser,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
-    Query(q): Query<AppsQuery>,
+    PageQuery(q): PageQuery<AppsQuery>,
 ) -> Response {
     let permissions = match state.sigil.permissions(&current.user).await {
         Ok(p) => p,
@@ -140,7 +142,7 @@ pub async fn end_sessions_form(
     current: PageUser,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
-    Path(client_id): Path<String>,
+    PagePath(client_id): PagePath<String>,
 ) -> Response {
     confirm_page(state, current, csrf, headers, client_id, "end-sessions").await
 }
@@ -151,7 +153,7 @@ pub async fn revoke_form(
     current: PageUser,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
-    Path(client_id): Path<String>,
+    PagePath(client_id): PagePath<String>,
 ) -> Response {
     confirm_page(state, current, csrf, headers, client_id, "revoke").await
 }
@@ -162,7 +164,7 @@ pub async fn end_sessions(
     current: PageUser,
     Client(client): Client,
     headers: HeaderMap,
-    Path(client_id): Path<String>,
+    PagePath(client_id): PagePath<String>,
 ) -> Response {
     match state
         .sigil
@@ -180,7 +182,7 @@ pub async fn revoke(
     current: PageUser,
     Client(client): Client,
     headers: HeaderMap,
-    Path(client_id): Path<String>,
+    PagePath(client_id): PagePath<String>,
 ) -> Response {
     match state
         .sigil

@@ -1,10 +1,10 @@
 //! The business card: the owner's controls and QR code, and the public card with its
 //! vCard at `/api/cards/<slug>`.
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Extension;
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use serde::Deserialize;
@@ -16,6 +16,8 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::client::Client;
 use crate::error::{page_failure, render};
+use crate::extract::PagePath;
+use crate::extract::{PageForm, PageQuery};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -29,7 +31,7 @@ pub async fn set_active(
     current: PageUser,
     Client(client): Client,
     headers: HeaderMap,
-    Form(form): Form<ActiveForm>,
+    PageForm(form): PageForm<ActiveForm>,
 ) -> Response {
     let active = match form.active.as_str() {
         "on" => true,
@@ -59,7 +61,7 @@ pub async fn set_link(
     Extension(csrf): Extension<CsrfToken>,
     Client(client): Client,
     headers: HeaderMap,
-    Form(form): Form<LinkForm>,
+    PageForm(form): PageForm<LinkForm>,
 ) -> Response {
     match state
         .sigil
@@ -115,8 +117,8 @@ pub async fn show(
     State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
-    Path(slug): Path<String>,
-    Query(q): Query<FormatQuery>,
+    PagePath(slug): PagePath<String>,
+    PageQuery(q): PageQuery<FormatQuery>,
 ) -> Response {
     let card = match state.sigil.card_page(&slug).await {
         Ok(card) => card,

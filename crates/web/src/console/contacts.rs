@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Extension;
 use serde::Deserialize;
 use sigil_core::contact::ContactKind;
 use sigil_core::outbox::DeliveryStatus;
@@ -19,6 +19,7 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::client::Client;
 use crate::error::{message_of, page_failure, render, status_of};
+use crate::extract::{PageForm, PageQuery};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -122,7 +123,7 @@ pub async fn page(
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
     Kind(kind): Kind,
-    Query(q): Query<NoticeQuery>,
+    PageQuery(q): PageQuery<NoticeQuery>,
 ) -> Response {
     let notice = q
         .notice
@@ -248,7 +249,7 @@ pub async fn request(
     Client(client): Client,
     headers: HeaderMap,
     Kind(kind): Kind,
-    Form(form): Form<AddressForm>,
+    PageForm(form): PageForm<AddressForm>,
 ) -> Response {
     let locale = crate::i18n::negotiate_headers(&headers, &state.config, Some(&current.user));
     let sigil = &state.sigil;
@@ -331,7 +332,7 @@ pub async fn confirm(
     Client(client): Client,
     headers: HeaderMap,
     Kind(kind): Kind,
-    Form(form): Form<CodeForm>,
+    PageForm(form): PageForm<CodeForm>,
 ) -> Response {
     let result = state
         .sigil
@@ -447,7 +448,7 @@ pub async fn link_form(
     State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
+    PageQuery(q): PageQuery<TokenQuery>,
 ) -> Response {
     let page = PageCtx::new(
         &state,
@@ -471,7 +472,7 @@ pub async fn link(
     Extension(csrf): Extension<CsrfToken>,
     Client(client): Client,
     headers: HeaderMap,
-    Form(form): Form<TokenQuery>,
+    PageForm(form): PageForm<TokenQuery>,
 ) -> Response {
     let result = state.sigil.confirm_link(&form.token, &client).await;
     let page = PageCtx::new(

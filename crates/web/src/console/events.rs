@@ -1,6 +1,6 @@
 //! The Event log tab.
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Extension;
@@ -11,6 +11,7 @@ use super::PageCtx;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::error::{page_failure, render};
+use crate::extract::PageQuery;
 use crate::state::AppState;
 
 pub const PAGE_SIZE: i64 = 20;
@@ -45,7 +46,7 @@ pub async fn list(
     current: PageUser,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
-    Query(q): Query<EventsQuery>,
+    PageQuery(q): PageQuery<EventsQuery>,
 ) -> Response {
     let page_of_events = match state.sigil.events(&current.user, q.before, PAGE_SIZE).await {
         Ok(p) => p,

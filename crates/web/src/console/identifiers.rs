@@ -1,10 +1,10 @@
 //! The Identifiers block: linking an account at an external provider, the provider's
 //! callback, unlinking, and taking a linked account's picture as the photo.
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Extension;
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use sigil_core::identifier::Identifier;
@@ -17,6 +17,8 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::{cookies, OptionalUser, PageUser};
 use crate::client::Client;
 use crate::error::{page_failure, render};
+use crate::extract::PagePath;
+use crate::extract::{PageForm, PageQuery};
 use crate::state::AppState;
 
 /// One linked identifier as the profile shows it.
@@ -127,7 +129,7 @@ pub async fn link(
     current: PageUser,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
-    Form(form): Form<LinkForm>,
+    PageForm(form): PageForm<LinkForm>,
 ) -> Response {
     match state
         .sigil
@@ -158,8 +160,8 @@ pub async fn callback(
     Client(client): Client,
     headers: HeaderMap,
     jar: CookieJar,
-    Path(provider): Path<String>,
-    Query(q): Query<CallbackQuery>,
+    PagePath(provider): PagePath<String>,
+    PageQuery(q): PageQuery<CallbackQuery>,
 ) -> Response {
     let callback = Callback {
         state: q.state,
@@ -202,7 +204,7 @@ pub async fn sign_in(
     State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
-    Form(form): Form<SignInForm>,
+    PageForm(form): PageForm<SignInForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
     match state
@@ -221,7 +223,7 @@ pub async fn remove(
     current: PageUser,
     Client(client): Client,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
 ) -> Response {
     match state
         .sigil
@@ -238,7 +240,7 @@ pub async fn avatar(
     State(state): State<AppState>,
     current: PageUser,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
 ) -> Response {
     match state.sigil.identifier_avatar(&current.user, &id).await {
         Ok(bytes) => (
@@ -298,7 +300,7 @@ pub async fn use_avatar(
     Extension(csrf): Extension<CsrfToken>,
     Client(client): Client,
     headers: HeaderMap,
-    Form(form): Form<UseForm>,
+    PageForm(form): PageForm<UseForm>,
 ) -> Response {
     match state
         .sigil

@@ -1,7 +1,6 @@
 //! The language switch.
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use sigil_core::locale::Locale;
@@ -9,6 +8,7 @@ use sigil_core::locale::Locale;
 use super::safe_next;
 use crate::auth::{cookies, OptionalUser};
 use crate::client::Client;
+use crate::extract::PageForm;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -23,7 +23,7 @@ pub async fn switch(
     OptionalUser(current): OptionalUser,
     Client(client): Client,
     jar: CookieJar,
-    Form(form): Form<LangForm>,
+    PageForm(form): PageForm<LangForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
     let Some(locale) = Locale::parse(&form.lang) else {

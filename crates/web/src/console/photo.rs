@@ -1,5 +1,6 @@
 //! The profile photo: upload (JPEG, PNG or WebP), delete, and serving the stored sizes.
-use axum::extract::{Multipart, Path, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
@@ -9,7 +10,8 @@ use sigil_core::{CoreError, FieldErrorKind};
 use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::client::Client;
-use crate::error::{page_failure, Unreadable};
+use crate::error::{page_failure, page_unreadable, Unreadable};
+use crate::extract::PagePath;
 use crate::state::AppState;
 
 /// The body limit of an upload: the largest photo and the form around it.
@@ -64,8 +66,19 @@ pub async fn upload(
     Extension(csrf): Extension<CsrfToken>,
     Client(client): Client,
     headers: HeaderMap,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Response {
+    // Not a multipart body at all (no boundary, another type): the one mapping's page.
+    let form = match form {
+        Ok(form) => form,
+        Err(rejection) => {
+            return page_unreadable(
+                &state,
+                &headers,
+                Unreadable::from_status(rejection.status()),
+            )
+        }
+    };
     let bytes = match photo_part(form).await {
         Ok(bytes) => bytes,
         Err(refused) => {
@@ -111,7 +124,7 @@ pub async fn remove(
 pub async fn image(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(hash): Path<String>,
+    PagePath(hash): PagePath<String>,
 ) -> Response {
     match state.sigil.image(&hash).await {
         Ok((content_type, bytes)) => (

@@ -3,12 +3,12 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 
 use crate::auth::PageUser;
 use crate::client::Client;
 use crate::error::page_failure;
+use crate::extract::PageForm;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -23,7 +23,7 @@ pub async fn set_level(
     current: PageUser,
     Client(client): Client,
     headers: HeaderMap,
-    Form(form): Form<LevelForm>,
+    PageForm(form): PageForm<LevelForm>,
 ) -> Response {
     match state
         .sigil
@@ -46,7 +46,7 @@ pub async fn set_private(
     current: PageUser,
     Client(client): Client,
     headers: HeaderMap,
-    Form(form): Form<SwitchForm>,
+    PageForm(form): PageForm<SwitchForm>,
 ) -> Response {
     let private = match form.private.as_str() {
         "on" => true,

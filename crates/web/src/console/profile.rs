@@ -2,7 +2,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -15,6 +15,7 @@ use super::PageCtx;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::error::{page_failure, render};
+use crate::extract::PageQuery;
 use crate::i18n::Tr;
 use crate::state::AppState;
 
@@ -113,7 +114,7 @@ pub async fn show(
     current: PageUser,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
-    Query(q): Query<ProfileQuery>,
+    PageQuery(q): PageQuery<ProfileQuery>,
 ) -> Response {
     profile_page(&state, &current, &csrf, &headers, q.notice.as_deref(), None).await
 }

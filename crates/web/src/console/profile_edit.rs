@@ -2,10 +2,10 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Extension;
 use serde::Deserialize;
 use sigil_core::fields::Block;
 use sigil_core::CoreError;
@@ -16,6 +16,7 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::client::Client;
 use crate::error::{page_failure, render};
+use crate::extract::{PageForm, PageQuery};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -48,7 +49,7 @@ pub async fn form(
     current: PageUser,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
-    Query(q): Query<EditQuery>,
+    PageQuery(q): PageQuery<EditQuery>,
 ) -> Response {
     let (block, mode) = parse_block(q.block.as_deref());
     let profile = match state.sigil.profile(&current.user).await {
@@ -86,7 +87,7 @@ pub async fn submit(
     Extension(csrf): Extension<CsrfToken>,
     Client(client): Client,
     headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
+    PageForm(form): PageForm<HashMap<String, String>>,
 ) -> Response {
     let (block, mode) = parse_block(form.get("block").map(String::as_str));
     let changes = submitted(&state, &form, block);
@@ -206,7 +207,7 @@ pub async fn complete_form(
     current: PageUser,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
-    Query(q): Query<EditQuery>,
+    PageQuery(q): PageQuery<EditQuery>,
 ) -> Response {
     let next = safe_next(q.next.as_deref());
     let profile = match state.sigil.profile(&current.user).await {
@@ -241,7 +242,7 @@ pub async fn complete(
     Extension(csrf): Extension<CsrfToken>,
     Client(client): Client,
     headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
+    PageForm(form): PageForm<HashMap<String, String>>,
 ) -> Response {
     let next = safe_next(form.get("next").map(String::as_str));
     let changes: Vec<(String, String)> = state

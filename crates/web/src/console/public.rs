@@ -1,6 +1,6 @@
 //! The public profile: the page a visitor gets, and the owner's preview of it.
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -13,6 +13,7 @@ use super::PageCtx;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::error::{page_failure, render};
+use crate::extract::PagePath;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -75,7 +76,7 @@ pub async fn show(
     State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
 ) -> Response {
     let Ok(id) = id.parse::<UserId>() else {
         return page_failure(&state, &headers, CoreError::NotFound);
@@ -120,7 +121,7 @@ pub async fn preview(
 pub async fn vcard(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
 ) -> Response {
     let Ok(id) = id.parse::<UserId>() else {
         return page_failure(&state, &headers, CoreError::NotFound);

@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Form};
+use axum::Extension;
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use sigil_core::{CoreError, FieldErrorKind};
@@ -20,6 +20,7 @@ use crate::auth::cookies;
 use crate::auth::csrf::CsrfToken;
 use crate::client::Client;
 use crate::error::{page_failure, render};
+use crate::extract::{PageForm, PageQuery};
 use crate::state::AppState;
 
 const HERE: &str = "/account/secure";
@@ -124,7 +125,7 @@ pub async fn form(
     State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
+    PageQuery(q): PageQuery<TokenQuery>,
 ) -> Response {
     let page = PageCtx::new(&state, &headers, &csrf, None, HERE, "profile");
     shown(&state, &headers, page, q.token, None, HashMap::new()).await
@@ -138,7 +139,7 @@ pub async fn submit(
     Client(client): Client,
     headers: HeaderMap,
     jar: CookieJar,
-    Form(form): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Response {
     let form = Fields(form);
     let (token, remove) = (form.get("token"), form.all("remove"));

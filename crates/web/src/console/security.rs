@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Extension;
 use axum_extra::extract::CookieJar;
 use sigil_core::CoreError;
 
@@ -15,6 +15,7 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::{cookies, PageUser};
 use crate::client::Client;
 use crate::error::{message_of, page_failure, render, status_of};
+use crate::extract::PageForm;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -102,7 +103,7 @@ pub async fn submit(
     Client(client): Client,
     headers: HeaderMap,
     jar: CookieJar,
-    Form(form): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> Response {
     let form = Fields(form);
     let remove = form.all("remove");

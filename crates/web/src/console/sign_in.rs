@@ -2,10 +2,10 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Extension;
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use sigil_core::random::SystemRandom;
@@ -18,6 +18,7 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::{cookies, OptionalUser, PageUser};
 use crate::client::Client;
 use crate::error::{message_of, page_failure, render, status_of};
+use crate::extract::{PageForm, PageQuery};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -60,7 +61,7 @@ pub async fn form(
     OptionalUser(current): OptionalUser,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
-    Query(q): Query<NextQuery>,
+    PageQuery(q): PageQuery<NextQuery>,
 ) -> Response {
     let next = safe_next(q.next.as_deref());
     if current.is_some() && q.reauth.is_none() {
@@ -100,7 +101,7 @@ pub async fn submit(
     Client(client): Client,
     headers: HeaderMap,
     jar: CookieJar,
-    Form(form): Form<LoginForm>,
+    PageForm(form): PageForm<LoginForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
     let previous = jar
@@ -226,7 +227,7 @@ pub async fn register(
     Client(client): Client,
     headers: HeaderMap,
     jar: CookieJar,
-    Form(form): Form<RegisterForm>,
+    PageForm(form): PageForm<RegisterForm>,
 ) -> Response {
     let input = Registration {
         login: form.login.clone(),

@@ -163,6 +163,9 @@ fn every_generated_key_exists_in_every_language() {
             let key = format!("error-{}", why.code());
             assert!(keys.contains(&key), "{} {key}", locale.tag());
         }
+        for key in ["error-invalid_query", "error-no_such_endpoint"] {
+            assert!(keys.contains(key), "{} {key}", locale.tag());
+        }
         for category in EventCategory::ALL {
             let key = format!("event-{}", category.as_str().replace('.', "-"));
             assert!(keys.contains(&key), "{} {key}", locale.tag());

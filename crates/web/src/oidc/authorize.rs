@@ -1,10 +1,11 @@
 //! `/oauth/authorize`: the person signs in if needed, consents if needed, and goes back
 //! to the application with a code.
 use askama::Template;
+use axum::extract::rejection::StringRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Extension;
 use serde::Deserialize;
 use sigil_core::locale::Locale;
 use sigil_core::services::oidc::{AuthorizeError, AuthorizeParams, Decision, ValidRequest};
@@ -15,7 +16,8 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::{OptionalUser, PageUser};
 use crate::client::Client;
 use crate::console::PageCtx;
-use crate::error::{error_page, page_failure, render};
+use crate::error::{error_page, page_failure, page_unreadable, render, Unreadable};
+use crate::extract::PageForm;
 use crate::i18n::{negotiate_headers, Tr};
 use crate::state::AppState;
 
@@ -236,9 +238,17 @@ pub async fn start_post(
     csrf: Extension<CsrfToken>,
     client: Client,
     headers: HeaderMap,
-    body: String,
+    body: Result<String, StringRejection>,
 ) -> Response {
-    start(state, current, csrf, client, headers, RawQuery(Some(body))).await
+    match body {
+        Ok(body) => start(state, current, csrf, client, headers, RawQuery(Some(body))).await,
+        // Over the limit or not UTF-8: the person's browser gets a page, not axum's text.
+        Err(rejection) => page_unreadable(
+            &state.0,
+            &headers,
+            Unreadable::from_status(rejection.status()),
+        ),
+    }
 }
 
 #[derive(Deserialize)]
@@ -253,7 +263,7 @@ pub async fn answer(
     current: PageUser,
     Client(client): Client,
     headers: HeaderMap,
-    Form(form): Form<ConsentForm>,
+    PageForm(form): PageForm<ConsentForm>,
 ) -> Response {
     let params = parse(&form.authz);
     let req = match state.sigil.validate_authorize(&params).await {

@@ -19,6 +19,7 @@ use crate::auth::{cookies, OptionalUser};
 use crate::client::Client;
 use crate::console::PageCtx;
 use crate::error::{error_page, page_failure, page_unreadable, render, Unreadable};
+use crate::extract::PageForm;
 use crate::i18n::Tr;
 use crate::state::AppState;
 
@@ -150,7 +151,7 @@ pub async fn confirm(
     Client(client): Client,
     headers: HeaderMap,
     jar: CookieJar,
-    Form(form): Form<ConfirmForm>,
+    PageForm(form): PageForm<ConfirmForm>,
 ) -> Response {
     let target = if form.redirect.is_empty() {
         "/login?notice=signed_out".to_owned()

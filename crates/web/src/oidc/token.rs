@@ -28,6 +28,21 @@ fn error(status: StatusCode, code: &str, description: &str, basic: bool) -> Resp
     no_store(r)
 }
 
+/// A body that could not be read, for every endpoint applications call: RFC 6749 §5.2
+/// has no code for size, so `invalid_request` with the HTTP status that says it
+/// (RFC 9110 §15.5.14).
+pub(super) fn unreadable(why: Unreadable) -> Response {
+    let description = match why {
+        Unreadable::TooLarge => "the request body is too large",
+        Unreadable::WrongType | Unreadable::Malformed => "expected a form-encoded body",
+    };
+    let status = match why {
+        Unreadable::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Unreadable::WrongType | Unreadable::Malformed => StatusCode::BAD_REQUEST,
+    };
+    error(status, "invalid_request", description, false)
+}
+
 /// Maps RFC 6749 §5.2 errors to responses.
 fn token_error(e: TokenError, basic: bool) -> Response {
     match e {
@@ -85,23 +100,9 @@ impl ClientCall {
         let body = match form {
             Ok(RawForm(body)) => body,
             Err(rejection) => {
-                let why = Unreadable::from_status(rejection.status());
-                let description = match why {
-                    Unreadable::TooLarge => "the request body is too large",
-                    Unreadable::WrongType | Unreadable::Malformed => "expected a form-encoded body",
-                };
-                // RFC 6749 §5.2 has no code for size; `invalid_request` with the
-                // HTTP status that says it (RFC 9110 §15.5.14).
-                let status = match why {
-                    Unreadable::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-                    Unreadable::WrongType | Unreadable::Malformed => StatusCode::BAD_REQUEST,
-                };
-                return Err(Box::new(error(
-                    status,
-                    "invalid_request",
-                    description,
-                    false,
-                )));
+                return Err(Box::new(unreadable(Unreadable::from_status(
+                    rejection.status(),
+                ))))
             }
         };
         // The description names no parameter: it may only hold printable ASCII without

@@ -61,11 +61,13 @@ pub async fn userinfo_post(
 ) -> Response {
     let from_body = match form {
         Ok(Form(f)) => f.get("access_token").cloned(),
+        // In JSON like the token endpoint's answer, with the challenge RFC 6750 §3 asks for.
         Err(rejection) if Unreadable::from_status(rejection.status()) == Unreadable::TooLarge => {
-            return refuse(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Bearer realm=\"sigil\", error=\"invalid_request\"",
-            )
+            let mut r = super::token::unreadable(Unreadable::TooLarge);
+            if let Ok(v) = "Bearer realm=\"sigil\", error=\"invalid_request\"".parse() {
+                r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+            }
+            return r;
         }
         // No form body: the token may come in the header.
         Err(_) => None,
