@@ -107,6 +107,7 @@ error-request_too_large = Die Anfrage ist zu groß. Kürzen Sie Ihre Eingabe und
 error-bad_form = Das Formular konnte nicht gelesen werden. Bitte laden Sie die Seite neu und versuchen Sie es erneut.
 error-invalid_query = Die Abfrageparameter konnten nicht gelesen werden. Senden Sie jeden dokumentierten Parameter höchstens einmal und mit einem Wert des passenden Typs.
 error-no_such_endpoint = Diesen API-Endpunkt gibt es nicht. Die Pfade finden Sie in der API-Dokumentation.
+error-method_not_allowed = Dieser API-Endpunkt nimmt diese Methode nicht an. Der Allow-Header nennt die erlaubten.
 error-password_mismatch = Die beiden neuen Passwörter stimmen nicht überein.
 error-required = Dieses Feld ist ein Pflichtfeld.
 error-too_short = Geben Sie mindestens { $min } Zeichen ein.

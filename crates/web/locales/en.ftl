@@ -107,6 +107,7 @@ error-request_too_large = The request is too large. Shorten what you entered and
 error-bad_form = The form could not be read. Please reload the page and try again.
 error-invalid_query = The query parameters could not be read. Send each documented parameter at most once, with a value of its type.
 error-no_such_endpoint = There is no such API endpoint. See the API documentation for the paths.
+error-method_not_allowed = This API endpoint does not take that method. The Allow header lists the ones it takes.
 error-password_mismatch = The two new passwords differ.
 error-required = This field is mandatory.
 error-too_short = Enter at least { $min } characters.

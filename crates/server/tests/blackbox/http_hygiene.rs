@@ -258,6 +258,26 @@ async fn an_unknown_api_path_is_a_json_404(backend: Backend) {
     let message = json["error"]["message"].as_str().expect("a message");
     assert!(message.contains("API"), "{message}");
     assert!(message.starts_with("Такого"), "{message}");
+
+    // A method the endpoint does not take: JSON too, with the methods it does take.
+    let r = b
+        .client
+        .put(b.url("/api/v1/me"))
+        .header("accept-language", "ru")
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(content_type(&r), "application/json");
+    let allow = r
+        .headers()
+        .get("allow")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(allow.contains("GET") && allow.contains("PATCH"), "{allow}");
+    let json: serde_json::Value = r.json().await.expect("JSON");
+    assert_eq!(json["error"]["code"], "method_not_allowed");
 }
 
 async fn a_malformed_console_form_query_or_upload_is_the_translated_400_page(backend: Backend) {

@@ -32,6 +32,20 @@ pub fn routes() -> Router<AppState> {
             get(admin::show).delete(admin::delete),
         )
         .fallback(no_such_endpoint)
+        .method_not_allowed_fallback(no_such_method)
+}
+
+/// Anyone: a method an endpoint does not take is a JSON error too (405; axum keeps the
+/// `Allow` header).
+async fn no_such_method(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let locale = crate::i18n::negotiate_headers(&headers, &state.config, None);
+    crate::error::api_refusal(
+        &state,
+        locale,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "error-method_not_allowed",
+    )
 }
 
 /// Anyone: a path under the API that names no endpoint is a JSON error like every
