@@ -143,38 +143,44 @@ impl DeviceKey {
         Self(mac.finalize().into_bytes().into())
     }
 
-    fn tag(&self, user: UserId, nonce: &str) -> String {
+    /// The tag binds the token to the account's current password (`epoch`, its stored
+    /// hash), so changing or resetting the password forgets every browser: one an
+    /// intruder used keeps no allowance of its own.
+    fn tag(&self, user: UserId, nonce: &str, epoch: &str) -> String {
         let mut mac = mac(&self.0);
-        mac.update(format!("{user}.{nonce}").as_bytes());
+        mac.update(format!("{user}.{nonce}.").as_bytes());
+        mac.update(epoch.as_bytes());
         hex(&mac.finalize().into_bytes()[..16])
     }
 
-    /// A new token for `user`.
-    pub fn issue(&self, user: UserId, random: &dyn Random) -> DeviceToken {
+    /// A new token for `user`, whose stored password hash is `epoch`.
+    pub fn issue(&self, user: UserId, epoch: &str, random: &dyn Random) -> DeviceToken {
         let mut bytes = [0u8; 16];
         random.fill(&mut bytes);
         let nonce = hex(&bytes);
-        let raw = format!("{}.{nonce}.{}", user.as_simple(), self.tag(user, &nonce));
+        let raw = format!(
+            "{}.{nonce}.{}",
+            user.as_simple(),
+            self.tag(user, &nonce, epoch)
+        );
         DeviceToken { user, nonce, raw }
     }
 
-    /// The token in `cookie` that belongs to `user`, if one verifies.
-    pub fn find(&self, cookie: &str, user: UserId) -> Option<DeviceToken> {
+    /// The token in `cookie` that belongs to `user` and verifies for `epoch`, if any.
+    pub fn find(&self, cookie: &str, user: UserId, epoch: &str) -> Option<DeviceToken> {
         cookie
             .split('~')
             .take(TOKENS_PER_BROWSER)
-            .filter_map(|raw| self.verify(raw))
-            .find(|t| t.user == user)
+            .filter_map(|raw| self.verify(raw, user, epoch))
+            .next()
     }
 
-    fn verify(&self, raw: &str) -> Option<DeviceToken> {
-        let mut parts = raw.split('.');
-        let (user, nonce, tag) = (parts.next()?, parts.next()?, parts.next()?);
-        if parts.next().is_some() || nonce.len() != 32 || !nonce.bytes().all(is_hex) {
+    fn verify(&self, raw: &str, user: UserId, epoch: &str) -> Option<DeviceToken> {
+        let (owner, nonce, tag) = split(raw)?;
+        if owner != user {
             return None;
         }
-        let user: UserId = user.parse().ok()?;
-        let expected = self.tag(user, nonce);
+        let expected = self.tag(user, nonce, epoch);
         bool::from(expected.as_bytes().ct_eq(tag.as_bytes())).then(|| DeviceToken {
             user,
             nonce: nonce.to_owned(),
@@ -182,20 +188,34 @@ impl DeviceKey {
         })
     }
 
-    /// The cookie's new value: `token` first, then the browser's other accounts.
+    /// The cookie's new value: `token` first, then the browser's tokens for other
+    /// accounts (kept as they are: each is checked when its account signs in).
     pub fn cookie_with(&self, cookie: Option<&str>, token: &DeviceToken) -> String {
         let others = cookie
             .into_iter()
             .flat_map(|c| c.split('~'))
-            .filter_map(|raw| self.verify(raw))
-            .filter(|t| t.user != token.user);
-        std::iter::once(token.clone())
+            .filter(|raw| split(raw).is_some_and(|(owner, _, _)| owner != token.user));
+        std::iter::once(token.raw.as_str())
             .chain(others)
             .take(TOKENS_PER_BROWSER)
-            .map(|t| t.raw)
             .collect::<Vec<_>>()
             .join("~")
     }
+}
+
+/// A token's parts, if it has the shape of one.
+fn split(raw: &str) -> Option<(UserId, &str, &str)> {
+    let mut parts = raw.split('.');
+    let (user, nonce, tag) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some()
+        || nonce.len() != 32
+        || !nonce.bytes().all(is_hex)
+        || tag.len() != 32
+        || !tag.bytes().all(is_hex)
+    {
+        return None;
+    }
+    Some((user.parse().ok()?, nonce, tag))
 }
 
 fn mac(key: &[u8]) -> Hmac<Sha256> {
@@ -285,28 +305,33 @@ mod tests {
     }
 
     #[test]
-    fn device_tokens_verify_for_their_account_only() {
+    fn device_tokens_verify_for_their_account_and_password_only() {
         let key = DeviceKey::derive(&[7; 32]);
         let (alice, bob) = (
             UserId::generate(&SystemRandom),
             UserId::generate(&SystemRandom),
         );
-        let a = key.issue(alice, &SystemRandom);
-        let b = key.issue(bob, &SystemRandom);
+        let a = key.issue(alice, "hash-a", &SystemRandom);
+        let b = key.issue(bob, "hash-b", &SystemRandom);
         let cookie = key.cookie_with(Some(&key.cookie_with(None, &a)), &b);
-        assert_eq!(key.find(&cookie, alice), Some(a.clone()));
-        assert_eq!(key.find(&cookie, bob), Some(b.clone()));
+        assert_eq!(key.find(&cookie, alice, "hash-a"), Some(a.clone()));
+        assert_eq!(key.find(&cookie, bob, "hash-b"), Some(b.clone()));
+        assert_eq!(key.find(&cookie, alice, "hash-a2"), None, "a new password");
 
         let other_key = DeviceKey::derive(&[8; 32]);
-        assert_eq!(other_key.find(&cookie, alice), None, "another key's tokens");
+        assert_eq!(
+            other_key.find(&cookie, alice, "hash-a"),
+            None,
+            "another key's"
+        );
         // A token moved to another account, or with its nonce or tag edited, is nothing.
         let forged = a
             .raw
             .replace(&alice.as_simple().to_string(), &bob.as_simple().to_string());
-        assert_eq!(key.find(&forged, bob), None);
+        assert_eq!(key.find(&forged, bob, "hash-a"), None);
         let mut edited = a.raw.clone();
         edited.replace_range(40..41, if &a.raw[40..41] == "0" { "1" } else { "0" });
-        assert_eq!(key.find(&edited, alice), None);
-        assert_eq!(key.find("garbage~", alice), None);
+        assert_eq!(key.find(&edited, alice, "hash-a"), None);
+        assert_eq!(key.find("garbage~", alice, "hash-a"), None);
     }
 }

@@ -261,6 +261,7 @@ password-remove_recent_hint = Lassen Sie sie angehakt, wenn Sie sie nicht selbst
 secure-title = Konto absichern
 secure-intro = Wählen Sie ein neues Passwort für { $account }. Alle, die in diesem Konto angemeldet sind, werden abgemeldet, und jede Anwendung verliert ihren Zugriff, bis Sie sich wieder anmelden.
 secure-submit = Mein Konto absichern
+secure-remove_identifiers = Entfernen Sie auch diese mit Ihrem Konto verknüpften Anmeldemethoden:
 secure-done = Ihr Konto ist abgesichert. Melden Sie sich mit Ihrem neuen Passwort an.
 secure-sign_in = Anmelden
 secure-link_unknown = Dieser Link ist ungültig. Prüfen Sie, ob Sie die vollständige Adresse aus der E-Mail geöffnet haben.

@@ -261,6 +261,7 @@ password-remove_recent_hint = Keep them checked unless you added them yourself.
 secure-title = Secure your account
 secure-intro = Choose a new password for { $account }. Everyone signed in to this account is signed out, and every application loses its access until you sign in again.
 secure-submit = Secure my account
+secure-remove_identifiers = Also remove these sign-in methods linked to your account:
 secure-done = Your account is secured. Sign in with your new password.
 secure-sign_in = Sign in
 secure-link_unknown = This link is not valid. Check that you opened the whole address from the mail.

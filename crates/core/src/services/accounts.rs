@@ -131,7 +131,9 @@ impl Sigil {
         if email.is_some() {
             self.outbox_changed();
         }
-        let token = self.device_key.issue(user.id, self.random.as_ref());
+        let token = self
+            .device_key
+            .issue(user.id, &user.password_hash, self.random.as_ref());
         let mut signed_in = signed_in;
         signed_in.device_cookie =
             Some(self.device_key.cookie_with(input.device.as_deref(), &token));
@@ -155,10 +157,10 @@ impl Sigil {
         let mut conn = self.store.read().await?;
         let user = find_by_identifier(&mut *conn, identifier).await?;
         drop(conn);
-        let trusted = user
-            .as_ref()
-            .zip(device)
-            .and_then(|(u, cookie)| self.device_key.find(cookie, u.id));
+        let trusted = user.as_ref().zip(device).and_then(|(u, cookie)| {
+            let epoch = u.password_hash.as_deref().unwrap_or_default();
+            self.device_key.find(cookie, u.id, epoch)
+        });
         let ip_key = throttle::key("ip", client.ip.as_deref().unwrap_or("unknown"));
         // The attempt is taken before the password is checked, on rows locked in this
         // transaction: simultaneous requests get no more checks than the limit.
@@ -237,7 +239,9 @@ impl Sigil {
             .open_session(&mut *tx, user.id, previous, SignInMethod::Password, client)
             .await?;
         tx.commit().await?;
-        let token = trusted.unwrap_or_else(|| self.device_key.issue(user.id, self.random.as_ref()));
+        let epoch = user.password_hash.as_deref().unwrap_or_default();
+        let token =
+            trusted.unwrap_or_else(|| self.device_key.issue(user.id, epoch, self.random.as_ref()));
         signed_in.device_cookie = Some(self.device_key.cookie_with(device, &token));
         Ok(signed_in)
     }

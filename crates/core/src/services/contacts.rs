@@ -404,7 +404,7 @@ impl Sigil {
                         to: old.to_string(),
                         locale: self.mail_locale(tx, user).await?,
                         new_address: Some(mask(email.as_str())),
-                        secure_link: Some(self.recovery_link(tx, user.id, Some(old)).await?),
+                        secure_link: Some(self.recovery_link(tx, user.id, old).await?),
                     };
                     self.enqueue(tx, &notice).await?;
                 }
@@ -460,7 +460,7 @@ impl Sigil {
                     to: old.to_string(),
                     locale: self.mail_locale(&mut *tx, &user).await?,
                     new_address: None,
-                    secure_link: Some(self.recovery_link(&mut *tx, user.id, Some(old)).await?),
+                    secure_link: Some(self.recovery_link(&mut *tx, user.id, old).await?),
                 };
                 self.enqueue(&mut *tx, &notice).await?;
             }

@@ -350,7 +350,7 @@ impl Sigil {
             locale: self.mail_locale(tx, &user).await?,
             provider,
             at: linked.linked_at,
-            secure_link: self.recovery_link(tx, user.id, None).await?,
+            secure_link: self.recovery_link(tx, user.id, to).await?,
         };
         self.enqueue(tx, &message).await?;
         Ok(true)

@@ -23,7 +23,9 @@ use crate::user::User;
 pub struct RecoveryPage {
     /// The account's login (or email), so the person knows which account it is.
     pub account: String,
-    /// The ways to sign in added since the password was last set.
+    /// Every linked identifier: all are offered for removal, since an intruder can
+    /// move any line drawn in time (changing the password moves "since the password
+    /// was last set").
     pub recent: Vec<Identifier>,
 }
 
@@ -71,13 +73,16 @@ impl Sigil {
         }
     }
 
-    /// Stores a fresh link that secures the account; returns its address.
+    /// Stores a fresh link that secures the account, sent to `sent_to`; returns its
+    /// address. Using it puts `sent_to` back as the account's email: the link proves
+    /// that mailbox, and whatever address came after it may be an intruder's.
     pub(crate) async fn recovery_link(
         &self,
         tx: &mut dyn Tx,
         user: UserId,
-        restore_email: Option<&Email>,
+        sent_to: &Email,
     ) -> Result<String, CoreError> {
+        let restore_email = Some(sent_to);
         let token = SecretToken::generate(self.random.as_ref());
         let now = self.clock.now();
         tx.insert_recovery(&Recovery {
@@ -108,7 +113,7 @@ impl Sigil {
         let message = Message::PasswordChanged {
             to: to.to_string(),
             locale: self.mail_locale(tx, user).await?,
-            secure_link: self.recovery_link(tx, user.id, None).await?,
+            secure_link: self.recovery_link(tx, user.id, to).await?,
         };
         self.enqueue(tx, &message).await?;
         Ok(true)
@@ -176,7 +181,7 @@ impl Sigil {
             .find_user(recovery.user_id)
             .await?
             .ok_or(CoreError::NotFound)?;
-        let recent = self.recent_identifiers_in(&mut *conn, user.id).await?;
+        let recent = conn.list_identifiers(user.id).await?;
         let account = match (&user.login, &user.email) {
             (Some(login), _) => login.as_str().to_owned(),
             (None, Some(email)) => email.to_string(),
@@ -187,8 +192,8 @@ impl Sigil {
 
     /// Secures the account from a notice's link: the new password replaces the old
     /// one, every session and every token of the account ends, the address the notice
-    /// went to comes back if the change took it away, and the identifiers in `remove`
-    /// go. The link is spent, and with it every link of the account made since: those
+    /// went to becomes the account's email again (whatever came after it may be an
+    /// intruder's), and the identifiers in `remove` go. The link is spent, and with it every link of the account made since: those
     /// went to addresses at least as recent, possibly an intruder's, who could otherwise
     /// take the account back. Older links stay open, so an intruder using a newer link
     /// cannot spend the owner's. The verified address is told of the new password.

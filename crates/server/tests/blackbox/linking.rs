@@ -17,6 +17,7 @@ on_both_backends!(
     linking_needs_a_recent_sign_in_and_the_verified_address_hears_of_it,
     a_password_change_removes_the_identifiers_linked_since_the_password_was_set,
     a_password_change_through_the_api_removes_the_identifiers_it_names,
+    securing_the_account_offers_every_identifier_even_after_the_intruder_set_a_password,
 );
 
 const NEW_PASSWORD: &str = "a different horse, same staple";
@@ -193,4 +194,44 @@ async fn a_password_change_through_the_api_removes_the_identifiers_it_names(back
         sign_in_through_provider(&p).await.status(),
         StatusCode::UNPROCESSABLE_ENTITY
     );
+}
+
+/// The intruder links their account and then sets a password, which moves "since the
+/// password was last set": the page behind the notice's link still offers the
+/// identifier, checked, and securing the account removes it.
+async fn securing_the_account_offers_every_identifier_even_after_the_intruder_set_a_password(
+    backend: Backend,
+) {
+    let smtp = smtp::start().await;
+    let p = pair_with_smtp(backend, smtp.url.clone()).await;
+    let ada = p.sigil.browser().await;
+    confirmed_email(&ada, &smtp.inbox, "ada", "ada@example.org").await;
+    link(&p, &ada).await;
+    let (_, listed) = ada.api(Method::GET, "/api/v1/me/identifiers", None).await;
+    let id = listed["identifiers"][0]["id"]
+        .as_str()
+        .expect("linked")
+        .to_owned();
+    let body = serde_json::json!({ "current_password": PASSWORD, "new_password": NEW_PASSWORD });
+    let (status, _) = ada
+        .api(Method::POST, "/api/v1/me/password", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let mails = smtp.inbox.wait_for(3).await;
+    let notice = mails
+        .iter()
+        .find(|m| m.subject() == "The password of your account changed")
+        .expect("a password notice");
+    let link = secure_link(&notice.text());
+
+    let owner = p.sigil.browser().await;
+    let (status, page) = owner.page(&link).await;
+    assert_eq!(status, StatusCode::OK);
+    let offered = format!(r#"name="remove" value="{id}" checked"#);
+    assert!(page.contains(&offered), "{page}");
+    let r =
+        crate::notices::secure(&owner, &link, "seven quiet otters sorting pebbles", &[&id]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = sign_in_through_provider(&p).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -16,6 +16,7 @@ on_both_backends!(
     once_the_owner_secures_the_account_the_intruders_newer_link_is_refused,
     an_intruder_using_the_newer_link_first_does_not_spend_the_owners_link,
     an_unknown_link_opened_is_not_found_in_the_persons_language,
+    an_older_link_puts_back_the_address_it_was_sent_to,
 );
 
 const INTRUDER: &str = "attacker@example.net";
@@ -131,4 +132,52 @@ async fn an_unknown_link_opened_is_not_found_in_the_persons_language(backend: Ba
     let (status, page) = b.page("/account/secure?token=garbage").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(page.contains("Dieser Link ist ungültig"), "{page}");
+}
+
+/// A link proves the mailbox it went to: using an older one (from before the intruder
+/// moved the account to their address) puts that address back, and the notice of the
+/// new password goes there, not to the intruder.
+async fn an_older_link_puts_back_the_address_it_was_sent_to(backend: Backend) {
+    let (app, smtp) = with_smtp(backend).await;
+    let ada = app.browser().await;
+    confirmed_email(&ada, &smtp.inbox, "ada", "ada@example.org").await;
+    // The intruder changes the password first: L0 goes to ada's address.
+    let body = json!({ "current_password": PASSWORD, "new_password": INTRUDERS_PASSWORD });
+    let (status, _) = ada
+        .api(Method::POST, "/api/v1/me/password", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let notice = smtp.inbox.wait_for(2).await.remove(1);
+    assert_eq!(notice.to, ["ada@example.org"]);
+    let l0 = secure_link(&notice.text());
+    // Then moves the account to their own address.
+    let intruder = app.browser().await;
+    assert_eq!(
+        intruder.sign_in("ada", INTRUDERS_PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let r = intruder
+        .post_form("/profile/contacts/email", &[("address", INTRUDER)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (code, _) = code_and_link(&smtp.inbox.wait_for(3).await[2].text());
+    let r = intruder
+        .post_form("/profile/contacts/email/confirm", &[("code", &code)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(smtp.inbox.wait_for(4).await[3].to, ["ada@example.org"]);
+
+    let owner = app.browser().await;
+    let r = secure(&owner, &l0, OWNERS_PASSWORD, &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let notice = smtp.inbox.wait_for(5).await.remove(4);
+    assert_eq!(notice.to, ["ada@example.org"], "not to the intruder");
+    assert_eq!(
+        signs_in(&app, INTRUDER, INTRUDERS_PASSWORD).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        signs_in(&app, "ada@example.org", OWNERS_PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
 }

@@ -11,6 +11,7 @@ on_both_backends!(
     an_address_is_throttled_across_accounts,
     the_owners_browser_keeps_its_own_allowance_while_strangers_are_locked_out,
     the_login_and_the_email_of_one_account_share_its_allowance,
+    a_new_password_forgets_every_browser,
 );
 
 async fn an_account_is_throttled_after_repeated_failures_until_the_window_passes(backend: Backend) {
@@ -193,4 +194,45 @@ async fn the_login_and_the_email_of_one_account_share_its_allowance(backend: Bac
             "{identifier}"
         );
     }
+}
+
+/// A device cookie is bound to the password it signed in with: once the password
+/// changes, a browser an intruder used is a stranger again.
+async fn a_new_password_forgets_every_browser(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let intruder = app.signed_in("olga").await;
+    let owner = app.browser().await;
+    assert_eq!(
+        owner.sign_in("olga", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let new = "seven quiet otters sorting pebbles";
+    let r = owner
+        .post_form(
+            "/profile/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", new),
+                ("confirm_password", new),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Three tries, then the delays a stranger gets.
+    for _ in 0..3 {
+        assert_eq!(
+            intruder.sign_in("olga", "wrong password").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        intruder.sign_in("olga", "wrong password").await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The owner's browser is a stranger too until it signs in with the new password.
+    app.clock.advance(Duration::seconds(2));
+    assert_eq!(
+        owner.sign_in("olga", new).await.status(),
+        StatusCode::SEE_OTHER
+    );
 }
