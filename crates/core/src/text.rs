@@ -40,11 +40,25 @@ pub fn is_invisible(c: char) -> bool {
                 | '\u{1D173}'..='\u{1D17A}'
                 | '\u{E0000}'..='\u{E00FF}'
                 | '\u{E01F0}'..='\u{E0FFF}'
+                // Format characters outside that set that hide or re-lay text: the
+                // interlinear annotation marks and the Egyptian hieroglyph controls.
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{13430}'..='\u{1345F}'
         )
 }
 
+/// True for a character that shows nothing by itself: white space, a combining mark, a
+/// variation selector, the Braille blank.
+fn shows_nothing(c: char) -> bool {
+    c.is_whitespace()
+        || unicode_normalization::char::is_combining_mark(c)
+        || matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{2800}')
+}
+
+/// True if `text` holds an invisible character, or is not empty and shows nothing at
+/// all (a name of variation selectors or Braille blanks looks like no name).
 pub fn has_invisible(text: &str) -> bool {
-    text.chars().any(is_invisible)
+    text.chars().any(is_invisible) || (!text.is_empty() && text.chars().all(shows_nothing))
 }
 
 /// The text in NFC.
@@ -90,6 +104,24 @@ mod tests {
         ] {
             assert!(!is_invisible(c), "{c:?}");
         }
+    }
+
+    #[test]
+    fn text_that_shows_nothing_is_refused_and_marks_on_letters_are_not() {
+        for text in [
+            "\u{FE0F}",
+            "\u{FE0F}\u{FE0F}",
+            "\u{E0100}",
+            "\u{2800}",
+            "\u{301}",
+            " \u{2800} ",
+        ] {
+            assert!(has_invisible(text), "{text:?}");
+        }
+        for text in ["", "Jose\u{301}", "\u{2764}\u{FE0F}", "葛\u{E0100}", "Ann"] {
+            assert!(!has_invisible(text), "{text:?}");
+        }
+        assert!(has_invisible("a\u{FFF9}b"));
     }
 
     #[test]

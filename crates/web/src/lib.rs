@@ -25,6 +25,8 @@ pub fn app(state: AppState) -> Router {
         .merge(console::routes())
         .merge(oidc::routes())
         .nest("/api/v1", api::routes())
+        // `nest` does not take the bare prefix with a slash; it is the API's too.
+        .route("/api/v1/", axum::routing::any(api::no_such_endpoint))
         .route("/static/sigil.css", get(security::stylesheet))
         .route("/static/sigil.js", get(security::script))
         .route("/healthz", get(|| async { "ok" }))

@@ -64,6 +64,10 @@ async fn names_and_logins_with_invisible_characters_are_refused_on_the_page_and_
         ("family_name", "Smith\u{E0041}\u{E0042}"),
         ("nickname", "Al\u{034F}ice"),
         ("given_name", "Ali\u{2028}ce"),
+        // Names that show nothing at all.
+        ("nickname", "\u{FE0F}\u{FE0F}"),
+        ("nickname", "\u{2800}"),
+        ("family_name", "Sm\u{FFF9}ith"),
     ] {
         let r = b
             .post_form("/profile/edit", &[("block", "main"), (key, value)])

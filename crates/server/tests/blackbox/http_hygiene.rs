@@ -249,6 +249,10 @@ async fn an_unknown_api_path_is_a_json_404(backend: Backend) {
     let app = spawn_app(backend).await;
     let b = app.browser_in("ru").await;
 
+    let r = b.get("/api/v1/").await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(content_type(&r), "application/json", "the bare prefix");
+
     let r = b.get("/api/v1/me/nothing-here").await;
 
     assert_eq!(r.status(), StatusCode::NOT_FOUND);

@@ -50,7 +50,10 @@ async fn no_such_method(State(state): State<AppState>, headers: HeaderMap) -> Re
 
 /// Anyone: a path under the API that names no endpoint is a JSON error like every
 /// other API answer, so that clients can read it (the console keeps its own 404).
-async fn no_such_endpoint(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub(crate) async fn no_such_endpoint(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Response {
     let locale = crate::i18n::negotiate_headers(&headers, &state.config, None);
     crate::error::api_refusal(
         &state,
