@@ -11,8 +11,8 @@ use sigil_store::testing::{scratch_database, Backend};
 
 use crate::helpers::{form_urlencoded, location, spawn_app, Browser};
 use crate::oidc_helpers::{
-    authorize, authorize_path, pkce, post_client, register, signed_in_tokens, unescape, url_param,
-    userinfo, Rp, REDIRECT,
+    authorize, authorize_path, pkce, post_client, register, signed_in_operator, signed_in_tokens,
+    unescape, url_param, userinfo, Rp, REDIRECT,
 };
 use crate::on_both_backends;
 
@@ -253,19 +253,7 @@ async fn every_client_needs_pkce_unless_the_operator_waives_it_for_a_legacy_one(
 
 async fn the_admin_api_refuses_plain_http_redirects_and_records_the_pkce_waiver(backend: Backend) {
     let app = spawn_app(backend).await;
-    let creds = app
-        .sigil
-        .bootstrap_operator()
-        .await
-        .expect("bootstrap")
-        .expect("first operator");
-    let op = app.browser().await;
-    assert_eq!(
-        op.sign_in(creds.login.as_str(), &creds.password)
-            .await
-            .status(),
-        StatusCode::SEE_OTHER
-    );
+    let op = signed_in_operator(&app).await;
     let clear =
         json!({ "name": "Shop", "type": "web", "redirect_uris": ["http://shop.example/cb"] });
     let (status, body) = op

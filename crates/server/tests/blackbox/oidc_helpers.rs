@@ -201,3 +201,21 @@ pub async fn signed_in_tokens(
     assert_eq!(status, StatusCode::OK, "{tokens}");
     (b, tokens)
 }
+
+/// A browser signed in as the first operator.
+pub async fn signed_in_operator(app: &TestApp) -> Browser {
+    let creds = app
+        .sigil
+        .bootstrap_operator()
+        .await
+        .expect("bootstrap")
+        .expect("first operator");
+    let op = app.browser().await;
+    assert_eq!(
+        op.sign_in(creds.login.as_str(), &creds.password)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    op
+}

@@ -7,8 +7,8 @@ use time::Duration;
 
 use crate::helpers::{location, spawn_app};
 use crate::oidc_helpers::{
-    authorize, authorize_path, exchange, pkce, post_client, register, signed_in_tokens, url_param,
-    userinfo, Rp,
+    authorize, authorize_path, exchange, pkce, post_client, register, signed_in_operator,
+    signed_in_tokens, url_param, userinfo, Rp,
 };
 use crate::on_both_backends;
 
@@ -518,19 +518,7 @@ async fn rotated_keys_stay_published_until_their_tokens_expire(backend: Backend)
 
 async fn operators_manage_applications_through_the_admin_api(backend: Backend) {
     let app = spawn_app(backend).await;
-    let creds = app
-        .sigil
-        .bootstrap_operator()
-        .await
-        .expect("bootstrap")
-        .expect("first operator");
-    let op = app.browser().await;
-    assert_eq!(
-        op.sign_in(creds.login.as_str(), &creds.password)
-            .await
-            .status(),
-        StatusCode::SEE_OTHER
-    );
+    let op = signed_in_operator(&app).await;
     let body = json!({ "name": "Shop", "type": "spa", "redirect_uris": ["https://shop.example/cb"], "signing_alg": "EdDSA" });
     let (status, created) = op.api(Method::POST, "/api/v1/admin/apps", Some(body)).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
