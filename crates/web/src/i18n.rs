@@ -1,4 +1,5 @@
-//! Translations with Fluent: one `.ftl` file per language, compiled into the binary.
+//! Translations with Fluent: one `.ftl` file per language (plus one per console concern
+//! under `locales/<tag>/`), compiled into the binary.
 //! A unit test fails if any message is missing in any language.
 use std::collections::HashMap;
 
@@ -11,10 +12,27 @@ use sigil_core::locale::Locale;
 use sigil_core::password::PasswordError;
 use unic_langid::LanguageIdentifier;
 
+/// One language's messages: its main file and one file per console concern, joined.
+macro_rules! language {
+    ($tag:literal) => {
+        concat!(
+            include_str!(concat!("../locales/", $tag, ".ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $tag, "/shell.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $tag, "/values.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $tag, "/flow.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $tag, "/docs.ftl")),
+        )
+    };
+}
+
 pub(crate) const SOURCES: [(Locale, &str); 3] = [
-    (Locale::En, include_str!("../locales/en.ftl")),
-    (Locale::De, include_str!("../locales/de.ftl")),
-    (Locale::Ru, include_str!("../locales/ru.ftl")),
+    (Locale::En, language!("en")),
+    (Locale::De, language!("de")),
+    (Locale::Ru, language!("ru")),
 ];
 
 pub struct I18n {

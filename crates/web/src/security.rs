@@ -42,7 +42,10 @@ pub(crate) async fn script() -> impl IntoResponse {
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../static/sigil.js"),
+        concat!(
+            include_str!("../static/sigil.js"),
+            include_str!("../static/parts/flow.js")
+        ),
     )
 }
 
@@ -52,6 +55,10 @@ pub(crate) async fn stylesheet() -> impl IntoResponse {
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../static/sigil.css"),
+        concat!(
+            include_str!("../static/sigil.css"),
+            include_str!("../static/parts/values.css"),
+            include_str!("../static/parts/flow.css")
+        ),
     )
 }

@@ -1,0 +1,1 @@
+## flow: messages of the console flow (kept apart so that concerns do not collide)

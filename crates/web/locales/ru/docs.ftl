@@ -1,0 +1,1 @@
+## docs: messages of the console docs (kept apart so that concerns do not collide)
