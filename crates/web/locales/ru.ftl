@@ -113,8 +113,14 @@ error-no_such_endpoint = Такого адреса в API нет. Пути оп�
 error-method_not_allowed = Этот адрес API не принимает такой метод. Допустимые методы перечислены в заголовке Allow.
 error-password_mismatch = Новые пароли не совпадают.
 error-required = Это поле обязательно.
-error-too_short = Введите не менее { $min } символов.
-error-too_long = Введите не более { $max } символов.
+error-too_short = Введите не менее { $min } { $min ->
+    [one] символа
+   *[other] символов
+}.
+error-too_long = Введите не более { $max } { $max ->
+    [one] символа
+   *[other] символов
+}.
 error-pattern = Значение не соответствует требуемому формату.
 error-invalid_date = Введите дату в формате ГГГГ-ММ-ДД.
 error-date_out_of_range = Введите дату между 1900 годом и сегодняшним днём.
@@ -198,16 +204,16 @@ contacts-resend-wait = { $seconds ->
 contacts-email-new = Новый адрес электронной почты
 contacts-phone-new = Новый номер телефона
 contacts-channel = Как получить код
-contacts-channel-sms = SMS
+contacts-channel-sms = СМС
 contacts-channel-call = Входящий звонок (последние шесть цифр номера звонящего — это код)
 contacts-email-hint = Мы отправим на новый адрес шестизначный код и ссылку. Текущий адрес действует, пока вы не подтвердите новый.
 contacts-phone-hint = Введите номер с кодом страны, например +7 912 345-67-89. Текущий номер действует, пока вы не подтвердите новый.
 contacts-get-code = Получить код
-contacts-via-email = электронной почте
-contacts-via-sms = SMS
+contacts-via-email = по электронной почте
+contacts-via-sms = по СМС
 contacts-via-call = звонком
-contacts-delivery-sent = Код отправлен ({ $via }). Он действует 10 минут.
-contacts-delivery-pending = Код отправляется ({ $via }).
+contacts-delivery-sent = Код отправлен { $via }. Он действует 10 минут.
+contacts-delivery-pending = Код отправляется { $via }.
 contacts-delivery-retrying = Доставить код пока не удалось; мы продолжаем попытки. Проверьте адрес или запросите новый код позже.
 contacts-delivery-failed = Не удалось доставить код. Проверьте адрес и запросите новый код.
 contacts-notice-code_sent = Код подтверждения отправлен.
@@ -230,7 +236,7 @@ error-code_wrong = { $left ->
 error-code_expired = Срок действия кода истёк. Запросите новый.
 error-code_used = Этот код или ссылка уже использованы.
 error-code_exhausted = Слишком много неверных попыток. Запросите новый код.
-error-code_missing = Код не ожидается или ссылка недействительна. Запросите новый код.
+error-code_missing = Нет ожидающего кода, или ссылка недействительна. Запросите новый код.
 error-too_soon = { $seconds ->
     [one] Подождите { $seconds } секунду, прежде чем запрашивать новый код.
     [few] Подождите { $seconds } секунды, прежде чем запрашивать новый код.
@@ -268,7 +274,7 @@ mail-linked-body = { $time } в ваш аккаунт Sigil добавлен с�
 password-remove_recent = Также удалить способы входа, добавленные после последней смены пароля:
 password-remove_recent_hint = Оставьте отметки, если вы не добавляли их сами.
 secure-title = Защита аккаунта
-secure-intro = Задайте новый пароль для { $account }. Все, кто вошёл в этот аккаунт, будут отключены, а приложения потеряют доступ, пока вы не войдёте снова.
+secure-intro = Задайте новый пароль для { $account }. Все сеансы в этом аккаунте будут завершены, а приложения потеряют доступ, пока вы не войдёте снова.
 secure-submit = Защитить аккаунт
 secure-remove_identifiers = Также удалить эти способы входа, привязанные к вашему аккаунту:
 secure-done = Аккаунт защищён. Войдите с новым паролем.

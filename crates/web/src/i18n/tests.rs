@@ -45,17 +45,13 @@ fn every_key_used_in_templates_and_code_exists() {
     let used = Regex::new(r#"\bt(?:_with|1)?\("([a-z][a-z0-9_-]*)""#).expect("regex");
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut checked = 0;
-    for dir in [
-        "templates",
-        "src",
-        "src/console",
-        "src/api",
-        "src/auth",
-        "src/oidc",
-    ] {
-        for entry in std::fs::read_dir(root.join(dir)).expect("dir") {
+    // Every file under templates/ and src/, at any depth, so a new folder is not missed.
+    let mut pending = vec![root.join("templates"), root.join("src")];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("dir") {
             let path = entry.expect("entry").path();
             if path.is_dir() {
+                pending.push(path);
                 continue;
             }
             let text = std::fs::read_to_string(&path).expect("read");
@@ -211,4 +207,36 @@ fn messages_with_arguments_are_filled_in() {
         let text = tr.field_error(&FieldErrorKind::TooLong { max: 42 });
         assert!(text.contains("42"), "{}: {text}", locale.tag());
     }
+}
+
+/// Messages that read the same in a language as in English on purpose: names, codes,
+/// units and words German or Russian take over unchanged. Anything else identical to
+/// English is an untranslated copy.
+const SAME_AS_ENGLISH: &[(&str, &str)] = &[
+    ("de", "contacts-channel-sms"),
+    ("de", "contacts-via-sms"),
+    ("de", "device-pc"),
+    ("de", "device-smartphone"),
+    ("de", "field-login"),
+    ("*", "profile-id"),
+];
+
+#[test]
+fn no_message_is_an_english_copy_unless_meant_to_be() {
+    let i18n = I18n::load().expect("load");
+    let english = ids(SOURCES[0].1);
+    let mut copies = vec![];
+    for (locale, _) in &SOURCES[1..] {
+        for key in &english {
+            let en = i18n.message(sigil_core::locale::Locale::En, key, &[]);
+            let other = i18n.message(*locale, key, &[]);
+            let allowed = SAME_AS_ENGLISH
+                .iter()
+                .any(|(tag, k)| *k == key && (*tag == "*" || *tag == locale.tag()));
+            if en == other && !allowed {
+                copies.push(format!("{}: {key} = {other:?}", locale.tag()));
+            }
+        }
+    }
+    assert!(copies.is_empty(), "English copies:\n{}", copies.join("\n"));
 }
