@@ -3,14 +3,37 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+/// Every environment variable Sigil reads; a test compares this with the configuration's
+/// source, so a new one cannot be left out.
+const ENVIRONMENT: &str = "\
+Environment (each overrides its key in the file):
+  SIGIL_CONFIG                 the configuration file (like --config)
+  SIGIL_LISTEN                 address:port to listen on (listen), default 127.0.0.1:8080
+  SIGIL_PUBLIC_URL             the address people open (public_url)
+  SIGIL_DATA_DIR               the data directory (data_dir), default ./data
+  DATABASE_URL                 sqlite:… or postgres://… (database_url),
+                               default sqlite://<data_dir>/sigil.db
+  SIGIL_MASTER_KEY             the key that seals secrets at rest (master_key),
+                               default <data_dir>/master.key, made on the first run
+  SIGIL_SMTP_URL               smtp://… or smtps://… (mail.smtp_url); without it mail
+                               is written to <data_dir>/outbox
+  SIGIL_SMS_TOKEN              the SMS gateway's bearer token (sms.token)
+  SIGIL_PROVIDER_<ID>_SECRET   an external provider's client secret ([[providers]])
+  RUST_LOG                     log filter, default sigil=info,sigil_web=info,warn
+";
+
 /// Sigil: a self-hosted OpenID Connect identity provider centred on the person's own
 /// profile.
 ///
 /// Configuration comes from a TOML file (--config, or ./sigil.toml if present) with
-/// the environment on top: SIGIL_LISTEN (address:port), SIGIL_PUBLIC_URL,
-/// SIGIL_DATA_DIR and DATABASE_URL (sqlite:… or postgres://…).
+/// the environment on top. Every command reads the same configuration and data
+/// directory as the server: run them where the server runs, with the same settings.
 #[derive(Debug, Parser)]
-#[command(name = "sigil", version)]
+#[command(
+    name = "sigil",
+    version,
+    after_long_help = ENVIRONMENT,
+)]
 pub struct Cli {
     /// The TOML configuration file.
     #[arg(long, short, global = true, env = "SIGIL_CONFIG")]
@@ -45,9 +68,16 @@ pub enum AppCommand {
     /// List the applications.
     List,
     /// Show one application.
-    Show { client_id: String },
+    Show {
+        /// A client_id may begin with `-`; it is still the id, not an option.
+        #[arg(allow_hyphen_values = true)]
+        client_id: String,
+    },
     /// Delete an application with every consent and token it holds.
-    Delete { client_id: String },
+    Delete {
+        #[arg(allow_hyphen_values = true)]
+        client_id: String,
+    },
 }
 
 #[derive(Debug, clap::Args)]

@@ -22,14 +22,36 @@ use tokio::net::TcpListener;
 use crate::config::Config;
 
 /// Opens the database (applying migrations) and wires the services.
+/// Whether a command may start a new installation or must find an existing one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Open {
+    /// `serve` and `migrate`: create the data directory, database and master key if absent.
+    CreateIfMissing,
+    /// Every other command: works on the server's data, so an absent database or master
+    /// key means it was pointed elsewhere, and it stops saying so before creating anything.
+    Existing,
+}
+
 pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Arc<Sigil>> {
-    if config.database_url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.data_dir).with_context(|| {
-            format!("creating the data directory {}", config.data_dir.display())
-        })?;
+    build_with(config, clock, Open::CreateIfMissing).await
+}
+
+pub async fn build_with(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+    open: Open,
+) -> anyhow::Result<Arc<Sigil>> {
+    if open == Open::Existing {
+        ensure_existing(config).await?;
+    } else {
+        if config.database_url.starts_with("sqlite:") {
+            std::fs::create_dir_all(&config.data_dir).with_context(|| {
+                format!("creating the data directory {}", config.data_dir.display())
+            })?;
+        }
+        std::fs::create_dir_all(config.outbox_dir())
+            .with_context(|| format!("creating the outbox {}", config.outbox_dir().display()))?;
     }
-    std::fs::create_dir_all(config.outbox_dir())
-        .with_context(|| format!("creating the outbox {}", config.outbox_dir().display()))?;
     let store = sigil_store::connect(&config.database_url).await?;
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -47,6 +69,42 @@ pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Arc
         .await
         .map_err(|e| anyhow::anyhow!("loading the signing keys: {e:#}"))?;
     Ok(sigil)
+}
+
+/// Stops a command that would otherwise start a second, empty installation beside the
+/// server's: no database at the configured place, or no master key to read its secrets.
+async fn ensure_existing(config: &Config) -> anyhow::Result<()> {
+    let elsewhere = |what: String| {
+        anyhow::anyhow!(
+            "{what}.\nThis command works on the data of a running installation and must see the \
+             same configuration as the server: run it in the directory the server runs in, or \
+             give it the same --config, SIGIL_DATA_DIR and DATABASE_URL. (`sigil migrate` or \
+             `sigil serve` creates a new installation.)"
+        )
+    };
+    if !sigil_store::is_initialised(&config.database_url).await? {
+        return Err(elsewhere(format!(
+            "There is no Sigil database at {} (data directory {})",
+            redact(&config.database_url),
+            config.data_dir.display()
+        )));
+    }
+    let key = config.data_dir.join("master.key");
+    if config.master_key.is_none() && !key.exists() {
+        return Err(elsewhere(format!(
+            "There is no master key at {} and SIGIL_MASTER_KEY is not set",
+            key.display()
+        )));
+    }
+    Ok(())
+}
+
+/// A URL fit to print: whatever stands before `@` (user and password) left out.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
 }
 
 /// The configured master key, or the one kept in the data directory (made on first run,

@@ -44,10 +44,22 @@ async fn main() -> ExitCode {
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
-    let sigil = sigil::build(&config, Arc::new(SystemClock)).await?;
+    let open = match command {
+        Command::Serve | Command::Migrate => sigil::Open::CreateIfMissing,
+        _ => sigil::Open::Existing,
+    };
+    let existed = sigil_store::is_initialised(&config.database_url).await?;
+    let sigil = sigil::build_with(&config, Arc::new(SystemClock), open).await?;
     match command {
-        Command::Migrate => {
+        Command::Migrate if existed => {
             println!("The database is up to date.");
+            Ok(())
+        }
+        Command::Migrate => {
+            println!(
+                "Created a new, empty database at {}.",
+                sigil::redact(&config.database_url)
+            );
             Ok(())
         }
         Command::Admin(AdminCommand::Create { login }) => {
@@ -158,7 +170,7 @@ async fn serve(config: Config, sigil: Arc<sigil_core::Sigil>) -> anyhow::Result<
     let mut banner = format!(
         "Sigil is running at {url}/ (listening on {}, database {}).\n",
         running.addr,
-        redact(&config.database_url)
+        sigil::redact(&config.database_url)
     );
     match first {
         Some(creds) => banner.push_str(&format!(
@@ -170,10 +182,8 @@ async fn serve(config: Config, sigil: Arc<sigil_core::Sigil>) -> anyhow::Result<
             "Sign in at {url}/login. Lost the operator password? Run `sigil admin reset --login admin`.\n"
         )),
     }
-    banner.push_str(&format!(
-        "Mail and SMS go to {}. Stop with Ctrl-C.\n",
-        config.outbox_dir().display()
-    ));
+    banner.push_str(&delivery_line(&config));
+    banner.push_str("Stop with Ctrl-C.\n");
     // One write, and its failure ignored: whoever started the server may stop reading
     // after the first lines (a supervisor, a test), and `println!` would then bring the
     // running server down with a broken pipe.
@@ -183,6 +193,27 @@ async fn serve(config: Config, sigil: Arc<sigil_core::Sigil>) -> anyhow::Result<
     }
     running.task.await.context("server task")?;
     Ok(())
+}
+
+/// Where mail and SMS really go: the SMTP server or SMS gateway when one is configured,
+/// otherwise files in the outbox folder that nobody receives.
+fn delivery_line(config: &Config) -> String {
+    let outbox = config.outbox_dir();
+    let mail = match &config.delivery.smtp_url {
+        Some(url) => format!("Mail goes to the SMTP server {}", sigil::redact(url)),
+        None => format!(
+            "Mail is not sent: it is written to {} (set SIGIL_SMTP_URL to send it)",
+            outbox.display()
+        ),
+    };
+    let sms = match &config.delivery.sms_url {
+        Some(url) => format!("SMS and calls go to the gateway {}", sigil::redact(url)),
+        None => format!(
+            "SMS and calls are written to {} ([sms] url sends them)",
+            outbox.display()
+        ),
+    };
+    format!("{mail}.\n{sms}.\n")
 }
 
 fn describe(e: sigil_core::CoreError) -> anyhow::Error {
@@ -208,13 +239,5 @@ fn describe(e: sigil_core::CoreError) -> anyhow::Error {
         }
         sigil_core::CoreError::NotFound => anyhow::anyhow!("not found"),
         other => anyhow::anyhow!(other),
-    }
-}
-
-/// The database URL without a password, for the start-up line.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
-        _ => url.to_owned(),
     }
 }

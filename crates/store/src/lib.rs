@@ -17,6 +17,23 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 use sigil_core::ports::Store;
 
+/// Whether the database named by `url` already holds Sigil's schema, looked at without
+/// creating anything: the SQLite file exists, or PostgreSQL has the migrations table.
+/// Commands other than `serve` and `migrate` ask this first, so one pointed at the wrong
+/// data directory says so instead of working on a new, empty database.
+pub async fn is_initialised(url: &str) -> anyhow::Result<bool> {
+    if url.starts_with("sqlite:") {
+        let path = sqlite::file_of(url)?;
+        Ok(path.to_str().is_some_and(|p| p.starts_with(":memory:")) || path.exists())
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        postgres::has_schema(url)
+            .await
+            .context("connecting to PostgreSQL")
+    } else {
+        bail!("unsupported database URL (expected sqlite:… or postgres://…)")
+    }
+}
+
 /// Opens the database named by `url` (`sqlite:…` or `postgres://…`) and applies the
 /// migrations.
 pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {

@@ -29,6 +29,18 @@ impl PgStore {
     }
 }
 
+/// Whether the database has been migrated (sqlx records migrations in its own table).
+pub(crate) async fn has_schema(url: &str) -> anyhow::Result<bool> {
+    use sqlx::Connection;
+    let options = PgConnectOptions::from_str(url)?;
+    let mut conn = sqlx::PgConnection::connect_with(&options).await?;
+    let found: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+        .fetch_one(&mut conn)
+        .await?;
+    conn.close().await?;
+    Ok(found)
+}
+
 #[async_trait]
 impl Store for PgStore {
     async fn begin(&self) -> StoreResult<Box<dyn Tx>> {

@@ -153,7 +153,7 @@ fn checkpointer(path: PathBuf, stop: Arc<AtomicBool>) {
 
 /// The file named by a `sqlite:` URL (`sqlite://data/sigil.db`, `sqlite:///abs.db`,
 /// `sqlite:file.db`, with any `?options` ignored).
-fn file_of(url: &str) -> anyhow::Result<PathBuf> {
+pub(crate) fn file_of(url: &str) -> anyhow::Result<PathBuf> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))

@@ -12,6 +12,9 @@ fn sigil() -> Command {
         "SIGIL_PUBLIC_URL",
         "SIGIL_DATA_DIR",
         "DATABASE_URL",
+        "SIGIL_SMTP_URL",
+        "SIGIL_SMS_TOKEN",
+        "SIGIL_MASTER_KEY",
     ] {
         c.env_remove(var);
     }
@@ -34,6 +37,83 @@ fn help_documents_the_commands_and_settings() {
     ] {
         assert!(text.contains(word), "--help lacks {word}:\n{text}");
     }
+}
+
+/// Every variable the configuration reads, found in its source (`env("…")` and the
+/// providers' secret pattern), is named by `--help`, so a new one cannot go unmentioned.
+#[test]
+fn help_names_every_environment_variable_the_configuration_reads() {
+    let out = sigil().arg("--help").output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let sources = [
+        include_str!("../../src/config.rs"),
+        include_str!("../../src/config/providers.rs"),
+        include_str!("../../src/config/catalogue.rs"),
+        include_str!("../../src/main.rs"),
+        include_str!("../../src/cli.rs"),
+    ];
+    let read = regex::Regex::new(r#"(?:env\(|env = )"([A-Z_]+)""#).expect("regex");
+    let mut names: Vec<String> = sources
+        .iter()
+        .flat_map(|s| read.captures_iter(s).map(|c| c[1].to_owned()))
+        .collect();
+    assert!(names.len() >= 8, "found only {names:?}");
+    names.push("SIGIL_PROVIDER_<ID>_SECRET".into());
+    names.push("RUST_LOG".into());
+    for name in names {
+        assert!(text.contains(&name), "--help does not name {name}:\n{text}");
+    }
+}
+
+/// A command run with another data directory than the server's (here: an empty one)
+/// says so and leaves nothing behind, instead of working on a new, empty database.
+#[test]
+fn a_command_pointed_at_another_data_directory_says_so_and_creates_nothing() {
+    let dir =
+        std::env::temp_dir().join(format!("sigil-cli-none-{}", uuid::Uuid::new_v4().simple()));
+    for args in [
+        &["app", "list"][..],
+        &["keys", "rotate"],
+        &["admin", "reset", "--login", "admin"],
+    ] {
+        let out = sigil()
+            .env("SIGIL_DATA_DIR", &dir)
+            .args(args)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("There is no Sigil database at"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("same configuration as the server"), "{err}");
+        assert!(!dir.exists(), "{args:?} created {}", dir.display());
+    }
+    // `migrate` makes a new installation on purpose, and says that it did.
+    let out = sigil()
+        .env("SIGIL_DATA_DIR", &dir)
+        .arg("migrate")
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Created a new, empty database"));
+    let out = sigil()
+        .env("SIGIL_DATA_DIR", &dir)
+        .arg("migrate")
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("up to date"));
+    // Without the master key the server's secrets cannot be read: said, not replaced.
+    std::fs::remove_file(dir.join("master.key")).expect("remove the key");
+    let out = sigil()
+        .env("SIGIL_DATA_DIR", &dir)
+        .args(["app", "list"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("There is no master key"));
+    assert!(!dir.join("master.key").exists());
 }
 
 #[test]
@@ -71,11 +151,15 @@ async fn the_first_run_prints_a_one_time_operator_password_that_signs_in() {
     let stdout = child.stdout.take().expect("stdout");
     let lines: Vec<String> = BufReader::new(stdout)
         .lines()
-        .take(4)
+        .take(6)
         .map(|l| l.expect("line"))
         .collect();
     assert!(
         lines[0].contains(&format!("http://127.0.0.1:{port}/")),
+        "{lines:?}"
+    );
+    assert!(
+        lines[4].starts_with("Mail is not sent: it is written to") && lines[4].contains("outbox"),
         "{lines:?}"
     );
     assert!(lines[1].contains("`admin`"), "{lines:?}");
@@ -117,6 +201,7 @@ async fn the_first_run_prints_a_one_time_operator_password_that_signs_in() {
     // The second run creates no new operator and prints no password.
     let mut again = sigil()
         .env("SIGIL_DATA_DIR", &dir)
+        .env("SIGIL_SMTP_URL", "smtp://mailer:secret@127.0.0.1:2525")
         .env("SIGIL_LISTEN", format!("127.0.0.1:{port}"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -125,12 +210,18 @@ async fn the_first_run_prints_a_one_time_operator_password_that_signs_in() {
     let stdout = again.stdout.take().expect("stdout");
     let lines: Vec<String> = BufReader::new(stdout)
         .lines()
-        .take(2)
+        .take(4)
         .map(|l| l.expect("line"))
         .collect();
     again.kill().expect("kill");
     let _ = again.wait();
     assert!(lines[1].contains("sigil admin reset"), "{lines:?}");
+    // The start-up lines say where mail really goes, without the SMTP credentials.
+    assert!(
+        lines[2].contains("Mail goes to the SMTP server smtp://…@127.0.0.1:2525"),
+        "{lines:?}"
+    );
+    assert!(!lines.concat().contains("secret"), "{lines:?}");
 }
 
 #[test]
@@ -150,6 +241,7 @@ fn applications_and_keys_are_managed_from_the_command_line() {
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
+    run(&["migrate"]);
     let created: serde_json::Value = serde_json::from_str(&run(&[
         "app",
         "create",
@@ -181,6 +273,17 @@ fn applications_and_keys_are_managed_from_the_command_line() {
         before["keys"].as_array().map(|k| k.len() * 2)
     );
     run(&["app", "delete", &id]);
+    // A client_id is random base64url and may begin with `-`: still an id, not an option.
+    let out = sigil()
+        .env("SIGIL_DATA_DIR", &dir)
+        .args(["app", "show", "-Ez-no-such-app"])
+        .output()
+        .expect("run");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("unexpected argument"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = sigil()
         .env("SIGIL_DATA_DIR", &dir)
         .args(["app", "show", &id])
