@@ -291,3 +291,25 @@ fn applications_and_keys_are_managed_from_the_command_line() {
         .expect("run");
     assert!(!out.status.success());
 }
+
+/// The short sample configuration in the repository is one the server accepts as it is
+/// (unknown keys are refused, so a typo there would show).
+#[test]
+fn the_sample_configuration_is_accepted() {
+    let dir = std::env::temp_dir().join(format!(
+        "sigil-cli-sample-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../../sigil.example.toml");
+    let out = sigil()
+        .args(["--config", sample, "migrate"])
+        .env("SIGIL_DATA_DIR", &dir)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.join("sigil.db").exists());
+}
