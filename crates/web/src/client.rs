@@ -52,7 +52,7 @@ pub fn describe(ip: Option<String>, user_agent: &str) -> ClientInfo {
     let parsed = woothee::parser::Parser::new().parse(user_agent);
     let os = parsed
         .as_ref()
-        .map(|r| r.os)
+        .map(|r| system_name(r.os))
         .filter(|os| !os.is_empty() && *os != "UNKNOWN")
         .map(str::to_owned);
     let (device, browser) = match parsed {
@@ -75,6 +75,16 @@ pub fn describe(ip: Option<String>, user_agent: &str) -> ClientInfo {
     }
 }
 
+/// Woothee names Apple's systems by device ("iPhone", "Mac OSX"); people know them by
+/// the system's own name.
+fn system_name(os: &str) -> &str {
+    match os {
+        "iPhone" | "iPad" | "iPod" => "iOS",
+        "Mac OSX" => "macOS",
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +103,7 @@ mod tests {
             "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
         );
         assert_eq!(iphone.device.as_deref(), Some("smartphone"));
+        assert_eq!(iphone.os.as_deref(), Some("iOS"));
         assert!(iphone
             .browser
             .as_deref()
