@@ -151,6 +151,7 @@ async fn confirm_phone(app: &TestApp, b: &Browser, number: &str) {
         .await;
     assert_eq!(location(&r), "/profile/contacts/phone?notice=code_sent");
     let outbox = app.dir.join("outbox");
+    let six_digits = Regex::new(r"\d{6}").expect("regex");
     let mut code = None;
     for _ in 0..100 {
         let sms = std::fs::read_dir(&outbox)
@@ -160,7 +161,7 @@ async fn confirm_phone(app: &TestApp, b: &Browser, number: &str) {
             .find(|e| e.path().to_string_lossy().ends_with("-sms.json"));
         if let Some(file) = sms {
             let text = std::fs::read_to_string(file.path()).expect("sms");
-            let found = Regex::new(r"\d{6}").expect("regex").find(&text);
+            let found = six_digits.find(&text);
             code = found.map(|m| m.as_str().to_owned());
             break;
         }

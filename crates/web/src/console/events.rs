@@ -128,12 +128,14 @@ pub async fn list(
         Ok(p) => p,
         Err(e) => return page_failure(&state, &headers, e),
     };
+    // A language switch comes back to the same page of the same category.
+    let here = link(category, q.before);
     let page = PageCtx::new(
         &state,
         &headers,
         &csrf,
         Some(&current.user),
-        "/events",
+        &here,
         "events",
     );
     let t = page.t;
