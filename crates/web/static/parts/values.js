@@ -13,23 +13,29 @@
   const DAY = 24 * 60 * 60;
   // The largest unit that fits, for an age under a day (in seconds).
   const ago = (seconds) => {
-    if (seconds < 60) return relative.format(-Math.floor(seconds), "second");
+    // Under a minute is "now": the text is refreshed once a minute.
+    if (seconds < 60) return relative.format(0, "second");
     if (seconds < 3600) return relative.format(-Math.floor(seconds / 60), "minute");
     return relative.format(-Math.floor(seconds / 3600), "hour");
   };
-  const now = Date.now();
-  for (const el of times) {
-    const at = new Date(el.getAttribute("datetime"));
-    if (Number.isNaN(at.getTime())) continue;
-    const full = exact.format(at);
-    // A clock a little ahead of the reader's still reads as "now".
-    const age = Math.max(0, (now - at.getTime()) / 1000);
-    const recent = now - at.getTime() > -60000 && age < DAY;
-    if (el.dataset.when === "relative" && relative && recent) {
-      el.textContent = ago(age);
-    } else {
-      el.textContent = el.dataset.when === "exact" ? full : short.format(at);
+  const render = () => {
+    const now = Date.now();
+    for (const el of times) {
+      const at = new Date(el.getAttribute("datetime"));
+      if (Number.isNaN(at.getTime())) continue;
+      const full = exact.format(at);
+      // A clock a little ahead of the reader's still reads as "now".
+      const age = Math.max(0, (now - at.getTime()) / 1000);
+      const recent = now - at.getTime() > -60000 && age < DAY;
+      if (el.dataset.when === "relative" && relative && recent) {
+        el.textContent = ago(age);
+      } else {
+        el.textContent = el.dataset.when === "exact" ? full : short.format(at);
+      }
+      el.title = full;
     }
-    el.title = full;
-  }
+  };
+  render();
+  // "5 minutes ago" stays true while the page is open.
+  setInterval(render, 60000);
 })();
