@@ -113,6 +113,8 @@ pub struct ClientInfo {
     pub device: Option<String>,
     /// Browser name and version, e.g. `Firefox 128.0`.
     pub browser: Option<String>,
+    /// Operating system, e.g. `Linux`, `Windows 10`, `iPhone`.
+    pub os: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -155,6 +157,8 @@ pub struct Event {
     pub user_id: Option<UserId>,
     pub category: String,
     pub client_id: Option<String>,
+    /// The registered application's name, if `client_id` names one that still exists.
+    pub client_name: Option<String>,
     pub client: ClientInfo,
     pub details: Value,
 }
@@ -165,6 +169,8 @@ pub struct EventPage {
     pub events: Vec<Event>,
     /// The id to pass as `before` for the next, older page; `None` on the last page.
     pub next_before: Option<i64>,
+    /// The categories the person's log holds at all (for a filter), in stored names.
+    pub categories: Vec<String>,
 }
 
 impl EventPage {
@@ -185,6 +191,7 @@ impl EventPage {
         Self {
             events,
             next_before,
+            categories: Vec::new(),
         }
     }
 }

@@ -41,6 +41,21 @@ impl Phone {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The number as people write it across borders (`+49 30 12345678`): for display
+    /// only; exports, tokens and APIs keep the E.164 form.
+    pub fn international(&self) -> String {
+        international(&self.0)
+    }
+}
+
+/// A stored E.164 number grouped for reading (`+49 30 12345678`), or the text as it is
+/// if it does not parse (a number kept from before a numbering plan changed).
+pub fn international(e164: &str) -> String {
+    match phonenumber::parse(None, e164) {
+        Ok(number) => number.format().mode(Mode::International).to_string(),
+        Err(_) => e164.to_owned(),
+    }
 }
 
 impl fmt::Display for Phone {
@@ -52,6 +67,14 @@ impl fmt::Display for Phone {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn international_form_groups_the_digits_for_reading() {
+        let de = Phone::parse("030 12345678", region("DE")).expect("de");
+        assert_eq!(de.international(), "+49 30 12345678");
+        assert_eq!(international("+79123456789"), "+7 912 345-67-89");
+        assert_eq!(international("not a number"), "not a number");
+    }
 
     #[test]
     fn national_and_international_forms_become_one_e164_number() {

@@ -27,7 +27,7 @@ use time::OffsetDateTime;
 use crate::card::Slug;
 use crate::contact::{ContactKind, Verification};
 use crate::email::Email;
-use crate::event::{Event, NewEvent};
+use crate::event::{Event, EventCategory, NewEvent};
 use crate::identifier::{Identifier, NewIdentifier, PendingRequest};
 use crate::ids::ClientId;
 use crate::ids::UserId;
@@ -142,13 +142,17 @@ pub trait SessionRepo {
 #[async_trait]
 pub trait EventRepo {
     async fn insert_event(&mut self, event: &NewEvent) -> StoreResult<i64>;
-    /// The person's events, newest first, older than `before` (an event id) if given.
+    /// The person's events, newest first, older than `before` (an event id) if given and
+    /// of `category` only if given, each with its application's name when it has one.
     async fn list_events(
         &mut self,
         user: UserId,
+        category: Option<EventCategory>,
         before: Option<i64>,
         limit: i64,
     ) -> StoreResult<Vec<Event>>;
+    /// The distinct categories of the person's events, in stored names.
+    async fn event_categories(&mut self, user: UserId) -> StoreResult<Vec<String>>;
 }
 
 /// Attempt counters ([`crate::throttle`]), in the database so that limits hold across

@@ -87,6 +87,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0016_recovery_order.sql",
         include_str!("../migrations/sqlite/0016_recovery_order.sql"),
     ),
+    (
+        "0017_event_os.sql",
+        include_str!("../migrations/sqlite/0017_event_os.sql"),
+    ),
 ];
 
 /// How long a task waits for the connection before giving up. Handles are held for

@@ -47,9 +47,14 @@ fn forwarded_for(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Parses the User-Agent with woothee (a maintained port of the woothee project's
-/// rules) into a device category and a browser with its version.
+/// rules) into a device category, a browser with its version and an operating system.
 pub fn describe(ip: Option<String>, user_agent: &str) -> ClientInfo {
     let parsed = woothee::parser::Parser::new().parse(user_agent);
+    let os = parsed
+        .as_ref()
+        .map(|r| system_name(r.os))
+        .filter(|os| !os.is_empty() && *os != "UNKNOWN")
+        .map(str::to_owned);
     let (device, browser) = match parsed {
         Some(r) if r.name != "UNKNOWN" => {
             let browser = if r.version.is_empty() || r.version == "UNKNOWN" {
@@ -66,6 +71,17 @@ pub fn describe(ip: Option<String>, user_agent: &str) -> ClientInfo {
         ip,
         device,
         browser,
+        os,
+    }
+}
+
+/// Woothee names Apple's systems by device ("iPhone", "Mac OSX"); people know them by
+/// the system's own name.
+fn system_name(os: &str) -> &str {
+    match os {
+        "iPhone" | "iPad" | "iPod" => "iOS",
+        "Mac OSX" => "macOS",
+        other => other,
     }
 }
 
@@ -81,11 +97,13 @@ mod tests {
         );
         assert_eq!(firefox.device.as_deref(), Some("pc"));
         assert_eq!(firefox.browser.as_deref(), Some("Firefox 128.0"));
+        assert_eq!(firefox.os.as_deref(), Some("Linux"));
         let iphone = describe(
             None,
             "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
         );
         assert_eq!(iphone.device.as_deref(), Some("smartphone"));
+        assert_eq!(iphone.os.as_deref(), Some("iOS"));
         assert!(iphone
             .browser
             .as_deref()

@@ -7,6 +7,7 @@ pub mod client;
 pub mod console;
 pub mod error;
 mod extract;
+pub mod format;
 pub mod i18n;
 pub mod messages;
 pub mod oidc;

@@ -431,18 +431,24 @@ impl Sigil {
     }
 
     /// The person's activity log, newest first: up to `limit` events (1 to
-    /// [`EventPage::MAX`]) older than `before`, and where the next page starts.
+    /// [`EventPage::MAX`]) older than `before`, of `category` if given, where the next
+    /// page starts, and which categories the whole log holds (one read, two queries).
     pub async fn events(
         &self,
         user: &User,
+        category: Option<EventCategory>,
         before: Option<i64>,
         limit: i64,
     ) -> Result<EventPage, CoreError> {
         let limit = limit.clamp(1, EventPage::MAX);
         let mut conn = self.store.read().await?;
         // One more than the page tells whether an older page exists.
-        let events = conn.list_events(user.id, before, limit + 1).await?;
-        Ok(EventPage::cut(events, limit))
+        let events = conn
+            .list_events(user.id, category, before, limit + 1)
+            .await?;
+        let mut page = EventPage::cut(events, limit);
+        page.categories = conn.event_categories(user.id).await?;
+        Ok(page)
     }
 }
 

@@ -74,12 +74,15 @@ async fn walk_through(c: &Client, base: &str) -> Result<(), fantoccini::error::C
         .text()
         .await?;
     assert_eq!(given, "Ada");
+    // A date reads in the page's language; the element keeps the exact value.
     let birthdate = c
-        .find(Locator::Css("dd[data-field='birthdate']"))
-        .await?
-        .text()
+        .find(Locator::Css("dd[data-field='birthdate'] time"))
         .await?;
-    assert_eq!(birthdate, "1990-05-17");
+    assert_eq!(birthdate.text().await?, "May 17, 1990");
+    assert_eq!(
+        birthdate.attr("datetime").await?.as_deref(),
+        Some("1990-05-17")
+    );
     let notice = c.find(Locator::Css(".notice")).await?.text().await?;
     assert_eq!(notice, "Your changes are saved.");
 

@@ -73,7 +73,9 @@ async fn an_active_card_shows_its_fields_whatever_their_privacy_and_answers_a_vc
         "a private name shows on the card: {}",
         &page[page.find("<main").unwrap_or(0)..]
     );
-    assert!(page.contains(r#"data-field="birthdate">1985-12-10<"#));
+    assert!(page.contains(
+        r#"data-field="birthdate"><time datetime="1985-12-10">December 10, 1985</time><"#
+    ));
 
     let r = visitor.get(&format!("{path}?format=vcf")).await;
     assert_eq!(r.headers()["content-type"], "text/vcard; charset=utf-8");

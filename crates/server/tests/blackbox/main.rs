@@ -36,3 +36,4 @@ mod sessions;
 mod slips;
 mod smtp;
 mod throttle;
+mod values;

@@ -52,6 +52,7 @@ impl SessionRow {
                 ip: self.ip,
                 device: self.device,
                 browser: self.browser,
+                os: None,
             },
         })
     }

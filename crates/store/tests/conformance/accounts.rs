@@ -17,6 +17,7 @@ on_both_backends!(
     field_values_are_set_replaced_and_removed,
     sessions_are_found_by_hash_touched_and_ended,
     events_list_newest_first_in_pages,
+    events_filter_by_category_and_carry_the_application_name,
     a_dropped_transaction_changes_nothing,
 );
 
@@ -143,6 +144,7 @@ async fn sessions_are_found_by_hash_touched_and_ended(backend: Backend) {
                 ip: Some("192.0.2.1".into()),
                 device: Some("pc".into()),
                 browser: Some("Firefox 128".into()),
+                os: Some("Linux".into()),
             },
         })
         .await
@@ -211,14 +213,54 @@ async fn events_list_newest_first_in_pages(backend: Backend) {
         &ClientInfo::default(),
     );
     conn.insert_event(&other).await.expect("insert");
-    let first = conn.list_events(alice.id, None, 3).await.expect("list");
+    let first = conn
+        .list_events(alice.id, None, None, 3)
+        .await
+        .expect("list");
     let ns: Vec<_> = first.iter().map(|e| e.details["n"].as_i64()).collect();
     assert_eq!(ns, [Some(4), Some(3), Some(2)]);
     let last = first.last().map(|e| e.id);
-    let second = conn.list_events(alice.id, last, 3).await.expect("list");
+    let second = conn
+        .list_events(alice.id, None, last, 3)
+        .await
+        .expect("list");
     let ns: Vec<_> = second.iter().map(|e| e.details["n"].as_i64()).collect();
     assert_eq!(ns, [Some(1), Some(0)]);
     assert_eq!(second[0].category, "sign_in.succeeded");
+}
+
+async fn events_filter_by_category_and_carry_the_application_name(backend: Backend) {
+    let store = store(backend).await;
+    let alice = new_user("alice", None);
+    let mut conn = store.begin().await.expect("begin");
+    conn.create_user(&alice).await.expect("create");
+    conn.create_app(&crate::oidc::app("demo"))
+        .await
+        .expect("app");
+    let client = ClientInfo {
+        os: Some("Linux".into()),
+        ..ClientInfo::default()
+    };
+    let mut signed_in = NewEvent::new(T0, Some(alice.id), EventCategory::AppSignIn, &client);
+    signed_in.client_id = Some(sigil_core::ids::ClientId("demo".into()));
+    let mut gone = signed_in.clone();
+    gone.client_id = Some(sigil_core::ids::ClientId("deleted-app".into()));
+    let own = NewEvent::new(T0, Some(alice.id), EventCategory::PasswordChanged, &client);
+    for e in [&signed_in, &own, &gone] {
+        conn.insert_event(e).await.expect("insert");
+    }
+
+    let apps = conn
+        .list_events(alice.id, Some(EventCategory::AppSignIn), None, 10)
+        .await
+        .expect("list");
+    let names: Vec<_> = apps.iter().map(|e| e.client_name.as_deref()).collect();
+    assert_eq!(names, [None, Some("App demo")]);
+    assert_eq!(apps[1].client.os.as_deref(), Some("Linux"));
+    assert_eq!(
+        conn.event_categories(alice.id).await.expect("categories"),
+        ["app.sign_in", "password.changed"]
+    );
 }
 
 async fn a_dropped_transaction_changes_nothing(backend: Backend) {
@@ -239,7 +281,7 @@ async fn a_dropped_transaction_changes_nothing(backend: Backend) {
     let mut conn = store.begin().await.expect("begin");
     assert!(conn.find_user(alice.id).await.expect("find").is_none());
     assert!(conn
-        .list_events(alice.id, None, 10)
+        .list_events(alice.id, None, None, 10)
         .await
         .expect("list")
         .is_empty());

@@ -9,6 +9,7 @@ use axum::Json;
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use sigil_core::event::EventCategory;
 use sigil_core::fields::FieldKind;
 use sigil_core::locale::Locale;
 use sigil_core::services::Profile;
@@ -156,6 +157,8 @@ pub async fn change_password(
 pub struct EventsQuery {
     before: Option<i64>,
     limit: Option<i64>,
+    /// One category's events only (its stored name); an unknown name filters nothing.
+    category: Option<String>,
 }
 
 /// The signed-in person's activity log, newest first; `next_before` pages on.
@@ -168,7 +171,12 @@ pub async fn events(
     let locale = negotiate_headers(&headers, &state.config, Some(&me.user));
     match state
         .sigil
-        .events(&me.user, q.before, q.limit.unwrap_or(20))
+        .events(
+            &me.user,
+            q.category.as_deref().and_then(EventCategory::parse),
+            q.before,
+            q.limit.unwrap_or(20),
+        )
         .await
     {
         Ok(page) => {
@@ -182,8 +190,10 @@ pub async fn events(
                         "at": e.at.format(&Rfc3339).unwrap_or_default(),
                         "user_id": e.user_id,
                         "client_id": e.client_id,
+                        "client_name": e.client_name,
                         "device": e.client.device,
                         "browser": e.client.browser,
+                        "os": e.client.os,
                         "ip": e.client.ip,
                         "details": e.details,
                     })

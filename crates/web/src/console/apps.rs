@@ -5,7 +5,6 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use serde::Deserialize;
-use time::format_description::well_known::Rfc3339;
 
 use super::PageCtx;
 use crate::auth::csrf::CsrfToken;
@@ -14,6 +13,7 @@ use crate::client::Client;
 use crate::error::{page_failure, render};
 use crate::extract::PagePath;
 use crate::extract::PageQuery;
+use crate::format::{Dates, When};
 use crate::state::AppState;
 
 struct AppView {
@@ -21,7 +21,7 @@ struct AppView {
     name: String,
     description: String,
     home_url: String,
-    granted: String,
+    granted: When,
     /// Scope title and the labels of the fields it releases.
     scopes: Vec<(String, Vec<String>)>,
 }
@@ -61,6 +61,7 @@ pub async fn list(
     );
     let t = page.t;
     let catalogue = &state.sigil.settings().catalogue;
+    let dates = Dates::new(t);
     let apps = permissions
         .into_iter()
         .map(|p| AppView {
@@ -68,7 +69,7 @@ pub async fn list(
             name: p.app.name.clone(),
             description: p.app.description.clone(),
             home_url: p.app.home_url.clone().unwrap_or_default(),
-            granted: p.consent.granted_at.format(&Rfc3339).unwrap_or_default(),
+            granted: dates.instant(p.consent.granted_at),
             scopes: p
                 .fields
                 .into_iter()

@@ -8,6 +8,7 @@ use axum::Extension;
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use serde::Deserialize;
+use sigil_core::fields::FieldKind;
 use sigil_core::CoreError;
 
 use super::public::vcard_response;
@@ -18,6 +19,7 @@ use crate::client::Client;
 use crate::error::{page_failure, render};
 use crate::extract::PagePath;
 use crate::extract::{PageForm, PageQuery};
+use crate::format::Shown;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -101,7 +103,8 @@ pub async fn qr(State(state): State<AppState>, current: PageUser, headers: Heade
 struct CardTemplate<'a> {
     page: PageCtx<'a>,
     name: String,
-    rows: Vec<(String, String, String)>,
+    /// Label, key, stored value (for links) and the value as people read it.
+    rows: Vec<(String, String, String, Shown)>,
     vcard: String,
     photo: Option<String>,
 }
@@ -145,7 +148,17 @@ pub async fn show(
         ("birthdate", &c.birthdate),
     ]
     .into_iter()
-    .filter_map(|(k, v)| v.as_ref().map(|v| (label(k), k.to_owned(), v.clone())))
+    .filter_map(|(k, v)| {
+        let kind = catalogue.get(k).map_or(&FieldKind::Text, |d| &d.kind);
+        v.as_ref().map(|v| {
+            (
+                label(k),
+                k.to_owned(),
+                v.clone(),
+                Shown::field(t, kind, k, v),
+            )
+        })
+    })
     .collect();
     render(&CardTemplate {
         name: c.formatted_name(&card.fallback_name),

@@ -96,7 +96,12 @@ fn pending_view(page: &PageCtx<'_>, p: &PendingContact, now: time::OffsetDateTim
         Some(DeliveryStatus::Pending { .. }) => t.t("contacts-delivery-retrying"),
     };
     PendingView {
-        address: p.address.clone(),
+        // A pending phone number reads grouped, as everywhere on the console.
+        address: if p.address.contains('@') {
+            p.address.clone()
+        } else {
+            crate::format::phone(&p.address)
+        },
         open: p.open,
         wait: (p.resend_at - now).whole_seconds().max(0),
         status,
@@ -163,7 +168,7 @@ async fn respond(
             contacts.pending_email,
         ),
         ContactKind::Phone => (
-            contacts.phone.map(|p| p.to_string()),
+            contacts.phone.map(|p| p.international()),
             contacts.pending_phone,
         ),
     };
@@ -380,7 +385,7 @@ pub async fn remove_form(
 ) -> Response {
     let address = match kind {
         ContactKind::Email => current.user.email.as_ref().map(|e| e.to_string()),
-        ContactKind::Phone => current.user.phone.as_ref().map(|p| p.to_string()),
+        ContactKind::Phone => current.user.phone.as_ref().map(|p| p.international()),
     };
     let Some(address) = address else {
         return page_failure(&state, &headers, CoreError::NotFound);

@@ -1,29 +1,76 @@
-//! The Event log tab.
+//! The Event log tab: one line per event (when, what, which application), its details
+//! on expand, filtered by category and paged by event id.
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Extension;
 use serde::Deserialize;
-use time::format_description::well_known::Rfc3339;
+use sigil_core::event::{Event, EventCategory};
 
 use super::PageCtx;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::error::{page_failure, render};
 use crate::extract::PageQuery;
+use crate::format::{Dates, When};
+use crate::i18n::Tr;
 use crate::state::AppState;
 
 pub const PAGE_SIZE: i64 = 20;
 
+/// One event as the list shows it.
 pub struct EventRow {
+    pub category: String,
     pub title: String,
-    pub at: String,
+    /// The line's time: short, relative where a script runs.
+    pub at: When,
+    /// The details' time, to the second.
+    pub exact: When,
+    /// The application's name, its client_id if it is gone, or "no application".
+    pub app: String,
     pub client_id: String,
     pub user_id: String,
     pub device: String,
-    pub browser: String,
     pub ip: String,
+}
+
+impl EventRow {
+    fn new(t: Tr<'_>, dates: &Dates<'_>, e: Event) -> Self {
+        let client_id = e.client_id.unwrap_or_default();
+        let app = match (e.client_name, client_id.is_empty()) {
+            (Some(name), _) => name,
+            (None, false) => client_id.clone(),
+            (None, true) => t.t("events-no_app"),
+        };
+        Self {
+            title: t.event_category(&e.category),
+            category: e.category,
+            at: dates.instant(e.at),
+            exact: dates.exact(e.at),
+            app,
+            client_id,
+            user_id: e.user_id.map(|u| u.to_string()).unwrap_or_default(),
+            device: device(t, &e.client),
+            ip: e.client.ip.unwrap_or_default(),
+        }
+    }
+}
+
+/// "Computer, Firefox 128.0 on Linux": the device type, then browser and system as far
+/// as the User-Agent told them.
+fn device(t: Tr<'_>, c: &sigil_core::event::ClientInfo) -> String {
+    let kind = t.device(c.device.as_deref());
+    let agent = match (c.browser.as_deref(), c.os.as_deref()) {
+        (Some(browser), Some(os)) => t.t_with(
+            "events-browser_on_os",
+            &[("browser", browser.into()), ("os", os.into())],
+        ),
+        (Some(browser), None) => browser.to_owned(),
+        (None, Some(os)) => os.to_owned(),
+        (None, None) => return kind,
+    };
+    format!("{kind}, {agent}")
 }
 
 #[derive(Template)]
@@ -31,13 +78,35 @@ pub struct EventRow {
 struct EventsPage<'a> {
     page: PageCtx<'a>,
     events: Vec<EventRow>,
-    older: Option<i64>,
-    first_page: bool,
+    /// The filter's choices: stored name and title.
+    categories: Vec<(String, String)>,
+    /// The category shown, or empty for all.
+    category: String,
+    older: Option<String>,
+    newest: Option<String>,
 }
 
 #[derive(Deserialize)]
 pub struct EventsQuery {
     before: Option<i64>,
+    category: Option<String>,
+}
+
+/// The page's address with the filter kept (and `before`, for an older page).
+fn link(category: Option<EventCategory>, before: Option<i64>) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    if let Some(c) = category {
+        query.append_pair("category", c.as_str());
+    }
+    if let Some(id) = before {
+        query.append_pair("before", &id.to_string());
+    }
+    let query = query.finish();
+    if query.is_empty() {
+        "/events".to_owned()
+    } else {
+        format!("/events?{query}")
+    }
 }
 
 /// The signed-in person's own events, newest first, a page at a time.
@@ -48,37 +117,48 @@ pub async fn list(
     headers: HeaderMap,
     PageQuery(q): PageQuery<EventsQuery>,
 ) -> Response {
-    let page_of_events = match state.sigil.events(&current.user, q.before, PAGE_SIZE).await {
+    // An unknown or empty category shows everything rather than an error page: the
+    // filter is a convenience, and old bookmarks should still open the log.
+    let category = q.category.as_deref().and_then(EventCategory::parse);
+    let found = state
+        .sigil
+        .events(&current.user, category, q.before, PAGE_SIZE)
+        .await;
+    let found = match found {
         Ok(p) => p,
         Err(e) => return page_failure(&state, &headers, e),
     };
+    // A language switch comes back to the same page of the same category.
+    let here = link(category, q.before);
     let page = PageCtx::new(
         &state,
         &headers,
         &csrf,
         Some(&current.user),
-        "/events",
+        &here,
         "events",
     );
     let t = page.t;
-    let older = page_of_events.next_before;
-    let events = page_of_events
+    let dates = Dates::new(t);
+    let events = found
         .events
         .into_iter()
-        .map(|e| EventRow {
-            title: t.event_category(&e.category),
-            at: e.at.format(&Rfc3339).unwrap_or_default(),
-            client_id: e.client_id.unwrap_or_default(),
-            user_id: e.user_id.map(|u| u.to_string()).unwrap_or_default(),
-            device: t.device(e.client.device.as_deref()),
-            browser: e.client.browser.unwrap_or_default(),
-            ip: e.client.ip.unwrap_or_default(),
+        .map(|e| EventRow::new(t, &dates, e))
+        .collect();
+    let categories = found
+        .categories
+        .into_iter()
+        .map(|c| {
+            let title = t.event_category(&c);
+            (c, title)
         })
         .collect();
     render(&EventsPage {
         page,
         events,
-        older,
-        first_page: q.before.is_none(),
+        categories,
+        category: category.map(|c| c.as_str().to_owned()).unwrap_or_default(),
+        older: found.next_before.map(|id| link(category, Some(id))),
+        newest: q.before.map(|_| link(category, None)),
     })
 }

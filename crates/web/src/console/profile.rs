@@ -16,6 +16,7 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::error::{page_failure, render};
 use crate::extract::PageQuery;
+use crate::format::Shown;
 use crate::i18n::Tr;
 use crate::state::AppState;
 
@@ -24,6 +25,9 @@ pub struct FieldView {
     pub key: String,
     pub label: String,
     pub value: String,
+    /// The value as people read it (a date in their language); `value` stays as stored
+    /// for forms.
+    pub shown: Shown,
     pub editable: bool,
     pub mandatory: bool,
     pub input_type: &'static str,
@@ -37,6 +41,7 @@ impl FieldView {
             key: def.key.clone(),
             label: t.field_label(def),
             value: value.unwrap_or_default().to_owned(),
+            shown: Shown::field(t, &def.kind, &def.key, value.unwrap_or_default()),
             editable: def.editable,
             mandatory: def.mandatory,
             input_type: match def.kind {
@@ -209,7 +214,7 @@ async fn profile_page(
             .user
             .phone
             .as_ref()
-            .map(|p| p.to_string())
+            .map(|p| p.international())
             .unwrap_or_default(),
         main,
         additional,

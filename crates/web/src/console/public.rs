@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use sigil_core::fields::FieldKind;
 use sigil_core::ids::UserId;
 use sigil_core::services::PublicProfile;
 use sigil_core::vcard::{file_name, Card};
@@ -14,6 +15,7 @@ use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::error::{page_failure, render};
 use crate::extract::PagePath;
+use crate::format::Shown;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -21,7 +23,8 @@ use crate::state::AppState;
 struct PublicPage<'a> {
     page: PageCtx<'a>,
     title: String,
-    rows: Vec<(String, String, String)>,
+    /// Label, key, stored value (a photo's address) and the value as people read it.
+    rows: Vec<(String, String, String, Shown)>,
     preview: bool,
     private: bool,
     address: String,
@@ -38,13 +41,20 @@ fn page_of<'a>(
     let rows = profile
         .fields
         .iter()
-        .map(|(key, value)| (t.key_label(catalogue, key), key.clone(), value.clone()))
-        .chain(
-            profile
-                .identifiers
-                .iter()
-                .map(|(provider, label)| (provider.clone(), "identifier".into(), label.clone())),
-        )
+        .map(|(key, value)| {
+            let kind = catalogue.get(key).map_or(&FieldKind::Text, |d| &d.kind);
+            let shown = Shown::field(t, kind, key, value);
+            (
+                t.key_label(catalogue, key),
+                key.clone(),
+                value.clone(),
+                shown,
+            )
+        })
+        .chain(profile.identifiers.iter().map(|(provider, label)| {
+            let shown = Shown::Text(label.clone());
+            (provider.clone(), "identifier".into(), label.clone(), shown)
+        }))
         .collect();
     let names: Vec<&str> = ["given_name", "family_name"]
         .iter()
