@@ -9,12 +9,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use serde::Deserialize;
-use sigil_core::contact::ContactKind;
+use sigil_core::contact::{Channel, ContactKind};
+use sigil_core::error::FieldErrorKind;
 use sigil_core::outbox::DeliveryStatus;
 use sigil_core::services::PendingContact;
 use sigil_core::CoreError;
 
-use super::PageCtx;
+use super::{PageCtx, ReauthReason};
 use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::client::Client;
@@ -65,6 +66,9 @@ struct PendingView {
     wait: i64,
     status: String,
     failed: bool,
+    /// Why the code can no longer be entered (expired, too many tries, used), with
+    /// what to do; empty while it is open.
+    spent: String,
 }
 
 /// The `{kind}` of the path, `email` or `phone`; anything else is a 404 page.
@@ -95,7 +99,14 @@ fn pending_view(page: &PageCtx<'_>, p: &PendingContact, now: time::OffsetDateTim
         }
         Some(DeliveryStatus::Pending { .. }) => t.t("contacts-delivery-retrying"),
     };
+    let spent = match p.open {
+        true => String::new(),
+        false if p.attempts_left <= 0 => t.t("flow-code-exhausted"),
+        false if now >= p.expires_at => t.t("flow-code-expired"),
+        false => t.t("flow-code-used"),
+    };
     PendingView {
+        spent,
         address: p.address.clone(),
         open: p.open,
         wait: (p.resend_at - now).whole_seconds().max(0),
@@ -105,15 +116,49 @@ fn pending_view(page: &PageCtx<'_>, p: &PendingContact, now: time::OffsetDateTim
 }
 
 struct Shown {
-    typed: String,
+    typed: Typed,
     errors: HashMap<String, String>,
     error: Option<String>,
     notice: Option<String>,
 }
 
+/// What the person typed into the new-address form, kept when the form comes back.
+#[derive(Default)]
+struct Typed {
+    address: String,
+    channel: String,
+}
+
+/// The longest address kept from a query: more than any email or phone number.
+const TYPED_MAX: usize = 320;
+
+impl Typed {
+    /// Back to the form after signing in again, with what was typed in its query
+    /// (the page is the person's own and the path fixed, so nothing else can ride on it).
+    fn next(&self, kind: ContactKind) -> String {
+        let mut next = format!("/profile/contacts/{}", kind.as_str());
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        if !self.address.is_empty() {
+            query.append_pair("address", &self.address);
+        }
+        if kind == ContactKind::Phone && Channel::parse(&self.channel).is_some() {
+            query.append_pair("channel", &self.channel);
+        }
+        let query = query.finish();
+        if !query.is_empty() {
+            next.push('?');
+            next.push_str(&query);
+        }
+        next
+    }
+}
+
 #[derive(Deserialize)]
 pub struct NoticeQuery {
     notice: Option<String>,
+    /// What was typed before a fresh sign-in was asked for.
+    address: Option<String>,
+    channel: Option<String>,
 }
 
 /// The signed-in person: the contact, what is being verified, and the forms.
@@ -128,13 +173,23 @@ pub async fn page(
     let notice = q
         .notice
         .filter(|n| ["code_sent", "verified", "removed"].contains(&n.as_str()));
+    let typed = Typed {
+        address: q
+            .address
+            .unwrap_or_default()
+            .chars()
+            .take(TYPED_MAX)
+            .collect(),
+        channel: q.channel.unwrap_or_default(),
+    };
     let status = StatusCode::OK;
     respond(&state, &headers, &csrf, &current, kind, status, |page| {
         Shown {
-            typed: String::new(),
+            typed,
             errors: HashMap::new(),
             error: None,
-            notice: notice.map(|n| page.t.t(&format!("contacts-notice-{n}"))),
+            // Each notice names what happened to which contact.
+            notice: notice.map(|n| page.t.t(&format!("flow-notice-{}-{n}", kind.as_str()))),
         }
     })
     .await
@@ -168,11 +223,17 @@ async fn respond(
         ),
     };
     let pending = pending.map(|p| pending_view(&page, &p, now));
+    // The channel picked before, if it is offered; else the first.
+    let picked = contacts
+        .phone_channels
+        .iter()
+        .position(|c| c.as_str() == shown.typed.channel)
+        .unwrap_or(0);
     let channels = contacts
         .phone_channels
         .iter()
         .enumerate()
-        .map(|(i, c)| (c.as_str(), i == 0))
+        .map(|(i, c)| (c.as_str(), i == picked))
         .collect();
     let body = render(&ContactPage {
         page,
@@ -180,7 +241,7 @@ async fn respond(
         current: current_value,
         pending,
         channels,
-        typed: shown.typed,
+        typed: shown.typed.address,
         errors: shown.errors,
         error: shown.error,
         notice: shown.notice,
@@ -199,31 +260,42 @@ async fn after(
     kind: ContactKind,
     result: Result<(), CoreError>,
     notice: &str,
-    typed: String,
+    typed: Typed,
 ) -> Response {
     let here = format!("/profile/contacts/{}", kind.as_str());
     match result {
         Ok(()) => Redirect::to(&format!("{here}?notice={notice}")).into_response(),
         Err(CoreError::ReauthRequired) => {
-            // The sign-in form comes prefilled: only the password is asked again.
-            let hint = super::display_name(&current.user);
-            let hint: String = form_urlencoded::byte_serialize(hint.as_bytes()).collect();
-            Redirect::to(&format!("/login?reauth=1&login_hint={hint}&next={here}")).into_response()
+            // The sign-in form says why and comes prefilled: only the password is asked
+            // again; then back to the form as it was.
+            let why = match kind {
+                ContactKind::Email => ReauthReason::Email,
+                ContactKind::Phone => ReauthReason::Phone,
+            };
+            let next = if notice == "removed" {
+                format!("{here}/remove")
+            } else {
+                typed.next(kind)
+            };
+            super::reauth(&current.user, &next, why)
         }
         Err(e @ (CoreError::Invalid(_) | CoreError::Throttled)) => {
             let status = status_of(&e);
             respond(state, headers, csrf, current, kind, status, |page| {
-                let errors = match &e {
+                let errors: HashMap<String, String> = match &e {
                     CoreError::Invalid(list) => list
                         .iter()
                         .map(|f| (f.field.clone(), page.t.field_error(&f.kind)))
                         .collect(),
                     _ => HashMap::new(),
                 };
+                // A spent code is said once, beside the resend button, not as a
+                // generic "correct the fields" above.
+                let error = (!is_spent_code(&e)).then(|| message_of(page.t, &e));
                 Shown {
                     typed,
                     errors,
-                    error: Some(message_of(page.t, &e)),
+                    error,
                     notice: None,
                 }
             })
@@ -231,6 +303,19 @@ async fn after(
         }
         Err(e) => page_failure(state, headers, e),
     }
+}
+
+/// The code can no longer work: only a new one helps.
+fn is_spent_code(error: &CoreError) -> bool {
+    let CoreError::Invalid(list) = error else {
+        return false;
+    };
+    list.iter().all(|f| {
+        matches!(
+            f.kind,
+            FieldErrorKind::CodeExpired | FieldErrorKind::CodeUsed | FieldErrorKind::CodeExhausted
+        )
+    }) && !list.is_empty()
 }
 
 #[derive(Deserialize)]
@@ -286,7 +371,10 @@ pub async fn request(
         kind,
         result,
         "code_sent",
-        form.address,
+        Typed {
+            address: form.address,
+            channel: form.channel,
+        },
     )
     .await
 }
@@ -313,7 +401,7 @@ pub async fn resend(
         kind,
         result,
         "code_sent",
-        String::new(),
+        Typed::default(),
     )
     .await
 }
@@ -346,7 +434,7 @@ pub async fn confirm(
         kind,
         result,
         "verified",
-        String::new(),
+        Typed::default(),
     )
     .await
 }
@@ -422,7 +510,7 @@ pub async fn remove(
         kind,
         result,
         "removed",
-        String::new(),
+        Typed::default(),
     )
     .await
 }

@@ -165,14 +165,49 @@ impl<'a> PageCtx<'a> {
     }
 }
 
-/// To the sign-in form, prefilled so that only the password is asked again, and back
-/// to `next` (a page that shows the form again).
-pub(crate) fn reauth(user: &User, next: &str) -> axum::response::Response {
+/// Why a fresh sign-in is asked for; the sign-in page says so. Only these are shown,
+/// so a crafted link cannot put words of its own on the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReauthReason {
+    Email,
+    Phone,
+    Identifiers,
+}
+
+impl ReauthReason {
+    pub const ALL: [Self; 3] = [Self::Email, Self::Phone, Self::Identifiers];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::Identifiers => "identifiers",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == raw)
+    }
+
+    /// The sentence on the sign-in page.
+    pub fn message_key(self) -> String {
+        format!("flow-reauth-{}", self.as_str())
+    }
+}
+
+/// To the sign-in form, prefilled so that only the password is asked again, saying
+/// `why`, and back to `next` (a local page that shows the form again, with what was
+/// typed in its query).
+pub(crate) fn reauth(user: &User, next: &str, why: ReauthReason) -> axum::response::Response {
     use axum::response::IntoResponse;
     let hint = display_name(user);
     let hint: String = form_urlencoded::byte_serialize(hint.as_bytes()).collect();
     let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
-    Redirect::to(&format!("/login?reauth=1&login_hint={hint}&next={next}")).into_response()
+    let why = why.as_str();
+    Redirect::to(&format!(
+        "/login?reauth=1&login_hint={hint}&reason={why}&next={next}"
+    ))
+    .into_response()
 }
 
 pub fn display_name(user: &User) -> String {

@@ -29,6 +29,8 @@ pub struct FieldView {
     pub input_type: &'static str,
     pub max_length: usize,
     pub error: String,
+    /// The operator's hint on what to enter, in the page's language; empty without one.
+    pub hint: String,
 }
 
 impl FieldView {
@@ -45,7 +47,30 @@ impl FieldView {
             },
             max_length: def.max_length,
             error: String::new(),
+            hint: def.hint(t.locale).unwrap_or_default().to_owned(),
         }
+    }
+
+    /// The error for `kind`; a format error spells out the operator's hint, so that the
+    /// person learns what to type instead of only that it was wrong.
+    pub fn set_error(&mut self, t: Tr<'_>, kind: &sigil_core::error::FieldErrorKind) {
+        self.error = match kind {
+            sigil_core::error::FieldErrorKind::Pattern if !self.hint.is_empty() => {
+                t.t1("error-pattern-hint", "hint", &self.hint)
+            }
+            _ => t.field_error(kind),
+        };
+    }
+
+    /// The ids of the hint and the error under the input, for `aria-describedby`.
+    pub fn described_by(&self) -> String {
+        let hint = (!self.hint.is_empty()).then(|| format!("h-{}", self.key));
+        let error = (!self.error.is_empty()).then(|| format!("e-{}", self.key));
+        [hint, error]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
