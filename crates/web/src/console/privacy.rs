@@ -144,6 +144,41 @@ fn json_failure(t: Tr<'_>, error: &CoreError) -> Response {
 #[cfg(test)]
 mod tests {
     use super::field_anchor;
+    use crate::console::ReauthReason;
+    use crate::i18n::{I18n, Tr};
+    use sigil_core::locale::Locale;
+
+    /// The flow's keys are built at run time, so the key scan of the templates and
+    /// code cannot see them: each is asked for here, in every language.
+    #[test]
+    fn every_generated_flow_message_exists_in_every_language() {
+        let i18n = I18n::load().expect("translations");
+        let mut keys: Vec<String> = ["private", "on_request", "public"]
+            .iter()
+            .map(|l| format!("flow-privacy-set-{l}"))
+            .collect();
+        keys.extend(ReauthReason::ALL.iter().map(|r| r.message_key()));
+        for kind in ["email", "phone"] {
+            for notice in ["code_sent", "verified", "removed"] {
+                keys.push(format!("flow-notice-{kind}-{notice}"));
+            }
+        }
+        for spent in ["expired", "exhausted", "used"] {
+            keys.push(format!("flow-code-{spent}"));
+        }
+        for locale in Locale::ALL {
+            let t = Tr::new(&i18n, locale);
+            for key in &keys {
+                let text = t.t1(key, "field", "X");
+                assert_ne!(&text, key, "{} lacks {key}", locale.tag());
+            }
+        }
+        let en = Tr::new(&i18n, Locale::En);
+        assert_eq!(
+            en.t1("flow-privacy-set-private", "field", "First name"),
+            "First name: visible only to you"
+        );
+    }
 
     #[test]
     fn a_field_anchor_cannot_leave_the_fragment() {
