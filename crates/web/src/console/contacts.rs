@@ -1,5 +1,6 @@
 //! The Contacts block's pages: adding or changing the email or phone number with a
-//! one-time code, resending it, confirming by the email's link, and removing.
+//! one-time code, resending it, and removing (confirming by the email's link is in
+//! `contact_link`).
 use std::collections::HashMap;
 
 use askama::Template;
@@ -513,81 +514,4 @@ pub async fn remove(
         Typed::default(),
     )
     .await
-}
-
-#[derive(Template)]
-#[template(path = "contacts_link.html")]
-struct LinkPage<'a> {
-    page: PageCtx<'a>,
-    token: String,
-    done: bool,
-    error: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct TokenQuery {
-    #[serde(default)]
-    token: String,
-}
-
-/// Anyone holding the link: a page with one button, so that mail scanners opening
-/// links do not spend the code.
-pub async fn link_form(
-    State(state): State<AppState>,
-    Extension(csrf): Extension<CsrfToken>,
-    headers: HeaderMap,
-    PageQuery(q): PageQuery<TokenQuery>,
-) -> Response {
-    let page = PageCtx::new(
-        &state,
-        &headers,
-        &csrf,
-        None,
-        "/contacts/confirm",
-        "profile",
-    );
-    render(&LinkPage {
-        page,
-        token: q.token,
-        done: false,
-        error: None,
-    })
-}
-
-/// Anyone holding the link: confirms the address.
-pub async fn link(
-    State(state): State<AppState>,
-    Extension(csrf): Extension<CsrfToken>,
-    Client(client): Client,
-    headers: HeaderMap,
-    PageForm(form): PageForm<TokenQuery>,
-) -> Response {
-    let result = state.sigil.confirm_link(&form.token, &client).await;
-    let page = PageCtx::new(
-        &state,
-        &headers,
-        &csrf,
-        None,
-        "/contacts/confirm",
-        "profile",
-    );
-    match result {
-        Ok(()) => render(&LinkPage {
-            page,
-            token: String::new(),
-            done: true,
-            error: None,
-        }),
-        Err(CoreError::Invalid(list)) => {
-            let error = list.first().map(|f| page.t.field_error(&f.kind));
-            let body = render(&LinkPage {
-                page,
-                token: String::new(),
-                done: false,
-                error,
-            });
-            (StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
-        }
-        Err(e) => page_failure(&state, &headers, e),
-    }
 }

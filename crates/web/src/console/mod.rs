@@ -1,6 +1,7 @@
 //! The account console: server-rendered pages that work without JavaScript.
 mod apps;
 mod cards;
+mod contact_link;
 mod contacts;
 pub(crate) use apps::scope_title;
 mod events;
@@ -62,7 +63,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/contacts/confirm",
-            get(contacts::link_form).post(contacts::link),
+            get(contact_link::link_form).post(contact_link::link),
         )
         .route("/account/secure", get(secure::form).post(secure::submit))
         .route("/profile/privacy", post(privacy::set_level))
