@@ -9,13 +9,15 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
+use axum_extra::extract::CookieJar;
 use serde::Deserialize;
-use sigil_core::contact::{Channel, ContactKind};
+use sigil_core::contact::ContactKind;
 use sigil_core::error::FieldErrorKind;
 use sigil_core::outbox::DeliveryStatus;
 use sigil_core::services::PendingContact;
 use sigil_core::CoreError;
 
+use super::contacts_typed::Typed;
 use super::{PageCtx, ReauthReason};
 use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
@@ -123,43 +125,9 @@ struct Shown {
     notice: Option<String>,
 }
 
-/// What the person typed into the new-address form, kept when the form comes back.
-#[derive(Default)]
-struct Typed {
-    address: String,
-    channel: String,
-}
-
-/// The longest address kept from a query: more than any email or phone number.
-const TYPED_MAX: usize = 320;
-
-impl Typed {
-    /// Back to the form after signing in again, with what was typed in its query
-    /// (the page is the person's own and the path fixed, so nothing else can ride on it).
-    fn next(&self, kind: ContactKind) -> String {
-        let mut next = format!("/profile/contacts/{}", kind.as_str());
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        if !self.address.is_empty() {
-            query.append_pair("address", &self.address);
-        }
-        if kind == ContactKind::Phone && Channel::parse(&self.channel).is_some() {
-            query.append_pair("channel", &self.channel);
-        }
-        let query = query.finish();
-        if !query.is_empty() {
-            next.push('?');
-            next.push_str(&query);
-        }
-        next
-    }
-}
-
 #[derive(Deserialize)]
 pub struct NoticeQuery {
     notice: Option<String>,
-    /// What was typed before a fresh sign-in was asked for.
-    address: Option<String>,
-    channel: Option<String>,
 }
 
 /// The signed-in person: the contact, what is being verified, and the forms.
@@ -174,17 +142,10 @@ pub async fn page(
     let notice = q
         .notice
         .filter(|n| ["code_sent", "verified", "removed"].contains(&n.as_str()));
-    let typed = Typed {
-        address: q
-            .address
-            .unwrap_or_default()
-            .chars()
-            .take(TYPED_MAX)
-            .collect(),
-        channel: q.channel.unwrap_or_default(),
-    };
+    // What was typed before a fresh sign-in, back in the form.
+    let (typed, spent) = Typed::take(&state.config, &headers, &current.user, kind);
     let status = StatusCode::OK;
-    respond(&state, &headers, &csrf, &current, kind, status, |page| {
+    let page = respond(&state, &headers, &csrf, &current, kind, status, |page| {
         Shown {
             typed,
             errors: HashMap::new(),
@@ -193,7 +154,11 @@ pub async fn page(
             notice: notice.map(|n| page.t.t(&format!("flow-notice-{}-{n}", kind.as_str()))),
         }
     })
-    .await
+    .await;
+    match spent {
+        Some(removal) => (CookieJar::new().add(removal), page).into_response(),
+        None => page,
+    }
 }
 
 async fn respond(
@@ -276,9 +241,14 @@ async fn after(
             let next = if notice == "removed" {
                 format!("{here}/remove")
             } else {
-                typed.next(kind)
+                here
             };
-            super::reauth(&current.user, &next, why)
+            let kept = typed.keep(&state.config, &current.user, kind);
+            (
+                CookieJar::new().add(kept),
+                super::reauth(&current.user, &next, why),
+            )
+                .into_response()
         }
         Err(e @ (CoreError::Invalid(_) | CoreError::Throttled)) => {
             let status = status_of(&e);

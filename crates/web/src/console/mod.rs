@@ -3,6 +3,7 @@ mod apps;
 mod cards;
 mod contact_link;
 mod contacts;
+mod contacts_typed;
 pub(crate) use apps::scope_title;
 mod events;
 mod identifiers;
