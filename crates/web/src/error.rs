@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde_json::json;
+use sigil_core::error::{FieldError, FieldErrorKind};
 use sigil_core::locale::Locale;
 use sigil_core::CoreError;
 
@@ -64,15 +65,51 @@ pub struct ApiError {
     locale: Locale,
     error: CoreError,
     i18n: std::sync::Arc<I18n>,
+    /// The operator's hints for the fields whose format was refused, by field.
+    hints: std::collections::HashMap<String, String>,
 }
 
 impl ApiError {
     pub fn new(state: &AppState, locale: Locale, error: CoreError) -> Self {
         Self {
+            hints: format_hints(state, locale, &error),
             locale,
             error,
             i18n: state.i18n.clone(),
         }
+    }
+}
+
+/// The operator's hint, in `locale`, for each field refused for its format.
+fn format_hints(
+    state: &AppState,
+    locale: Locale,
+    error: &CoreError,
+) -> std::collections::HashMap<String, String> {
+    let CoreError::Invalid(list) = error else {
+        return Default::default();
+    };
+    let catalogue = &state.sigil.settings().catalogue;
+    list.iter()
+        .filter(|f| f.kind == FieldErrorKind::Pattern)
+        .filter_map(|f| {
+            let hint = catalogue.get(&f.field)?.hint(locale)?;
+            Some((f.field.clone(), hint.to_owned()))
+        })
+        .collect()
+}
+
+/// A field's error, with the operator's hint when its format was refused.
+fn field_message(
+    tr: Tr<'_>,
+    hints: &std::collections::HashMap<String, String>,
+    f: &FieldError,
+) -> String {
+    match hints.get(&f.field) {
+        Some(hint) if f.kind == FieldErrorKind::Pattern => {
+            tr.t1("error-pattern-hint", "hint", hint)
+        }
+        _ => tr.field_error(&f.kind),
     }
 }
 
@@ -82,7 +119,7 @@ impl IntoResponse for ApiError {
         let fields: Vec<_> = match &self.error {
             CoreError::Invalid(errors) => errors
                 .iter()
-                .map(|e| json!({ "field": e.field, "code": e.kind.code(), "message": tr.field_error(&e.kind) }))
+                .map(|e| json!({ "field": e.field, "code": e.kind.code(), "message": field_message(tr, &self.hints, e) }))
                 .collect(),
             _ => vec![],
         };
@@ -297,8 +334,9 @@ fn error_page_with(
 pub fn page_failure(state: &AppState, headers: &HeaderMap, error: CoreError) -> Response {
     let locale = crate::i18n::negotiate_headers(headers, &state.config, None);
     let tr = Tr::new(&state.i18n, locale);
+    let hints = format_hints(state, locale, &error);
     let details = match &error {
-        CoreError::Invalid(list) => list.iter().map(|f| tr.field_error(&f.kind)).collect(),
+        CoreError::Invalid(list) => list.iter().map(|f| field_message(tr, &hints, f)).collect(),
         _ => Vec::new(),
     };
     let back = WayBack::guess(state, headers);

@@ -310,6 +310,18 @@ async fn the_operators_hint_is_shown_under_the_field_and_in_its_format_error(bac
         "the hint in the error"
     );
     assert!(body.contains(r#"aria-describedby="h-company e-company""#));
+    let (status, body) = b
+        .api(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(serde_json::json!({ "fields": { "company": "acme" } })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["error"]["fields"][0]["message"],
+        "Verwenden Sie dieses Format: zwei Großbuchstaben, Bindestrich, vier Ziffern: AB-1234"
+    );
     // Russian was not given: the English hint stands in.
     let ru = registered(&app, "ru", "raya").await;
     let r = ru
