@@ -189,6 +189,10 @@ async fn a_fresh_sign_in_for_a_new_email_says_why_in_russian_and_keeps_the_addre
         form.contains(r#"value="raya""#),
         "only the password is asked"
     );
+    assert!(
+        form.contains(r#"autocomplete="current-password" required autofocus"#),
+        "the cursor waits in the password"
+    );
     let r = b
         .post_form(
             "/login",
