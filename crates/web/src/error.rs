@@ -105,11 +105,17 @@ fn field_message(
     hints: &std::collections::HashMap<String, String>,
     f: &FieldError,
 ) -> String {
-    match hints.get(&f.field) {
-        Some(hint) if f.kind == FieldErrorKind::Pattern => {
+    with_hint(tr, &f.kind, hints.get(&f.field).map(String::as_str))
+}
+
+/// The message for `kind`; a format error spells out the operator's hint, so that the
+/// person learns what to type instead of only that it was wrong.
+pub fn with_hint(tr: Tr<'_>, kind: &FieldErrorKind, hint: Option<&str>) -> String {
+    match hint {
+        Some(hint) if *kind == FieldErrorKind::Pattern && !hint.is_empty() => {
             tr.t1("error-pattern-hint", "hint", hint)
         }
-        _ => tr.field_error(&f.kind),
+        _ => tr.field_error(kind),
     }
 }
 

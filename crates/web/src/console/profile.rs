@@ -51,15 +51,9 @@ impl FieldView {
         }
     }
 
-    /// The error for `kind`; a format error spells out the operator's hint, so that the
-    /// person learns what to type instead of only that it was wrong.
+    /// The error for `kind`, with the operator's hint in a format error.
     pub fn set_error(&mut self, t: Tr<'_>, kind: &sigil_core::error::FieldErrorKind) {
-        self.error = match kind {
-            sigil_core::error::FieldErrorKind::Pattern if !self.hint.is_empty() => {
-                t.t1("error-pattern-hint", "hint", &self.hint)
-            }
-            _ => t.field_error(kind),
-        };
+        self.error = crate::error::with_hint(t, kind, Some(&self.hint));
     }
 
     /// The ids of the hint and the error under the input, for `aria-describedby`.
