@@ -143,7 +143,7 @@ pub async fn page(
         .notice
         .filter(|n| ["code_sent", "verified", "removed"].contains(&n.as_str()));
     // What was typed before a fresh sign-in, back in the form.
-    let (typed, spent) = Typed::take(&state.config, &headers, &current.user, kind);
+    let (typed, shown_once) = Typed::take(&state.config, &headers, &current.user, kind);
     let status = StatusCode::OK;
     let page = respond(&state, &headers, &csrf, &current, kind, status, |page| {
         Shown {
@@ -155,7 +155,7 @@ pub async fn page(
         }
     })
     .await;
-    match spent {
+    match shown_once {
         Some(removal) => (CookieJar::new().add(removal), page).into_response(),
         None => page,
     }
@@ -243,12 +243,12 @@ async fn after(
             } else {
                 here
             };
+            let to_sign_in = super::reauth(&current.user, &next, why);
+            if typed.address.is_empty() {
+                return to_sign_in;
+            }
             let kept = typed.keep(&state.config, &current.user, kind);
-            (
-                CookieJar::new().add(kept),
-                super::reauth(&current.user, &next, why),
-            )
-                .into_response()
+            (CookieJar::new().add(kept), to_sign_in).into_response()
         }
         Err(e @ (CoreError::Invalid(_) | CoreError::Throttled)) => {
             let status = status_of(&e);
