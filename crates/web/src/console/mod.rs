@@ -198,8 +198,7 @@ impl ReauthReason {
 }
 
 /// To the sign-in form, prefilled so that only the password is asked again, saying
-/// `why`, and back to `next` (a local page that shows the form again, with what was
-/// typed in its query).
+/// `why`, and back to `next` (a local page that shows the form again).
 pub(crate) fn reauth(user: &User, next: &str, why: ReauthReason) -> axum::response::Response {
     use axum::response::IntoResponse;
     let hint = display_name(user);
