@@ -45,6 +45,9 @@ pub struct FieldDef {
     /// Operator-given labels for fields Sigil does not know; standard fields are
     /// labelled by the translations.
     pub labels: BTreeMap<Locale, String>,
+    /// The operator's hint on what to enter (shown under the field and in its format
+    /// error), by language.
+    pub hints: BTreeMap<Locale, String>,
 }
 
 impl FieldDef {
@@ -65,6 +68,7 @@ impl FieldDef {
                 PrivacyLevel::OnRequest
             },
             labels: BTreeMap::new(),
+            hints: BTreeMap::new(),
         }
     }
 
@@ -77,6 +81,14 @@ impl FieldDef {
         self.labels
             .get(&locale)
             .or_else(|| self.labels.get(&Locale::En))
+            .map(String::as_str)
+    }
+
+    /// The operator's hint in `locale`, falling back to English; `None` without a hint.
+    pub fn hint(&self, locale: Locale) -> Option<&str> {
+        self.hints
+            .get(&locale)
+            .or_else(|| self.hints.get(&Locale::En))
             .map(String::as_str)
     }
 
@@ -165,6 +177,7 @@ pub struct FieldRule {
     pub kind: Option<FieldKind>,
     pub privacy: Option<PrivacyLevel>,
     pub labels: BTreeMap<Locale, String>,
+    pub hints: BTreeMap<Locale, String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -264,6 +277,7 @@ impl FieldCatalogue {
                 def.pattern = pattern;
             }
             def.labels.extend(rule.labels.clone());
+            def.hints.extend(rule.hints.clone());
         }
         Ok(catalogue)
     }
@@ -341,6 +355,21 @@ mod tests {
         assert_eq!(company.block, Block::Additional);
         assert_eq!(company.custom_label(Locale::Ru), Some("Company"));
         assert_eq!(cat.fields().len(), 6);
+    }
+
+    #[test]
+    fn a_hint_falls_back_to_english_and_is_absent_without_one() {
+        let mut company = rule();
+        company.labels.insert(Locale::En, "Company".into());
+        company
+            .hints
+            .insert(Locale::En, "As in the register".into());
+        company.hints.insert(Locale::De, "Wie im Register".into());
+        let cat = FieldCatalogue::with_rules(&[("company".into(), company)]).expect("valid");
+        let def = cat.get("company").expect("added");
+        assert_eq!(def.hint(Locale::De), Some("Wie im Register"));
+        assert_eq!(def.hint(Locale::Ru), Some("As in the register"));
+        assert_eq!(cat.get("nickname").expect("field").hint(Locale::En), None);
     }
 
     #[test]

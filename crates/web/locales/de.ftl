@@ -182,7 +182,6 @@ contacts-current = Aktuell
 contacts-pending-title = Wartet auf Bestätigung: { $address }
 contacts-code = Bestätigungscode
 contacts-confirm = Bestätigen
-contacts-code-closed = Dieser Code kann nicht mehr verwendet werden. Fordern Sie einen neuen an.
 contacts-resend = Neuen Code senden
 contacts-resend-wait = { $seconds ->
     [one] Ein neuer Code kann in { $seconds } Sekunde gesendet werden.
@@ -203,9 +202,6 @@ contacts-delivery-sent = Der Code wurde per { $via } gesendet. Er ist 10 Minuten
 contacts-delivery-pending = Der Code wird per { $via } gesendet.
 contacts-delivery-retrying = Die Zustellung ist bisher fehlgeschlagen; wir versuchen es weiter. Prüfen Sie die Adresse oder fordern Sie später einen neuen Code an.
 contacts-delivery-failed = Wir konnten den Code nicht zustellen. Prüfen Sie die Adresse und fordern Sie einen neuen Code an.
-contacts-notice-code_sent = Ein Bestätigungscode ist unterwegs.
-contacts-notice-verified = Bestätigt. Die Adresse gehört jetzt zu Ihrem Konto.
-contacts-notice-removed = Gelöscht.
 contacts-email-remove-title = E-Mail-Adresse löschen
 contacts-phone-remove-title = Telefonnummer löschen
 contacts-email-remove-question = { $address } aus Ihrem Konto löschen? Sie können sich dann nicht mehr damit anmelden.

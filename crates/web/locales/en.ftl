@@ -182,7 +182,6 @@ contacts-current = Current
 contacts-pending-title = Waiting for confirmation: { $address }
 contacts-code = Confirmation code
 contacts-confirm = Confirm
-contacts-code-closed = This code can no longer be used. Request a new one.
 contacts-resend = Send a new code
 contacts-resend-wait = { $seconds ->
     [one] A new code can be sent in { $seconds } second.
@@ -203,9 +202,6 @@ contacts-delivery-sent = The code was sent by { $via }. It is valid for 10 minut
 contacts-delivery-pending = The code is being sent by { $via }.
 contacts-delivery-retrying = Delivery has failed so far; we keep trying. Check the address, or request a new code later.
 contacts-delivery-failed = We could not deliver the code. Check the address and request a new code.
-contacts-notice-code_sent = A confirmation code is on its way.
-contacts-notice-verified = Confirmed. The address is now on your account.
-contacts-notice-removed = Removed.
 contacts-email-remove-title = Delete email address
 contacts-phone-remove-title = Delete phone number
 contacts-email-remove-question = Delete { $address } from your account? You will no longer be able to sign in with it.

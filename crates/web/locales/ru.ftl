@@ -194,7 +194,6 @@ contacts-current = Текущий
 contacts-pending-title = Ожидает подтверждения: { $address }
 contacts-code = Код подтверждения
 contacts-confirm = Подтвердить
-contacts-code-closed = Этот код больше нельзя использовать. Запросите новый.
 contacts-resend = Отправить новый код
 contacts-resend-wait = { $seconds ->
     [one] Новый код можно будет отправить через { $seconds } секунду.
@@ -216,9 +215,6 @@ contacts-delivery-sent = Код отправлен { $via }. Он действу
 contacts-delivery-pending = Код отправляется { $via }.
 contacts-delivery-retrying = Доставить код пока не удалось; мы продолжаем попытки. Проверьте адрес или запросите новый код позже.
 contacts-delivery-failed = Не удалось доставить код. Проверьте адрес и запросите новый код.
-contacts-notice-code_sent = Код подтверждения отправлен.
-contacts-notice-verified = Подтверждено. Адрес добавлен в ваш аккаунт.
-contacts-notice-removed = Удалено.
 contacts-email-remove-title = Удалить адрес электронной почты
 contacts-phone-remove-title = Удалить номер телефона
 contacts-email-remove-question = Удалить { $address } из аккаунта? Входить с этим адресом будет нельзя.

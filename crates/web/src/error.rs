@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde_json::json;
+use sigil_core::error::{FieldError, FieldErrorKind};
 use sigil_core::locale::Locale;
 use sigil_core::CoreError;
 
@@ -64,15 +65,57 @@ pub struct ApiError {
     locale: Locale,
     error: CoreError,
     i18n: std::sync::Arc<I18n>,
+    /// The operator's hints for the fields whose format was refused, by field.
+    hints: std::collections::HashMap<String, String>,
 }
 
 impl ApiError {
     pub fn new(state: &AppState, locale: Locale, error: CoreError) -> Self {
         Self {
+            hints: format_hints(state, locale, &error),
             locale,
             error,
             i18n: state.i18n.clone(),
         }
+    }
+}
+
+/// The operator's hint, in `locale`, for each field refused for its format.
+fn format_hints(
+    state: &AppState,
+    locale: Locale,
+    error: &CoreError,
+) -> std::collections::HashMap<String, String> {
+    let CoreError::Invalid(list) = error else {
+        return Default::default();
+    };
+    let catalogue = &state.sigil.settings().catalogue;
+    list.iter()
+        .filter(|f| f.kind == FieldErrorKind::Pattern)
+        .filter_map(|f| {
+            let hint = catalogue.get(&f.field)?.hint(locale)?;
+            Some((f.field.clone(), hint.to_owned()))
+        })
+        .collect()
+}
+
+/// A field's error, with the operator's hint when its format was refused.
+fn field_message(
+    tr: Tr<'_>,
+    hints: &std::collections::HashMap<String, String>,
+    f: &FieldError,
+) -> String {
+    with_hint(tr, &f.kind, hints.get(&f.field).map(String::as_str))
+}
+
+/// The message for `kind`; a format error spells out the operator's hint, so that the
+/// person learns what to type instead of only that it was wrong.
+pub fn with_hint(tr: Tr<'_>, kind: &FieldErrorKind, hint: Option<&str>) -> String {
+    match hint {
+        Some(hint) if *kind == FieldErrorKind::Pattern && !hint.is_empty() => {
+            tr.t1("error-pattern-hint", "hint", hint)
+        }
+        _ => tr.field_error(kind),
     }
 }
 
@@ -82,7 +125,7 @@ impl IntoResponse for ApiError {
         let fields: Vec<_> = match &self.error {
             CoreError::Invalid(errors) => errors
                 .iter()
-                .map(|e| json!({ "field": e.field, "code": e.kind.code(), "message": tr.field_error(&e.kind) }))
+                .map(|e| json!({ "field": e.field, "code": e.kind.code(), "message": field_message(tr, &self.hints, e) }))
                 .collect(),
             _ => vec![],
         };
@@ -214,20 +257,74 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiPath<T> {
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
     t: Tr<'a>,
+    title: String,
     message: &'a str,
     /// What is wrong with each input, for an invalid form.
     details: Vec<String>,
+    /// A sentence on what may have happened, under the message.
+    hint: Option<String>,
+    /// The way back: the profile for someone signed in, else the sign-in page.
+    back: WayBack,
+}
+
+/// Where the error page's link leads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WayBack {
+    Profile,
+    SignIn,
+}
+
+impl WayBack {
+    /// From the request: a session cookie means someone signed in (at worst an expired
+    /// one, whom the profile sends on to sign in).
+    fn guess(state: &AppState, headers: &HeaderMap) -> Self {
+        let name = crate::auth::cookies::name(&state.config, crate::auth::cookies::SESSION);
+        match axum_extra::extract::CookieJar::from_headers(headers).get(&name) {
+            Some(_) => Self::Profile,
+            None => Self::SignIn,
+        }
+    }
+
+    fn href(self) -> &'static str {
+        match self {
+            Self::Profile => "/profile",
+            Self::SignIn => "/login",
+        }
+    }
+
+    fn label_key(self) -> &'static str {
+        match self {
+            Self::Profile => "error-back",
+            Self::SignIn => "error-back-sign_in",
+        }
+    }
 }
 
 pub fn error_page(t: Tr<'_>, status: StatusCode, message: &str) -> Response {
-    error_page_with(t, status, message, Vec::new())
+    error_page_with(t, status, message, Vec::new(), WayBack::Profile)
 }
 
-fn error_page_with(t: Tr<'_>, status: StatusCode, message: &str, details: Vec<String>) -> Response {
+fn error_page_with(
+    t: Tr<'_>,
+    status: StatusCode,
+    message: &str,
+    details: Vec<String>,
+    back: WayBack,
+) -> Response {
+    let (title, hint) = match status {
+        StatusCode::NOT_FOUND => (
+            t.t("error-title-not_found"),
+            Some(t.t("error-not_found-hint")),
+        ),
+        _ => (t.t("error-title"), None),
+    };
     match (ErrorPage {
         t,
+        title,
         message,
         details,
+        hint,
+        back,
     })
     .render()
     {
@@ -243,11 +340,37 @@ fn error_page_with(t: Tr<'_>, status: StatusCode, message: &str, details: Vec<St
 pub fn page_failure(state: &AppState, headers: &HeaderMap, error: CoreError) -> Response {
     let locale = crate::i18n::negotiate_headers(headers, &state.config, None);
     let tr = Tr::new(&state.i18n, locale);
+    let hints = format_hints(state, locale, &error);
     let details = match &error {
-        CoreError::Invalid(list) => list.iter().map(|f| tr.field_error(&f.kind)).collect(),
+        CoreError::Invalid(list) => list.iter().map(|f| field_message(tr, &hints, f)).collect(),
         _ => Vec::new(),
     };
-    error_page_with(tr, status_of(&error), &message_of(tr, &error), details)
+    let back = WayBack::guess(state, headers);
+    error_page_with(
+        tr,
+        status_of(&error),
+        &message_of(tr, &error),
+        details,
+        back,
+    )
+}
+
+/// Anyone: a path that names no page is the 404 page in the person's language, with a
+/// way back (the API keeps its JSON 404 under `/api/v1`).
+pub async fn no_such_page(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    crate::auth::OptionalUser(current): crate::auth::OptionalUser,
+    headers: HeaderMap,
+) -> Response {
+    let user = current.as_ref().map(|(_, user)| user);
+    let locale = crate::i18n::negotiate_headers(&headers, &state.config, user);
+    let tr = Tr::new(&state.i18n, locale);
+    let back = match user {
+        Some(_) => WayBack::Profile,
+        None => WayBack::SignIn,
+    };
+    let message = tr.t("error-not_found");
+    error_page_with(tr, StatusCode::NOT_FOUND, &message, Vec::new(), back)
 }
 
 /// Renders a template into a response, or a plain 500 if the template fails.

@@ -31,6 +31,7 @@ pub fn app(state: AppState) -> Router {
         .route("/static/sigil.css", get(security::stylesheet))
         .route("/static/sigil.js", get(security::script))
         .route("/healthz", get(|| async { "ok" }))
+        .fallback(error::no_such_page)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::csrf::protect,

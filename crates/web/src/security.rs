@@ -5,7 +5,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// Strict defaults ([OWASP ASVS V14.4](https://owasp.org/www-project-application-security-verification-standard/)):
-/// no framing, no sniffing, no inline script, no caching of personal pages.
+/// no framing, no sniffing, no inline script, no caching of personal pages; the
+/// page's script may call back only to Sigil itself (in-place privacy choices).
 pub(crate) async fn headers(request: Request, next: Next) -> Response {
     let is_static = request.uri().path().starts_with("/static/");
     let mut response = next.run(request).await;
@@ -25,7 +26,7 @@ pub(crate) async fn headers(request: Request, next: Next) -> Response {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
                 "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-                 frame-ancestors 'none'; base-uri 'none'",
+                 connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
             ),
         );
     }

@@ -35,6 +35,9 @@ pub(super) struct FieldFile {
     privacy: Option<String>,
     #[serde(default)]
     label: BTreeMap<String, String>,
+    /// What to enter, shown under the field and in its format error.
+    #[serde(default)]
+    hint: BTreeMap<String, String>,
 }
 
 pub(super) fn scopes(
@@ -54,7 +57,7 @@ pub(super) fn scopes(
                 format!("field `{unknown}` is not in the field catalogue"),
             ));
         }
-        let labels = labels(&setting, s.label)?;
+        let labels = by_language(&setting, "label", s.label)?;
         defs.push(ScopeDef {
             name: s.name,
             fields: s.fields,
@@ -65,9 +68,10 @@ pub(super) fn scopes(
     ScopeCatalogue::with_custom(defs).map_err(|e| err("scopes", e))
 }
 
-/// Labels by language; only en, de and ru are known.
-fn labels(
+/// Labels (or hints: `what`) by language; only en, de and ru are known.
+fn by_language(
     setting: &str,
+    what: &str,
     raw: BTreeMap<String, String>,
 ) -> Result<BTreeMap<Locale, String>, ConfigError> {
     raw.into_iter()
@@ -78,7 +82,7 @@ fn labels(
                 .ok_or_else(|| {
                     err(
                         setting,
-                        format!("label language `{lang}` (expected en, de or ru)"),
+                        format!("{what} language `{lang}` (expected en, de or ru)"),
                     )
                 })
         })
@@ -120,7 +124,8 @@ pub(super) fn catalogue(fields: Vec<FieldFile>) -> Result<FieldCatalogue, Config
                 ))
             }
         };
-        let labels = labels(&setting, f.label)?;
+        let labels = by_language(&setting, "label", f.label)?;
+        let hints = by_language(&setting, "hint", f.hint)?;
         let privacy = f
             .privacy
             .as_deref()
@@ -136,8 +141,39 @@ pub(super) fn catalogue(fields: Vec<FieldFile>) -> Result<FieldCatalogue, Config
             pattern: f.pattern,
             kind,
             labels,
+            hints,
         };
         rules.push((f.key, rule));
     }
     FieldCatalogue::with_rules(&rules).map_err(|e| err("fields", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(text: &str) -> Result<FieldCatalogue, ConfigError> {
+        #[derive(Deserialize)]
+        struct File {
+            fields: Vec<FieldFile>,
+        }
+        let file: File = toml::from_str(text).expect("TOML");
+        catalogue(file.fields)
+    }
+
+    #[test]
+    fn a_field_hint_is_read_by_language_and_unknown_languages_are_refused() {
+        let cat = fields(
+            "[[fields]]\nkey = \"company\"\nlabel = { en = \"Company\" }\n\
+             hint = { en = \"As in the register\", de = \"Wie im Register\" }\n",
+        )
+        .expect("valid");
+        let company = cat.get("company").expect("field");
+        assert_eq!(company.hint(Locale::De), Some("Wie im Register"));
+        assert_eq!(company.hint(Locale::Ru), Some("As in the register"));
+
+        let e = fields("[[fields]]\nkey = \"given_name\"\nhint = { fr = \"Votre pr\u{e9}nom\" }\n")
+            .expect_err("French is not offered");
+        assert!(e.to_string().contains("hint language `fr`"), "{e}");
+    }
 }

@@ -149,7 +149,7 @@ async fn add_email(
         .await?;
     arrive_with(c, "/profile/contacts/email", "notice=verified").await?;
     let notice = c.find(Locator::Css(".notice")).await?.text().await?;
-    assert_eq!(notice, "Confirmed. The address is now on your account.");
+    assert_eq!(notice, "Email address confirmed.");
     let current = c
         .find(Locator::Css(".contact-current"))
         .await?
@@ -178,7 +178,9 @@ async fn privacy_and_photo(
     register(c, base, "photo.user").await?;
     let public = "form.privacy:has(input[value='login']) button[value='public']";
     c.find(Locator::Css(public)).await?.click().await?;
-    arrive_with(c, "/profile", "notice=privacy").await?;
+    // Applied in place by the page's script (flow.rs follows it more closely).
+    let pressed = format!("{public}[aria-pressed='true']");
+    c.wait().for_element(Locator::Css(&pressed)).await?;
     let pressed = c
         .find(Locator::Css(public))
         .await?

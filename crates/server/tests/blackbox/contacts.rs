@@ -141,7 +141,11 @@ async fn an_email_is_confirmed_by_code_or_link_and_only_then_replaces_the_old_on
         .post_form("/contacts/confirm", &[("token", token)])
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.text().await.expect("body").contains("Confirmed"));
+    assert!(r
+        .text()
+        .await
+        .expect("body")
+        .contains("Email address confirmed."));
 
     // The old address hears of it; the new one signs in, the old one no longer does.
     let notice = smtp.inbox.wait_for(3).await.remove(2);
@@ -240,7 +244,7 @@ async fn codes_expire_die_after_five_wrong_tries_and_resend_after_a_minute(backe
         .text()
         .await
         .expect("body")
-        .contains("The code has expired"));
+        .contains("This code has expired"));
     let (_, profile) = b.page("/profile").await;
     assert!(!profile.contains("bea@example.org"));
 }
@@ -308,7 +312,7 @@ async fn changing_a_contact_needs_a_recent_sign_in_and_deleting_confirms_first(b
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&r),
-        "/login?reauth=1&login_hint=carl&next=/profile/contacts/email"
+        "/login?reauth=1&login_hint=carl&reason=email&next=%2Fprofile%2Fcontacts%2Femail"
     );
     let (_, form) = b.page(&location(&r)).await;
     assert!(form.contains("value=\"carl\""), "the login is filled in");

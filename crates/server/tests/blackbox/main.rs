@@ -11,6 +11,7 @@ mod concurrency;
 mod contacts;
 mod csrf;
 mod field_hygiene;
+mod flow;
 mod housekeeping;
 mod http_hygiene;
 mod identifiers;

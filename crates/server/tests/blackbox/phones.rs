@@ -22,11 +22,11 @@ on_both_backends!(
 );
 
 /// One request to the gateway: its `Authorization` header and JSON body.
-type Call = (Option<String>, Value);
+pub type Call = (Option<String>, Value);
 
 /// An SMS gateway on loopback that records every request it gets.
 #[derive(Clone, Default)]
-struct Gateway {
+pub struct Gateway {
     calls: Arc<Mutex<Vec<Call>>>,
 }
 
@@ -55,7 +55,7 @@ impl Gateway {
         format!("http://{addr}/send")
     }
 
-    async fn wait_for(&self, n: usize) -> Vec<Call> {
+    pub async fn wait_for(&self, n: usize) -> Vec<Call> {
         for _ in 0..100 {
             let calls = self.calls.lock().expect("calls").clone();
             if calls.len() >= n {
@@ -68,7 +68,7 @@ impl Gateway {
 }
 
 /// The code in an SMS text.
-fn six_digits(text: &str) -> String {
+pub fn six_digits(text: &str) -> String {
     regex::Regex::new(r"\d{6}")
         .expect("regex")
         .find(text)
@@ -77,7 +77,7 @@ fn six_digits(text: &str) -> String {
         .to_owned()
 }
 
-async fn with_gateway(backend: Backend) -> (TestApp, Gateway) {
+pub async fn with_gateway(backend: Backend) -> (TestApp, Gateway) {
     let gateway = Gateway::default();
     let url = gateway.start().await;
     let app = spawn_with(backend, move |c| {

@@ -1,1 +1,32 @@
 ## flow: messages of the console flow (kept apart so that concerns do not collide)
+
+# A privacy level set in place, announced to screen readers.
+flow-privacy-set-private = { $field }: видите только вы
+flow-privacy-set-on_request = { $field }: видят приложения, которым вы разрешите
+flow-privacy-set-public = { $field }: видят все
+
+# Why the sign-in form is shown again to someone signed in.
+flow-reauth-email = В целях безопасности войдите ещё раз, чтобы изменить адрес электронной почты.
+flow-reauth-phone = В целях безопасности войдите ещё раз, чтобы изменить номер телефона.
+flow-reauth-identifiers = В целях безопасности войдите ещё раз, чтобы привязать к профилю другой аккаунт.
+
+# Notices of the contact pages: each names what happened.
+flow-notice-email-code_sent = Код подтверждения отправлен на новый адрес электронной почты.
+flow-notice-phone-code_sent = Код подтверждения отправлен на новый номер телефона.
+flow-notice-email-verified = Адрес электронной почты подтверждён.
+flow-notice-phone-verified = Номер телефона подтверждён.
+flow-notice-email-removed = Адрес электронной почты удалён.
+flow-notice-phone-removed = Номер телефона удалён.
+
+# A code that can no longer be entered, beside the button for a new one.
+flow-code-expired = Срок действия этого кода истёк. Запросите новый.
+flow-code-exhausted = Слишком много неверных попыток: этот код больше не действует. Запросите новый.
+flow-code-used = Этот код уже использован. Если нужно, запросите новый.
+
+# A format error with the operator's hint.
+error-pattern-hint = Используйте формат: { $hint }
+
+# The error page.
+error-title-not_found = Страница не найдена
+error-not_found-hint = Возможно, ссылка устарела или в ней опечатка.
+error-back-sign_in = Перейти ко входу

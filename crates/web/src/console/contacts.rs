@@ -1,5 +1,6 @@
 //! The Contacts block's pages: adding or changing the email or phone number with a
-//! one-time code, resending it, confirming by the email's link, and removing.
+//! one-time code, resending it, and removing (confirming by the email's link is in
+//! `contact_link`).
 use std::collections::HashMap;
 
 use askama::Template;
@@ -8,13 +9,16 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
+use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use sigil_core::contact::ContactKind;
+use sigil_core::error::FieldErrorKind;
 use sigil_core::outbox::DeliveryStatus;
 use sigil_core::services::PendingContact;
 use sigil_core::CoreError;
 
-use super::PageCtx;
+use super::contacts_typed::Typed;
+use super::{PageCtx, ReauthReason};
 use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::client::Client;
@@ -65,6 +69,9 @@ struct PendingView {
     wait: i64,
     status: String,
     failed: bool,
+    /// Why the code can no longer be entered (expired, too many tries, used), with
+    /// what to do; empty while it is open.
+    spent: String,
 }
 
 /// The `{kind}` of the path, `email` or `phone`; anything else is a 404 page.
@@ -95,7 +102,14 @@ fn pending_view(page: &PageCtx<'_>, p: &PendingContact, now: time::OffsetDateTim
         }
         Some(DeliveryStatus::Pending { .. }) => t.t("contacts-delivery-retrying"),
     };
+    let spent = match p.open {
+        true => String::new(),
+        false if p.attempts_left <= 0 => t.t("flow-code-exhausted"),
+        false if now >= p.expires_at => t.t("flow-code-expired"),
+        false => t.t("flow-code-used"),
+    };
     PendingView {
+        spent,
         // A pending phone number reads grouped, as everywhere on the console.
         address: if p.address.contains('@') {
             p.address.clone()
@@ -110,7 +124,7 @@ fn pending_view(page: &PageCtx<'_>, p: &PendingContact, now: time::OffsetDateTim
 }
 
 struct Shown {
-    typed: String,
+    typed: Typed,
     errors: HashMap<String, String>,
     error: Option<String>,
     notice: Option<String>,
@@ -133,16 +147,23 @@ pub async fn page(
     let notice = q
         .notice
         .filter(|n| ["code_sent", "verified", "removed"].contains(&n.as_str()));
+    // What was typed before a fresh sign-in, back in the form.
+    let (typed, shown_once) = Typed::take(&state.config, &headers, &current.user, kind);
     let status = StatusCode::OK;
-    respond(&state, &headers, &csrf, &current, kind, status, |page| {
+    let page = respond(&state, &headers, &csrf, &current, kind, status, |page| {
         Shown {
-            typed: String::new(),
+            typed,
             errors: HashMap::new(),
             error: None,
-            notice: notice.map(|n| page.t.t(&format!("contacts-notice-{n}"))),
+            // Each notice names what happened to which contact.
+            notice: notice.map(|n| page.t.t(&format!("flow-notice-{}-{n}", kind.as_str()))),
         }
     })
-    .await
+    .await;
+    match shown_once {
+        Some(removal) => (CookieJar::new().add(removal), page).into_response(),
+        None => page,
+    }
 }
 
 async fn respond(
@@ -173,11 +194,17 @@ async fn respond(
         ),
     };
     let pending = pending.map(|p| pending_view(&page, &p, now));
+    // The channel picked before, if it is offered; else the first.
+    let picked = contacts
+        .phone_channels
+        .iter()
+        .position(|c| c.as_str() == shown.typed.channel)
+        .unwrap_or(0);
     let channels = contacts
         .phone_channels
         .iter()
         .enumerate()
-        .map(|(i, c)| (c.as_str(), i == 0))
+        .map(|(i, c)| (c.as_str(), i == picked))
         .collect();
     let body = render(&ContactPage {
         page,
@@ -185,7 +212,7 @@ async fn respond(
         current: current_value,
         pending,
         channels,
-        typed: shown.typed,
+        typed: shown.typed.address,
         errors: shown.errors,
         error: shown.error,
         notice: shown.notice,
@@ -204,31 +231,47 @@ async fn after(
     kind: ContactKind,
     result: Result<(), CoreError>,
     notice: &str,
-    typed: String,
+    typed: Typed,
 ) -> Response {
     let here = format!("/profile/contacts/{}", kind.as_str());
     match result {
         Ok(()) => Redirect::to(&format!("{here}?notice={notice}")).into_response(),
         Err(CoreError::ReauthRequired) => {
-            // The sign-in form comes prefilled: only the password is asked again.
-            let hint = super::display_name(&current.user);
-            let hint: String = form_urlencoded::byte_serialize(hint.as_bytes()).collect();
-            Redirect::to(&format!("/login?reauth=1&login_hint={hint}&next={here}")).into_response()
+            // The sign-in form says why and comes prefilled: only the password is asked
+            // again; then back to the form as it was.
+            let why = match kind {
+                ContactKind::Email => ReauthReason::Email,
+                ContactKind::Phone => ReauthReason::Phone,
+            };
+            let next = if notice == "removed" {
+                format!("{here}/remove")
+            } else {
+                here
+            };
+            let to_sign_in = super::reauth(&current.user, &next, why);
+            if typed.address.is_empty() {
+                return to_sign_in;
+            }
+            let kept = typed.keep(&state.config, &current.user, kind);
+            (CookieJar::new().add(kept), to_sign_in).into_response()
         }
         Err(e @ (CoreError::Invalid(_) | CoreError::Throttled)) => {
             let status = status_of(&e);
             respond(state, headers, csrf, current, kind, status, |page| {
-                let errors = match &e {
+                let errors: HashMap<String, String> = match &e {
                     CoreError::Invalid(list) => list
                         .iter()
                         .map(|f| (f.field.clone(), page.t.field_error(&f.kind)))
                         .collect(),
                     _ => HashMap::new(),
                 };
+                // A spent code is said once, beside the resend button, not as a
+                // generic "correct the fields" above.
+                let error = (!is_spent_code(&e)).then(|| message_of(page.t, &e));
                 Shown {
                     typed,
                     errors,
-                    error: Some(message_of(page.t, &e)),
+                    error,
                     notice: None,
                 }
             })
@@ -236,6 +279,19 @@ async fn after(
         }
         Err(e) => page_failure(state, headers, e),
     }
+}
+
+/// The code can no longer work: only a new one helps.
+fn is_spent_code(error: &CoreError) -> bool {
+    let CoreError::Invalid(list) = error else {
+        return false;
+    };
+    list.iter().all(|f| {
+        matches!(
+            f.kind,
+            FieldErrorKind::CodeExpired | FieldErrorKind::CodeUsed | FieldErrorKind::CodeExhausted
+        )
+    }) && !list.is_empty()
 }
 
 #[derive(Deserialize)]
@@ -291,7 +347,10 @@ pub async fn request(
         kind,
         result,
         "code_sent",
-        form.address,
+        Typed {
+            address: form.address,
+            channel: form.channel,
+        },
     )
     .await
 }
@@ -318,7 +377,7 @@ pub async fn resend(
         kind,
         result,
         "code_sent",
-        String::new(),
+        Typed::default(),
     )
     .await
 }
@@ -351,7 +410,7 @@ pub async fn confirm(
         kind,
         result,
         "verified",
-        String::new(),
+        Typed::default(),
     )
     .await
 }
@@ -427,84 +486,7 @@ pub async fn remove(
         kind,
         result,
         "removed",
-        String::new(),
+        Typed::default(),
     )
     .await
-}
-
-#[derive(Template)]
-#[template(path = "contacts_link.html")]
-struct LinkPage<'a> {
-    page: PageCtx<'a>,
-    token: String,
-    done: bool,
-    error: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct TokenQuery {
-    #[serde(default)]
-    token: String,
-}
-
-/// Anyone holding the link: a page with one button, so that mail scanners opening
-/// links do not spend the code.
-pub async fn link_form(
-    State(state): State<AppState>,
-    Extension(csrf): Extension<CsrfToken>,
-    headers: HeaderMap,
-    PageQuery(q): PageQuery<TokenQuery>,
-) -> Response {
-    let page = PageCtx::new(
-        &state,
-        &headers,
-        &csrf,
-        None,
-        "/contacts/confirm",
-        "profile",
-    );
-    render(&LinkPage {
-        page,
-        token: q.token,
-        done: false,
-        error: None,
-    })
-}
-
-/// Anyone holding the link: confirms the address.
-pub async fn link(
-    State(state): State<AppState>,
-    Extension(csrf): Extension<CsrfToken>,
-    Client(client): Client,
-    headers: HeaderMap,
-    PageForm(form): PageForm<TokenQuery>,
-) -> Response {
-    let result = state.sigil.confirm_link(&form.token, &client).await;
-    let page = PageCtx::new(
-        &state,
-        &headers,
-        &csrf,
-        None,
-        "/contacts/confirm",
-        "profile",
-    );
-    match result {
-        Ok(()) => render(&LinkPage {
-            page,
-            token: String::new(),
-            done: true,
-            error: None,
-        }),
-        Err(CoreError::Invalid(list)) => {
-            let error = list.first().map(|f| page.t.field_error(&f.kind));
-            let body = render(&LinkPage {
-                page,
-                token: String::new(),
-                done: false,
-                error,
-            });
-            (StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
-        }
-        Err(e) => page_failure(&state, &headers, e),
-    }
 }

@@ -99,7 +99,7 @@ pub async fn add_form(
     headers: HeaderMap,
 ) -> Response {
     if state.sigil.require_recent(&current.session).is_err() {
-        return super::reauth(&current.user, ADD);
+        return super::reauth(&current.user, ADD, super::ReauthReason::Identifiers);
     }
     let page = PageCtx::new(
         &state,
@@ -137,7 +137,9 @@ pub async fn link(
         .await
     {
         Ok(url) => Redirect::to(&url).into_response(),
-        Err(CoreError::ReauthRequired) => super::reauth(&current.user, ADD),
+        Err(CoreError::ReauthRequired) => {
+            super::reauth(&current.user, ADD, super::ReauthReason::Identifiers)
+        }
         Err(e) => super::profile::refused(&state, &current, &csrf, &headers, e).await,
     }
 }

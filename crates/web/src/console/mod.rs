@@ -1,7 +1,9 @@
 //! The account console: server-rendered pages that work without JavaScript.
 mod apps;
 mod cards;
+mod contact_link;
 mod contacts;
+mod contacts_typed;
 pub(crate) use apps::scope_title;
 mod events;
 mod identifiers;
@@ -62,7 +64,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/contacts/confirm",
-            get(contacts::link_form).post(contacts::link),
+            get(contact_link::link_form).post(contact_link::link),
         )
         .route("/account/secure", get(secure::form).post(secure::submit))
         .route("/profile/privacy", post(privacy::set_level))
@@ -165,14 +167,48 @@ impl<'a> PageCtx<'a> {
     }
 }
 
-/// To the sign-in form, prefilled so that only the password is asked again, and back
-/// to `next` (a page that shows the form again).
-pub(crate) fn reauth(user: &User, next: &str) -> axum::response::Response {
+/// Why a fresh sign-in is asked for; the sign-in page says so. Only these are shown,
+/// so a crafted link cannot put words of its own on the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReauthReason {
+    Email,
+    Phone,
+    Identifiers,
+}
+
+impl ReauthReason {
+    pub const ALL: [Self; 3] = [Self::Email, Self::Phone, Self::Identifiers];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::Identifiers => "identifiers",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == raw)
+    }
+
+    /// The sentence on the sign-in page.
+    pub fn message_key(self) -> String {
+        format!("flow-reauth-{}", self.as_str())
+    }
+}
+
+/// To the sign-in form, prefilled so that only the password is asked again, saying
+/// `why`, and back to `next` (a local page that shows the form again).
+pub(crate) fn reauth(user: &User, next: &str, why: ReauthReason) -> axum::response::Response {
     use axum::response::IntoResponse;
     let hint = display_name(user);
     let hint: String = form_urlencoded::byte_serialize(hint.as_bytes()).collect();
     let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
-    Redirect::to(&format!("/login?reauth=1&login_hint={hint}&next={next}")).into_response()
+    let why = why.as_str();
+    Redirect::to(&format!(
+        "/login?reauth=1&login_hint={hint}&reason={why}&next={next}"
+    ))
+    .into_response()
 }
 
 pub fn display_name(user: &User) -> String {

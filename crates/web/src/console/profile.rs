@@ -33,6 +33,8 @@ pub struct FieldView {
     pub input_type: &'static str,
     pub max_length: usize,
     pub error: String,
+    /// The operator's hint on what to enter, in the page's language; empty without one.
+    pub hint: String,
 }
 
 impl FieldView {
@@ -50,7 +52,24 @@ impl FieldView {
             },
             max_length: def.max_length,
             error: String::new(),
+            hint: def.hint(t.locale).unwrap_or_default().to_owned(),
         }
+    }
+
+    /// The error for `kind`, with the operator's hint in a format error.
+    pub fn set_error(&mut self, t: Tr<'_>, kind: &sigil_core::error::FieldErrorKind) {
+        self.error = crate::error::with_hint(t, kind, Some(&self.hint));
+    }
+
+    /// The ids of the hint and the error under the input, for `aria-describedby`.
+    pub fn described_by(&self) -> String {
+        let hint = (!self.hint.is_empty()).then(|| format!("h-{}", self.key));
+        let error = (!self.error.is_empty()).then(|| format!("e-{}", self.key));
+        [hint, error]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 

@@ -171,7 +171,7 @@ async fn refill(
             field.value = v.clone();
         }
         if let Some(e) = errors.iter().find(|e| e.field == field.key) {
-            field.error = t.field_error(&e.kind);
+            field.set_error(t, &e.kind);
         }
     }
     let error = Some(t.t("error-invalid_input"));

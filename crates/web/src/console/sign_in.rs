@@ -30,6 +30,9 @@ struct LoginPage<'a> {
     error: Option<String>,
     notice: Option<String>,
     registration_open: bool,
+    /// Why a signed-in person is asked to sign in again: the sentence, and its code
+    /// for the form (so that a mistyped password does not lose it).
+    reason: Option<(String, &'static str)>,
     /// (id, name) of the providers a linked account can sign in with.
     providers: Vec<(String, String)>,
 }
@@ -53,6 +56,14 @@ pub struct NextQuery {
     /// The application asked for a fresh sign-in: show the form even to a signed-in
     /// person.
     reauth: Option<String>,
+    /// Why the console asks again ([`super::ReauthReason`]).
+    reason: Option<String>,
+}
+
+/// The reason's sentence, for a reason Sigil knows; anything else is ignored.
+fn reauth_reason(t: &crate::i18n::Tr<'_>, raw: Option<&str>) -> Option<(String, &'static str)> {
+    let why = super::ReauthReason::parse(raw?)?;
+    Some((t.t(&why.message_key()), why.as_str()))
 }
 
 /// Anyone. Signed-in people go straight on.
@@ -68,9 +79,17 @@ pub async fn form(
         return Redirect::to(&next).into_response();
     }
     let mut page = PageCtx::new(&state, &headers, &csrf, None, "/login", "login");
+    if let Some((_, user)) = &current {
+        // Asked again: in the language the person chose, not only the browser's.
+        let locale = crate::i18n::negotiate_headers(&headers, &state.config, Some(user));
+        page.t = crate::i18n::Tr::new(&state.i18n, locale);
+    }
     if let Some(locale) = crate::oidc::ui_locale(q.ui_locales.as_deref()) {
         page.t = crate::i18n::Tr::new(&state.i18n, locale);
     }
+    let reason = current
+        .as_ref()
+        .and_then(|_| reauth_reason(&page.t, q.reason.as_deref()));
     let notice = match q.notice.as_deref() {
         Some("password_changed") => Some(page.t.t("notice-password_changed")),
         Some("signed_out") => Some(page.t.t("notice-signed_out")),
@@ -83,6 +102,7 @@ pub async fn form(
         error: None,
         notice,
         registration_open: state.sigil.settings().registration_open,
+        reason,
         providers: providers(&state),
     })
 }
@@ -92,6 +112,7 @@ pub struct LoginForm {
     identifier: String,
     password: String,
     next: Option<String>,
+    reason: Option<String>,
 }
 
 /// Anyone. On success a new session id is issued (and the form token rotated).
@@ -125,6 +146,7 @@ pub async fn submit(
             let page = PageCtx::new(&state, &headers, &csrf, None, "/login", "login");
             let error = Some(message_of(page.t, &e));
             let status = status_of(&e);
+            let reason = reauth_reason(&page.t, form.reason.as_deref());
             let body = render(&LoginPage {
                 page,
                 identifier: form.identifier,
@@ -132,6 +154,7 @@ pub async fn submit(
                 error,
                 notice: None,
                 registration_open: state.sigil.settings().registration_open,
+                reason,
                 providers: providers(&state),
             });
             (status, body).into_response()
