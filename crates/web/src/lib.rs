@@ -1,6 +1,7 @@
 //! Sigil's HTTP surface. [`app`] builds the whole router: the account console (server
 //! rendered, usable without JavaScript), the JSON API, and the static assets.
 mod accept;
+pub mod brand;
 pub mod api;
 pub mod auth;
 pub mod client;
@@ -29,6 +30,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/", axum::routing::any(api::no_such_endpoint))
         .route("/static/sigil.css", get(security::stylesheet))
         .route("/static/sigil.js", get(security::script))
+        .route("/static/brand.css", get(brand::stylesheet))
+        .route("/static/brand-logo", get(brand::logo))
         .route("/healthz", get(|| async { "ok" }))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -17,6 +17,7 @@ mod identifiers;
 mod identifiers_sign_in;
 mod keys;
 mod language;
+mod layout;
 mod linking;
 mod notices;
 mod oidc_flow;

@@ -1,4 +1,6 @@
-//! The profile photo: upload (JPEG, PNG or WebP), delete, and serving the stored sizes.
+//! The profile photo: upload (JPEG, PNG or WebP), delete after a confirm step, and serving
+//! the stored sizes.
+use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -10,7 +12,8 @@ use sigil_core::{CoreError, FieldErrorKind};
 use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::client::Client;
-use crate::error::{page_failure, page_unreadable, Unreadable};
+use super::PageCtx;
+use crate::error::{page_failure, page_unreadable, render, Unreadable};
 use crate::extract::PagePath;
 use crate::state::AppState;
 
@@ -106,6 +109,35 @@ pub async fn upload(
     }
 }
 
+#[derive(Template)]
+#[template(path = "photo_remove.html")]
+struct RemovePage<'a> {
+    page: PageCtx<'a>,
+    /// The thumbnail's hash, shown so the person sees what goes.
+    photo: Option<String>,
+}
+
+/// The signed-in person: asked before the photo is deleted.
+pub async fn remove_form(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+) -> Response {
+    let page = PageCtx::new(
+        &state,
+        &headers,
+        &csrf,
+        Some(&current.user),
+        "/profile/photo/delete",
+        "profile",
+    );
+    render(&RemovePage {
+        photo: current.user.photo_small.clone(),
+        page,
+    })
+}
+
 /// The signed-in person deletes the photo.
 pub async fn remove(
     State(state): State<AppState>,
@@ -114,7 +146,7 @@ pub async fn remove(
     headers: HeaderMap,
 ) -> Response {
     match state.sigil.remove_photo(&current.user, &client).await {
-        Ok(()) => Redirect::to("/profile?notice=photo#main-information").into_response(),
+        Ok(()) => Redirect::to("/profile?notice=photo_removed#field-photo").into_response(),
         Err(e) => page_failure(&state, &headers, e),
     }
 }

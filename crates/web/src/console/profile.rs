@@ -191,6 +191,7 @@ async fn profile_page(
         Some("privacy") => Some(t.t("notice-privacy")),
         Some("card") => Some(t.t("notice-card")),
         Some("photo") => Some(t.t("notice-photo")),
+        Some("photo_removed") => Some(t.t("notice-photo_removed")),
         Some("identifier_linked") => Some(t.t("notice-identifier_linked")),
         Some("identifier_removed") => Some(t.t("notice-identifier_removed")),
         _ => None,
