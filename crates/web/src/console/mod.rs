@@ -40,7 +40,9 @@ pub fn routes() -> Router<AppState> {
         .route("/profile", get(profile::show))
         .route(
             "/profile/edit",
-            get(profile_edit::form).post(profile_edit::submit),
+            get(profile_edit::form)
+                .post(profile_edit::submit)
+                .layer(DefaultBodyLimit::max(photo::UPLOAD_LIMIT)),
         )
         .route(
             "/profile/complete",

@@ -92,11 +92,6 @@ impl ProfilePage<'_> {
         self.errors.get(field).cloned().unwrap_or_default()
     }
 
-    /// Whether a linked identifier has a picture (the **Available** button).
-    fn has_avatars(&self) -> bool {
-        self.identifiers.iter().any(|i| i.has_avatar)
-    }
-
     /// Whether `level` (`private`, `on_request`, `public`) is in force for `key`.
     fn is_level(&self, key: &str, level: &str) -> bool {
         self.privacy.level(key).as_str() == level
