@@ -103,7 +103,8 @@ impl Accent {
         if hex.len() != 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
             return Err(BrandError::BadAccent);
         }
-        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|_| BrandError::BadAccent);
+        let byte =
+            |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|_| BrandError::BadAccent);
         Ok(Self {
             r: byte(0)?,
             g: byte(2)?,
@@ -155,10 +156,12 @@ impl Accent {
     /// and rings sit on the page's own background, so there the accent is darkened
     /// (light scheme) or lightened (dark scheme) until it reaches 4.5:1.
     pub fn stylesheet(self) -> String {
+        // The darker of the light scheme's page backgrounds (sigil.css `--bg`), and
+        // the lighter of the dark scheme's (`--card`): links sit on both.
         let light_bg = Accent {
-            r: 0xff,
-            g: 0xff,
-            b: 0xff,
+            r: 0xf4,
+            g: 0xf6,
+            b: 0xf9,
         };
         let dark_bg = Accent {
             r: 0x1c,
@@ -179,7 +182,8 @@ impl Accent {
 
     /// This colour mixed step by step with `target` until it contrasts 4.5:1 with `bg`.
     fn towards(self, target: Accent, bg: Accent) -> Accent {
-        let mix = |a: u8, b: u8, t: f64| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
+        let mix =
+            |a: u8, b: u8, t: f64| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
         (0..=20)
             .map(|step| {
                 let t = f64::from(step) / 20.0;
@@ -238,7 +242,9 @@ mod tests {
 
     #[test]
     fn the_ink_on_any_accent_contrasts_at_least_four_and_a_half_to_one() {
-        for raw in ["#2f5bd3", "#ffcc00", "#000000", "#ffffff", "#777777", "#e91e63", "#00ff00"] {
+        for raw in [
+            "#2f5bd3", "#ffcc00", "#000000", "#ffffff", "#777777", "#e91e63", "#00ff00",
+        ] {
             let accent = Accent::parse(raw).expect(raw);
             assert!(accent.contrast(accent.ink()) >= 4.5, "{raw}");
         }
@@ -248,7 +254,9 @@ mod tests {
 
     #[test]
     fn only_hash_and_six_hex_digits_is_an_accent() {
-        for bad in ["2f5bd3", "#2f5bd", "#2f5bd3a", "#gggggg", "blue", "", "#+f5bd3"] {
+        for bad in [
+            "2f5bd3", "#2f5bd", "#2f5bd3a", "#gggggg", "blue", "", "#+f5bd3",
+        ] {
             assert_eq!(Accent::parse(bad), Err(BrandError::BadAccent), "{bad}");
         }
     }
@@ -268,7 +276,10 @@ mod tests {
         let png = b"\x89PNG\r\n\x1a\n0000".to_vec();
         assert_eq!(Logo::sniff(png).map(|l| l.content_type), Ok("image/png"));
         let svg = br#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>"#.to_vec();
-        assert_eq!(Logo::sniff(svg).map(|l| l.content_type), Ok("image/svg+xml"));
+        assert_eq!(
+            Logo::sniff(svg).map(|l| l.content_type),
+            Ok("image/svg+xml")
+        );
         let webp = b"RIFF\0\0\0\0WEBPVP8 ".to_vec();
         assert_eq!(Logo::sniff(webp).map(|l| l.content_type), Ok("image/webp"));
         assert_eq!(

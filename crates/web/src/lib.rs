@@ -1,9 +1,9 @@
 //! Sigil's HTTP surface. [`app`] builds the whole router: the account console (server
 //! rendered, usable without JavaScript), the JSON API, and the static assets.
 mod accept;
-pub mod brand;
 pub mod api;
 pub mod auth;
+pub mod brand;
 pub mod client;
 pub mod console;
 pub mod error;

@@ -4,6 +4,7 @@ mod helpers;
 
 mod accounts;
 mod api;
+mod branding;
 mod browser;
 mod cards;
 mod cli;

@@ -162,7 +162,11 @@ async fn bad_files_get_a_clear_error_and_change_nothing(backend: Backend) {
 }
 
 /// Sends the Main information form with `fields` and, if given, a photo file.
-async fn save_main(b: &Browser, fields: &[(&str, &str)], photo: Option<Vec<u8>>) -> reqwest::Response {
+async fn save_main(
+    b: &Browser,
+    fields: &[(&str, &str)],
+    photo: Option<Vec<u8>>,
+) -> reqwest::Response {
     let csrf = b.cookie("sigil_csrf").expect("csrf cookie");
     let mut form = Form::new().text("block", "main");
     for (k, v) in fields {
@@ -204,13 +208,26 @@ async fn the_main_information_form_saves_its_fields_and_photo_together(backend: 
     let kept = photo_src(&page).expect("the photo saved with the fields");
 
     // A bad file refuses the whole form, in the person's language, as typed.
-    let r = b.post_form("/lang", &[("lang", "de"), ("next", "/profile")]).await;
+    let r = b
+        .post_form("/lang", &[("lang", "de"), ("next", "/profile")])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let r = save_main(&b, &[("given_name", "Gigi")], Some(b"not a picture".to_vec())).await;
+    let r = save_main(
+        &b,
+        &[("given_name", "Gigi")],
+        Some(b"not a picture".to_vec()),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = r.text().await.expect("body");
-    assert!(body.contains("Laden Sie ein JPEG-, PNG- oder WebP-Bild hoch."), "{body}");
-    assert!(body.contains(r#"value="Gigi""#), "the typed value comes back");
+    assert!(
+        body.contains("Laden Sie ein JPEG-, PNG- oder WebP-Bild hoch."),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"value="Gigi""#),
+        "the typed value comes back"
+    );
     let (_, page) = b.page("/profile").await;
     assert_eq!(crate::helpers::field_text(&page, "given_name"), "Georgina");
     assert_eq!(photo_src(&page), Some(kept), "nothing changed");

@@ -11,10 +11,10 @@ use axum::Extension;
 use sigil_core::photo::{PhotoError, MAX_BYTES};
 use sigil_core::{CoreError, FieldErrorKind};
 
+use super::PageCtx;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::client::Client;
-use super::PageCtx;
 use crate::error::{page_failure, page_unreadable, render, Unreadable};
 use crate::extract::PagePath;
 use crate::state::AppState;

@@ -141,7 +141,15 @@ pub async fn submit(
         Ok(photo) => photo,
         Err(refused) => {
             let mut response = refill(
-                &state, &current, &csrf, &headers, &form, block, mode, String::new(), refused.error,
+                &state,
+                &current,
+                &csrf,
+                &headers,
+                &form,
+                block,
+                mode,
+                String::new(),
+                refused.error,
             )
             .await;
             if refused.over_limit {
@@ -172,7 +180,15 @@ pub async fn submit(
         Ok(()) => Redirect::to("/profile?notice=saved").into_response(),
         Err(e) => {
             refill(
-                &state, &current, &csrf, &headers, &form, block, mode, String::new(), e,
+                &state,
+                &current,
+                &csrf,
+                &headers,
+                &form,
+                block,
+                mode,
+                String::new(),
+                e,
             )
             .await
         }
