@@ -329,14 +329,6 @@ async fn measure(
             .await?
             .unwrap_or_default();
         assert_eq!(html_lang, lang, "{path} is not in {lang}");
-        if let Ok(dir) = std::env::var("SHOTS_TMP") {
-            let png = c.screenshot().await?;
-            let name = format!(
-                "{dir}/{}-{lang}-{width}.png",
-                path.replace(['/', '?', '='], "_")
-            );
-            std::fs::write(name, png).expect("shot");
-        }
         let found = c.execute(MEASURE, vec![]).await?;
         for p in found.as_array().into_iter().flatten() {
             problems.push(format!(
