@@ -3,9 +3,11 @@
 //! actions lie inside that field's row, no button, label or link overflows or breaks a
 //! word across lines, and nothing scrolls sideways. The account is filled the way a
 //! person with long names fills it, so that the longest translations meet the longest
-//! values.
+//! values. With Tab alone, the skip link comes first and every control shows its focus.
 use std::time::Duration;
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use regex::Regex;
 use reqwest::{Method, StatusCode};
@@ -308,7 +310,58 @@ async fn measure_all(
             measure(c, base, path, lang, &mut problems).await?;
         }
     }
+    keyboard_walk(c, base, &mut problems).await?;
     Ok(problems)
+}
+
+/// What has the keyboard focus, and whether its focus ring shows.
+const FOCUSED: &str = r#"
+const a = document.activeElement;
+const s = getComputedStyle(a);
+const text = (a.innerText || a.value || a.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ');
+return {
+  name: `<${a.tagName.toLowerCase()}${a.className ? '.' + a.className : ''}> "${text.slice(0, 30)}"`,
+  skip: a.matches('a.skip'),
+  body: a === document.body,
+  ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+};
+"#;
+
+/// Walks the profile with Tab alone: the skip link comes first, and every control
+/// then shows a focus ring.
+async fn keyboard_walk(
+    c: &Client,
+    base: &str,
+    problems: &mut Vec<String>,
+) -> Result<(), fantoccini::error::CmdError> {
+    set_width(c, 1280).await?;
+    c.goto(&format!("{base}/profile")).await?;
+    let tab = || {
+        KeyActions::new("keyboard".into())
+            .then(KeyAction::Down {
+                value: Key::Tab.into(),
+            })
+            .then(KeyAction::Up {
+                value: Key::Tab.into(),
+            })
+    };
+    for step in 0..200 {
+        c.perform_actions(tab()).await?;
+        let focused = c.execute(FOCUSED, vec![]).await?;
+        let name = focused["name"].as_str().unwrap_or_default().to_owned();
+        if step == 0 && focused["skip"] != true {
+            problems.push(format!(
+                "/profile: the first Tab reaches {name}, not the skip link"
+            ));
+        }
+        if step > 0 && (focused["skip"] == true || focused["body"] == true) {
+            return Ok(());
+        }
+        if focused["ring"] != true {
+            problems.push(format!("/profile: {name} shows no focus ring"));
+        }
+    }
+    Ok(())
 }
 
 /// Opens `path` at each width and collects what [`MEASURE`] finds.
