@@ -1,4 +1,4 @@
-//! The console's layout, measured in Chromium: on every page, in English, German and
+//! The console's layout, measured in Chromium: on every page (and the consent page), in English, German and
 //! Russian, at 1280 and 390 px wide, each field's label, value, privacy control and
 //! actions lie inside that field's row, no button, label or link overflows or breaks a
 //! word across lines, and nothing scrolls sideways. The account is filled the way a
@@ -236,7 +236,12 @@ async fn rich_account(app: &TestApp, server: &smtp::SmtpServer) -> Vec<String> {
     let loc = authorize(&b, &path, "rich").await;
     assert!(loc.starts_with(&rp.redirect), "{loc}");
 
+    // A second application the person has not yet answered: its consent page.
+    let other = register(app, "web", None).await;
+    let consent = authorize_path(&other, "openid profile email phone", &challenge, &[]);
+
     vec![
+        consent,
         "/profile".to_owned(),
         "/profile/edit?block=main".to_owned(),
         "/profile/edit?block=additional".to_owned(),
@@ -306,6 +311,19 @@ async fn measure_all(
     sign_in(c, base, "rich").await?;
     for lang in LANGS {
         switch_language(c, base, "/profile", lang).await?;
+        // Each privacy control is named by its field, in the page's language.
+        let named = c
+            .execute(
+                "return document.querySelector('#field-given_name form.privacy').getAttribute('aria-label');",
+                vec![],
+            )
+            .await?;
+        let expected = match lang {
+            "de" => "Wer sieht Vorname",
+            "ru" => "Кто видит: Имя",
+            _ => "Who can see First name",
+        };
+        assert_eq!(named.as_str(), Some(expected), "{lang}");
         for path in pages {
             measure(c, base, path, lang, &mut problems).await?;
         }
