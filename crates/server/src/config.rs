@@ -10,8 +10,10 @@ use sigil_core::Settings;
 use sigil_core::{password, phone};
 use time::Duration;
 
+mod branding;
 mod catalogue;
 mod providers;
+use branding::{branding, BrandingFile};
 use catalogue::{catalogue, privacy_level, scopes, FieldFile, ScopeFile};
 use providers::{providers, ProviderFile};
 
@@ -40,6 +42,7 @@ struct FileConfig {
     passwords: Option<PasswordsFile>,
     #[serde(default)]
     providers: Vec<ProviderFile>,
+    branding: Option<BrandingFile>,
 }
 
 /// `[cards]`: the business card, an experimental feature.
@@ -126,6 +129,8 @@ pub struct Config {
     pub providers: Vec<crate::upstream::ProviderConfig>,
     /// How often housekeeping runs (on one of the nodes sharing the database).
     pub housekeeping_every: std::time::Duration,
+    /// `[branding]`: product name, logo and accent on every page.
+    pub brand: sigil_web::brand::Brand,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -320,6 +325,7 @@ impl Config {
             delivery,
             providers: provider_configs,
             housekeeping_every,
+            brand: branding(file.branding)?,
         })
     }
 

@@ -160,6 +160,7 @@ pub async fn serve_on(
         WebConfig {
             public_url: config.public_url.clone(),
             trust_forwarded_for: config.trust_forwarded_for,
+            brand: config.brand.clone(),
         },
     )?;
     let app = sigil_web::app(state).into_make_service_with_connect_info::<SocketAddr>();

@@ -3,6 +3,7 @@
 mod accept;
 pub mod api;
 pub mod auth;
+pub mod brand;
 pub mod client;
 pub mod console;
 pub mod error;
@@ -30,6 +31,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/", axum::routing::any(api::no_such_endpoint))
         .route("/static/sigil.css", get(security::stylesheet))
         .route("/static/sigil.js", get(security::script))
+        .route("/static/brand.css", get(brand::stylesheet))
+        .route("/static/brand-logo", get(brand::logo))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(error::no_such_page)
         .layer(middleware::from_fn_with_state(

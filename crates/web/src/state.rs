@@ -11,6 +11,8 @@ pub struct WebConfig {
     pub public_url: String,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// The operator's product name, logo and accent colour.
+    pub brand: crate::brand::Brand,
 }
 
 impl WebConfig {
@@ -58,6 +60,7 @@ mod tests {
         let c = WebConfig {
             public_url: "https://id.example.org:8443/sigil".into(),
             trust_forwarded_for: false,
+            brand: Default::default(),
         };
         assert_eq!(c.origin(), "https://id.example.org:8443");
         assert!(c.is_https());

@@ -86,6 +86,11 @@ async fn walk_through(c: &Client, base: &str) -> Result<(), fantoccini::error::C
     let notice = c.find(Locator::Css(".notice")).await?.text().await?;
     assert_eq!(notice, "Your changes are saved.");
 
+    // The language is one compact menu in the header.
+    c.find(Locator::Css("details.lang-menu > summary"))
+        .await?
+        .click()
+        .await?;
     c.find(Locator::Css("form.lang button[value='de']"))
         .await?
         .click()
@@ -94,6 +99,11 @@ async fn walk_through(c: &Client, base: &str) -> Result<(), fantoccini::error::C
         .for_element(Locator::XPath("//main/h1[text()='Profil']"))
         .await?;
 
+    // Signing out is in the account menu beside the person's initials.
+    c.find(Locator::Css("details.account-menu > summary"))
+        .await?
+        .click()
+        .await?;
     c.find(Locator::Css("form.signout button"))
         .await?
         .click()
@@ -192,15 +202,31 @@ async fn privacy_and_photo(
         "applied at once, no confirmation"
     );
 
-    c.find(Locator::Css("form.upload input[type=file]"))
-        .await?
-        .send_keys(&file.display().to_string())
-        .await?;
-    c.find(Locator::Css("form.upload button"))
+    // The photo is uploaded in the Main information form and saved with it.
+    c.find(Locator::Css("#main-information a.button"))
         .await?
         .click()
         .await?;
-    arrive_with(c, "/profile", "notice=photo").await?;
+    arrive(c, "/profile/edit").await?;
+    c.find(Locator::Css("#photo-file"))
+        .await?
+        .send_keys(&file.display().to_string())
+        .await?;
+    c.find(Locator::Css("#f-given_name"))
+        .await?
+        .send_keys("Photo")
+        .await?;
+    c.find(Locator::Css("button.primary"))
+        .await?
+        .click()
+        .await?;
+    arrive_with(c, "/profile", "notice=saved").await?;
+    let given = c
+        .find(Locator::Css("dd[data-field='given_name']"))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(given, "Photo", "the fields are saved with the photo");
     let src = c
         .find(Locator::Css("#photo img.avatar"))
         .await?

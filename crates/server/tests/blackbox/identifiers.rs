@@ -165,8 +165,10 @@ async fn an_account_at_a_provider_is_linked_shown_released_and_removed(backend: 
     let b = p.sigil.signed_in("ada").await;
     let (_, profile) = b.page("/profile").await;
     assert!(profile.contains(r#"href="/profile/identifiers/add""#));
+    // **Available** is in the Main information form, beside **Upload**.
+    let (_, edit) = b.page("/profile/edit?block=main").await;
     assert!(
-        !profile.contains(r#"id="photo-available""#),
+        !edit.contains(r#"id="photo-available""#),
         "no identifier, no Available button"
     );
     let (status, providers) = b.page("/profile/identifiers/add").await;
@@ -189,7 +191,8 @@ async fn an_account_at_a_provider_is_linked_shown_released_and_removed(backend: 
     let (_, profile) = b.page("/profile").await;
     assert!(profile.contains("Corp ID"), "the provider's name");
     assert!(profile.contains("Ада Lovelace"), "the name at the provider");
-    assert!(profile.contains(r#"id="photo-available""#));
+    let (_, edit) = b.page("/profile/edit?block=main").await;
+    assert!(edit.contains(r#"id="photo-available""#));
     let id = identifier_id(&profile);
     assert!(events(&b).await.contains(&"identifier.linked".to_owned()));
     let (status, listed) = b.api(Method::GET, "/api/v1/me/identifiers", None).await;
@@ -393,7 +396,14 @@ async fn link_in_chromium(c: &Client, p: &Pair) -> Result<(), CmdError> {
         .text()
         .await?;
     assert_eq!(label, "Ада Lovelace");
+    c.find(Locator::Css("#main-information a.button"))
+        .await?
+        .click()
+        .await?;
+    arrive(c, "/profile/edit").await?;
     assert!(c.find(Locator::Css("#photo-available")).await.is_ok());
+    c.back().await?;
+    arrive(c, "/profile").await?;
 
     // Clicking the identifier offers Delete, which removes it at once.
     c.find(Locator::Css("#identifiers details summary"))

@@ -4,6 +4,7 @@ mod helpers;
 
 mod accounts;
 mod api;
+mod branding;
 mod browser;
 mod cards;
 mod cli;
@@ -18,6 +19,7 @@ mod identifiers;
 mod identifiers_sign_in;
 mod keys;
 mod language;
+mod layout;
 mod linking;
 mod notices;
 mod oidc_flow;

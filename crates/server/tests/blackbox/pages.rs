@@ -132,6 +132,7 @@ async fn every_console_page_is_fully_translated_in_every_language(backend: Backe
                 "/profile/photo/available",
                 "/profile/photo/available".to_owned(),
             ),
+            ("/profile/photo/delete", "/profile/photo/delete".to_owned()),
             (
                 "/profile/identifiers/add",
                 "/profile/identifiers/add".to_owned(),

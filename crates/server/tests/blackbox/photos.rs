@@ -12,6 +12,7 @@ use crate::on_both_backends;
 on_both_backends!(
     a_photo_is_redrawn_square_without_its_metadata_and_served_for_good,
     bad_files_get_a_clear_error_and_change_nothing,
+    the_main_information_form_saves_its_fields_and_photo_together,
 );
 
 pub fn picture(format: ImageFormat, w: u32, h: u32) -> Vec<u8> {
@@ -96,10 +97,16 @@ async fn a_photo_is_redrawn_square_without_its_metadata_and_served_for_good(back
         "the old one is gone"
     );
 
+    // Delete asks first, and then says what happened.
+    let (status, confirm) = b.page("/profile/photo/delete").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(confirm.contains(r#"<form method="post" action="/profile/photo/delete">"#));
+    assert!(photo_src(&confirm).is_some(), "the photo that would go");
     let r = b.post_form("/profile/photo/delete", &[]).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, page) = b.page("/profile").await;
+    assert_eq!(location(&r), "/profile?notice=photo_removed#field-photo");
+    let (_, page) = b.page("/profile?notice=photo_removed").await;
     assert!(photo_src(&page).is_none());
+    assert!(page.contains("Photo removed."), "not \"Photo saved\"");
     let (_, events) = b.api(reqwest::Method::GET, "/api/v1/me/events", None).await;
     assert_eq!(events["events"][0]["category"], "profile.photo_removed");
     assert_eq!(events["events"][1]["category"], "profile.photo_changed");
@@ -152,4 +159,76 @@ async fn bad_files_get_a_clear_error_and_change_nothing(backend: Backend) {
     }
     let (_, after) = b.page("/profile").await;
     assert_eq!(photo_src(&after), Some(kept), "nothing changed");
+}
+
+/// Sends the Main information form with `fields` and, if given, a photo file.
+async fn save_main(
+    b: &Browser,
+    fields: &[(&str, &str)],
+    photo: Option<Vec<u8>>,
+) -> reqwest::Response {
+    let csrf = b.cookie("sigil_csrf").expect("csrf cookie");
+    let mut form = Form::new().text("block", "main");
+    for (k, v) in fields {
+        form = form.text((*k).to_owned(), (*v).to_owned());
+    }
+    let part = Part::bytes(photo.unwrap_or_default())
+        .file_name("me.png")
+        .mime_str("image/png")
+        .expect("mime");
+    b.client
+        .post(b.url(&format!("/profile/edit?csrf={csrf}")))
+        .header("origin", b.url(""))
+        .header("accept-language", &b.accept_language)
+        .multipart(form.part("photo", part))
+        .send()
+        .await
+        .expect("save")
+}
+
+async fn the_main_information_form_saves_its_fields_and_photo_together(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let b = app.signed_in("gina").await;
+    let (_, edit) = b.page("/profile/edit?block=main").await;
+    assert!(edit.contains(r#"enctype="multipart/form-data""#));
+    assert!(edit.contains(r#"id="photo-file""#), "Upload is in the form");
+
+    // Without a file, the photo stays as it is.
+    let r = save_main(&b, &[("given_name", "Gina")], None).await;
+    assert_eq!(location(&r), "/profile?notice=saved");
+    let (_, page) = b.page("/profile").await;
+    assert_eq!(crate::helpers::field_text(&page, "given_name"), "Gina");
+    assert!(photo_src(&page).is_none());
+
+    let photo = picture(ImageFormat::Png, 90, 60);
+    let r = save_main(&b, &[("given_name", "Georgina")], Some(photo)).await;
+    assert_eq!(location(&r), "/profile?notice=saved");
+    let (_, page) = b.page("/profile").await;
+    assert_eq!(crate::helpers::field_text(&page, "given_name"), "Georgina");
+    let kept = photo_src(&page).expect("the photo saved with the fields");
+
+    // A bad file refuses the whole form, in the person's language, as typed.
+    let r = b
+        .post_form("/lang", &[("lang", "de"), ("next", "/profile")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = save_main(
+        &b,
+        &[("given_name", "Gigi")],
+        Some(b"not a picture".to_vec()),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.expect("body");
+    assert!(
+        body.contains("Laden Sie ein JPEG-, PNG- oder WebP-Bild hoch."),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"value="Gigi""#),
+        "the typed value comes back"
+    );
+    let (_, page) = b.page("/profile").await;
+    assert_eq!(crate::helpers::field_text(&page, "given_name"), "Georgina");
+    assert_eq!(photo_src(&page), Some(kept), "nothing changed");
 }

@@ -1,1 +1,12 @@
 ## shell: messages of the console shell (kept apart so that concerns do not collide)
+shell-skip = Zum Inhalt springen
+shell-menu = Menü
+shell-nav = Kontokonsole
+shell-privacy-of = Wer sieht { $field }
+shell-photo-block = Profilfoto
+shell-photo-remove-title = Profilfoto löschen
+shell-photo-remove-question = Ihr Profilfoto löschen? Anwendungen und Ihre Visitenkarte zeigen es dann nicht mehr.
+notice-photo_removed = Foto gelöscht.
+shell-photo-current = Aktuelles Foto
+shell-photo-none = Noch kein Foto.
+shell-photo-keep = Aktuelles Foto behalten

@@ -42,7 +42,9 @@ pub fn routes() -> Router<AppState> {
         .route("/profile", get(profile::show))
         .route(
             "/profile/edit",
-            get(profile_edit::form).post(profile_edit::submit),
+            get(profile_edit::form)
+                .post(profile_edit::submit)
+                .layer(DefaultBodyLimit::max(photo::UPLOAD_LIMIT)),
         )
         .route(
             "/profile/complete",
@@ -73,7 +75,10 @@ pub fn routes() -> Router<AppState> {
             "/profile/photo",
             post(photo::upload).layer(DefaultBodyLimit::max(photo::UPLOAD_LIMIT)),
         )
-        .route("/profile/photo/delete", post(photo::remove))
+        .route(
+            "/profile/photo/delete",
+            get(photo::remove_form).post(photo::remove),
+        )
         .route(
             "/profile/photo/available",
             get(identifiers::available).post(identifiers::use_avatar),
@@ -119,6 +124,12 @@ pub struct PageCtx<'a> {
     /// The page's own path, so the language switch can come back to it.
     pub here: String,
     pub section: &'static str,
+    /// The operator's product name, logo and accent.
+    pub brand: &'a crate::brand::Brand,
+    /// The signed-in person's photo thumbnail (its hash), for the account menu.
+    pub avatar: Option<String>,
+    /// Up to two letters standing in for a missing photo.
+    pub initials: String,
     /// The operator's minimum password length, for the hint beside new passwords.
     password_min: usize,
 }
@@ -145,6 +156,9 @@ impl<'a> PageCtx<'a> {
             who: user.map(display_name),
             here: here.to_owned(),
             section,
+            brand: &state.config.brand,
+            avatar: user.and_then(|u| u.photo_small.clone()),
+            initials: user.map(|u| initials(&display_name(u))).unwrap_or_default(),
             password_min: state.sigil.settings().passwords.min_chars,
         }
     }
@@ -153,6 +167,16 @@ impl<'a> PageCtx<'a> {
     pub fn password_hint(&self) -> String {
         self.t
             .t_with("password-hint", &[("min", self.password_min.into())])
+    }
+
+    /// The language the page is in, by its own name.
+    pub fn current_language(&self) -> &'static str {
+        self.t.locale.native_name()
+    }
+
+    /// The accessible name of the privacy control of the field labelled `label`.
+    pub fn privacy_label(&self, label: &str) -> String {
+        self.t.t1("shell-privacy-of", "field", label)
     }
 
     pub fn languages(&self) -> Vec<LangOption> {
@@ -211,6 +235,15 @@ pub(crate) fn reauth(user: &User, next: &str, why: ReauthReason) -> axum::respon
     .into_response()
 }
 
+/// The first letters of up to two words of `name` (`ada.lovelace` → `AL`).
+fn initials(name: &str) -> String {
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
 pub fn display_name(user: &User) -> String {
     user.login
         .as_ref()
@@ -237,7 +270,14 @@ pub fn safe_next(next: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{initials, safe_next};
+
+    #[test]
+    fn initials_stand_in_for_a_missing_photo() {
+        assert_eq!(initials("ada.lovelace"), "AL");
+        assert_eq!(initials("мария"), "М");
+        assert_eq!(initials("x@example.org"), "XE");
+    }
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {

@@ -1,4 +1,8 @@
-//! The profile photo: upload (JPEG, PNG or WebP), delete, and serving the stored sizes.
+//! The profile photo: upload (JPEG, PNG or WebP), delete after a confirm step, and serving
+//! the stored sizes.
+use std::collections::HashMap;
+
+use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -7,10 +11,11 @@ use axum::Extension;
 use sigil_core::photo::{PhotoError, MAX_BYTES};
 use sigil_core::{CoreError, FieldErrorKind};
 
+use super::PageCtx;
 use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::client::Client;
-use crate::error::{page_failure, page_unreadable, Unreadable};
+use crate::error::{page_failure, page_unreadable, render, Unreadable};
 use crate::extract::PagePath;
 use crate::state::AppState;
 
@@ -22,10 +27,10 @@ fn bad(e: PhotoError) -> CoreError {
 }
 
 /// Why the upload could not be read.
-struct Refused {
-    error: CoreError,
+pub(crate) struct Refused {
+    pub error: CoreError,
     /// The body is over [`UPLOAD_LIMIT`] and was not read to its end.
-    over_limit: bool,
+    pub over_limit: bool,
 }
 
 impl From<CoreError> for Refused {
@@ -57,6 +62,84 @@ async fn photo_part(mut form: Multipart) -> Result<Vec<u8>, Refused> {
         }
     }
     Err(CoreError::field("photo", FieldErrorKind::Required).into())
+}
+
+/// The photo chosen in the Main information form, saved with its fields.
+pub(crate) enum NewPhoto {
+    Keep,
+    /// A file from the person's device (**Upload**).
+    Upload(Vec<u8>),
+    /// The picture of a linked identifier (**Available**), by the identifier's id.
+    Avatar(String),
+}
+
+/// The Main information form sent as `multipart/form-data`: its text fields, and the
+/// photo part (`photo`, a file) or the chosen avatar (`avatar`). The text fields read
+/// before a failure come back with it, so that the form can be shown again as typed.
+pub(crate) async fn edit_form(
+    mut form: Multipart,
+) -> (HashMap<String, String>, Result<NewPhoto, Refused>) {
+    let mut fields = HashMap::new();
+    let mut photo = NewPhoto::Keep;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return (fields, Err(unreadable(&e))),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "photo" {
+            let bytes = match field.bytes().await {
+                Ok(b) => b,
+                Err(e) => return (fields, Err(unreadable(&e))),
+            };
+            // A form sent without choosing a file carries an empty part.
+            if !bytes.is_empty() {
+                photo = NewPhoto::Upload(bytes.to_vec());
+            }
+            continue;
+        }
+        let text = match field.text().await {
+            Ok(t) => t,
+            Err(e) => return (fields, Err(unreadable(&e))),
+        };
+        if name == "avatar" {
+            if !text.is_empty() && !matches!(photo, NewPhoto::Upload(_)) {
+                photo = NewPhoto::Avatar(text);
+            }
+        } else {
+            fields.insert(name, text);
+        }
+    }
+    (fields, Ok(photo))
+}
+
+/// Checks an uploaded file before the form's fields are saved, so that a bad file
+/// refuses the whole form and changes nothing.
+pub(crate) async fn check(photo: &NewPhoto) -> Result<(), CoreError> {
+    let NewPhoto::Upload(bytes) = photo else {
+        return Ok(());
+    };
+    let bytes = bytes.clone();
+    // Decoding takes milliseconds of CPU: off the async workers.
+    tokio::task::spawn_blocking(move || sigil_core::photo::process(&bytes).map(|_| ()))
+        .await
+        .map_err(anyhow::Error::from)?
+        .map_err(bad)
+}
+
+/// Applies the photo chosen in the Main information form.
+pub(crate) async fn apply(
+    state: &AppState,
+    user: &sigil_core::user::User,
+    photo: NewPhoto,
+    client: &sigil_core::event::ClientInfo,
+) -> Result<(), CoreError> {
+    match photo {
+        NewPhoto::Keep => Ok(()),
+        NewPhoto::Upload(bytes) => state.sigil.upload_photo(user, bytes, client).await,
+        NewPhoto::Avatar(id) => state.sigil.use_identifier_avatar(user, &id, client).await,
+    }
 }
 
 /// The signed-in person uploads a photo.
@@ -106,6 +189,35 @@ pub async fn upload(
     }
 }
 
+#[derive(Template)]
+#[template(path = "photo_remove.html")]
+struct RemovePage<'a> {
+    page: PageCtx<'a>,
+    /// The thumbnail's hash, shown so the person sees what goes.
+    photo: Option<String>,
+}
+
+/// The signed-in person: asked before the photo is deleted.
+pub async fn remove_form(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+) -> Response {
+    let page = PageCtx::new(
+        &state,
+        &headers,
+        &csrf,
+        Some(&current.user),
+        "/profile/photo/delete",
+        "profile",
+    );
+    render(&RemovePage {
+        photo: current.user.photo_small.clone(),
+        page,
+    })
+}
+
 /// The signed-in person deletes the photo.
 pub async fn remove(
     State(state): State<AppState>,
@@ -114,7 +226,7 @@ pub async fn remove(
     headers: HeaderMap,
 ) -> Response {
     match state.sigil.remove_photo(&current.user, &client).await {
-        Ok(()) => Redirect::to("/profile?notice=photo#main-information").into_response(),
+        Ok(()) => Redirect::to("/profile?notice=photo_removed#field-photo").into_response(),
         Err(e) => page_failure(&state, &headers, e),
     }
 }

@@ -116,11 +116,6 @@ impl ProfilePage<'_> {
         self.errors.get(field).cloned().unwrap_or_default()
     }
 
-    /// Whether a linked identifier has a picture (the **Available** button).
-    fn has_avatars(&self) -> bool {
-        self.identifiers.iter().any(|i| i.has_avatar)
-    }
-
     /// Whether `level` (`private`, `on_request`, `public`) is in force for `key`.
     fn is_level(&self, key: &str, level: &str) -> bool {
         self.privacy.level(key).as_str() == level
@@ -215,6 +210,7 @@ async fn profile_page(
         Some("privacy") => Some(t.t("notice-privacy")),
         Some("card") => Some(t.t("notice-card")),
         Some("photo") => Some(t.t("notice-photo")),
+        Some("photo_removed") => Some(t.t("notice-photo_removed")),
         Some("identifier_linked") => Some(t.t("notice-identifier_linked")),
         Some("identifier_removed") => Some(t.t("notice-identifier_removed")),
         _ => None,

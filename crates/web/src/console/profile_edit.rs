@@ -2,20 +2,23 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use serde::Deserialize;
 use sigil_core::fields::Block;
+use sigil_core::user::User;
 use sigil_core::CoreError;
 
+use super::identifiers::IdentifierView;
+use super::photo::{NewPhoto, Refused};
 use super::profile::{block_views, FieldView};
 use super::{safe_next, PageCtx};
 use crate::auth::csrf::CsrfToken;
 use crate::auth::PageUser;
 use crate::client::Client;
-use crate::error::{page_failure, render};
+use crate::error::{page_failure, page_unreadable, render, Unreadable};
 use crate::extract::{PageForm, PageQuery};
 use crate::state::AppState;
 
@@ -28,6 +31,38 @@ struct EditPage<'a> {
     fields: Vec<FieldView>,
     next: String,
     error: Option<String>,
+    /// Main information only: the photo now, the linked accounts' pictures on offer
+    /// (**Available**), and why a chosen photo was refused.
+    photo: Option<String>,
+    avatars: Vec<IdentifierView>,
+    photo_error: String,
+}
+
+impl EditPage<'_> {
+    /// The form goes as `multipart/form-data` when it carries the photo.
+    fn has_photo(&self) -> bool {
+        self.mode == "main"
+    }
+}
+
+/// The photo part of the Main information form for `user`.
+async fn photo_views(
+    state: &AppState,
+    user: &User,
+    mode: &str,
+) -> Result<(Option<String>, Vec<IdentifierView>), CoreError> {
+    if mode != "main" {
+        return Ok((None, Vec::new()));
+    }
+    let avatars = state
+        .sigil
+        .identifiers(user)
+        .await?
+        .iter()
+        .map(|i| IdentifierView::new(state, i))
+        .filter(|v| v.has_avatar)
+        .collect();
+    Ok((user.photo_small.clone(), avatars))
 }
 
 #[derive(Deserialize)]
@@ -70,33 +105,79 @@ pub async fn form(
         state.sigil.settings().catalogue.fields(),
         block,
     );
+    let (photo, avatars) = match photo_views(&state, &profile.user, mode).await {
+        Ok(p) => p,
+        Err(e) => return page_failure(&state, &headers, e),
+    };
     render(&EditPage {
         page,
         mode,
         fields,
         next: String::new(),
         error: None,
+        photo,
+        avatars,
+        photo_error: String::new(),
     })
 }
 
-/// The signed-in person saves a block. Invalid input brings the form back with the
-/// errors beside the fields, and nothing is saved.
+/// The signed-in person saves a block; Main information comes with its photo (a file
+/// or a linked account's picture, as `multipart/form-data`) and saves both. Invalid
+/// input brings the form back with the errors beside the fields, and nothing is saved.
 pub async fn submit(
     State(state): State<AppState>,
     current: PageUser,
     Extension(csrf): Extension<CsrfToken>,
     Client(client): Client,
     headers: HeaderMap,
-    PageForm(form): PageForm<HashMap<String, String>>,
+    request: Request,
 ) -> Response {
+    let (form, photo) = match read(&state, &headers, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
     let (block, mode) = parse_block(form.get("block").map(String::as_str));
+    let photo = match photo {
+        Ok(photo) => photo,
+        Err(refused) => {
+            let mut response = refill(
+                &state,
+                &current,
+                &csrf,
+                &headers,
+                &form,
+                block,
+                mode,
+                String::new(),
+                refused.error,
+            )
+            .await;
+            if refused.over_limit {
+                *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+            }
+            // The rest of an oversized body was never read: this connection cannot
+            // carry another request.
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
+        }
+    };
     let changes = submitted(&state, &form, block);
-    match state
-        .sigil
-        .update_profile(&current.user, &changes, &client)
-        .await
-    {
-        Ok(_) => Redirect::to("/profile?notice=saved").into_response(),
+    let saved = match super::photo::check(&photo).await {
+        Ok(()) => state
+            .sigil
+            .update_profile(&current.user, &changes, &client)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    let saved = match saved {
+        Ok(()) => super::photo::apply(&state, &current.user, photo, &client).await,
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(()) => Redirect::to("/profile?notice=saved").into_response(),
         Err(e) => {
             refill(
                 &state,
@@ -111,6 +192,33 @@ pub async fn submit(
             )
             .await
         }
+    }
+}
+
+type Fields = HashMap<String, String>;
+
+/// The form's fields, and the photo when it came as `multipart/form-data`.
+async fn read(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: Request,
+) -> Result<(Fields, Result<NewPhoto, Refused>), Response> {
+    let is_multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if is_multipart {
+        match Multipart::from_request(request, state).await {
+            Ok(form) => Ok(super::photo::edit_form(form).await),
+            Err(rejection) => Err(page_unreadable(
+                state,
+                headers,
+                Unreadable::from_status(rejection.status()),
+            )),
+        }
+    } else {
+        let PageForm(form) = PageForm::<Fields>::from_request(request, state).await?;
+        Ok((form, Ok(NewPhoto::Keep)))
     }
 }
 
@@ -137,7 +245,7 @@ async fn refill(
     current: &PageUser,
     csrf: &CsrfToken,
     headers: &HeaderMap,
-    form: &HashMap<String, String>,
+    form: &Fields,
     block: Block,
     mode: &'static str,
     next: String,
@@ -174,6 +282,16 @@ async fn refill(
             field.set_error(t, &e.kind);
         }
     }
+    // The photo's errors (a bad file, an identifier gone) go beside the photo.
+    let photo_error = errors
+        .iter()
+        .find(|e| e.field == "photo" || e.field == "identifier")
+        .map(|e| t.field_error(&e.kind))
+        .unwrap_or_default();
+    let (photo, avatars) = match photo_views(state, &profile.user, mode).await {
+        Ok(p) => p,
+        Err(e) => return page_failure(state, headers, e),
+    };
     let error = Some(t.t("error-invalid_input"));
     let body = render(&EditPage {
         page,
@@ -181,6 +299,9 @@ async fn refill(
         fields,
         next,
         error,
+        photo,
+        avatars,
+        photo_error,
     });
     (StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
 }
@@ -232,6 +353,9 @@ pub async fn complete_form(
         fields,
         next,
         error: None,
+        photo: None,
+        avatars: Vec::new(),
+        photo_error: String::new(),
     })
 }
 
