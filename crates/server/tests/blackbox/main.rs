@@ -2,8 +2,10 @@
 //! fresh SQLite file or PostgreSQL database per test), spoken to over HTTP.
 mod helpers;
 
+mod a11y;
 mod accounts;
 mod api;
+mod axe;
 mod browser;
 mod cards;
 mod cli;
@@ -31,8 +33,10 @@ mod photos;
 mod privacy;
 mod profile;
 mod provider_network;
+mod screenshots;
 mod secure_links;
 mod sessions;
+mod showcase;
 mod slips;
 mod smtp;
 mod throttle;

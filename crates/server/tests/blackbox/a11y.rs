@@ -1,0 +1,317 @@
+//! Accessibility, as a person with assistive technology meets it: axe-core's WCAG 2.1 A
+//! and AA rules on every console page, sign-in, registration, consent and error page in
+//! English, German and Russian, at a desktop's and a phone's width, for an account with
+//! something in every block; and the profile page used with the keyboard alone.
+use std::collections::BTreeSet;
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use fantoccini::Client;
+use serde::Deserialize;
+use sigil_store::testing::Backend;
+
+use crate::axe::{chromium_in, describe, set_viewport, violations};
+use crate::on_both_backends;
+use crate::pages::{console_get_routes, NOT_PAGES};
+use crate::showcase::{showcase, sign_in, Showcase};
+
+on_both_backends!(
+    every_page_passes_axe_in_every_language,
+    the_profile_is_usable_with_the_keyboard_alone,
+);
+
+async fn every_page_passes_axe_in_every_language(backend: Backend) {
+    let s = showcase(backend).await;
+    let mut found = Vec::new();
+    let mut visited = BTreeSet::new();
+    for lang in ["en", "de", "ru"] {
+        let c = chromium_in(lang, 1280, 900).await;
+        let result = audit_language(&c, &s, lang, &mut found, &mut visited).await;
+        let _ = c.close().await;
+        result.expect("the pages in Chromium");
+    }
+
+    let not_pages: BTreeSet<&str> = NOT_PAGES.iter().map(|(r, _)| *r).collect();
+    let unvisited: Vec<_> = console_get_routes()
+        .into_iter()
+        .filter(|r| !visited.contains(r) && !not_pages.contains(r.as_str()))
+        .collect();
+    assert!(
+        unvisited.is_empty(),
+        "console pages this test does not check: {unvisited:?}"
+    );
+    assert!(
+        found.is_empty(),
+        "{} accessibility problems:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+/// Every page in `lang`: first those a signed-out person sees, then the console.
+async fn audit_language(
+    c: &Client,
+    s: &Showcase,
+    lang: &str,
+    found: &mut Vec<String>,
+    visited: &mut BTreeSet<String>,
+) -> Result<(), fantoccini::error::CmdError> {
+    let base = &s.app.base;
+    for path in [
+        "/login",
+        "/register",
+        "/no/such/page",
+        // A request no application could have sent: the error page.
+        "/oauth/authorize?client_id=nobody&response_type=code",
+    ] {
+        audit(c, base, lang, path, found).await?;
+    }
+    visited.extend(["/login".to_owned(), "/register".to_owned()]);
+
+    if lang == "en" {
+        axe_sees_a_planted_problem(c, base).await?;
+    }
+
+    sign_in(c, base).await?;
+    let id = s.granted.client_id.as_str();
+    let pages = [
+        ("/profile", "/profile".to_owned()),
+        ("/profile/edit", "/profile/edit?block=main".to_owned()),
+        ("/profile/edit", "/profile/edit?block=additional".to_owned()),
+        ("/profile/complete", "/profile/complete".to_owned()),
+        ("/profile/password", "/profile/password".to_owned()),
+        (
+            "/profile/contacts/{kind}",
+            "/profile/contacts/email".to_owned(),
+        ),
+        (
+            "/profile/contacts/{kind}",
+            "/profile/contacts/phone".to_owned(),
+        ),
+        (
+            "/profile/contacts/{kind}/remove",
+            "/profile/contacts/email/remove".to_owned(),
+        ),
+        (
+            "/profile/contacts/{kind}/remove",
+            "/profile/contacts/phone/remove".to_owned(),
+        ),
+        ("/contacts/confirm", s.confirm_path.clone()),
+        ("/account/secure", s.secure_path.clone()),
+        ("/profile/public", "/profile/public".to_owned()),
+        (
+            "/profile/photo/available",
+            "/profile/photo/available".to_owned(),
+        ),
+        (
+            "/profile/identifiers/add",
+            "/profile/identifiers/add".to_owned(),
+        ),
+        ("/api/cards/{slug}", s.card_path.clone()),
+        ("/public/profile/{id}", s.public_path.clone()),
+        ("/events", "/events".to_owned()),
+        ("/apps", "/apps".to_owned()),
+        (
+            "/apps/{client_id}/end-sessions",
+            format!("/apps/{id}/end-sessions"),
+        ),
+        ("/apps/{client_id}/revoke", format!("/apps/{id}/revoke")),
+        // The consent page of an application the person has not allowed yet.
+        ("/oauth/authorize", s.consent_path()),
+    ];
+    for (route, path) in pages {
+        audit(c, base, lang, &path, found).await?;
+        let landed = c.current_url().await?;
+        let asked = path.split('?').next().unwrap_or_default();
+        assert_eq!(landed.path(), asked, "{lang} {path} went elsewhere");
+        visited.insert(route.to_owned());
+    }
+    Ok(())
+}
+
+/// A picture without a text alternative, planted on the sign-in page, is reported: axe-core
+/// loaded despite the page's Content Security Policy, and its findings come back.
+async fn axe_sees_a_planted_problem(
+    c: &Client,
+    base: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    c.goto(&format!("{base}/login")).await?;
+    c.execute(
+        "const img = document.createElement('img'); img.src = '/static/none.png'; \
+         document.querySelector('main').append(img);",
+        vec![],
+    )
+    .await?;
+    let found = violations(c).await.expect("axe-core runs");
+    assert!(
+        found.iter().any(|v| v.id == "image-alt"),
+        "axe-core missed an image without alt: {found:?}"
+    );
+    Ok(())
+}
+
+/// The widths the console is designed for: a desktop and a phone.
+const VIEWPORTS: [(u32, u32); 2] = [(1280, 900), (390, 844)];
+
+/// Opens `path` and adds what axe-core finds there, at each width, to `found`.
+async fn audit(
+    c: &Client,
+    base: &str,
+    lang: &str,
+    path: &str,
+    found: &mut Vec<String>,
+) -> Result<(), fantoccini::error::CmdError> {
+    set_viewport(c, VIEWPORTS[0].0, VIEWPORTS[0].1).await?;
+    c.goto(&format!("{base}{path}")).await?;
+    // Chromium shows a page of its own for an answer without a body.
+    let (page_lang, ours) = serde_json::from_value::<(String, bool)>(
+        c.execute(
+            "return [document.documentElement.lang, \
+                     !!document.querySelector('link[rel=stylesheet][href^=\"/static/\"]')];",
+            vec![],
+        )
+        .await?,
+    )
+    .expect("the page's language");
+    if !ours || page_lang != lang {
+        found.push(format!(
+            "{lang} {path}: not a Sigil page in {lang} (ours: {ours}, <html lang={page_lang:?}>)"
+        ));
+        return Ok(());
+    }
+    for (width, height) in VIEWPORTS {
+        set_viewport(c, width, height).await?;
+        match violations(c).await {
+            Ok(list) => found.extend(
+                list.iter()
+                    .map(|v| format!("{lang} {width}px {path}: {}", describe(v))),
+            ),
+            Err(e) => found.push(format!("{lang} {width}px {path}: axe-core failed: {e}")),
+        }
+    }
+    Ok(())
+}
+
+async fn the_profile_is_usable_with_the_keyboard_alone(backend: Backend) {
+    let s = showcase(backend).await;
+    let c = chromium_in("en", 1280, 900).await;
+    let result = tab_through_profile(&c, &s.app.base).await;
+    let _ = c.close().await;
+    result.expect("the profile in Chromium");
+}
+
+/// What the page says of the element that has the focus after a Tab.
+#[derive(Debug, Deserialize)]
+struct Focused {
+    /// Its place among the stops the page should offer, if it is one of them.
+    stop: Option<usize>,
+    tag: String,
+    what: String,
+    /// Whether an outline or a shadow shows where the focus is.
+    visible: bool,
+    /// For a link to an anchor: whether its target is (in) the main content.
+    targets_main: bool,
+}
+
+/// Marks every visible control in document order as a stop, and names each one.
+const MARK_STOPS: &str = r"
+    const describe = el => el.tagName.toLowerCase()
+        + (el.id ? '#' + el.id : '')
+        + (el.name ? '[name=' + el.name + ']' : '')
+        + (el.getAttribute('href') ? '[href=' + el.getAttribute('href') + ']' : '')
+        + ' ' + JSON.stringify((el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 40));
+    const radios = new Map();
+    for (const r of document.querySelectorAll('input[type=radio]')) {
+        const key = (r.form ? r.form.action : '') + '|' + r.name;
+        const seen = radios.get(key);
+        if (!seen || (!seen.checked && r.checked)) radios.set(key, r);
+    }
+    const stops = [];
+    for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')) {
+        if (el.disabled || el.type === 'hidden' || el.getAttribute('tabindex') === '-1') continue;
+        // Not rendered, hidden, or in a closed <details>: no stop until it is shown.
+        if (el.closest('[inert]') || !el.checkVisibility({ visibilityProperty: true })) continue;
+        if (el.type === 'radio' && radios.get((el.form ? el.form.action : '') + '|' + el.name) !== el) continue;
+        el.dataset.kbStop = stops.length;
+        stops.push(describe(el));
+    }
+    return stops;
+";
+
+const READ_FOCUS: &str = r"
+    const el = document.activeElement;
+    const cs = getComputedStyle(el);
+    const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
+    const shadow = cs.boxShadow && cs.boxShadow !== 'none';
+    const href = el.getAttribute('href') || '';
+    let targetsMain = false;
+    if (href.startsWith('#') && href.length > 1) {
+        const t = document.getElementById(decodeURIComponent(href.slice(1)));
+        targetsMain = !!t && (t.tagName === 'MAIN' || !!t.closest('main, [role=main]'));
+    }
+    return {
+        stop: el.dataset.kbStop === undefined ? null : Number(el.dataset.kbStop),
+        tag: el.tagName.toLowerCase(),
+        what: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (href ? '[href=' + href + ']' : '')
+            + ' ' + JSON.stringify((el.innerText || el.value || '').trim().slice(0, 40)),
+        visible: outline || shadow,
+        targets_main: targetsMain,
+    };
+";
+
+async fn tab_through_profile(c: &Client, base: &str) -> Result<(), fantoccini::error::CmdError> {
+    sign_in(c, base).await?;
+    c.goto(&format!("{base}/profile")).await?;
+    let stops: Vec<String> =
+        serde_json::from_value(c.execute(MARK_STOPS, vec![]).await?).expect("the list of stops");
+    assert!(
+        stops.len() > 10,
+        "too few controls on the profile: {stops:?}"
+    );
+
+    let mut reached = Vec::new();
+    for _ in 0..stops.len() {
+        let tab = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down {
+                value: Key::Tab.into(),
+            })
+            .then(KeyAction::Up {
+                value: Key::Tab.into(),
+            });
+        c.perform_actions(tab).await?;
+        let focused: Focused = serde_json::from_value(c.execute(READ_FOCUS, vec![]).await?)
+            .expect("the focused element");
+        reached.push(focused);
+    }
+
+    // Every finding is gathered first, so that one run names all three kinds.
+    let mut problems = Vec::new();
+    let first = &reached[0];
+    if !(first.tag == "a" && first.targets_main) {
+        problems.push(format!(
+            "the first Tab stop is not a link to the main content (a skip link) but {}",
+            first.what
+        ));
+    }
+    let order: Vec<Option<usize>> = reached.iter().map(|f| f.stop).collect();
+    let expected: Vec<Option<usize>> = (0..stops.len()).map(Some).collect();
+    if let Some(at) = order.iter().zip(&expected).position(|(a, b)| a != b) {
+        problems.push(format!(
+            "Tab does not reach every control in document order: stop {at} should be {}, \
+             the focus is on {}.\nExpected: {stops:#?}\nReached: {:#?}",
+            stops[at],
+            reached[at].what,
+            reached.iter().map(|f| &f.what).collect::<Vec<_>>()
+        ));
+    }
+    let unmarked: Vec<&str> = reached
+        .iter()
+        .filter(|f| !f.visible)
+        .map(|f| f.what.as_str())
+        .collect();
+    if !unmarked.is_empty() {
+        problems.push(format!("no visible focus indicator on: {unmarked:#?}"));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    Ok(())
+}
