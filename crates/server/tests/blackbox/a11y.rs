@@ -6,27 +6,59 @@ use std::collections::BTreeSet;
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 use serde::Deserialize;
 use sigil_store::testing::Backend;
 
-use crate::axe::{chromium_in, describe, set_viewport, violations};
+use crate::axe::{chromium_in, chromium_with, describe, set_viewport, violations};
 use crate::on_both_backends;
 use crate::pages::{console_get_routes, NOT_PAGES};
-use crate::showcase::{showcase, sign_in, Showcase};
+use crate::showcase::{showcase, sign_in, Showcase, LOGIN};
 
-on_both_backends!(
-    every_page_passes_axe_in_every_language,
-    the_profile_is_usable_with_the_keyboard_alone,
-);
+on_both_backends!(the_profile_is_usable_with_the_keyboard_alone);
 
-async fn every_page_passes_axe_in_every_language(backend: Backend) {
+// The pages' markup does not depend on the database, and this walk (about 230 runs of
+// axe-core, 1½ minutes) is the suite's longest: it runs on SQLite alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_passes_axe_in_every_language() {
+    every_page_passes_axe_in_every_language_on(Backend::Sqlite).await;
+}
+
+/// One walk over the pages: a language, in the light or the dark colour scheme.
+#[derive(Clone, Copy, PartialEq)]
+struct Pass {
+    lang: &'static str,
+    dark: bool,
+}
+
+/// Every language in the light scheme; the dark one's contrast is checked in English.
+const PASSES: [Pass; 4] = [
+    Pass {
+        lang: "en",
+        dark: false,
+    },
+    Pass {
+        lang: "de",
+        dark: false,
+    },
+    Pass {
+        lang: "ru",
+        dark: false,
+    },
+    Pass {
+        lang: "en",
+        dark: true,
+    },
+];
+
+async fn every_page_passes_axe_in_every_language_on(backend: Backend) {
     let s = showcase(backend).await;
     let mut found = Vec::new();
     let mut visited = BTreeSet::new();
-    for lang in ["en", "de", "ru"] {
-        let c = chromium_in(lang, 1280, 900).await;
-        let result = audit_language(&c, &s, lang, &mut found, &mut visited).await;
+    for pass in PASSES {
+        let (width, height) = VIEWPORTS[0];
+        let c = chromium_with(pass.lang, width, height, pass.dark).await;
+        let result = audit_pass(&c, &s, pass, &mut found, &mut visited).await;
         let _ = c.close().await;
         result.expect("the pages in Chromium");
     }
@@ -48,28 +80,42 @@ async fn every_page_passes_axe_in_every_language(backend: Backend) {
     );
 }
 
-/// Every page in `lang`: first those a signed-out person sees, then the console.
-async fn audit_language(
+/// Every page in one pass: first those a signed-out person sees, then the console.
+async fn audit_pass(
     c: &Client,
     s: &Showcase,
-    lang: &str,
+    pass: Pass,
     found: &mut Vec<String>,
     visited: &mut BTreeSet<String>,
 ) -> Result<(), fantoccini::error::CmdError> {
     let base = &s.app.base;
+    if pass == PASSES[0] {
+        axe_sees_a_planted_problem(c, base).await?;
+    }
     for path in [
         "/login",
         "/register",
         "/no/such/page",
         // A request no application could have sent: the error page.
         "/oauth/authorize?client_id=nobody&response_type=code",
+        // Signed out already: the page that says so.
+        "/oauth/end_session",
     ] {
-        audit(c, base, lang, path, found).await?;
+        audit(c, base, pass, path, found).await?;
     }
     visited.extend(["/login".to_owned(), "/register".to_owned()]);
 
-    if lang == "en" {
-        axe_sees_a_planted_problem(c, base).await?;
+    // The forms again, sent with mistakes: their errors are part of the page.
+    for (path, fields) in [
+        (
+            "/login",
+            [("identifier", "nobody.here"), ("password", "wrong")],
+        ),
+        ("/register", [("login", LOGIN), ("password", "short")]),
+    ] {
+        c.goto(&format!("{base}{path}")).await?;
+        submit(c, &fields).await?;
+        audit_here(c, pass, &format!("{path} (sent with mistakes)"), found).await?;
     }
 
     sign_in(c, base).await?;
@@ -118,12 +164,14 @@ async fn audit_language(
         ("/apps/{client_id}/revoke", format!("/apps/{id}/revoke")),
         // The consent page of an application the person has not allowed yet.
         ("/oauth/authorize", s.consent_path()),
+        // Asked to sign out by an application: the confirmation (last: it may sign out).
+        ("/oauth/end_session", "/oauth/end_session".to_owned()),
     ];
     for (route, path) in pages {
-        audit(c, base, lang, &path, found).await?;
+        audit(c, base, pass, &path, found).await?;
         let landed = c.current_url().await?;
         let asked = path.split('?').next().unwrap_or_default();
-        assert_eq!(landed.path(), asked, "{lang} {path} went elsewhere");
+        assert_eq!(landed.path(), asked, "{} {path} went elsewhere", pass.lang);
         visited.insert(route.to_owned());
     }
     Ok(())
@@ -153,16 +201,29 @@ async fn axe_sees_a_planted_problem(
 /// The widths the console is designed for: a desktop and a phone.
 const VIEWPORTS: [(u32, u32); 2] = [(1280, 900), (390, 844)];
 
-/// Opens `path` and adds what axe-core finds there, at each width, to `found`.
+/// Opens `path` and adds what axe-core finds there to `found`.
 async fn audit(
     c: &Client,
     base: &str,
-    lang: &str,
+    pass: Pass,
     path: &str,
     found: &mut Vec<String>,
 ) -> Result<(), fantoccini::error::CmdError> {
-    set_viewport(c, VIEWPORTS[0].0, VIEWPORTS[0].1).await?;
+    let (width, height) = VIEWPORTS[0];
+    set_viewport(c, width, height).await?;
     c.goto(&format!("{base}{path}")).await?;
+    audit_here(c, pass, path, found).await
+}
+
+/// Adds what axe-core finds on the page the browser shows, at each width, to `found`.
+async fn audit_here(
+    c: &Client,
+    pass: Pass,
+    what: &str,
+    found: &mut Vec<String>,
+) -> Result<(), fantoccini::error::CmdError> {
+    let lang = pass.lang;
+    let scheme = if pass.dark { " dark" } else { "" };
     // Chromium shows a page of its own for an answer without a body.
     let (page_lang, ours) = serde_json::from_value::<(String, bool)>(
         c.execute(
@@ -175,21 +236,49 @@ async fn audit(
     .expect("the page's language");
     if !ours || page_lang != lang {
         found.push(format!(
-            "{lang} {path}: not a Sigil page in {lang} (ours: {ours}, <html lang={page_lang:?}>)"
+            "{lang}{scheme} {what}: not a Sigil page in {lang} (ours: {ours}, <html lang={page_lang:?}>)"
         ));
         return Ok(());
     }
     for (width, height) in VIEWPORTS {
         set_viewport(c, width, height).await?;
+        let at = format!("{lang}{scheme} {width}px {what}");
         match violations(c).await {
-            Ok(list) => found.extend(
-                list.iter()
-                    .map(|v| format!("{lang} {width}px {path}: {}", describe(v))),
-            ),
-            Err(e) => found.push(format!("{lang} {width}px {path}: axe-core failed: {e}")),
+            Ok(list) => found.extend(list.iter().map(|v| format!("{at}: {}", describe(v)))),
+            Err(e) => found.push(format!("{at}: axe-core failed: {e}")),
         }
     }
     Ok(())
+}
+
+/// Types `fields` into the page's form by name, sends it with Enter in the last one, and
+/// waits for the answer to replace the page.
+async fn submit(c: &Client, fields: &[(&str, &str)]) -> Result<(), fantoccini::error::CmdError> {
+    c.execute("window.sigilOldPage = true;", vec![]).await?;
+    for (i, (name, value)) in fields.iter().enumerate() {
+        let enter = if i + 1 == fields.len() {
+            Key::Enter.to_string()
+        } else {
+            String::new()
+        };
+        c.find(Locator::Css(&format!("input[name='{name}']")))
+            .await?
+            .send_keys(&format!("{value}{enter}"))
+            .await?;
+    }
+    for _ in 0..100 {
+        let done = c
+            .execute(
+                "return window.sigilOldPage === undefined && document.readyState === 'complete';",
+                vec![],
+            )
+            .await?;
+        if done == serde_json::Value::Bool(true) {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the form's answer never came");
 }
 
 async fn the_profile_is_usable_with_the_keyboard_alone(backend: Backend) {

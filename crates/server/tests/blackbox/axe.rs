@@ -19,20 +19,39 @@ const TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 /// A Chromium session whose requests ask for `lang` and whose viewport is
 /// `width`×`height` CSS pixels.
 pub async fn chromium_in(lang: &str, width: u32, height: u32) -> Client {
+    chromium_with(lang, width, height, false).await
+}
+
+/// Like [`chromium_in`]; `dark` makes pages see `prefers-color-scheme: dark`.
+pub async fn chromium_with(lang: &str, width: u32, height: u32, dark: bool) -> Client {
     let url = std::env::var("SIGIL_TEST_WEBDRIVER_URL").unwrap_or_else(|_| {
         panic!("SIGIL_TEST_WEBDRIVER_URL is not set: run the tests with scripts/test, which starts chromedriver")
     });
+    let mut args = vec![
+        "--headless=new".to_owned(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-dev-shm-usage".into(),
+        "--disable-quic".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--hide-scrollbars".into(),
+        "--force-device-scale-factor=1".into(),
+        format!("--lang={lang}"),
+        format!("--accept-lang={lang}"),
+        format!("--window-size={width},{height}"),
+    ];
+    if dark {
+        args.push("--force-dark-mode".into());
+    }
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
         json!({
             "binary": "/usr/bin/chromium",
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-quic", "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                     "--force-device-scale-factor=1", "--font-render-hinting=none",
-                     format!("--lang={lang}"), format!("--accept-lang={lang}"),
-                     format!("--window-size={width},{height}")],
+            "args": args,
             "prefs": { "intl.accept_languages": lang },
         }),
     );
