@@ -86,12 +86,12 @@ pub async fn set_viewport(
     c.set_window_size(width, height).await?;
     let (w, h) = inner().await?;
     if (w, h) != (width, height) {
-        c.set_window_size(
-            width + width.saturating_sub(w),
-            height + height.saturating_sub(h),
-        )
-        .await?;
+        // The window's frame takes the difference: add it to the outer size.
+        let outer = |want: u32, got: u32| (2 * i64::from(want) - i64::from(got)).max(1) as u32;
+        c.set_window_size(outer(width, w), outer(height, h)).await?;
     }
+    let got = inner().await?;
+    assert_eq!(got, (width, height), "Chromium's viewport");
     Ok(())
 }
 
