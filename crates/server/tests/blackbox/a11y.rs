@@ -68,10 +68,11 @@ async fn every_page_passes_axe_in_every_language_on(backend: Backend) {
         .into_iter()
         .filter(|r| !visited.contains(r) && !not_pages.contains(r.as_str()))
         .collect();
-    assert!(
-        unvisited.is_empty(),
-        "console pages this test does not check: {unvisited:?}"
-    );
+    if !unvisited.is_empty() {
+        found.push(format!(
+            "console pages this test does not check: {unvisited:?}"
+        ));
+    }
     assert!(
         found.is_empty(),
         "{} accessibility problems:\n{}",
