@@ -168,7 +168,11 @@ async fn audit_pass(
         // Asked to sign out by an application: the confirmation (last: it may sign out).
         ("/oauth/end_session", "/oauth/end_session".to_owned()),
     ];
-    for (route, path) in pages {
+    let routes = console_get_routes();
+    // The confirmation before the photo is deleted, once the console has it as a page.
+    let photo_delete = ("/profile/photo/delete", "/profile/photo/delete".to_owned());
+    let extra = routes.contains(photo_delete.0).then_some(photo_delete);
+    for (route, path) in pages.into_iter().chain(extra) {
         audit(c, base, pass, &path, found).await?;
         let landed = c.current_url().await?;
         let asked = path.split('?').next().unwrap_or_default();
