@@ -1,7 +1,8 @@
 //! Accessibility, as a person with assistive technology meets it: axe-core's WCAG 2.1 A
 //! and AA rules on every console page, sign-in, registration, consent and error page in
 //! English, German and Russian, at a desktop's and a phone's width, for an account with
-//! something in every block; and the profile page used with the keyboard alone.
+//! something in every block and for one just registered; and the profile page used with
+//! the keyboard alone.
 use std::collections::BTreeSet;
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
@@ -11,13 +12,14 @@ use serde::Deserialize;
 use sigil_store::testing::Backend;
 
 use crate::axe::{chromium_in, chromium_with, describe, set_viewport, violations};
+use crate::helpers::PASSWORD;
 use crate::on_both_backends;
 use crate::pages::{console_get_routes, NOT_PAGES};
 use crate::showcase::{showcase, sign_in, Showcase, LOGIN};
 
 on_both_backends!(the_profile_is_usable_with_the_keyboard_alone);
 
-// The pages' markup does not depend on the database, and this walk (about 230 runs of
+// The pages' markup does not depend on the database, and this walk (about 280 runs of
 // axe-core, 1½ minutes) is the suite's longest: it runs on SQLite alone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_axe_in_every_language() {
@@ -178,6 +180,33 @@ async fn audit_pass(
         let asked = path.split('?').next().unwrap_or_default();
         assert_eq!(landed.path(), asked, "{} {path} went elsewhere", pass.lang);
         visited.insert(route.to_owned());
+    }
+    audit_new_account(c, base, pass, found).await
+}
+
+/// A person who has just registered (through the form, with a mandatory field still
+/// empty) sees the console's empty states: no photo, no contacts, no applications.
+async fn audit_new_account(
+    c: &Client,
+    base: &str,
+    pass: Pass,
+    found: &mut Vec<String>,
+) -> Result<(), fantoccini::error::CmdError> {
+    c.delete_all_cookies().await?;
+    c.goto(&format!("{base}/register")).await?;
+    let login = format!("new.{}{}", pass.lang, if pass.dark { ".dark" } else { "" });
+    submit(c, &[("login", &login), ("password", PASSWORD)]).await?;
+    let landed = c.current_url().await?.path().to_owned();
+    assert_ne!(landed, "/register", "the registration of {login} failed");
+    audit_here(c, pass, &format!("{landed} (just registered)"), found).await?;
+    for path in [
+        "/profile",
+        "/profile/contacts/email",
+        "/profile/contacts/phone",
+        "/apps",
+        "/events",
+    ] {
+        audit(c, base, pass, path, found).await?;
     }
     Ok(())
 }
