@@ -1,23 +1,17 @@
 //! Accessibility, as a person with assistive technology meets it: axe-core's WCAG 2.1 A
 //! and AA rules on every console page, sign-in, registration, consent and error page in
 //! English, German and Russian, at a desktop's and a phone's width, for an account with
-//! something in every block and for one just registered; and the profile page used with
-//! the keyboard alone.
+//! something in every block and for one just registered (the keyboard: `keyboard.rs`).
 use std::collections::BTreeSet;
 
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use serde::Deserialize;
 use sigil_store::testing::Backend;
 
-use crate::axe::{chromium_in, chromium_with, describe, set_viewport, violations};
+use crate::axe::{chromium_with, describe, set_viewport, violations};
 use crate::helpers::PASSWORD;
-use crate::on_both_backends;
 use crate::pages::{console_get_routes, NOT_PAGES};
 use crate::showcase::{showcase, sign_in, Showcase, LOGIN};
-
-on_both_backends!(the_profile_is_usable_with_the_keyboard_alone);
 
 // The pages' markup does not depend on the database, and this walk (about 280 runs of
 // axe-core, 1½ minutes) is the suite's longest: it runs on SQLite alone.
@@ -313,128 +307,4 @@ async fn submit(c: &Client, fields: &[(&str, &str)]) -> Result<(), fantoccini::e
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("the form's answer never came");
-}
-
-async fn the_profile_is_usable_with_the_keyboard_alone(backend: Backend) {
-    let s = showcase(backend).await;
-    let c = chromium_in("en", 1280, 900).await;
-    let result = tab_through_profile(&c, &s.app.base).await;
-    let _ = c.close().await;
-    result.expect("the profile in Chromium");
-}
-
-/// What the page says of the element that has the focus after a Tab.
-#[derive(Debug, Deserialize)]
-struct Focused {
-    /// Its place among the stops the page should offer, if it is one of them.
-    stop: Option<usize>,
-    tag: String,
-    what: String,
-    /// Whether an outline or a shadow shows where the focus is.
-    visible: bool,
-    /// For a link to an anchor: whether its target is (in) the main content.
-    targets_main: bool,
-}
-
-/// Marks every visible control in document order as a stop, and names each one.
-const MARK_STOPS: &str = r"
-    const describe = el => el.tagName.toLowerCase()
-        + (el.id ? '#' + el.id : '')
-        + (el.name ? '[name=' + el.name + ']' : '')
-        + (el.getAttribute('href') ? '[href=' + el.getAttribute('href') + ']' : '')
-        + ' ' + JSON.stringify((el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 40));
-    const radios = new Map();
-    for (const r of document.querySelectorAll('input[type=radio]')) {
-        const key = (r.form ? r.form.action : '') + '|' + r.name;
-        const seen = radios.get(key);
-        if (!seen || (!seen.checked && r.checked)) radios.set(key, r);
-    }
-    const stops = [];
-    for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')) {
-        if (el.disabled || el.type === 'hidden' || el.getAttribute('tabindex') === '-1') continue;
-        // Not rendered, hidden, or in a closed <details>: no stop until it is shown.
-        if (el.closest('[inert]') || !el.checkVisibility({ visibilityProperty: true })) continue;
-        if (el.type === 'radio' && radios.get((el.form ? el.form.action : '') + '|' + el.name) !== el) continue;
-        el.dataset.kbStop = stops.length;
-        stops.push(describe(el));
-    }
-    return stops;
-";
-
-const READ_FOCUS: &str = r"
-    const el = document.activeElement;
-    const cs = getComputedStyle(el);
-    const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
-    const shadow = cs.boxShadow && cs.boxShadow !== 'none';
-    const href = el.getAttribute('href') || '';
-    let targetsMain = false;
-    if (href.startsWith('#') && href.length > 1) {
-        const t = document.getElementById(decodeURIComponent(href.slice(1)));
-        targetsMain = !!t && (t.tagName === 'MAIN' || !!t.closest('main, [role=main]'));
-    }
-    return {
-        stop: el.dataset.kbStop === undefined ? null : Number(el.dataset.kbStop),
-        tag: el.tagName.toLowerCase(),
-        what: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (href ? '[href=' + href + ']' : '')
-            + ' ' + JSON.stringify((el.innerText || el.value || '').trim().slice(0, 40)),
-        visible: outline || shadow,
-        targets_main: targetsMain,
-    };
-";
-
-async fn tab_through_profile(c: &Client, base: &str) -> Result<(), fantoccini::error::CmdError> {
-    sign_in(c, base).await?;
-    c.goto(&format!("{base}/profile")).await?;
-    let stops: Vec<String> =
-        serde_json::from_value(c.execute(MARK_STOPS, vec![]).await?).expect("the list of stops");
-    assert!(
-        stops.len() > 10,
-        "too few controls on the profile: {stops:?}"
-    );
-
-    let mut reached = Vec::new();
-    for _ in 0..stops.len() {
-        let tab = KeyActions::new("keyboard".into())
-            .then(KeyAction::Down {
-                value: Key::Tab.into(),
-            })
-            .then(KeyAction::Up {
-                value: Key::Tab.into(),
-            });
-        c.perform_actions(tab).await?;
-        let focused: Focused = serde_json::from_value(c.execute(READ_FOCUS, vec![]).await?)
-            .expect("the focused element");
-        reached.push(focused);
-    }
-
-    // Every finding is gathered first, so that one run names all three kinds.
-    let mut problems = Vec::new();
-    let first = &reached[0];
-    if !(first.tag == "a" && first.targets_main) {
-        problems.push(format!(
-            "the first Tab stop is not a link to the main content (a skip link) but {}",
-            first.what
-        ));
-    }
-    let order: Vec<Option<usize>> = reached.iter().map(|f| f.stop).collect();
-    let expected: Vec<Option<usize>> = (0..stops.len()).map(Some).collect();
-    if let Some(at) = order.iter().zip(&expected).position(|(a, b)| a != b) {
-        problems.push(format!(
-            "Tab does not reach every control in document order: stop {at} should be {}, \
-             the focus is on {}.\nExpected: {stops:#?}\nReached: {:#?}",
-            stops[at],
-            reached[at].what,
-            reached.iter().map(|f| &f.what).collect::<Vec<_>>()
-        ));
-    }
-    let unmarked: Vec<&str> = reached
-        .iter()
-        .filter(|f| !f.visible)
-        .map(|f| f.what.as_str())
-        .collect();
-    if !unmarked.is_empty() {
-        problems.push(format!("no visible focus indicator on: {unmarked:#?}"));
-    }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-    Ok(())
 }

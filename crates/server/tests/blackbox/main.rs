@@ -17,6 +17,7 @@ mod housekeeping;
 mod http_hygiene;
 mod identifiers;
 mod identifiers_sign_in;
+mod keyboard;
 mod keys;
 mod language;
 mod linking;
