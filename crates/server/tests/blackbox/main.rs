@@ -2,8 +2,10 @@
 //! fresh SQLite file or PostgreSQL database per test), spoken to over HTTP.
 mod helpers;
 
+mod a11y;
 mod accounts;
 mod api;
+mod axe;
 mod branding;
 mod browser;
 mod cards;
@@ -17,6 +19,7 @@ mod housekeeping;
 mod http_hygiene;
 mod identifiers;
 mod identifiers_sign_in;
+mod keyboard;
 mod keys;
 mod language;
 mod layout;
@@ -34,8 +37,10 @@ mod photos;
 mod privacy;
 mod profile;
 mod provider_network;
+mod screenshots;
 mod secure_links;
 mod sessions;
+mod showcase;
 mod slips;
 mod smtp;
 mod throttle;

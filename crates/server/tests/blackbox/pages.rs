@@ -18,7 +18,7 @@ use crate::smtp;
 on_both_backends!(every_console_page_is_fully_translated_in_every_language);
 
 /// GET routes of the console that are not pages, and why.
-const NOT_PAGES: &[(&str, &str)] = &[
+pub const NOT_PAGES: &[(&str, &str)] = &[
     ("/", "redirects to /profile"),
     ("/profile/identifiers/{id}/avatar", "an image"),
     (
@@ -31,7 +31,7 @@ const NOT_PAGES: &[(&str, &str)] = &[
 ];
 
 /// The console's GET routes, read from its router.
-fn console_get_routes() -> BTreeSet<String> {
+pub fn console_get_routes() -> BTreeSet<String> {
     let source = include_str!("../../../web/src/console/mod.rs");
     let re = Regex::new(r#"\.route\(\s*"([^"]+)",\s*get\("#).expect("regex");
     re.captures_iter(source).map(|c| c[1].to_owned()).collect()
