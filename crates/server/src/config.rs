@@ -367,7 +367,11 @@ mod tests {
     fn load(toml_text: &str, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let dir = std::env::temp_dir().join(format!("sigil-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
-        let path = dir.join(format!("{}.toml", toml_text.len()));
+        // One file per call: tests run in parallel threads of one process, and two
+        // texts must never share (and overwrite) a file.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = dir.join(format!("{n}.toml"));
         std::fs::write(&path, toml_text).expect("write");
         let env: Vec<(String, String)> = env
             .iter()

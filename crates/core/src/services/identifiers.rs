@@ -396,8 +396,13 @@ impl Sigil {
         id: &str,
         client: &ClientInfo,
     ) -> Result<(), CoreError> {
-        let avatar = self.identifier_avatar(user, id).await?;
-        self.upload_photo(user, avatar, client).await
+        let ready = self
+            .prepare_photo(user, super::PhotoChange::Identifier(id.to_owned()))
+            .await?;
+        let mut tx = self.store.begin().await?;
+        self.write_photo(&mut *tx, user, ready, client).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 

@@ -39,6 +39,7 @@ pub use contacts::{Contacts, PendingContact};
 pub use housekeeping::{Purged, HOUSEKEEPING};
 pub use identifiers::{Callback, Finished};
 pub use operators::OperatorCredentials;
+pub use photos::PhotoChange;
 pub use privacy::PrivacyView;
 pub use profile::Profile;
 pub use public::PublicProfile;

@@ -5,6 +5,7 @@ use super::Sigil;
 use crate::error::{CoreError, FieldErrorKind};
 use crate::event::{ClientInfo, EventCategory};
 use crate::photo;
+use crate::ports::Tx;
 use crate::user::User;
 
 fn hash_of(bytes: &[u8]) -> String {
@@ -15,6 +16,19 @@ fn hash_of(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// What the Main information form does with the photo, saved with its fields.
+#[derive(Clone, Debug)]
+pub enum PhotoChange {
+    Keep,
+    /// A file the person chose.
+    Upload(Vec<u8>),
+    /// The picture of one of the person's linked identifiers (**Available**).
+    Identifier(String),
+}
+
+/// A photo checked and re-drawn, ready to be written.
+pub(super) struct ReadyPhoto(photo::Processed);
+
 impl Sigil {
     /// Checks and re-draws `upload`, then makes it the person's photo; a bad file
     /// changes nothing.
@@ -24,14 +38,47 @@ impl Sigil {
         upload: Vec<u8>,
         client: &ClientInfo,
     ) -> Result<(), CoreError> {
-        // Decoding and resizing take milliseconds of CPU: off the async workers.
-        let processed = tokio::task::spawn_blocking(move || photo::process(&upload))
+        let ready = self
+            .prepare_photo(user, PhotoChange::Upload(upload))
+            .await?;
+        let mut tx = self.store.begin().await?;
+        self.write_photo(&mut *tx, user, ready, client).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Reads and re-draws the chosen picture, outside any transaction: decoding takes
+    /// milliseconds of CPU, so it runs off the async workers. `None` keeps the photo.
+    pub(super) async fn prepare_photo(
+        &self,
+        user: &User,
+        change: PhotoChange,
+    ) -> Result<Option<ReadyPhoto>, CoreError> {
+        let bytes = match change {
+            PhotoChange::Keep => return Ok(None),
+            PhotoChange::Upload(bytes) => bytes,
+            PhotoChange::Identifier(id) => self.identifier_avatar(user, &id).await?,
+        };
+        let processed = tokio::task::spawn_blocking(move || photo::process(&bytes))
             .await
             .map_err(anyhow::Error::from)?
             .map_err(|e| CoreError::field("photo", FieldErrorKind::Photo(e)))?;
+        Ok(Some(ReadyPhoto(processed)))
+    }
+
+    /// Makes a prepared picture the person's photo inside `tx`, with its event.
+    pub(super) async fn write_photo(
+        &self,
+        tx: &mut dyn Tx,
+        user: &User,
+        ready: Option<ReadyPhoto>,
+        client: &ClientInfo,
+    ) -> Result<(), CoreError> {
+        let Some(ReadyPhoto(processed)) = ready else {
+            return Ok(());
+        };
         let (large, small) = (hash_of(&processed.large), hash_of(&processed.small));
         let now = self.clock.now();
-        let mut tx = self.store.begin().await?;
         tx.delete_images_of(user.id).await?;
         tx.save_image(&large, user.id, "image/jpeg", &processed.large, now)
             .await?;
@@ -40,7 +87,6 @@ impl Sigil {
         tx.set_photo(user.id, Some((&large, &small)), now).await?;
         tx.insert_event(&self.event(Some(user.id), EventCategory::PhotoChanged, client))
             .await?;
-        tx.commit().await?;
         Ok(())
     }
 

@@ -1,7 +1,7 @@
 //! The person's main and additional information under the operator's field rules.
 use serde_json::json;
 
-use super::Sigil;
+use super::{PhotoChange, Sigil};
 use crate::error::{CoreError, FieldError, FieldErrorKind};
 use crate::event::{ClientInfo, EventCategory};
 use crate::fields::{FieldDef, FieldKind};
@@ -65,12 +65,35 @@ impl Sigil {
         changes: &[(String, String)],
         client: &ClientInfo,
     ) -> Result<Profile, CoreError> {
+        self.update_main_information(user, changes, PhotoChange::Keep, client)
+            .await
+    }
+
+    /// Like [`Sigil::update_profile`], with the photo chosen in the same form: fields
+    /// and photo are checked first and saved together in one transaction, or neither.
+    pub async fn update_main_information(
+        &self,
+        user: &User,
+        changes: &[(String, String)],
+        photo: PhotoChange,
+        client: &ClientInfo,
+    ) -> Result<Profile, CoreError> {
         let now = self.clock.now();
-        let parsed = self
-            .settings
-            .catalogue
-            .validate_changes(changes, now)
-            .map_err(CoreError::Invalid)?;
+        let parsed = self.settings.catalogue.validate_changes(changes, now);
+        let photo = self.prepare_photo(user, photo).await;
+        // Every mistake at once: the fields' and the photo's.
+        let (parsed, photo) = match (parsed, photo) {
+            (Ok(parsed), Ok(photo)) => (parsed, photo),
+            (parsed, photo) => {
+                let mut errors = parsed.err().unwrap_or_default();
+                match photo {
+                    Err(CoreError::Invalid(more)) => errors.extend(more),
+                    Err(other) => return Err(other),
+                    Ok(_) => {}
+                }
+                return Err(CoreError::Invalid(errors));
+            }
+        };
 
         let mut tx = self.store.begin().await?;
         // Fresh and held until this commits: whether the email is still there decides
@@ -110,6 +133,7 @@ impl Sigil {
                 .with_details(json!({ "fields": changed }));
             tx.insert_event(&event).await?;
         }
+        self.write_photo(&mut *tx, user, photo, client).await?;
         let updated = tx.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
         tx.commit().await?;
         Ok(self.assemble(updated, values))

@@ -112,6 +112,13 @@ async fn an_active_card_shows_its_fields_whatever_their_privacy_and_answers_a_vc
     assert_eq!(visitor.page(&path).await.0, StatusCode::NOT_FOUND);
     let (_, events) = b.api(Method::GET, "/api/v1/me/events", None).await;
     assert_eq!(events["events"][0]["category"], "card.activity_changed");
+
+    // A value that is neither on nor off is refused as input and changes nothing.
+    let bad = b
+        .post_form("/profile/card/active", &[("active", "maybe")])
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(visitor.page(&path).await.0, StatusCode::NOT_FOUND);
 }
 
 async fn card_links_are_checked_unique_ignoring_case_and_move_the_card(backend: Backend) {

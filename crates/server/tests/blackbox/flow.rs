@@ -95,7 +95,7 @@ async fn a_privacy_choice_by_script_gets_a_sentence_to_announce(backend: Backend
     assert_eq!(answer["message"], "Vorname: nur für Sie sichtbar");
     let (_, page) = b.page("/profile").await;
     let pressed = regex::Regex::new(
-        r#"value="given_name">\s*<button name="level" value="private" aria-pressed="true""#,
+        r#"value="given_name">\s*<span class="levels"[^>]*><button name="level" value="private" aria-pressed="true""#,
     )
     .expect("regex");
     assert!(pressed.is_match(&page), "the level is in force");

@@ -35,4 +35,21 @@ async fn pages_follow_accept_language_until_the_person_picks_a_language(backend:
     assert!(html.contains(r#"<html lang="ru">"#));
     let (_, me) = elsewhere.api(Method::GET, "/api/v1/me", None).await;
     assert_eq!(me["locale"], "ru");
+
+    // Asked to sign in again there, a mistyped password is answered in Russian too.
+    let r = elsewhere
+        .post_form(
+            "/login",
+            &[
+                ("identifier", "quinn"),
+                ("password", "not the password"),
+                ("next", "/profile/contacts/email"),
+                ("reason", "email"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let html = r.text().await.expect("body");
+    assert!(html.contains(r#"<html lang="ru">"#), "{html}");
+    assert!(html.contains("Неверный логин или пароль."));
 }

@@ -22,6 +22,7 @@ use crate::helpers::{location, spawn_with, TestApp, PASSWORD};
 use crate::oidc_helpers::{authorize, authorize_path, pkce, register};
 use crate::on_both_backends;
 use crate::photos::{picture, upload};
+use crate::showcase::confirm_email;
 use crate::smtp;
 
 on_both_backends!(every_page_keeps_each_field_in_its_row_at_every_width_and_language);
@@ -174,19 +175,19 @@ async fn rich_account(app: &TestApp, server: &smtp::SmtpServer) -> Vec<String> {
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "photo");
 
-    // An email on the account, and a second one on its way (the link's page).
-    let r = b
-        .post_form(
-            "/profile/contacts/email",
-            &[("address", "maximiliane.schwarzenberg@example.org")],
-        )
-        .await;
+    // An email on the account, removed (whose notice links to the page that secures the
+    // account) and added again, and a second one on its way (the link's page).
+    confirm_email(app, &b, server, "maximiliane.schwarzenberg@example.org", 1).await;
+    let r = b.post_form("/profile/contacts/email/remove", &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (code, _) = code_and_link(&server.inbox.wait_for(1).await[0].text());
-    let r = b
-        .post_form("/profile/contacts/email/confirm", &[("code", &code)])
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let notice = server.inbox.wait_for(2).await[1].text();
+    let secure = Regex::new(r"https?://\S+(/account/secure\?token=[A-Za-z0-9_-]+)")
+        .expect("regex")
+        .captures(&notice)
+        .map(|c| c[1].to_owned())
+        .expect("a link in the removal notice");
+    confirm_email(app, &b, server, "maximiliane.schwarzenberg@example.org", 3).await;
+    app.clock.advance(time::Duration::seconds(61));
     let r = b
         .post_form(
             "/profile/contacts/email",
@@ -194,7 +195,7 @@ async fn rich_account(app: &TestApp, server: &smtp::SmtpServer) -> Vec<String> {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, link) = code_and_link(&server.inbox.wait_for(2).await[1].text());
+    let (_, link) = code_and_link(&server.inbox.wait_for(4).await[3].text());
     let link = link.replacen(&app.base, "", 1);
 
     // A phone number, confirmed with the code the outbox folder holds.
@@ -255,12 +256,15 @@ async fn rich_account(app: &TestApp, server: &smtp::SmtpServer) -> Vec<String> {
         "/profile/identifiers/add".to_owned(),
         "/profile/public".to_owned(),
         link,
+        secure,
         card,
         format!("/public/profile/{id}"),
         "/events".to_owned(),
         "/apps".to_owned(),
         format!("/apps/{}/end-sessions", rp.client_id),
         format!("/apps/{}/revoke", rp.client_id),
+        "/oauth/end_session".to_owned(),
+        "/no/such/page".to_owned(),
     ]
 }
 
@@ -314,7 +318,7 @@ async fn measure_all(
         // Each privacy control is named by its field, in the page's language.
         let named = c
             .execute(
-                "return document.querySelector('#field-given_name form.privacy').getAttribute('aria-label');",
+                "return document.querySelector('#field-given_name form.privacy [role=group]').getAttribute('aria-label');",
                 vec![],
             )
             .await?;

@@ -311,6 +311,8 @@ async fn the_command_line_refuses_plain_http_redirects_and_shows_the_pkce_waiver
             .output()
             .expect("run")
     };
+    // A new installation, as `sigil serve` or `sigil migrate` makes it.
+    assert!(run(&["migrate"]).status.success(), "migrate");
     let create = |extra: &[&str]| {
         let mut args = vec!["app", "create", "--name", "CLI app", "--redirect-uri"];
         args.extend_from_slice(extra);

@@ -230,5 +230,27 @@ async fn the_main_information_form_saves_its_fields_and_photo_together(backend: 
     );
     let (_, page) = b.page("/profile").await;
     assert_eq!(crate::helpers::field_text(&page, "given_name"), "Georgina");
-    assert_eq!(photo_src(&page), Some(kept), "nothing changed");
+    assert_eq!(photo_src(&page).as_ref(), Some(&kept), "nothing changed");
+
+    // A mistake in a field keeps a good photo back too: one form, saved whole or not.
+    let good = picture(ImageFormat::Png, 40, 40);
+    let r = save_main(&b, &[("birthdate", "1990-02-31")], Some(good)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, page) = b.page("/profile").await;
+    assert_eq!(photo_src(&page).as_ref(), Some(&kept), "the photo waits");
+
+    // Both mistakes at once are both named.
+    let r = save_main(
+        &b,
+        &[("birthdate", "1990-02-31")],
+        Some(b"not a picture".to_vec()),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.expect("body");
+    assert!(
+        body.contains("Geben Sie ein Datum als JJJJ-MM-TT ein."),
+        "{body}"
+    );
+    assert!(body.contains("Laden Sie ein JPEG-, PNG- oder WebP-Bild hoch."));
 }

@@ -51,7 +51,7 @@ async fn one_click_sets_a_level_and_applications_receive_only_what_it_allows(bac
     let (_, page) = b.page(&location(&r)).await;
     assert!(page.contains("Privacy settings saved."));
     let pressed = regex::Regex::new(
-        r#"value="given_name">\s*<button name="level" value="private" aria-pressed="true""#,
+        r#"value="given_name">\s*<span class="levels"[^>]*><button name="level" value="private" aria-pressed="true""#,
     )
     .expect("regex");
     assert!(

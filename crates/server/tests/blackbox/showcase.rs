@@ -210,7 +210,13 @@ fn portrait() -> Vec<u8> {
 }
 
 /// Adds and confirms `address`, the `nth` mail of the run carrying its code.
-async fn confirm_email(app: &TestApp, b: &Browser, smtp: &SmtpServer, address: &str, nth: usize) {
+pub async fn confirm_email(
+    app: &TestApp,
+    b: &Browser,
+    smtp: &SmtpServer,
+    address: &str,
+    nth: usize,
+) {
     // Past the wait between two codes.
     app.clock.advance(Duration::seconds(61));
     see_other(

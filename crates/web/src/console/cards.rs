@@ -38,7 +38,10 @@ pub async fn set_active(
     let active = match form.active.as_str() {
         "on" => true,
         "off" => false,
-        _ => return page_failure(&state, &headers, CoreError::NotFound),
+        _ => {
+            let invalid = CoreError::field("active", sigil_core::FieldErrorKind::Unknown);
+            return page_failure(&state, &headers, invalid);
+        }
     };
     match state
         .sigil

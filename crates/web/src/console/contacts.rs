@@ -36,6 +36,8 @@ struct ContactPage<'a> {
     channels: Vec<(&'static str, bool)>,
     typed: String,
     errors: HashMap<String, String>,
+    /// The code's error says that it is spent (the page's own sentence says so).
+    code_spent: bool,
     error: Option<String>,
     notice: Option<String>,
 }
@@ -126,6 +128,7 @@ fn pending_view(page: &PageCtx<'_>, p: &PendingContact, now: time::OffsetDateTim
 struct Shown {
     typed: Typed,
     errors: HashMap<String, String>,
+    code_spent: bool,
     error: Option<String>,
     notice: Option<String>,
 }
@@ -154,6 +157,7 @@ pub async fn page(
         Shown {
             typed,
             errors: HashMap::new(),
+            code_spent: false,
             error: None,
             // Each notice names what happened to which contact.
             notice: notice.map(|n| page.t.t(&format!("flow-notice-{}-{n}", kind.as_str()))),
@@ -214,6 +218,7 @@ async fn respond(
         channels,
         typed: shown.typed.address,
         errors: shown.errors,
+        code_spent: shown.code_spent,
         error: shown.error,
         notice: shown.notice,
     });
@@ -271,6 +276,7 @@ async fn after(
                 Shown {
                     typed,
                     errors,
+                    code_spent: is_spent_code(&e),
                     error,
                     notice: None,
                 }

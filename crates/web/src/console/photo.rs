@@ -9,6 +9,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use sigil_core::photo::{PhotoError, MAX_BYTES};
+use sigil_core::services::PhotoChange;
 use sigil_core::{CoreError, FieldErrorKind};
 
 use super::PageCtx;
@@ -64,23 +65,14 @@ async fn photo_part(mut form: Multipart) -> Result<Vec<u8>, Refused> {
     Err(CoreError::field("photo", FieldErrorKind::Required).into())
 }
 
-/// The photo chosen in the Main information form, saved with its fields.
-pub(crate) enum NewPhoto {
-    Keep,
-    /// A file from the person's device (**Upload**).
-    Upload(Vec<u8>),
-    /// The picture of a linked identifier (**Available**), by the identifier's id.
-    Avatar(String),
-}
-
 /// The Main information form sent as `multipart/form-data`: its text fields, and the
 /// photo part (`photo`, a file) or the chosen avatar (`avatar`). The text fields read
 /// before a failure come back with it, so that the form can be shown again as typed.
 pub(crate) async fn edit_form(
     mut form: Multipart,
-) -> (HashMap<String, String>, Result<NewPhoto, Refused>) {
+) -> (HashMap<String, String>, Result<PhotoChange, Refused>) {
     let mut fields = HashMap::new();
-    let mut photo = NewPhoto::Keep;
+    let mut photo = PhotoChange::Keep;
     loop {
         let field = match form.next_field().await {
             Ok(Some(field)) => field,
@@ -95,7 +87,7 @@ pub(crate) async fn edit_form(
             };
             // A form sent without choosing a file carries an empty part.
             if !bytes.is_empty() {
-                photo = NewPhoto::Upload(bytes.to_vec());
+                photo = PhotoChange::Upload(bytes.to_vec());
             }
             continue;
         }
@@ -104,42 +96,14 @@ pub(crate) async fn edit_form(
             Err(e) => return (fields, Err(unreadable(&e))),
         };
         if name == "avatar" {
-            if !text.is_empty() && !matches!(photo, NewPhoto::Upload(_)) {
-                photo = NewPhoto::Avatar(text);
+            if !text.is_empty() && !matches!(photo, PhotoChange::Upload(_)) {
+                photo = PhotoChange::Identifier(text);
             }
         } else {
             fields.insert(name, text);
         }
     }
     (fields, Ok(photo))
-}
-
-/// Checks an uploaded file before the form's fields are saved, so that a bad file
-/// refuses the whole form and changes nothing.
-pub(crate) async fn check(photo: &NewPhoto) -> Result<(), CoreError> {
-    let NewPhoto::Upload(bytes) = photo else {
-        return Ok(());
-    };
-    let bytes = bytes.clone();
-    // Decoding takes milliseconds of CPU: off the async workers.
-    tokio::task::spawn_blocking(move || sigil_core::photo::process(&bytes).map(|_| ()))
-        .await
-        .map_err(anyhow::Error::from)?
-        .map_err(bad)
-}
-
-/// Applies the photo chosen in the Main information form.
-pub(crate) async fn apply(
-    state: &AppState,
-    user: &sigil_core::user::User,
-    photo: NewPhoto,
-    client: &sigil_core::event::ClientInfo,
-) -> Result<(), CoreError> {
-    match photo {
-        NewPhoto::Keep => Ok(()),
-        NewPhoto::Upload(bytes) => state.sigil.upload_photo(user, bytes, client).await,
-        NewPhoto::Avatar(id) => state.sigil.use_identifier_avatar(user, &id, client).await,
-    }
 }
 
 /// The signed-in person uploads a photo.

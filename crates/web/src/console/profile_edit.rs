@@ -12,7 +12,7 @@ use sigil_core::user::User;
 use sigil_core::CoreError;
 
 use super::identifiers::IdentifierView;
-use super::photo::{NewPhoto, Refused};
+use super::photo::Refused;
 use super::profile::{block_views, FieldView};
 use super::{safe_next, PageCtx};
 use crate::auth::csrf::CsrfToken;
@@ -21,6 +21,7 @@ use crate::client::Client;
 use crate::error::{page_failure, page_unreadable, render, Unreadable};
 use crate::extract::{PageForm, PageQuery};
 use crate::state::AppState;
+use sigil_core::services::PhotoChange;
 
 #[derive(Template)]
 #[template(path = "profile_edit.html")]
@@ -164,18 +165,11 @@ pub async fn submit(
         }
     };
     let changes = submitted(&state, &form, block);
-    let saved = match super::photo::check(&photo).await {
-        Ok(()) => state
-            .sigil
-            .update_profile(&current.user, &changes, &client)
-            .await
-            .map(|_| ()),
-        Err(e) => Err(e),
-    };
-    let saved = match saved {
-        Ok(()) => super::photo::apply(&state, &current.user, photo, &client).await,
-        Err(e) => Err(e),
-    };
+    let saved = state
+        .sigil
+        .update_main_information(&current.user, &changes, photo, &client)
+        .await
+        .map(|_| ());
     match saved {
         Ok(()) => Redirect::to("/profile?notice=saved").into_response(),
         Err(e) => {
@@ -202,7 +196,7 @@ async fn read(
     state: &AppState,
     headers: &HeaderMap,
     request: Request,
-) -> Result<(Fields, Result<NewPhoto, Refused>), Response> {
+) -> Result<(Fields, Result<PhotoChange, Refused>), Response> {
     let is_multipart = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -218,7 +212,7 @@ async fn read(
         }
     } else {
         let PageForm(form) = PageForm::<Fields>::from_request(request, state).await?;
-        Ok((form, Ok(NewPhoto::Keep)))
+        Ok((form, Ok(PhotoChange::Keep)))
     }
 }
 

@@ -19,6 +19,7 @@ use crate::auth::{cookies, OptionalUser, PageUser};
 use crate::client::Client;
 use crate::error::{message_of, page_failure, render, status_of};
 use crate::extract::{PageForm, PageQuery};
+use crate::i18n::{negotiate_headers, Tr};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -81,11 +82,11 @@ pub async fn form(
     let mut page = PageCtx::new(&state, &headers, &csrf, None, "/login", "login");
     if let Some((_, user)) = &current {
         // Asked again: in the language the person chose, not only the browser's.
-        let locale = crate::i18n::negotiate_headers(&headers, &state.config, Some(user));
-        page.t = crate::i18n::Tr::new(&state.i18n, locale);
+        let locale = negotiate_headers(&headers, &state.config, Some(user));
+        page.t = Tr::new(&state.i18n, locale);
     }
     if let Some(locale) = crate::oidc::ui_locale(q.ui_locales.as_deref()) {
-        page.t = crate::i18n::Tr::new(&state.i18n, locale);
+        page.t = Tr::new(&state.i18n, locale);
     }
     let reason = current
         .as_ref()
@@ -118,6 +119,7 @@ pub struct LoginForm {
 /// Anyone. On success a new session id is issued (and the form token rotated).
 pub async fn submit(
     State(state): State<AppState>,
+    OptionalUser(current): OptionalUser,
     Extension(csrf): Extension<CsrfToken>,
     Client(client): Client,
     headers: HeaderMap,
@@ -143,7 +145,13 @@ pub async fn submit(
     {
         Ok(signed_in) => signed_in_response(&state, jar, signed_in, &next),
         Err(e @ (CoreError::InvalidCredentials | CoreError::Throttled | CoreError::Blocked)) => {
-            let page = PageCtx::new(&state, &headers, &csrf, None, "/login", "login");
+            // Signing in again answers in the person's language, as the form did.
+            let user = current.as_ref().map(|(_, user)| user);
+            let mut page = PageCtx::new(&state, &headers, &csrf, None, "/login", "login");
+            page.t = Tr::new(
+                &state.i18n,
+                negotiate_headers(&headers, &state.config, user),
+            );
             let error = Some(message_of(page.t, &e));
             let status = status_of(&e);
             let reason = reauth_reason(&page.t, form.reason.as_deref());
