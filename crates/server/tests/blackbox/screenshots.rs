@@ -23,6 +23,16 @@ async fn the_main_pages_are_photographed_at_desktop_width() {
 
     let write = std::env::var("SIGIL_WRITE_SCREENSHOTS").is_ok_and(|v| v == "1");
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    // The README shows only pictures this test makes.
+    let readme = std::fs::read_to_string(dir.join("../../README.md")).expect("README.md");
+    let shown = regex::Regex::new(r"docs/screenshots/([a-z-]+)\.png").expect("regex");
+    for name in shown.captures_iter(&readme) {
+        assert!(
+            shots.iter().any(|(n, _)| *n == &name[1]),
+            "README.md shows {}.png, which no page here makes",
+            &name[1]
+        );
+    }
     for (name, png) in shots {
         let image = image::load_from_memory_with_format(&png, image::ImageFormat::Png)
             .unwrap_or_else(|e| panic!("{name} is not a PNG: {e}"));
