@@ -7,17 +7,92 @@ use std::collections::BTreeSet;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use sigil_store::testing::Backend;
+use sigil_web::brand::{Accent, Brand, Logo};
 
 use crate::axe::{chromium_with, describe, set_viewport, violations};
 use crate::helpers::PASSWORD;
 use crate::pages::{console_get_routes, NOT_PAGES};
-use crate::showcase::{showcase, sign_in, Showcase, LOGIN};
+use crate::showcase::{showcase, showcase_with, sign_in, Showcase, LOGIN};
 
 // The pages' markup does not depend on the database, and this walk (about 280 runs of
 // axe-core, 1½ minutes) is the suite's longest: it runs on SQLite alone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_axe_in_every_language() {
     every_page_passes_axe_in_every_language_on(Backend::Sqlite).await;
+}
+
+/// The operator's accent and logo on the pages that show them, in both colour schemes:
+/// whatever colour the operator picks, text on it and links in it stay readable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_branded_console_passes_axe_in_both_schemes() {
+    let mut found = Vec::new();
+    // A pale accent (its text must be dark) and a deep one (its text must be light).
+    for accent in ["#ffcc00", "#5b1a8a"] {
+        let brand = Brand {
+            product_name: "Acme Identity".into(),
+            logo: Some(Logo::sniff(BRAND_LOGO.to_vec()).expect("an SVG")),
+            accent: Some(Accent::parse(accent).expect("a colour")),
+        };
+        let s = showcase_with(Backend::Sqlite, brand).await;
+        for dark in [false, true] {
+            let pass = Pass { lang: "en", dark };
+            let (width, height) = VIEWPORTS[0];
+            let c = chromium_with(pass.lang, width, height, dark).await;
+            let result = audit_branded(&c, &s, pass, accent, &mut found).await;
+            let _ = c.close().await;
+            result.expect("the pages in Chromium");
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "{} accessibility problems under a brand:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+const BRAND_LOGO: &[u8] = br#"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><circle cx="10" cy="10" r="9"/></svg>"#;
+
+/// Sign-in, registration, the console's main pages and the consent page.
+async fn audit_branded(
+    c: &Client,
+    s: &Showcase,
+    pass: Pass,
+    accent: &str,
+    found: &mut Vec<String>,
+) -> Result<(), fantoccini::error::CmdError> {
+    let base = &s.app.base;
+    let mut seen = Vec::new();
+    for path in ["/login", "/register", "/no/such/page"] {
+        audit(c, base, pass, path, &mut seen).await?;
+    }
+    // The brand is in force: the sign-in button wears the operator's accent.
+    c.goto(&format!("{base}/login")).await?;
+    let button = c
+        .execute(
+            "return getComputedStyle(document.querySelector('button.primary')).backgroundColor;",
+            vec![],
+        )
+        .await?;
+    let default = "rgb(47, 91, 211)";
+    assert_ne!(
+        button.as_str(),
+        Some(default),
+        "the accent {accent} is not applied"
+    );
+    sign_in(c, base).await?;
+    for path in [
+        "/profile".to_owned(),
+        "/profile/edit?block=main".to_owned(),
+        "/profile/contacts/phone".to_owned(),
+        "/events".to_owned(),
+        "/apps".to_owned(),
+        s.consent_path(),
+    ] {
+        audit(c, base, pass, &path, &mut seen).await?;
+    }
+    found.extend(seen.into_iter().map(|p| format!("accent {accent}: {p}")));
+    Ok(())
 }
 
 /// One walk over the pages: a language, in the light or the dark colour scheme.

@@ -10,6 +10,7 @@ use sigil_core::fields::{FieldCatalogue, FieldRule};
 use sigil_core::locale::Locale;
 use sigil_core::oidc::application::AppInput;
 use sigil_store::testing::Backend;
+use sigil_web::brand::Brand;
 use time::Duration;
 
 use crate::contacts::code_and_link;
@@ -40,9 +41,15 @@ pub struct Showcase {
 
 /// Starts a server (cards on, an operator's "company" field) and fills one account.
 pub async fn showcase(backend: Backend) -> Showcase {
+    showcase_with(backend, Brand::default()).await
+}
+
+/// Like [`showcase`], under the operator's `brand`.
+pub async fn showcase_with(backend: Backend, brand: Brand) -> Showcase {
     let smtp = smtp::start().await;
     let url = smtp.url.clone();
     let app = spawn_with(backend, move |c| {
+        c.brand = brand;
         c.delivery.smtp_url = Some(url);
         c.settings.cards_enabled = true;
         // The accessibility test sends the sign-in form with mistakes in every pass.
