@@ -33,6 +33,7 @@ mod pages;
 mod password;
 mod password_strength;
 mod phones;
+mod photo_chooser;
 mod photos;
 mod privacy;
 mod profile;

@@ -30,3 +30,7 @@ error-pattern-hint = Verwenden Sie dieses Format: { $hint }
 error-title-not_found = Seite nicht gefunden
 error-not_found-hint = Vielleicht ist der Link veraltet oder falsch geschrieben.
 error-back-sign_in = Zur Anmeldung
+
+# The photo file chooser, in the page's language rather than the browser's.
+flow-file-choose = Bild auswählen…
+flow-file-none = Kein Bild ausgewählt

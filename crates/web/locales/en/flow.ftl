@@ -30,3 +30,7 @@ error-pattern-hint = Use the format: { $hint }
 error-title-not_found = Page not found
 error-not_found-hint = The link may be out of date or mistyped.
 error-back-sign_in = Go to sign-in
+
+# The photo file chooser, in the page's language rather than the browser's.
+flow-file-choose = Choose a picture…
+flow-file-none = No picture chosen

@@ -30,3 +30,7 @@ error-pattern-hint = Используйте формат: { $hint }
 error-title-not_found = Страница не найдена
 error-not_found-hint = Возможно, ссылка устарела или в ней опечатка.
 error-back-sign_in = Перейти ко входу
+
+# The photo file chooser, in the page's language rather than the browser's.
+flow-file-choose = Выбрать изображение…
+flow-file-none = Изображение не выбрано

@@ -58,3 +58,35 @@
       });
   });
 })();
+
+// A file chooser in the page's language: the browser's own button and "no file" text
+// speak the browser's language, so a button of the page's opens the same chooser and
+// the chosen file's name is shown beside it. Without this script the native control
+// works as it is.
+(() => {
+  document.querySelectorAll("input[type=file][data-choose]").forEach((input) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "file-choose";
+    button.id = `${input.id}-choose`;
+    button.textContent = input.dataset.choose;
+    const name = document.createElement("span");
+    name.className = "file-name";
+    name.id = `${input.id}-name`;
+    name.textContent = input.dataset.none;
+    const described = input.getAttribute("aria-describedby");
+    button.setAttribute("aria-describedby", [name.id, described].filter(Boolean).join(" "));
+    if (input.labels && input.labels[0]) {
+      input.labels[0].id = input.labels[0].id || `${input.id}-label`;
+      // Named "Upload" (the field) and what it does ("Choose a picture…").
+      button.setAttribute("aria-labelledby", `${input.labels[0].id} ${button.id}`);
+    }
+    input.classList.add("file-native");
+    input.tabIndex = -1;
+    button.addEventListener("click", () => input.click());
+    input.addEventListener("change", () => {
+      name.textContent = input.files && input.files.length ? input.files[0].name : input.dataset.none;
+    });
+    input.after(button, name);
+  });
+})();
