@@ -52,6 +52,9 @@ pub struct User {
     pub locale: Option<Locale>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// The public name (the `nickname` field), read with the account for the console's
+    /// header; `None` when unset, and on a row read to be locked for a change.
+    pub name: Option<String>,
 }
 
 /// What registration writes.

@@ -38,13 +38,19 @@ enum Phone {
 
 pub struct Courier {
     i18n: Arc<I18n>,
+    /// The operator's product name, as mail and SMS name the service.
+    product: String,
     from: Mailbox,
     mail: Mail,
     phone: Phone,
 }
 
 impl Courier {
-    pub fn new(config: &DeliveryConfig, outbox_dir: PathBuf) -> anyhow::Result<Self> {
+    pub fn new(
+        config: &DeliveryConfig,
+        product: &str,
+        outbox_dir: PathBuf,
+    ) -> anyhow::Result<Self> {
         let from: Mailbox = config
             .mail_from
             .parse()
@@ -73,6 +79,7 @@ impl Courier {
         };
         Ok(Self {
             i18n: Arc::new(I18n::load()?),
+            product: product.to_owned(),
             from,
             mail,
             phone,
@@ -181,7 +188,7 @@ impl Courier {
 #[async_trait]
 impl outbox::Courier for Courier {
     async fn deliver(&self, message: &Message) -> Result<(), DeliveryError> {
-        let rendered = render(&self.i18n, message)
+        let rendered = render(&self.i18n, &self.product, message)
             .map_err(|e| DeliveryError::permanent(format!("rendering: {e}")))?;
         match rendered {
             Rendered::Email {

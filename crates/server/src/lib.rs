@@ -190,7 +190,11 @@ pub async fn serve_on(
     );
     jobs::spawn_housekeeping(sigil.clone(), node.clone(), config.housekeeping_every);
     jobs::spawn_key_watch(sigil.clone());
-    let courier = courier::Courier::new(&config.delivery, config.outbox_dir())?;
+    let courier = courier::Courier::new(
+        &config.delivery,
+        &config.brand.product_name,
+        config.outbox_dir(),
+    )?;
     jobs::spawn_delivery(sigil.clone(), Arc::new(courier));
     Ok(Running {
         addr,

@@ -105,7 +105,10 @@ fn field_message(
     hints: &std::collections::HashMap<String, String>,
     f: &FieldError,
 ) -> String {
-    with_hint(tr, &f.kind, hints.get(&f.field).map(String::as_str))
+    match hints.get(&f.field) {
+        Some(hint) => with_hint(tr, &f.kind, Some(hint)),
+        None => tr.error_on(f),
+    }
 }
 
 /// The message for `kind`; a format error spells out the operator's hint, so that the

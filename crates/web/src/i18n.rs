@@ -150,6 +150,15 @@ impl<'a> Tr<'a> {
         }
     }
 
+    /// The message for an error on one field: like [`Tr::field_error`], but where the
+    /// wording depends on the field (a phone number is not an address).
+    pub fn error_on(&self, error: &sigil_core::FieldError) -> String {
+        match (&error.kind, error.field.as_str()) {
+            (FieldErrorKind::Unchanged, "phone") => self.t("flow-unchanged-phone"),
+            (kind, _) => self.field_error(kind),
+        }
+    }
+
     /// The translated name of an activity-log category such as `sign_in.failed`.
     pub fn event_category(&self, category: &str) -> String {
         self.t(&format!("event-{}", category.replace('.', "-")))

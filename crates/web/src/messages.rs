@@ -3,7 +3,43 @@
 use askama::Template;
 use sigil_core::outbox::Message;
 
+use fluent_bundle::FluentValue;
+
 use crate::i18n::{I18n, Tr};
+
+/// The translations of one message, each given the operator's product name
+/// (`{ $product }`), so that mail and SMS name the service as its pages do.
+struct Words<'a> {
+    tr: Tr<'a>,
+    product: &'a str,
+}
+
+impl<'a> Words<'a> {
+    fn new(i18n: &'a I18n, locale: sigil_core::locale::Locale, product: &'a str) -> Self {
+        Self {
+            tr: Tr::new(i18n, locale),
+            product,
+        }
+    }
+
+    fn t(&self, key: &str) -> String {
+        self.t_with(key, &[])
+    }
+
+    fn t1(&self, key: &str, name: &str, value: &str) -> String {
+        self.t_with(key, &[(name, value.to_owned().into())])
+    }
+
+    fn t_with(&self, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let mut all = vec![("product", FluentValue::from(self.product.to_owned()))];
+        all.extend(args.iter().cloned());
+        self.tr.t_with(key, &all)
+    }
+
+    fn lang(&self) -> &'static str {
+        self.tr.lang()
+    }
+}
 
 /// A message ready for its transport.
 #[derive(Debug, PartialEq, Eq)]
@@ -51,7 +87,7 @@ struct Body<'a> {
 /// A notice of a change: what changed, then the link that secures the account if it
 /// was not the person (`hint` says what the link does).
 fn notice<'a>(
-    tr: &Tr<'_>,
+    tr: &Words<'_>,
     subject: &str,
     paragraph: String,
     secure_link: Option<&'a str>,
@@ -84,7 +120,7 @@ fn when(at: time::OffsetDateTime) -> String {
     )
 }
 
-fn email(tr: &Tr<'_>, to: &str, body: Body<'_>) -> Result<Rendered, askama::Error> {
+fn email(tr: &Words<'_>, to: &str, body: Body<'_>) -> Result<Rendered, askama::Error> {
     let footer = tr.t("mail-footer");
     let link_label = tr.t(body.link_label);
     let mut text = String::new();
@@ -124,8 +160,8 @@ fn email(tr: &Tr<'_>, to: &str, body: Body<'_>) -> Result<Rendered, askama::Erro
     })
 }
 
-/// Renders `message` with the translations of `i18n`.
-pub fn render(i18n: &I18n, message: &Message) -> Result<Rendered, askama::Error> {
+/// Renders `message` with the translations of `i18n`, naming the service `product`.
+pub fn render(i18n: &I18n, product: &str, message: &Message) -> Result<Rendered, askama::Error> {
     match message {
         Message::VerifyEmail {
             to,
@@ -133,7 +169,7 @@ pub fn render(i18n: &I18n, message: &Message) -> Result<Rendered, askama::Error>
             code,
             link,
         } => {
-            let tr = Tr::new(i18n, *locale);
+            let tr = Words::new(i18n, *locale, product);
             let body = Body {
                 subject: tr.t("mail-verify-subject"),
                 paragraphs: vec![tr.t("mail-verify-intro"), tr.t("mail-verify-code")],
@@ -150,7 +186,7 @@ pub fn render(i18n: &I18n, message: &Message) -> Result<Rendered, askama::Error>
             new_address,
             secure_link,
         } => {
-            let tr = Tr::new(i18n, *locale);
+            let tr = Words::new(i18n, *locale, product);
             let paragraph = match new_address {
                 Some(new) => tr.t1("mail-changed-body", "address", new),
                 None => tr.t("mail-removed-body"),
@@ -169,7 +205,7 @@ pub fn render(i18n: &I18n, message: &Message) -> Result<Rendered, askama::Error>
             locale,
             secure_link,
         } => {
-            let tr = Tr::new(i18n, *locale);
+            let tr = Words::new(i18n, *locale, product);
             let body = notice(
                 &tr,
                 "mail-password-subject",
@@ -186,7 +222,7 @@ pub fn render(i18n: &I18n, message: &Message) -> Result<Rendered, askama::Error>
             at,
             secure_link,
         } => {
-            let tr = Tr::new(i18n, *locale);
+            let tr = Words::new(i18n, *locale, product);
             let paragraph = tr.t_with(
                 "mail-linked-body",
                 &[
@@ -204,7 +240,7 @@ pub fn render(i18n: &I18n, message: &Message) -> Result<Rendered, askama::Error>
             email(&tr, to, body)
         }
         Message::VerifyPhoneSms { to, locale, code } => {
-            let tr = Tr::new(i18n, *locale);
+            let tr = Words::new(i18n, *locale, product);
             Ok(Rendered::Sms {
                 to: to.clone(),
                 text: tr.t1("sms-verify", "code", code),
@@ -237,7 +273,7 @@ mod tests {
                 subject,
                 text,
                 html,
-            } = render(&i18n, &verify).expect("render")
+            } = render(&i18n, "Sigil", &verify).expect("render")
             else {
                 panic!("an email");
             };
@@ -261,7 +297,8 @@ mod tests {
                 new_address: Some("l••@example.org".into()),
                 secure_link: Some("https://id.example/account/secure?token=s".into()),
             };
-            let Rendered::Email { text, .. } = render(&i18n, &changed).expect("render") else {
+            let Rendered::Email { text, .. } = render(&i18n, "Sigil", &changed).expect("render")
+            else {
                 panic!("an email");
             };
             assert!(text.contains("l••@example.org"));
@@ -274,7 +311,8 @@ mod tests {
                 at: time::macros::datetime!(2026-12-01 07:45:30 UTC),
                 secure_link: "https://id.example/account/secure?token=t".into(),
             };
-            let Rendered::Email { text, .. } = render(&i18n, &linked).expect("render") else {
+            let Rendered::Email { text, .. } = render(&i18n, "Sigil", &linked).expect("render")
+            else {
                 panic!("an email");
             };
             assert!(
@@ -288,7 +326,8 @@ mod tests {
                 locale,
                 secure_link: "https://id.example/account/secure?token=p".into(),
             };
-            let Rendered::Email { text, .. } = render(&i18n, &password).expect("render") else {
+            let Rendered::Email { text, .. } = render(&i18n, "Sigil", &password).expect("render")
+            else {
                 panic!("an email");
             };
             assert!(text.contains("/account/secure?token=p"), "{text}");
@@ -298,7 +337,7 @@ mod tests {
                 locale,
                 code: "654321".into(),
             };
-            let Rendered::Sms { text, .. } = render(&i18n, &sms).expect("render") else {
+            let Rendered::Sms { text, .. } = render(&i18n, "Sigil", &sms).expect("render") else {
                 panic!("an SMS");
             };
             assert!(
@@ -308,6 +347,7 @@ mod tests {
         }
         let en = render(
             &i18n,
+            "Sigil",
             &Message::VerifyEmail {
                 to: "a@example.org".into(),
                 locale: Locale::En,
@@ -318,6 +358,7 @@ mod tests {
         .expect("render");
         let de = render(
             &i18n,
+            "Sigil",
             &Message::VerifyEmail {
                 to: "a@example.org".into(),
                 locale: Locale::De,

@@ -135,6 +135,7 @@ mod tests {
             locale: None,
             created_at: datetime!(2026-01-01 0:00 UTC),
             updated_at: datetime!(2026-01-02 0:00 UTC),
+            name: None,
         }
     }
 

@@ -259,6 +259,17 @@ async fn contact_notices_name_the_contact(backend: Backend) {
 
     let (_, page) = b.page(&location(&r)).await;
     assert!(page.contains("Phone number confirmed."), "not an address");
+    // The same number again is a number, not an address, too.
+    let r = b
+        .post_form(
+            "/profile/contacts/phone",
+            &[("address", "+49 30 12345678"), ("channel", "sms")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.expect("body");
+    assert!(page.contains("This is already your current phone number."));
+    assert!(!page.contains("address."), "{page}");
     let r = b.post_form("/profile/contacts/phone/remove", &[]).await;
     let (_, page) = b.page(&location(&r)).await;
     assert!(page.contains("Phone number removed."));
@@ -355,6 +366,10 @@ async fn a_spent_code_says_so_beside_the_resend_button(backend: Backend) {
     )
     .expect("regex");
     assert!(spent.is_match(&page), "the reason, then the resend button");
+    assert!(
+        !page.contains("It is valid for 10 minutes."),
+        "a spent code is not said to be valid"
+    );
     let r = b
         .post_form("/profile/contacts/email/confirm", &[("code", &code)])
         .await;

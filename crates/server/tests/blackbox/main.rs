@@ -24,6 +24,7 @@ mod keys;
 mod language;
 mod layout;
 mod linking;
+mod mail_brand;
 mod notices;
 mod oidc_flow;
 mod oidc_hardening;

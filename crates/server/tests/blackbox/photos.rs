@@ -194,9 +194,17 @@ async fn the_main_information_form_saves_its_fields_and_photo_together(backend: 
     assert!(edit.contains(r#"id="photo-file""#), "Upload is in the form");
 
     // Without a file, the photo stays as it is.
-    let r = save_main(&b, &[("given_name", "Gina")], None).await;
+    assert!(
+        edit.contains(r#"<span class="who">gina</span>"#),
+        "the login, unnamed"
+    );
+    let r = save_main(&b, &[("given_name", "Gina"), ("nickname", "Gigi <3")], None).await;
     assert_eq!(location(&r), "/profile?notice=saved");
     let (_, page) = b.page("/profile").await;
+    assert!(
+        page.contains(r#"<span class="who">Gigi &#60;3</span>"#),
+        "the header names the person by the public name"
+    );
     assert_eq!(crate::helpers::field_text(&page, "given_name"), "Gina");
     assert!(photo_src(&page).is_none());
 

@@ -181,6 +181,22 @@ async fn a_phone_number_reads_in_international_form_in_every_language(backend: B
     .await;
     let b = app.signed_in("paula").await;
     confirm_phone(&app, &b, "030 12345678").await;
+    let r = b
+        .post_form(
+            "/profile/edit",
+            &[("block", "main"), ("birthdate", "1985-12-10")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // An application asking for them: the consent page shows what it would receive.
+    let rp = register(&app, "web", None).await;
+    let (_, challenge) = pkce();
+    let consent = authorize_path(&rp, "openid profile phone", &challenge, &[]);
+    let birthday = |lang: &str| match lang {
+        "de" => "10. Dezember 1985",
+        "ru" => "10 декабря 1985 г.",
+        _ => "December 10, 1985",
+    };
 
     for lang in ["en", "de", "ru"] {
         let r = b.post_form("/lang", &[("lang", lang)]).await;
@@ -194,6 +210,19 @@ async fn a_phone_number_reads_in_international_form_in_every_language(backend: B
         assert!(!profile.contains("+493012345678"), "{lang}: E.164 shown");
         let (_, contact) = b.page("/profile/contacts/phone").await;
         assert!(contact.contains(r#"<span class="contact-current">+49 30 12345678</span>"#));
+        let (_, page) = b.page(&consent).await;
+        // ICU keeps "1985 г." together with a (narrow) no-break space.
+        let page = page.replace(['\u{a0}', '\u{202f}'], " ");
+        assert!(page.contains(r#"id="consent""#), "{lang}: the consent page");
+        assert!(page.contains("+49 30 12345678"), "{lang}: consent phone");
+        assert!(!page.contains("+493012345678"), "{lang}: E.164 on consent");
+        assert!(
+            page.contains(&format!(
+                r#"<time datetime="1985-12-10">{}</time>"#,
+                birthday(lang)
+            )),
+            "{lang}: the birthday on the consent page: {page}"
+        );
     }
     // Machines keep the E.164 form.
     let (_, me) = b.api(Method::GET, "/api/v1/me", None).await;

@@ -33,6 +33,7 @@ pub(crate) struct UserRow {
     locale: Option<String>,
     created_at: i64,
     updated_at: i64,
+    name: Option<String>,
 }
 }
 
@@ -40,7 +41,9 @@ macro_rules! select_user_where {
     ($column:literal) => {
         concat!(
             "SELECT id, login, email, email_verified, phone, photo, photo_small, password_hash, status, is_operator, ",
-            "profile_private, locale, created_at, updated_at FROM users WHERE ",
+            "profile_private, locale, created_at, updated_at, ",
+            "(SELECT value FROM field_values WHERE field_values.user_id = users.id ",
+            "AND field_values.field_key = 'nickname') AS name FROM users WHERE ",
             $column,
             " = $1"
         )
@@ -54,7 +57,8 @@ pub(crate) const USER_BY_EMAIL: &str = select_user_where!("email");
 /// already holds the single writer.
 const LOCK_USER: &str = "UPDATE users SET updated_at = updated_at WHERE id = $1 \
      RETURNING id, login, email, email_verified, phone, photo, photo_small, password_hash, \
-     status, is_operator, profile_private, locale, created_at, updated_at";
+     status, is_operator, profile_private, locale, created_at, updated_at, \
+     CAST(NULL AS TEXT) AS name";
 
 impl UserRow {
     pub(crate) fn into_user(self) -> Result<User, StoreError> {
@@ -77,6 +81,7 @@ impl UserRow {
             locale: self.locale.as_deref().and_then(Locale::parse),
             created_at: dt(self.created_at)?,
             updated_at: dt(self.updated_at)?,
+            name: self.name.filter(|n| !n.trim().is_empty()),
         })
     }
 }

@@ -34,3 +34,6 @@ error-back-sign_in = Zur Anmeldung
 # The photo file chooser, in the page's language rather than the browser's.
 flow-file-choose = Bild auswählen…
 flow-file-none = Kein Bild ausgewählt
+
+# The phone number entered is the one on the account already.
+flow-unchanged-phone = Das ist bereits Ihre aktuelle Telefonnummer.

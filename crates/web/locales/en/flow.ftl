@@ -34,3 +34,6 @@ error-back-sign_in = Go to sign-in
 # The photo file chooser, in the page's language rather than the browser's.
 flow-file-choose = Choose a picture…
 flow-file-none = No picture chosen
+
+# The phone number entered is the one on the account already.
+flow-unchanged-phone = This is already your current phone number.

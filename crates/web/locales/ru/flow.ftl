@@ -34,3 +34,6 @@ error-back-sign_in = Перейти ко входу
 # The photo file chooser, in the page's language rather than the browser's.
 flow-file-choose = Выбрать изображение…
 flow-file-none = Изображение не выбрано
+
+# The phone number entered is the one on the account already.
+flow-unchanged-phone = Это уже ваш текущий номер телефона.

@@ -96,13 +96,19 @@ impl FromRequestParts<AppState> for Kind {
 fn pending_view(page: &PageCtx<'_>, p: &PendingContact, now: time::OffsetDateTime) -> PendingView {
     let t = &page.t;
     let via = t.t(&format!("contacts-via-{}", p.channel.as_str()));
+    let by_mail = p.channel.as_str() == "email";
     let status = match p.delivery {
+        // What to check is the address or the number.
+        Some(DeliveryStatus::Failed) if by_mail => t.t("contacts-delivery-failed-email"),
+        Some(DeliveryStatus::Failed) => t.t("contacts-delivery-failed-phone"),
+        // A spent code: how it was sent and how long it lasts no longer matter.
+        _ if !p.open => String::new(),
         Some(DeliveryStatus::Sent) => t.t1("contacts-delivery-sent", "via", &via),
-        Some(DeliveryStatus::Failed) => t.t("contacts-delivery-failed"),
         Some(DeliveryStatus::Pending { attempts: 0 }) | None => {
             t.t1("contacts-delivery-pending", "via", &via)
         }
-        Some(DeliveryStatus::Pending { .. }) => t.t("contacts-delivery-retrying"),
+        Some(DeliveryStatus::Pending { .. }) if by_mail => t.t("contacts-delivery-retrying-email"),
+        Some(DeliveryStatus::Pending { .. }) => t.t("contacts-delivery-retrying-phone"),
     };
     let spent = match p.open {
         true => String::new(),
@@ -266,7 +272,7 @@ async fn after(
                 let errors: HashMap<String, String> = match &e {
                     CoreError::Invalid(list) => list
                         .iter()
-                        .map(|f| (f.field.clone(), page.t.field_error(&f.kind)))
+                        .map(|f| (f.field.clone(), page.t.error_on(f)))
                         .collect(),
                     _ => HashMap::new(),
                 };

@@ -225,7 +225,7 @@ impl ReauthReason {
 /// `why`, and back to `next` (a local page that shows the form again).
 pub(crate) fn reauth(user: &User, next: &str, why: ReauthReason) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let hint = display_name(user);
+    let hint = sign_in_name(user);
     let hint: String = form_urlencoded::byte_serialize(hint.as_bytes()).collect();
     let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
     let why = why.as_str();
@@ -244,7 +244,14 @@ fn initials(name: &str) -> String {
         .collect()
 }
 
+/// How the console names the person: the public name, else what they sign in with.
 pub fn display_name(user: &User) -> String {
+    user.name.clone().unwrap_or_else(|| sign_in_name(user))
+}
+
+/// What the person signs in with: the login, else the email (the account's id if
+/// neither, for an account that signs in through a provider only).
+pub fn sign_in_name(user: &User) -> String {
     user.login
         .as_ref()
         .map(|l| l.to_string())

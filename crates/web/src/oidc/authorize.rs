@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use serde::Deserialize;
+use sigil_core::fields::FieldKind;
 use sigil_core::locale::Locale;
 use sigil_core::services::oidc::{AuthorizeError, AuthorizeParams, Decision, ValidRequest};
 use sigil_core::session::Session;
@@ -18,6 +19,7 @@ use crate::client::Client;
 use crate::console::PageCtx;
 use crate::error::{error_page, page_failure, page_unreadable, render, Unreadable};
 use crate::extract::PageForm;
+use crate::format::Shown;
 use crate::i18n::{negotiate_headers, Tr};
 use crate::state::AppState;
 
@@ -134,8 +136,8 @@ struct ConsentPage<'a> {
 struct ScopeView {
     name: String,
     title: String,
-    /// (field key, label, value).
-    fields: Vec<(String, String, String)>,
+    /// (field key, label, value as stored, value as people read it).
+    fields: Vec<(String, String, String, Shown)>,
 }
 
 async fn consent_page(
@@ -168,7 +170,11 @@ async fn consent_page(
             let title = crate::console::scope_title(state, t, &scope);
             let fields = fields
                 .into_iter()
-                .map(|(key, value)| (key.clone(), t.key_label(catalogue, &key), value))
+                .map(|(key, value)| {
+                    let kind = catalogue.get(&key).map_or(&FieldKind::Text, |d| &d.kind);
+                    let shown = Shown::field(t, kind, &key, &value);
+                    (key.clone(), t.key_label(catalogue, &key), value, shown)
+                })
                 .collect();
             ScopeView {
                 name: scope,
