@@ -358,6 +358,20 @@ async fn keyboard_walk(
 ) -> Result<(), fantoccini::error::CmdError> {
     set_width(c, 1280).await?;
     c.goto(&format!("{base}/profile")).await?;
+    // A Tab pressed before the page is whole, or while the window lacks the focus (a
+    // busy machine), goes nowhere: wait for both first.
+    for _ in 0..100 {
+        let ready = c
+            .execute(
+                "window.focus(); return document.readyState === 'complete' && document.hasFocus();",
+                vec![],
+            )
+            .await?;
+        if ready == Value::Bool(true) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let tab = || {
         KeyActions::new("keyboard".into())
             .then(KeyAction::Down {
