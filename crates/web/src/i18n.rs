@@ -124,7 +124,7 @@ impl<'a> Tr<'a> {
     pub fn key_label(&self, catalogue: &sigil_core::fields::FieldCatalogue, key: &str) -> String {
         match (catalogue.get(key), key) {
             (Some(def), _) => self.field_label(def),
-            (None, "photo") => self.t("photo-title"),
+            (None, "photo") => self.t("shell-photo-block"),
             (None, _) => self.t(&format!("contacts-{key}")),
         }
     }

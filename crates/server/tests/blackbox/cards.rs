@@ -65,7 +65,9 @@ async fn an_active_card_shows_its_fields_whatever_their_privacy_and_answers_a_vc
     let r = b
         .post_form("/profile/card/active", &[("active", "on")])
         .await;
-    assert_eq!(location(&r), "/profile?notice=card#business-card");
+    assert_eq!(location(&r), "/profile?notice=card_on#business-card");
+    let (_, profile) = b.page(&location(&r)).await;
+    assert!(profile.contains("Business card switched on: anyone with its link can see it."));
     let (status, page) = visitor.page(&path).await;
     assert_eq!(status, StatusCode::OK);
     assert!(

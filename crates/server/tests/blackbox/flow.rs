@@ -48,8 +48,15 @@ async fn a_privacy_choice_without_script_comes_back_to_its_field(backend: Backen
         .await;
 
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&r), "/profile?notice=privacy#field-login");
-    let (_, page) = b.page("/profile").await;
+    assert_eq!(
+        location(&r),
+        "/profile?notice=privacy&field=login#field-login"
+    );
+    let (_, page) = b.page(&location(&r)).await;
+    assert!(
+        page.contains(r#"<p class="notice sticky" role="status">Login: visible to everyone</p>"#),
+        "the notice names the field and its level, and stays in sight"
+    );
     assert!(
         page.contains(r#"id="field-login""#),
         "the anchor is on the page"
@@ -478,7 +485,7 @@ async fn privacy_in_place(c: &Client, base: &str) -> Result<(), fantoccini::erro
     )
     .await?;
     c.find(Locator::Css(private)).await?.click().await?;
-    arrive_with(c, "/profile", "notice=privacy").await?;
+    arrive_with(c, "/profile", "notice=privacy&field=login").await?;
     let now = c
         .find(Locator::Css(private))
         .await?

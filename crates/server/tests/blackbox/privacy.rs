@@ -47,9 +47,12 @@ async fn one_click_sets_a_level_and_applications_receive_only_what_it_allows(bac
             &[("field", "given_name"), ("level", "private")],
         )
         .await;
-    assert_eq!(location(&r), "/profile?notice=privacy#field-given_name");
+    assert_eq!(
+        location(&r),
+        "/profile?notice=privacy&field=given_name#field-given_name"
+    );
     let (_, page) = b.page(&location(&r)).await;
-    assert!(page.contains("Privacy settings saved."));
+    assert!(page.contains("First name: visible only to you"));
     let pressed = regex::Regex::new(
         r#"value="given_name">\s*<span class="levels"[^>]*><button name="level" value="private" aria-pressed="true""#,
     )

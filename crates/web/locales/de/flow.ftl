@@ -37,3 +37,7 @@ flow-file-none = Kein Bild ausgewählt
 
 # The phone number entered is the one on the account already.
 flow-unchanged-phone = Das ist bereits Ihre aktuelle Telefonnummer.
+
+# The business card was switched on or off.
+flow-notice-card_on = Visitenkarte eingeschaltet: Jeder mit dem Link kann sie sehen.
+flow-notice-card_off = Visitenkarte ausgeschaltet: Ihr Link zeigt jetzt nichts mehr.

@@ -37,3 +37,7 @@ flow-file-none = No picture chosen
 
 # The phone number entered is the one on the account already.
 flow-unchanged-phone = This is already your current phone number.
+
+# The business card was switched on or off.
+flow-notice-card_on = Business card switched on: anyone with its link can see it.
+flow-notice-card_off = Business card switched off: its link shows nothing now.

@@ -37,3 +37,7 @@ flow-file-none = Изображение не выбрано
 
 # The phone number entered is the one on the account already.
 flow-unchanged-phone = Это уже ваш текущий номер телефона.
+
+# The business card was switched on or off.
+flow-notice-card_on = Визитная карточка включена: её видит любой, у кого есть ссылка.
+flow-notice-card_off = Визитная карточка выключена: по её ссылке теперь ничего не открывается.

@@ -48,7 +48,10 @@ pub async fn set_active(
         .set_card_active(&current.user, active, &client)
         .await
     {
-        Ok(()) => Redirect::to("/profile?notice=card#business-card").into_response(),
+        Ok(()) => {
+            let notice = if active { "card_on" } else { "card_off" };
+            Redirect::to(&format!("/profile?notice={notice}#business-card")).into_response()
+        }
         Err(e) => page_failure(&state, &headers, e),
     }
 }

@@ -57,7 +57,9 @@ pub async fn set_level(
     }
     match result {
         Ok(()) => {
-            let to = format!("/profile?notice=privacy#{}", field_anchor(&form.field));
+            let field: String = form_urlencoded::byte_serialize(form.field.as_bytes()).collect();
+            let anchor = field_anchor(&form.field);
+            let to = format!("/profile?notice=privacy&field={field}#{anchor}");
             Redirect::to(&to).into_response()
         }
         Err(e) => page_failure(&state, &headers, e),
@@ -114,7 +116,7 @@ pub(crate) fn field_anchor(key: &str) -> String {
 
 /// What the announcement calls the field: its label, or a linked account's provider and
 /// name.
-async fn field_label(state: &AppState, t: Tr<'_>, user: &User, key: &str) -> String {
+pub(super) async fn field_label(state: &AppState, t: Tr<'_>, user: &User, key: &str) -> String {
     if key.starts_with(PRIVACY_PREFIX) {
         let linked = state.sigil.identifiers(user).await.unwrap_or_default();
         if let Some(i) = linked.iter().find(|i| i.privacy_key() == key) {

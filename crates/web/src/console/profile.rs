@@ -125,6 +125,8 @@ impl ProfilePage<'_> {
 #[derive(Deserialize)]
 pub struct ProfileQuery {
     notice: Option<String>,
+    /// The field whose privacy level was just set, for a notice that names it.
+    field: Option<String>,
 }
 
 /// The signed-in person, about themselves.
@@ -135,7 +137,19 @@ pub async fn show(
     headers: HeaderMap,
     PageQuery(q): PageQuery<ProfileQuery>,
 ) -> Response {
-    profile_page(&state, &current, &csrf, &headers, q.notice.as_deref(), None).await
+    let notice = match (q.notice.as_deref(), q.field.as_deref()) {
+        (Some("privacy"), Some(field)) => Notice::Privacy(field),
+        (notice, _) => Notice::Named(notice),
+    };
+    profile_page(&state, &current, &csrf, &headers, notice, None).await
+}
+
+/// What the profile page says on arrival.
+enum Notice<'a> {
+    /// One of the page's notices by name, or none.
+    Named(Option<&'a str>),
+    /// The level of this field was set (without script): the field and its level.
+    Privacy(&'a str),
 }
 
 /// A form on the profile page (photo, card link) refused its input: the page again,
@@ -156,7 +170,15 @@ pub async fn refused(
         .iter()
         .map(|f| (f.field.clone(), t.field_error(&f.kind)))
         .collect();
-    let page = profile_page(state, current, csrf, headers, None, Some(errors)).await;
+    let page = profile_page(
+        state,
+        current,
+        csrf,
+        headers,
+        Notice::Named(None),
+        Some(errors),
+    )
+    .await;
     (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
 }
 
@@ -165,7 +187,7 @@ async fn profile_page(
     current: &PageUser,
     csrf: &CsrfToken,
     headers: &HeaderMap,
-    notice: Option<&str>,
+    notice: Notice<'_>,
     errors: Option<HashMap<String, String>>,
 ) -> Response {
     let profile = match state.sigil.profile(&current.user).await {
@@ -205,15 +227,17 @@ async fn profile_page(
         .map(|f| t.field_label(f))
         .collect();
     let notice = match notice {
-        Some("saved") => Some(t.t("notice-saved")),
-        Some("language") => Some(t.t("notice-language")),
-        Some("privacy") => Some(t.t("notice-privacy")),
-        Some("card") => Some(t.t("notice-card")),
-        Some("photo") => Some(t.t("notice-photo")),
-        Some("photo_removed") => Some(t.t("notice-photo_removed")),
-        Some("identifier_linked") => Some(t.t("notice-identifier_linked")),
-        Some("identifier_removed") => Some(t.t("notice-identifier_removed")),
-        _ => None,
+        Notice::Privacy(key) if privacy.levels.contains_key(key) => {
+            let label = super::privacy::field_label(state, t, &profile.user, key).await;
+            let level = privacy.level(key);
+            Some(t.t1(
+                &format!("flow-privacy-set-{}", level.as_str()),
+                "field",
+                &label,
+            ))
+        }
+        Notice::Privacy(_) => Some(t.t("notice-privacy")),
+        Notice::Named(notice) => named_notice(t, notice),
     };
     render(&ProfilePage {
         can_edit_main: main.iter().any(|f| f.editable),
@@ -244,4 +268,22 @@ async fn profile_page(
         errors: errors.unwrap_or_default(),
         page,
     })
+}
+
+/// A notice of the profile page by its name in the address.
+fn named_notice(t: Tr<'_>, notice: Option<&str>) -> Option<String> {
+    let key = match notice? {
+        "saved" => "notice-saved",
+        "language" => "notice-language",
+        "privacy" => "notice-privacy",
+        "card" => "notice-card",
+        "card_on" => "flow-notice-card_on",
+        "card_off" => "flow-notice-card_off",
+        "photo" => "notice-photo",
+        "photo_removed" => "notice-photo_removed",
+        "identifier_linked" => "notice-identifier_linked",
+        "identifier_removed" => "notice-identifier_removed",
+        _ => return None,
+    };
+    Some(t.t(key))
 }
