@@ -21,6 +21,7 @@ on_both_backends!(
     the_category_filter_shows_one_category_and_survives_paging,
     a_phone_number_reads_in_international_form_in_every_language,
     a_recent_event_reads_as_relative_time_with_javascript_in_chromium,
+    each_event_says_what_it_did,
 );
 
 const GERMAN_MONTHS: [&str; 12] = [
@@ -255,4 +256,43 @@ async fn read_relative(
     let title = time.attr("title").await?.unwrap_or_default();
     assert!(title.contains(&registered[..4]), "title {title:?}");
     Ok(())
+}
+
+async fn each_event_says_what_it_did(backend: Backend) {
+    let app = spawn_with(backend, |c| c.settings.cards_enabled = true).await;
+    let b = app.signed_in("wanda").await;
+    for (path, form) in [
+        (
+            "/profile/privacy",
+            &[("field", "given_name"), ("level", "public")][..],
+        ),
+        ("/profile/card/active", &[("active", "on")][..]),
+        (
+            "/profile/contacts/email",
+            &[("address", "wanda@example.org")][..],
+        ),
+        (
+            "/profile/edit",
+            &[
+                ("block", "main"),
+                ("given_name", "Wanda"),
+                ("family_name", "Maximoff"),
+            ][..],
+        ),
+    ] {
+        let r = b.post_form(path, form).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
+    }
+    let (_, log) = b.page("/events").await;
+    for what in [
+        "First name: visible to everyone",
+        "Switched on",
+        "To w••@example.org by email",
+        "First name, Last name",
+    ] {
+        assert!(
+            log.contains(&format!(r#"<span class="event-what">{what}</span>"#)),
+            "{what}: {log}"
+        );
+    }
 }

@@ -10,3 +10,12 @@ events-no_app = Ohne Anwendung
 events-client_id = Anwendungskennung (client_id)
 # "Firefox 128.0 unter Linux"
 events-browser_on_os = { $browser } unter { $os }
+
+# What an event did, on its line and in its details.
+values-what = Was
+values-what-linked_account = Ein verknüpftes Konto
+values-what-profile_private-on = Eingeschaltet
+values-what-profile_private-off = Ausgeschaltet
+values-what-card-on = Eingeschaltet
+values-what-card-off = Ausgeschaltet
+values-what-code_sent = An { $to } per { $via }

@@ -7,6 +7,7 @@ use axum::response::Response;
 use axum::Extension;
 use serde::Deserialize;
 use sigil_core::event::{Event, EventCategory};
+use sigil_core::fields::FieldCatalogue;
 
 use super::PageCtx;
 use crate::auth::csrf::CsrfToken;
@@ -23,6 +24,8 @@ pub const PAGE_SIZE: i64 = 20;
 pub struct EventRow {
     pub category: String,
     pub title: String,
+    /// What it did, in a few words (which field, where a code went); may be empty.
+    pub what: String,
     /// The line's time: short, relative where a script runs.
     pub at: When,
     /// The details' time, to the second.
@@ -36,7 +39,7 @@ pub struct EventRow {
 }
 
 impl EventRow {
-    fn new(t: Tr<'_>, dates: &Dates<'_>, e: Event) -> Self {
+    fn new(t: Tr<'_>, dates: &Dates<'_>, catalogue: &FieldCatalogue, e: Event) -> Self {
         let client_id = e.client_id.unwrap_or_default();
         let app = match (e.client_name, client_id.is_empty()) {
             (Some(name), _) => name,
@@ -45,6 +48,7 @@ impl EventRow {
         };
         Self {
             title: t.event_category(&e.category),
+            what: super::event_details::what(t, catalogue, &e.category, &e.details),
             category: e.category,
             at: dates.instant(e.at),
             exact: dates.exact(e.at),
@@ -143,7 +147,7 @@ pub async fn list(
     let events = found
         .events
         .into_iter()
-        .map(|e| EventRow::new(t, &dates, e))
+        .map(|e| EventRow::new(t, &dates, &state.sigil.settings().catalogue, e))
         .collect();
     let categories = found
         .categories

@@ -5,6 +5,7 @@ mod contact_link;
 mod contacts;
 mod contacts_typed;
 pub(crate) use apps::scope_title;
+mod event_details;
 mod events;
 mod identifiers;
 mod lang;
