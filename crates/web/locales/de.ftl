@@ -277,7 +277,7 @@ privacy-private-hint = Nur Sie
 privacy-on_request-hint = Anwendungen, denen Sie es erlauben
 privacy-public-hint = Alle
 privacy-profile_private = Privates Profil
-privacy-profile_private-hint = Solange es eingeschaltet ist, sehen Ihre öffentlichen Felder nur Anwendungen, denen Sie es erlauben.
+privacy-profile_private-hint = Solange es eingeschaltet ist, sind Ihre öffentlichen Felder nur für Anwendungen sichtbar, denen Sie es erlauben.
 privacy-on = eingeschaltet
 privacy-off = ausgeschaltet
 privacy-turn_on = Einschalten
@@ -291,7 +291,7 @@ public-data = Öffentliche Daten
 public-title = Öffentliches Profil
 public-preview = So sieht jeder Besucher Ihr öffentliches Profil.
 public-private = Ihr Profil ist privat: Besucher sehen nichts.
-public-address = Seine Adresse:
+public-address = Öffentlicher Link:
 public-nothing = Hier ist nichts öffentlich.
 public-export = Als vCard exportieren
 
@@ -310,7 +310,7 @@ notice-card = Visitenkarte gespeichert.
 error-card_link_length = Der Link braucht 3 bis 64 Zeichen.
 error-card_link_characters = Verwenden Sie nur lateinische Buchstaben, Ziffern und Bindestriche.
 error-card_link_reserved = Dieses Wort ist reserviert. Wählen Sie einen anderen Link.
-event-card-activity_changed = Visitenkarte umgeschaltet
+event-card-activity_changed = Aktivität der Visitenkarte geändert
 event-card-link_changed = Link der Visitenkarte geändert
 
 # Photo
@@ -322,7 +322,7 @@ error-photo_too_large = Die Datei ist größer als 5 MB.
 error-photo_too_many_pixels = Das Bild hat mehr als 40 Megapixel.
 error-photo_wrong_type = Laden Sie ein JPEG-, PNG- oder WebP-Bild hoch.
 error-photo_corrupt = Die Datei ist beschädigt und kann nicht als Bild gelesen werden.
-error-photo_polyglot = Die Datei enthält mehr als ein Bild und wird abgelehnt.
+error-photo_polyglot = Die Datei enthält außer dem Bild noch andere Daten und wird abgelehnt.
 event-profile-photo_changed = Foto geändert
 event-profile-photo_removed = Foto gelöscht
 action-add = Hinzufügen

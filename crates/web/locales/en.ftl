@@ -291,7 +291,7 @@ public-data = Public data
 public-title = Public profile
 public-preview = This is what anyone visiting your public profile sees.
 public-private = Your profile is private: visitors see nothing.
-public-address = Its address:
+public-address = Its public link:
 public-nothing = Nothing here is public.
 public-export = Export vCard
 
@@ -310,7 +310,7 @@ notice-card = Business card saved.
 error-card_link_length = The link needs 3 to 64 characters.
 error-card_link_characters = Use only Latin letters, digits and hyphens.
 error-card_link_reserved = This word is reserved. Choose another link.
-event-card-activity_changed = Business card switched
+event-card-activity_changed = Business card activity changed
 event-card-link_changed = Business card link changed
 
 # Photo

@@ -306,7 +306,7 @@ public-data = Публичные данные
 public-title = Публичный профиль
 public-preview = Так ваш публичный профиль видит любой посетитель.
 public-private = Ваш профиль приватный: посетители ничего не видят.
-public-address = Его адрес:
+public-address = Публичная ссылка:
 public-nothing = Здесь нет публичных данных.
 public-export = Экспорт в vCard
 
@@ -325,7 +325,7 @@ notice-card = Визитная карточка сохранена.
 error-card_link_length = Ссылка должна содержать от 3 до 64 символов.
 error-card_link_characters = Используйте только латинские буквы, цифры и дефисы.
 error-card_link_reserved = Это слово зарезервировано. Выберите другую ссылку.
-event-card-activity_changed = Визитная карточка включена или выключена
+event-card-activity_changed = Изменена активность визитной карточки
 event-card-link_changed = Изменена ссылка визитной карточки
 
 # Photo

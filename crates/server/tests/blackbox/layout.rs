@@ -323,7 +323,7 @@ async fn measure_all(
             )
             .await?;
         let expected = match lang {
-            "de" => "Wer sieht Vorname",
+            "de" => "Wer „Vorname“ sehen kann",
             "ru" => "Кто видит: Имя",
             _ => "Who can see First name",
         };

@@ -1,8 +1,8 @@
 ## shell: messages of the console shell (kept apart so that concerns do not collide)
 shell-skip = Zum Inhalt springen
 shell-menu = Menü
-shell-nav = Kontokonsole
-shell-privacy-of = Wer sieht { $field }
+shell-nav = Ihr Konto
+shell-privacy-of = Wer „{ $field }“ sehen kann
 shell-photo-block = Profilbild
 shell-photo-remove-title = Profilbild löschen
 shell-photo-remove-question = Ihr Profilbild löschen? Anwendungen und Ihre Visitenkarte zeigen es dann nicht mehr.
