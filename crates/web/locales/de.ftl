@@ -140,7 +140,6 @@ error-last_identifier = Zum Anmelden brauchen Sie einen Login oder eine E-Mail-A
 
 ## OpenID Connect
 nav-apps = Berechtigungen
-action-confirm = Bestätigen
 oidc-error-unknown_client = Die Anwendung, die Sie hierher geschickt hat, ist bei diesem Dienst nicht registriert.
 oidc-error-redirect_uri = Die Anwendung wollte Sie an eine Adresse schicken, die sie nicht registriert hat. Zu Ihrer Sicherheit wurden Sie nicht dorthin geleitet.
 oidc-error-logout = Die Abmeldeanfrage ist ungültig: Ihre Rücksprungadresse ist für die Anwendung nicht registriert.

@@ -140,7 +140,6 @@ error-last_identifier = You need a login or an email address to sign in; this on
 
 ## OpenID Connect
 nav-apps = Scopes
-action-confirm = Confirm
 oidc-error-unknown_client = The application that sent you here is not registered with this service.
 oidc-error-redirect_uri = The application asked to send you to an address it has not registered. For your safety you were not sent there.
 oidc-error-logout = The sign-out request is not valid: its return address is not registered for the application.

@@ -39,6 +39,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             auth::csrf::protect,
         ))
+        .layer(middleware::from_fn_with_state(state.clone(), error::dress))
         .layer(middleware::from_fn(security::headers))
         .with_state(state)
 }

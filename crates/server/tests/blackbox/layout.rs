@@ -3,7 +3,9 @@
 //! actions lie inside that field's row, no button, label or link overflows or breaks a
 //! word across lines, and nothing scrolls sideways. The account is filled the way a
 //! person with long names fills it, so that the longest translations meet the longest
-//! values. With Tab alone, the skip link comes first and every control shows its focus.
+//! values, under an operator's brand with a long product name and a wide logo; the
+//! header's menus, opened one by one, lie inside the screen. With Tab alone, the skip
+//! link comes first and every control shows its focus.
 use std::time::Duration;
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
@@ -15,6 +17,7 @@ use serde_json::Value;
 use sigil_core::fields::{Block, FieldCatalogue, FieldRule};
 use sigil_core::locale::Locale;
 use sigil_store::testing::Backend;
+use sigil_web::brand::{Accent, Brand, Logo};
 
 use crate::browser::chromium;
 use crate::contacts::code_and_link;
@@ -29,6 +32,9 @@ on_both_backends!(every_page_keeps_each_field_in_its_row_at_every_width_and_lang
 
 const LANGS: [&str; 3] = ["en", "de", "ru"];
 const WIDTHS: [u32; 2] = [1280, 390];
+
+/// A wordmark as wide as a real one, beside a product name longer than most.
+const WIDE_LOGO: &[u8] = br#"<svg xmlns="http://www.w3.org/2000/svg" width="96" height="28"><rect width="96" height="28" rx="6"/></svg>"#;
 
 /// Returns every layout problem on the current page, one line each.
 const MEASURE: &str = r#"
@@ -45,6 +51,31 @@ const name = el => {
   const text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ');
   return `<${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}> "${text.slice(0, 40)}"`;
 };
+// The header's brand and menu buttons are whole on the screen.
+for (const el of document.querySelectorAll('header.top a, header.top summary')) {
+  if (!shown(el)) continue;
+  const r = el.getBoundingClientRect();
+  if (r.left < -1 || r.right > vw + 1) problems.push(`${name(el)} is cut off: ${Math.round(r.left)}..${Math.round(r.right)} of ${vw}`);
+}
+// Each menu (the header's and the pages' own), opened alone, lies inside the screen
+// with all it holds.
+for (const menu of document.querySelectorAll('details.menu')) {
+  const summary = menu.querySelector(':scope > summary');
+  if (!shown(summary)) continue;
+  summary.click();
+  const panel = menu.querySelector(':scope > .panel');
+  const what = `the menu ${name(summary)}`;
+  if (!menu.open || !shown(panel)) { problems.push(`${what} does not open`); continue; }
+  const p = panel.getBoundingClientRect();
+  if (p.left < -1 || p.right > vw + 1) problems.push(`${what} opens off the screen: ${Math.round(p.left)}..${Math.round(p.right)} of ${vw}`);
+  if (doc.scrollWidth > vw) problems.push(`with ${what} open the page scrolls sideways: ${doc.scrollWidth} > ${vw}`);
+  for (const el of panel.querySelectorAll('a, button')) {
+    const r = el.getBoundingClientRect();
+    if (r.left < p.left - 1 || r.right > p.right + 1 || el.scrollWidth > el.clientWidth + 1)
+      problems.push(`${what}: ${name(el)} does not fit in it`);
+  }
+  summary.click();
+}
 // Every field's value and privacy control belongs to a row.
 for (const el of document.querySelectorAll('main [data-field], main form.privacy')) {
   if (!shown(el)) continue;
@@ -96,6 +127,11 @@ async fn every_page_keeps_each_field_in_its_row_at_every_width_and_language(back
     let server = smtp::start().await;
     let url = server.url.clone();
     let app = spawn_with(backend, move |c| {
+        c.brand = Brand {
+            product_name: "Acme Corporation Identity Services".into(),
+            logo: Some(Logo::sniff(WIDE_LOGO.to_vec()).expect("an SVG")),
+            accent: Some(Accent::parse("#0b7a75").expect("a colour")),
+        };
         c.delivery.smtp_url = Some(url);
         c.settings.cards_enabled = true;
         c.settings.catalogue = FieldCatalogue::with_rules(&[(

@@ -39,6 +39,7 @@ mod photos;
 mod privacy;
 mod profile;
 mod provider_network;
+mod scopes;
 mod screenshots;
 mod secure_links;
 mod sessions;

@@ -35,41 +35,22 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         .get(&name)
         .and_then(|c| SecretToken::from_client(c.value()))
         .map(|t| t.expose().to_owned());
-
-    let mut request = request;
-    // Applications call these with their own credentials, never with our cookies.
-    let machine = crate::oidc::MACHINE_PATHS.contains(&request.uri().path());
-    if !machine
-        && !matches!(
-            *request.method(),
-            Method::GET | Method::HEAD | Method::OPTIONS
-        )
-    {
-        if !same_origin(request.headers(), &state.config) {
-            return refuse(&state, request.headers());
-        }
-        if !request.uri().path().starts_with("/api/") {
-            match checked_form(request, existing.as_deref()).await {
-                Ok(rebuilt) => request = rebuilt,
-                Err(Refused::Forged(headers)) => return refuse(&state, &headers),
-                Err(Refused::TooLarge(headers)) => {
-                    return crate::error::page_unreadable(
-                        &state,
-                        &headers,
-                        crate::error::Unreadable::TooLarge,
-                    )
-                }
-            }
-        }
-    }
-
     let token = existing.clone().unwrap_or_else(|| {
         SecretToken::generate(&SystemRandom as &dyn Random)
             .expose()
             .to_owned()
     });
-    request.extensions_mut().insert(CsrfToken(token.clone()));
-    let mut response = next.run(request).await;
+
+    let mut response = match checked(&state, request, existing.as_deref()).await {
+        Ok(mut request) => {
+            request.extensions_mut().insert(CsrfToken(token.clone()));
+            next.run(request).await
+        }
+        Err(refusal) => refusal,
+    };
+    // An error page (a refusal's too) is dressed outside this layer, with a language
+    // menu that needs the token.
+    response.extensions_mut().insert(CsrfToken(token.clone()));
     let rotated = response
         .headers()
         .get_all(header::SET_COOKIE)
@@ -82,6 +63,40 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         }
     }
     response
+}
+
+/// The request, let through (with its form body read and put back), or the page that
+/// refuses it.
+async fn checked(
+    state: &AppState,
+    request: Request,
+    cookie: Option<&str>,
+) -> Result<Request, Response> {
+    // Applications call these with their own credentials, never with our cookies.
+    let machine = crate::oidc::MACHINE_PATHS.contains(&request.uri().path());
+    if machine
+        || matches!(
+            *request.method(),
+            Method::GET | Method::HEAD | Method::OPTIONS
+        )
+    {
+        return Ok(request);
+    }
+    if !same_origin(request.headers(), &state.config) {
+        return Err(refuse(state, request.headers()));
+    }
+    if request.uri().path().starts_with("/api/") {
+        return Ok(request);
+    }
+    match checked_form(request, cookie).await {
+        Ok(rebuilt) => Ok(rebuilt),
+        Err(Refused::Forged(headers)) => Err(refuse(state, &headers)),
+        Err(Refused::TooLarge(headers)) => Err(crate::error::page_unreadable(
+            state,
+            &headers,
+            crate::error::Unreadable::TooLarge,
+        )),
+    }
 }
 
 /// Fetch metadata first, then `Origin`; requests with neither (non-browser clients)

@@ -2,6 +2,7 @@
 //! the API answers 401 in JSON.
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use sigil_core::session::Session;
@@ -14,10 +15,10 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 async fn current(
-    parts: &mut Parts,
+    headers: &HeaderMap,
     state: &AppState,
 ) -> Result<Option<(Session, User)>, CoreError> {
-    let jar = CookieJar::from_headers(&parts.headers);
+    let jar = CookieJar::from_headers(headers);
     let name = cookies::name(&state.config, cookies::SESSION);
     let Some(token) = jar
         .get(&name)
@@ -29,6 +30,18 @@ async fn current(
         Ok(found) => Ok(Some(found)),
         Err(CoreError::Unauthenticated) => Ok(None),
         Err(e) => Err(e),
+    }
+}
+
+/// The person signed in with the request's session cookie, if any; a failure to look
+/// them up counts as no one (for pages that only show who is there, such as errors).
+pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> Option<User> {
+    match current(headers, state).await {
+        Ok(found) => found.map(|(_, user)| user),
+        Err(e) => {
+            tracing::warn!(error = ?e, "looking up the session for an error page");
+            None
+        }
     }
 }
 
@@ -45,7 +58,7 @@ impl FromRequestParts<AppState> for PageUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        match current(parts, state).await {
+        match current(&parts.headers, state).await {
             Ok(Some((session, user))) => Ok(Self { session, user }),
             Ok(None) => {
                 let next = parts
@@ -83,7 +96,7 @@ impl FromRequestParts<AppState> for OptionalUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        current(parts, state)
+        current(&parts.headers, state)
             .await
             .map(OptionalUser)
             .map_err(|e| crate::error::page_failure(state, &parts.headers, e))
@@ -104,7 +117,7 @@ impl FromRequestParts<AppState> for ApiUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let lang = crate::i18n::negotiated(parts, state, None);
-        match current(parts, state).await {
+        match current(&parts.headers, state).await {
             Ok(Some((session, user))) => Ok(Self { session, user }),
             Ok(None) => Err(ApiError::new(state, lang, CoreError::Unauthenticated)),
             Err(e) => Err(ApiError::new(state, lang, e)),

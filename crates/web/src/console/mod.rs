@@ -151,6 +151,18 @@ impl<'a> PageCtx<'a> {
         section: &'static str,
     ) -> Self {
         let locale = negotiate_headers(headers, &state.config, user);
+        Self::in_locale(state, locale, csrf, user, here, section)
+    }
+
+    /// The frame in a language already chosen (an error page's, told in it).
+    pub fn in_locale(
+        state: &'a AppState,
+        locale: Locale,
+        csrf: &CsrfToken,
+        user: Option<&User>,
+        here: &str,
+        section: &'static str,
+    ) -> Self {
         Self {
             t: Tr::new(&state.i18n, locale),
             csrf: csrf.0.clone(),

@@ -1,9 +1,13 @@
 //! The one place errors become responses: JSON for the API, a page for the console.
 //! Unexpected errors are logged with their cause and shown only as a generic message.
+mod page;
+
+pub use page::{dress, error_page, no_such_page, page_failure, page_unreadable};
+
 use askama::Template;
 use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
@@ -201,17 +205,6 @@ pub fn api_refusal(
     (status, Json(body)).into_response()
 }
 
-/// A page's answer to a form it could not read.
-pub fn page_unreadable(state: &AppState, headers: &HeaderMap, why: Unreadable) -> Response {
-    let locale = crate::i18n::negotiate_headers(headers, &state.config, None);
-    let tr = Tr::new(&state.i18n, locale);
-    let message = match why {
-        Unreadable::TooLarge => tr.t("error-request_too_large"),
-        Unreadable::WrongType | Unreadable::Malformed => tr.t("error-bad_form"),
-    };
-    error_page(tr, why.status(), &message)
-}
-
 /// `Query` for the JSON API: a query string that does not parse is answered in JSON
 /// like any other API error, not with axum's plain-text rejection.
 pub struct ApiQuery<T>(pub T);
@@ -254,126 +247,6 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiPath<T> {
             }
         }
     }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    t: Tr<'a>,
-    title: String,
-    message: &'a str,
-    /// What is wrong with each input, for an invalid form.
-    details: Vec<String>,
-    /// A sentence on what may have happened, under the message.
-    hint: Option<String>,
-    /// The way back: the profile for someone signed in, else the sign-in page.
-    back: WayBack,
-}
-
-/// Where the error page's link leads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WayBack {
-    Profile,
-    SignIn,
-}
-
-impl WayBack {
-    /// From the request: a session cookie means someone signed in (at worst an expired
-    /// one, whom the profile sends on to sign in).
-    fn guess(state: &AppState, headers: &HeaderMap) -> Self {
-        let name = crate::auth::cookies::name(&state.config, crate::auth::cookies::SESSION);
-        match axum_extra::extract::CookieJar::from_headers(headers).get(&name) {
-            Some(_) => Self::Profile,
-            None => Self::SignIn,
-        }
-    }
-
-    fn href(self) -> &'static str {
-        match self {
-            Self::Profile => "/profile",
-            Self::SignIn => "/login",
-        }
-    }
-
-    fn label_key(self) -> &'static str {
-        match self {
-            Self::Profile => "error-back",
-            Self::SignIn => "error-back-sign_in",
-        }
-    }
-}
-
-pub fn error_page(t: Tr<'_>, status: StatusCode, message: &str) -> Response {
-    error_page_with(t, status, message, Vec::new(), WayBack::Profile)
-}
-
-fn error_page_with(
-    t: Tr<'_>,
-    status: StatusCode,
-    message: &str,
-    details: Vec<String>,
-    back: WayBack,
-) -> Response {
-    let (title, hint) = match status {
-        StatusCode::NOT_FOUND => (
-            t.t("error-title-not_found"),
-            Some(t.t("error-not_found-hint")),
-        ),
-        _ => (t.t("error-title"), None),
-    };
-    match (ErrorPage {
-        t,
-        title,
-        message,
-        details,
-        hint,
-        back,
-    })
-    .render()
-    {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "rendering the error page");
-            status.into_response()
-        }
-    }
-}
-
-/// An error that ends a console page.
-pub fn page_failure(state: &AppState, headers: &HeaderMap, error: CoreError) -> Response {
-    let locale = crate::i18n::negotiate_headers(headers, &state.config, None);
-    let tr = Tr::new(&state.i18n, locale);
-    let hints = format_hints(state, locale, &error);
-    let details = match &error {
-        CoreError::Invalid(list) => list.iter().map(|f| field_message(tr, &hints, f)).collect(),
-        _ => Vec::new(),
-    };
-    let back = WayBack::guess(state, headers);
-    error_page_with(
-        tr,
-        status_of(&error),
-        &message_of(tr, &error),
-        details,
-        back,
-    )
-}
-
-/// Anyone: a path that names no page is the 404 page in the person's language, with a
-/// way back (the API keeps its JSON 404 under `/api/v1`).
-pub async fn no_such_page(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    crate::auth::OptionalUser(current): crate::auth::OptionalUser,
-    headers: HeaderMap,
-) -> Response {
-    let user = current.as_ref().map(|(_, user)| user);
-    let locale = crate::i18n::negotiate_headers(&headers, &state.config, user);
-    let tr = Tr::new(&state.i18n, locale);
-    let back = match user {
-        Some(_) => WayBack::Profile,
-        None => WayBack::SignIn,
-    };
-    let message = tr.t("error-not_found");
-    error_page_with(tr, StatusCode::NOT_FOUND, &message, Vec::new(), back)
 }
 
 /// Renders a template into a response, or a plain 500 if the template fails.
