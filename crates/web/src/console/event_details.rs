@@ -6,8 +6,13 @@ use sigil_core::fields::FieldCatalogue;
 
 use crate::i18n::Tr;
 
-/// The event's particulars as a short sentence, or an empty string.
+/// The event's particulars as a short sentence, or an empty string. Its hyphens do
+/// not break ("E-Mail" stays one word on the event's line).
 pub fn what(t: Tr<'_>, catalogue: &FieldCatalogue, category: &str, details: &Value) -> String {
+    particulars(t, catalogue, category, details).replace('-', "\u{2011}")
+}
+
+fn particulars(t: Tr<'_>, catalogue: &FieldCatalogue, category: &str, details: &Value) -> String {
     let text = |k: &str| details.get(k).and_then(Value::as_str);
     let flag = |k: &str| details.get(k).and_then(Value::as_bool);
     let label = |key: &str| {

@@ -98,6 +98,8 @@ struct ProfilePage<'a> {
     email: String,
     phone: String,
     notice: Option<String>,
+    /// The notice answers a privacy choice further down: it stays in sight.
+    notice_sticky: bool,
     missing: Vec<String>,
     privacy: PrivacyView,
     card: Option<BusinessCard>,
@@ -226,6 +228,7 @@ async fn profile_page(
         .filter(|f| profile.missing_fields.contains(&f.key))
         .map(|f| t.field_label(f))
         .collect();
+    let notice_sticky = matches!(notice, Notice::Privacy(_));
     let notice = match notice {
         Notice::Privacy(key) if privacy.levels.contains_key(key) => {
             let label = super::privacy::field_label(state, t, &profile.user, key).await;
@@ -258,6 +261,7 @@ async fn profile_page(
         main,
         additional,
         notice,
+        notice_sticky,
         missing,
         privacy,
         card,
