@@ -278,13 +278,19 @@ impl Config {
             settings.contacts.reauth_after =
                 positive("contacts.reauth_minutes", m, Duration::minutes)?;
         }
+        let brand = branding(file.branding)?;
+        // Without `[mail] from`, mail comes from the operator's product by name.
+        let default_from = lettre::message::Mailbox::new(
+            Some(brand.product_name.clone()),
+            lettre::Address::new("sigil", "localhost")
+                .map_err(|e| err("mail.from", e))?,
+        )
+        .to_string();
         let mail = file.mail.unwrap_or_default();
         let sms = file.sms.unwrap_or_default();
         let delivery = DeliveryConfig {
             smtp_url: env("SIGIL_SMTP_URL").or(mail.smtp_url),
-            mail_from: mail
-                .from
-                .unwrap_or_else(|| "Sigil <sigil@localhost>".into()),
+            mail_from: mail.from.unwrap_or(default_from),
             sms_url: sms.url,
             sms_token: env("SIGIL_SMS_TOKEN").or(sms.token),
         };
@@ -325,7 +331,7 @@ impl Config {
             delivery,
             providers: provider_configs,
             housekeeping_every,
-            brand: branding(file.branding)?,
+            brand,
         })
     }
 
@@ -391,6 +397,25 @@ mod tests {
         assert_eq!(c.housekeeping_every.as_secs(), 600);
         let c = load("housekeeping_seconds = 60\n", &[]).expect("valid");
         assert_eq!(c.housekeeping_every.as_secs(), 60);
+    }
+
+    #[test]
+    fn mail_comes_from_the_product_by_name_unless_set() {
+        let c = load("", &[]).expect("valid");
+        assert_eq!(c.delivery.mail_from, "Sigil <sigil@localhost>");
+        let c = load("[branding]\nproduct_name = \"Acme ID\"\n", &[]).expect("valid");
+        assert!(
+            c.delivery.mail_from.contains("Acme ID"),
+            "{}",
+            c.delivery.mail_from
+        );
+        assert!(c.delivery.mail_from.ends_with("<sigil@localhost>"));
+        let c = load(
+            "[branding]\nproduct_name = \"Acme ID\"\n[mail]\nfrom = \"id@acme.example\"\n",
+            &[],
+        )
+        .expect("valid");
+        assert_eq!(c.delivery.mail_from, "id@acme.example");
     }
 
     #[test]

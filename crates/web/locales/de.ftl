@@ -192,8 +192,12 @@ contacts-phone-new = Neue Telefonnummer
 contacts-channel = So erhalten Sie den Code
 contacts-channel-sms = SMS
 contacts-channel-call = Eingehender Anruf (die letzten sechs Ziffern der Anrufernummer sind der Code)
-contacts-email-hint = Wir senden einen sechsstelligen Code und einen Link an die neue Adresse. Ihre bisherige Adresse gilt, bis Sie bestätigen.
-contacts-phone-hint = Geben Sie die Nummer mit Ländervorwahl ein, z. B. +49 30 1234567. Ihre bisherige Nummer gilt, bis Sie bestätigen.
+contacts-email-hint = Wir senden einen sechsstelligen Code und einen Link an die neue Adresse.
+contacts-email-keeps = Ihre bisherige Adresse gilt, bis Sie bestätigen.
+contacts-email-none = Noch keine E-Mail-Adresse
+contacts-phone-hint = Geben Sie die Nummer mit Ländervorwahl ein, z. B. +49 30 1234567.
+contacts-phone-keeps = Ihre bisherige Nummer gilt, bis Sie bestätigen.
+contacts-phone-none = Noch keine Telefonnummer
 contacts-get-code = Code anfordern
 contacts-via-email = E-Mail
 contacts-via-sms = SMS
@@ -297,7 +301,7 @@ public-export = Als vCard exportieren
 # Business card
 card-title = Visitenkarte
 card-hint = Eine Seite mit Ihrem Foto, Ihren Namen, E-Mail, Telefon und Geburtsdatum – unabhängig von deren Sichtbarkeit – unter Ihrem eigenen Link, solange sie aktiv ist.
-card-activity = Aktivität
+card-activity = Status
 card-link = Persönlicher Link
 card-link-hint = 3 bis 64 lateinische Buchstaben, Ziffern und Bindestriche.
 card-copy = Link kopieren
@@ -309,7 +313,7 @@ notice-card = Visitenkarte gespeichert.
 error-card_link_length = Der Link braucht 3 bis 64 Zeichen.
 error-card_link_characters = Verwenden Sie nur lateinische Buchstaben, Ziffern und Bindestriche.
 error-card_link_reserved = Dieses Wort ist reserviert. Wählen Sie einen anderen Link.
-event-card-activity_changed = Aktivität der Visitenkarte geändert
+event-card-activity_changed = Status der Visitenkarte geändert
 event-card-link_changed = Link der Visitenkarte geändert
 
 # Photo

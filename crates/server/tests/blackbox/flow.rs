@@ -72,7 +72,12 @@ async fn a_privacy_choice_without_script_comes_back_to_its_field(backend: Backen
         assert!(page.contains(&format!(r#"id="{anchor}""#)), "{anchor}");
     }
     let r = b.post_form("/profile/private", &[("private", "on")]).await;
-    assert_eq!(location(&r), "/profile?notice=privacy#profile-privacy");
+    assert_eq!(location(&r), "/profile?notice=private_on#profile-privacy");
+    let (_, page) = b.page(&location(&r)).await;
+    assert!(
+        page.contains(r#"<p class="notice sticky" role="status">Private profile switched on:"#),
+        "the switch's answer says which way and stays in sight"
+    );
 }
 
 /// Posts a privacy choice as the page's script does.
@@ -195,6 +200,10 @@ async fn a_fresh_sign_in_for_a_new_email_says_why_in_russian_and_keeps_the_addre
     assert!(
         form.contains(r#"value="raya""#),
         "only the password is asked"
+    );
+    assert!(
+        !form.contains(r#"href="/register""#),
+        "no new account is offered to someone signed in"
     );
     assert!(
         form.contains(r#"autocomplete="current-password" required autofocus"#),

@@ -241,8 +241,12 @@ async fn failed_deliveries_are_retried_and_the_person_is_told_when_they_keep_fai
         StatusCode::SEE_OTHER
     );
     for _ in 0..12 {
-        let (_, page) = b.page("/profile/contacts/email").await;
+        let (_, page) = b.page("/profile/contacts/email?notice=code_sent").await;
         if page.contains("We could not deliver the code") {
+            assert!(
+                !page.contains("is on its way"),
+                "no \"on its way\" beside the failure"
+            );
             return;
         }
         // Past every backoff step, within the session's idle limit.

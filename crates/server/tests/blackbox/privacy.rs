@@ -74,7 +74,7 @@ async fn one_click_sets_a_level_and_applications_receive_only_what_it_allows(bac
 
     // The Private profile switch does not hide on-request fields from a consented app.
     let r = b.post_form("/profile/private", &[("private", "on")]).await;
-    assert_eq!(location(&r), "/profile?notice=privacy#profile-privacy");
+    assert_eq!(location(&r), "/profile?notice=private_on#profile-privacy");
     let (_, page) = b.page("/profile").await;
     assert!(page.contains(r#"id="profile-private-state">on<"#));
     let (_, claims) = userinfo(&app, access).await;

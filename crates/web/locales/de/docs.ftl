@@ -1,3 +1,3 @@
 ## docs: messages of the console docs (kept apart so that concerns do not collide)
-card-on = eingeschaltet
-card-off = ausgeschaltet
+card-on = aktiv
+card-off = inaktiv

@@ -41,3 +41,7 @@ flow-unchanged-phone = Das ist bereits Ihre aktuelle Telefonnummer.
 # The business card was switched on or off.
 flow-notice-card_on = Visitenkarte eingeschaltet: Jeder mit dem Link kann sie sehen.
 flow-notice-card_off = Visitenkarte ausgeschaltet: Ihr Link zeigt jetzt nichts mehr.
+
+# The Private profile switch was turned on or off.
+flow-notice-private_on = Privates Profil eingeschaltet: Ihre öffentlichen Felder sind nur für Anwendungen sichtbar, denen Sie es erlauben.
+flow-notice-private_off = Privates Profil ausgeschaltet: Ihre öffentlichen Felder sind wieder für alle sichtbar.

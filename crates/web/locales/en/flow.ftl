@@ -41,3 +41,7 @@ flow-unchanged-phone = This is already your current phone number.
 # The business card was switched on or off.
 flow-notice-card_on = Business card switched on: anyone with its link can see it.
 flow-notice-card_off = Business card switched off: its link shows nothing now.
+
+# The Private profile switch was turned on or off.
+flow-notice-private_on = Private profile switched on: your public fields are shown only to applications you allow.
+flow-notice-private_off = Private profile switched off: your public fields are visible to everyone again.

@@ -32,8 +32,8 @@ error-not_found-hint = Возможно, ссылка устарела или в
 error-back-sign_in = Перейти ко входу
 
 # The photo file chooser, in the page's language rather than the browser's.
-flow-file-choose = Выбрать изображение…
-flow-file-none = Изображение не выбрано
+flow-file-choose = Выбрать фото…
+flow-file-none = Фото не выбрано
 
 # The phone number entered is the one on the account already.
 flow-unchanged-phone = Это уже ваш текущий номер телефона.
@@ -41,3 +41,7 @@ flow-unchanged-phone = Это уже ваш текущий номер телеф
 # The business card was switched on or off.
 flow-notice-card_on = Визитная карточка включена: её видит любой, у кого есть ссылка.
 flow-notice-card_off = Визитная карточка выключена: по её ссылке теперь ничего не открывается.
+
+# The Private profile switch was turned on or off.
+flow-notice-private_on = Приватный профиль включён: ваши публичные поля видны только приложениям, которым вы разрешите.
+flow-notice-private_off = Приватный профиль выключен: ваши публичные поля снова видны всем.

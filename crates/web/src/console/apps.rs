@@ -23,7 +23,8 @@ struct AppView {
     home_url: String,
     granted: When,
     /// Scope title and the labels of the fields it releases.
-    scopes: Vec<(String, Vec<String>)>,
+    /// Each scope's title and what it gives the application, in words.
+    scopes: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -74,8 +75,15 @@ pub async fn list(
                 .fields
                 .into_iter()
                 .map(|(scope, keys)| {
-                    let labels = keys.iter().map(|k| t.key_label(catalogue, k)).collect();
-                    (scope_title(&state, t, &scope), labels)
+                    let labels: Vec<String> =
+                        keys.iter().map(|k| t.key_label(catalogue, k)).collect();
+                    // What the sign-in identifier is, as the consent page said it.
+                    let shown = match (scope.as_str(), labels.is_empty()) {
+                        ("openid", _) => t.t("consent-openid"),
+                        (_, true) => "—".to_owned(),
+                        (_, false) => labels.join(", "),
+                    };
+                    (scope_title(&state, t, &scope), shown)
                 })
                 .collect(),
         })

@@ -71,6 +71,9 @@ struct PendingView {
     wait: i64,
     status: String,
     failed: bool,
+    /// Delivery failed or is being retried, or the code is spent: "on its way" would
+    /// no longer be true.
+    troubled: bool,
     /// Why the code can no longer be entered (expired, too many tries, used), with
     /// what to do; empty while it is open.
     spent: String,
@@ -128,11 +131,18 @@ fn pending_view(page: &PageCtx<'_>, p: &PendingContact, now: time::OffsetDateTim
         wait: (p.resend_at - now).whole_seconds().max(0),
         status,
         failed: p.delivery == Some(DeliveryStatus::Failed),
+        troubled: !p.open
+            || matches!(
+                p.delivery,
+                Some(DeliveryStatus::Failed | DeliveryStatus::Pending { attempts: 1.. })
+            ),
     }
 }
 
 struct Shown {
     typed: Typed,
+    /// The notice says a code is on its way.
+    code_sent: bool,
     errors: HashMap<String, String>,
     code_spent: bool,
     error: Option<String>,
@@ -162,6 +172,7 @@ pub async fn page(
     let page = respond(&state, &headers, &csrf, &current, kind, status, |page| {
         Shown {
             typed,
+            code_sent: notice.as_deref() == Some("code_sent"),
             errors: HashMap::new(),
             code_spent: false,
             error: None,
@@ -204,6 +215,9 @@ async fn respond(
         ),
     };
     let pending = pending.map(|p| pending_view(&page, &p, now));
+    // "On its way" stays only while it is true.
+    let troubled = pending.as_ref().is_some_and(|p| p.troubled);
+    let notice = shown.notice.filter(|_| !(shown.code_sent && troubled));
     // The channel picked before, if it is offered; else the first.
     let picked = contacts
         .phone_channels
@@ -226,7 +240,7 @@ async fn respond(
         errors: shown.errors,
         code_spent: shown.code_spent,
         error: shown.error,
-        notice: shown.notice,
+        notice,
     });
     (status, body).into_response()
 }
@@ -281,6 +295,7 @@ async fn after(
                 let error = (!is_spent_code(&e)).then(|| message_of(page.t, &e));
                 Shown {
                     typed,
+                    code_sent: false,
                     errors,
                     code_spent: is_spent_code(&e),
                     error,

@@ -89,7 +89,10 @@ pub async fn set_private(
         .set_profile_private(&current.user, private, &client)
         .await
     {
-        Ok(()) => Redirect::to("/profile?notice=privacy#profile-privacy").into_response(),
+        Ok(()) => {
+            let notice = if private { "private_on" } else { "private_off" };
+            Redirect::to(&format!("/profile?notice={notice}#profile-privacy")).into_response()
+        }
         Err(e) => page_failure(&state, &headers, e),
     }
 }

@@ -228,7 +228,12 @@ async fn profile_page(
         .filter(|f| profile.missing_fields.contains(&f.key))
         .map(|f| t.field_label(f))
         .collect();
-    let notice_sticky = matches!(notice, Notice::Privacy(_));
+    // Answers to a switch further down the page stay in sight where it lands.
+    let notice_sticky = matches!(
+        notice,
+        Notice::Privacy(_)
+            | Notice::Named(Some("card_on" | "card_off" | "private_on" | "private_off"))
+    );
     let notice = match notice {
         Notice::Privacy(key) if privacy.levels.contains_key(key) => {
             let label = super::privacy::field_label(state, t, &profile.user, key).await;
@@ -283,6 +288,8 @@ fn named_notice(t: Tr<'_>, notice: Option<&str>) -> Option<String> {
         "card" => "notice-card",
         "card_on" => "flow-notice-card_on",
         "card_off" => "flow-notice-card_off",
+        "private_on" => "flow-notice-private_on",
+        "private_off" => "flow-notice-private_off",
         "photo" => "notice-photo",
         "photo_removed" => "notice-photo_removed",
         "identifier_linked" => "notice-identifier_linked",

@@ -102,7 +102,8 @@ pub async fn form(
         next,
         error: None,
         notice,
-        registration_open: state.sigil.settings().registration_open,
+        // Someone signed in, asked again, is not offered a new account.
+        registration_open: state.sigil.settings().registration_open && current.is_none(),
         reason,
         providers: providers(&state),
     })
@@ -161,7 +162,7 @@ pub async fn submit(
                 next,
                 error,
                 notice: None,
-                registration_open: state.sigil.settings().registration_open,
+                registration_open: state.sigil.settings().registration_open && current.is_none(),
                 reason,
                 providers: providers(&state),
             });
