@@ -282,8 +282,7 @@ impl Config {
         // Without `[mail] from`, mail comes from the operator's product by name.
         let default_from = lettre::message::Mailbox::new(
             Some(brand.product_name.clone()),
-            lettre::Address::new("sigil", "localhost")
-                .map_err(|e| err("mail.from", e))?,
+            lettre::Address::new("sigil", "localhost").map_err(|e| err("mail.from", e))?,
         )
         .to_string();
         let mail = file.mail.unwrap_or_default();

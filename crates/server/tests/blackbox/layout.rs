@@ -24,6 +24,7 @@ use crate::contacts::code_and_link;
 use crate::helpers::{location, spawn_with, TestApp, PASSWORD};
 use crate::oidc_helpers::{authorize, authorize_path, pkce, register};
 use crate::on_both_backends;
+use crate::phones::{newest_outbox_sms, six_digits};
 use crate::photos::{picture, upload};
 use crate::showcase::confirm_email;
 use crate::smtp;
@@ -242,7 +243,7 @@ async fn rich_account(app: &TestApp, server: &smtp::SmtpServer) -> Vec<String> {
         )
         .await;
     assert_eq!(location(&r), "/profile/contacts/phone?notice=code_sent");
-    let code = phone_code(app).await;
+    let code = six_digits(&newest_outbox_sms(app).await);
     let r = b
         .post_form("/profile/contacts/phone/confirm", &[("code", &code)])
         .await;
@@ -302,29 +303,6 @@ async fn rich_account(app: &TestApp, server: &smtp::SmtpServer) -> Vec<String> {
         "/oauth/end_session".to_owned(),
         "/no/such/page".to_owned(),
     ]
-}
-
-/// The six-digit code of the newest SMS in the outbox folder.
-async fn phone_code(app: &TestApp) -> String {
-    let outbox = app.dir.join("outbox");
-    let six = Regex::new(r"\b(\d{6})\b").expect("regex");
-    for _ in 0..100 {
-        let mut sms: Vec<_> = std::fs::read_dir(&outbox)
-            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-            .unwrap_or_default();
-        sms.retain(|p: &std::path::PathBuf| p.extension().is_some_and(|x| x == "json"));
-        sms.sort();
-        if let Some(last) = sms.last() {
-            let body: Value =
-                serde_json::from_str(&std::fs::read_to_string(last).expect("sms")).expect("json");
-            let text = body["text"].as_str().unwrap_or_default().to_owned();
-            if let Some(c) = six.captures(&text) {
-                return c[1].to_owned();
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("no SMS code in {}", outbox.display());
 }
 
 async fn measure_all(

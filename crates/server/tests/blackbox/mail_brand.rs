@@ -52,22 +52,6 @@ async fn mail_and_sms_carry_the_operators_product_name(backend: Backend) {
         )
         .await;
     assert_eq!(location(&r), "/profile/contacts/phone?notice=code_sent");
-    let outbox = app.dir.join("outbox");
-    let mut text = String::new();
-    for _ in 0..100 {
-        let sms = std::fs::read_dir(&outbox)
-            .into_iter()
-            .flatten()
-            .filter_map(Result::ok)
-            .find(|e| e.path().to_string_lossy().ends_with("-sms.json"));
-        if let Some(file) = sms {
-            let body: serde_json::Value =
-                serde_json::from_str(&std::fs::read_to_string(file.path()).expect("sms"))
-                    .expect("json");
-            text = body["text"].as_str().unwrap_or_default().to_owned();
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let text = crate::phones::newest_outbox_sms(&app).await;
     assert!(text.starts_with("Code für Acme Identity: "), "{text}");
 }

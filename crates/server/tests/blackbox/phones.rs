@@ -77,6 +77,26 @@ pub fn six_digits(text: &str) -> String {
         .to_owned()
 }
 
+/// The text of the newest SMS written to the outbox folder (no gateway configured),
+/// waiting a while for it to arrive.
+pub async fn newest_outbox_sms(app: &TestApp) -> String {
+    let outbox = app.dir.join("outbox");
+    for _ in 0..100 {
+        let mut sms: Vec<_> = std::fs::read_dir(&outbox)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        sms.retain(|p: &std::path::PathBuf| p.to_string_lossy().ends_with("-sms.json"));
+        sms.sort();
+        if let Some(last) = sms.last() {
+            let body: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(last).expect("sms")).expect("json");
+            return body["text"].as_str().unwrap_or_default().to_owned();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no SMS in {}", outbox.display());
+}
+
 pub async fn with_gateway(backend: Backend) -> (TestApp, Gateway) {
     let gateway = Gateway::default();
     let url = gateway.start().await;

@@ -1,7 +1,6 @@
 //! Values as people read them: dates in the person's language inside `<time datetime>`,
 //! phone numbers grouped, and the Event log with application names, a category filter
 //! and pages.
-use std::time::Duration as StdDuration;
 
 use fantoccini::Locator;
 use regex::Regex;
@@ -151,24 +150,7 @@ async fn confirm_phone(app: &TestApp, b: &Browser, number: &str) {
         )
         .await;
     assert_eq!(location(&r), "/profile/contacts/phone?notice=code_sent");
-    let outbox = app.dir.join("outbox");
-    let six_digits = Regex::new(r"\d{6}").expect("regex");
-    let mut code = None;
-    for _ in 0..100 {
-        let sms = std::fs::read_dir(&outbox)
-            .into_iter()
-            .flatten()
-            .filter_map(Result::ok)
-            .find(|e| e.path().to_string_lossy().ends_with("-sms.json"));
-        if let Some(file) = sms {
-            let text = std::fs::read_to_string(file.path()).expect("sms");
-            let found = six_digits.find(&text);
-            code = found.map(|m| m.as_str().to_owned());
-            break;
-        }
-        tokio::time::sleep(StdDuration::from_millis(100)).await;
-    }
-    let code = code.expect("an SMS in the outbox");
+    let code = crate::phones::six_digits(&crate::phones::newest_outbox_sms(app).await);
     let r = b
         .post_form("/profile/contacts/phone/confirm", &[("code", &code)])
         .await;
