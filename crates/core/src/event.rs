@@ -11,6 +11,8 @@ pub enum EventCategory {
     SignInSucceeded,
     SignInFailed,
     SignedOut,
+    /// Every session and token of the person ended at once (Log out from all devices).
+    SignedOutEverywhere,
     ProfileUpdated,
     PasswordChanged,
     LocaleChanged,
@@ -37,11 +39,12 @@ pub enum EventCategory {
 }
 
 impl EventCategory {
-    pub const ALL: [EventCategory; 27] = [
+    pub const ALL: [EventCategory; 28] = [
         Self::Registered,
         Self::SignInSucceeded,
         Self::SignInFailed,
         Self::SignedOut,
+        Self::SignedOutEverywhere,
         Self::ProfileUpdated,
         Self::PasswordChanged,
         Self::LocaleChanged,
@@ -74,6 +77,7 @@ impl EventCategory {
             Self::SignInSucceeded => "sign_in.succeeded",
             Self::SignInFailed => "sign_in.failed",
             Self::SignedOut => "sign_out",
+            Self::SignedOutEverywhere => "sign_out.everywhere",
             Self::ProfileUpdated => "profile.updated",
             Self::PasswordChanged => "password.changed",
             Self::LocaleChanged => "locale.changed",

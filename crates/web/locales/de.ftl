@@ -71,6 +71,7 @@ event-account-registered = Konto registriert
 event-sign_in-succeeded = Angemeldet
 event-sign_in-failed = Fehlgeschlagener Anmeldeversuch
 event-sign_out = Abgemeldet
+event-sign_out-everywhere = Von allen Geräten abgemeldet
 event-profile-updated = Profil geändert
 event-password-changed = Passwort geändert
 event-locale-changed = Sprache geändert

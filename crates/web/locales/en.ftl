@@ -71,6 +71,7 @@ event-account-registered = Account registered
 event-sign_in-succeeded = Signed in
 event-sign_in-failed = Failed sign-in attempt
 event-sign_out = Logged out
+event-sign_out-everywhere = Logged out from all devices
 event-profile-updated = Profile changed
 event-password-changed = Password changed
 event-locale-changed = Language changed

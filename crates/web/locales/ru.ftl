@@ -74,6 +74,7 @@ event-account-registered = Аккаунт зарегистрирован
 event-sign_in-succeeded = Вход выполнен
 event-sign_in-failed = Неудачная попытка входа
 event-sign_out = Выход
+event-sign_out-everywhere = Выход со всех устройств
 event-profile-updated = Профиль изменён
 event-password-changed = Пароль изменён
 event-locale-changed = Язык изменён

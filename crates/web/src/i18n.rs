@@ -25,6 +25,8 @@ macro_rules! language {
             include_str!(concat!("../locales/", $tag, "/flow.ftl")),
             "\n",
             include_str!(concat!("../locales/", $tag, "/docs.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $tag, "/lifecycle.ftl")),
         )
     };
 }

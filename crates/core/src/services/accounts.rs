@@ -335,6 +335,27 @@ impl Sigil {
         Ok(())
     }
 
+    /// Log out from all devices: every browser session of the person ends, and with
+    /// it every code, refresh token and access token any application holds for them
+    /// (each is checked against these rows on use, so no node keeps one alive).
+    /// Returns how many sessions ended.
+    pub async fn sign_out_everywhere(
+        &self,
+        user: &User,
+        client: &ClientInfo,
+    ) -> Result<u64, CoreError> {
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let sessions = tx.delete_sessions_of_user(user.id).await?;
+        let grants = tx.revoke_families_of_user(user.id, now).await?;
+        let event = self
+            .event(Some(user.id), EventCategory::SignedOutEverywhere, client)
+            .with_details(json!({ "sessions_ended": sessions, "grants_ended": grants }));
+        tx.insert_event(&event).await?;
+        tx.commit().await?;
+        Ok(sessions)
+    }
+
     /// Changes the password after checking the current one, and ends every session of
     /// the person, this one included. The identifiers in `remove` (the form offers
     /// those linked since the password was last set) go with it; the verified address

@@ -199,6 +199,10 @@ async fn audit_pass(
         ("/profile/complete", "/profile/complete".to_owned()),
         ("/profile/password", "/profile/password".to_owned()),
         (
+            "/profile/sign-out-everywhere",
+            "/profile/sign-out-everywhere".to_owned(),
+        ),
+        (
             "/profile/contacts/{kind}",
             "/profile/contacts/email".to_owned(),
         ),

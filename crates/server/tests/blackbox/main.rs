@@ -23,6 +23,7 @@ mod keyboard;
 mod keys;
 mod language;
 mod layout;
+mod lifecycle;
 mod linking;
 mod mail_brand;
 mod notices;

@@ -116,6 +116,10 @@ async fn every_console_page_is_fully_translated_in_every_language(backend: Backe
             ("/profile/edit", "/profile/edit?block=main".to_owned()),
             ("/profile/password", "/profile/password".to_owned()),
             (
+                "/profile/sign-out-everywhere",
+                "/profile/sign-out-everywhere".to_owned(),
+            ),
+            (
                 "/profile/contacts/{kind}",
                 "/profile/contacts/email".to_owned(),
             ),

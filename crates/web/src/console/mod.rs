@@ -9,6 +9,7 @@ mod event_details;
 mod events;
 mod identifiers;
 mod lang;
+mod lifecycle;
 mod photo;
 mod privacy;
 mod profile;
@@ -96,6 +97,10 @@ pub fn routes() -> Router<AppState> {
             get(identifiers::callback),
         )
         .route("/public/images/profile/{hash}", get(photo::image))
+        .route(
+            lifecycle::SIGN_OUT_EVERYWHERE,
+            get(lifecycle::sign_out_everywhere_form).post(lifecycle::sign_out_everywhere),
+        )
         .route("/profile/card/active", post(cards::set_active))
         .route("/profile/card/link", post(cards::set_link))
         .route("/profile/card/qr.svg", get(cards::qr))

@@ -94,6 +94,7 @@ pub async fn form(
     let notice = match q.notice.as_deref() {
         Some("password_changed") => Some(page.t.t("notice-password_changed")),
         Some("signed_out") => Some(page.t.t("notice-signed_out")),
+        Some("signed_out_everywhere") => Some(page.t.t("lifecycle-everywhere-done")),
         _ => None,
     };
     render(&LoginPage {
