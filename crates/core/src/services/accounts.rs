@@ -30,6 +30,13 @@ pub struct Registration {
     pub device: Option<String>,
 }
 
+/// What [`Sigil::end_all_sessions`] ended.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ended {
+    pub sessions: u64,
+    pub grants: u64,
+}
+
 /// A fresh session: the token goes into the cookie once and is never stored.
 #[derive(Debug)]
 pub struct SignedIn {
@@ -346,14 +353,30 @@ impl Sigil {
     ) -> Result<u64, CoreError> {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
-        let sessions = tx.delete_sessions_of_user(user.id).await?;
-        let grants = tx.revoke_families_of_user(user.id, now).await?;
+        let ended = self.end_all_sessions(&mut *tx, user.id, now).await?;
         let event = self
             .event(Some(user.id), EventCategory::SignedOutEverywhere, client)
-            .with_details(json!({ "sessions_ended": sessions, "grants_ended": grants }));
+            .with_details(
+                json!({ "sessions_ended": ended.sessions, "grants_ended": ended.grants }),
+            );
         tx.insert_event(&event).await?;
         tx.commit().await?;
-        Ok(sessions)
+        Ok(ended.sessions)
+    }
+
+    /// Ends every browser session of the person and every code, refresh and access
+    /// token issued under them, inside `tx`. Every use case that ends all of a
+    /// person's sessions (log out everywhere, password change, deletion) goes through
+    /// here, so each ends them the same way.
+    pub(crate) async fn end_all_sessions(
+        &self,
+        tx: &mut dyn Tx,
+        user: UserId,
+        now: time::OffsetDateTime,
+    ) -> Result<Ended, CoreError> {
+        let sessions = tx.delete_sessions_of_user(user).await?;
+        let grants = tx.revoke_families_of_user(user, now).await?;
+        Ok(Ended { sessions, grants })
     }
 
     /// Changes the password after checking the current one, and ends every session of
@@ -414,12 +437,11 @@ impl Sigil {
         self.remove_identifiers_in(&mut *tx, user.id, remove, "password_changed", client)
             .await?;
         tx.mark_password_set(user.id, now).await?;
-        let ended = tx.delete_sessions_of_user(user.id).await?;
-        tx.revoke_families_of_user(user.id, now).await?;
+        let ended = self.end_all_sessions(&mut *tx, user.id, now).await?;
         tx.clear_counter(&gate.key).await?;
         let event = self
             .event(Some(user.id), EventCategory::PasswordChanged, client)
-            .with_details(json!({ "sessions_ended": ended }));
+            .with_details(json!({ "sessions_ended": ended.sessions }));
         tx.insert_event(&event).await?;
         let fresh = tx.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
         let notified = self.notify_password_changed(&mut *tx, &fresh).await?;
