@@ -332,9 +332,10 @@ impl Sigil {
 
     pub async fn sign_out(&self, session: &Session, client: &ClientInfo) -> Result<(), CoreError> {
         let mut tx = self.store.begin().await?;
-        tx.revoke_families_of_session(&session.id_hash, self.clock.now())
-            .await?;
-        if tx.delete_session(&session.id_hash).await? {
+        if self
+            .end_session(&mut *tx, &session.id_hash, self.clock.now())
+            .await?
+        {
             tx.insert_event(&self.event(Some(session.user_id), EventCategory::SignedOut, client))
                 .await?;
         }
@@ -362,6 +363,19 @@ impl Sigil {
         tx.insert_event(&event).await?;
         tx.commit().await?;
         Ok(ended.sessions)
+    }
+
+    /// Ends one browser session and every code, refresh and access token issued under
+    /// it, inside `tx`; `false` when there was no such session. Every use case that ends
+    /// one session (sign-out, a device signed out from the console) goes through here.
+    pub(crate) async fn end_session(
+        &self,
+        tx: &mut dyn Tx,
+        id_hash: &TokenHash,
+        now: time::OffsetDateTime,
+    ) -> Result<bool, CoreError> {
+        tx.revoke_families_of_session(id_hash, now).await?;
+        Ok(tx.delete_session(id_hash).await?)
     }
 
     /// Ends every browser session of the person and every code, refresh and access
