@@ -333,7 +333,7 @@ impl Sigil {
     pub async fn sign_out(&self, session: &Session, client: &ClientInfo) -> Result<(), CoreError> {
         let mut tx = self.store.begin().await?;
         if self
-            .end_session(&mut *tx, &session.id_hash, self.clock.now())
+            .end_one_session(&mut *tx, &session.id_hash, self.clock.now())
             .await?
         {
             tx.insert_event(&self.event(Some(session.user_id), EventCategory::SignedOut, client))
@@ -368,7 +368,7 @@ impl Sigil {
     /// Ends one browser session and every code, refresh and access token issued under
     /// it, inside `tx`; `false` when there was no such session. Every use case that ends
     /// one session (sign-out, a device signed out from the console) goes through here.
-    pub(crate) async fn end_session(
+    pub(crate) async fn end_one_session(
         &self,
         tx: &mut dyn Tx,
         id_hash: &TokenHash,
