@@ -12,9 +12,11 @@ use time::Duration;
 
 mod branding;
 mod catalogue;
+mod policy;
 mod providers;
 use branding::{branding, BrandingFile};
 use catalogue::{catalogue, privacy_level, scopes, FieldFile, ScopeFile};
+use policy::{policy, OperatorFile, PolicyFile};
 use providers::{providers, ProviderFile};
 
 /// The file's shape. Unknown keys are errors: a typo must not pass silently.
@@ -43,6 +45,8 @@ struct FileConfig {
     #[serde(default)]
     providers: Vec<ProviderFile>,
     branding: Option<BrandingFile>,
+    operator: Option<OperatorFile>,
+    policy: Option<PolicyFile>,
 }
 
 /// `[cards]`: the business card, an experimental feature.
@@ -131,6 +135,8 @@ pub struct Config {
     pub housekeeping_every: std::time::Duration,
     /// `[branding]`: product name, logo and accent on every page.
     pub brand: sigil_web::brand::Brand,
+    /// `[operator]` and `[policy]`: the personal data processing policy.
+    pub policy: sigil_web::policy::Policy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -314,6 +320,7 @@ impl Config {
             })?,
             None => std::time::Duration::from_secs(600),
         };
+        let policy = policy(file.operator, file.policy, &brand.product_name, &public_url)?;
         let master_key = env("SIGIL_MASTER_KEY").or(file.master_key);
         if let Some(k) = &master_key {
             MasterKey::parse(k).map_err(|e| err("SIGIL_MASTER_KEY (master_key)", e))?;
@@ -331,6 +338,7 @@ impl Config {
             providers: provider_configs,
             housekeeping_every,
             brand,
+            policy,
         })
     }
 

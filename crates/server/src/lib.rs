@@ -161,6 +161,7 @@ pub async fn serve_on(
             public_url: config.public_url.clone(),
             trust_forwarded_for: config.trust_forwarded_for,
             brand: config.brand.clone(),
+            policy: config.policy.clone(),
         },
     )?;
     let app = sigil_web::app(state).into_make_service_with_connect_info::<SocketAddr>();

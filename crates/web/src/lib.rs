@@ -12,6 +12,7 @@ pub mod format;
 pub mod i18n;
 pub mod messages;
 pub mod oidc;
+pub mod policy;
 mod security;
 pub mod state;
 
@@ -33,6 +34,8 @@ pub fn app(state: AppState) -> Router {
         .route("/static/sigil.js", get(security::script))
         .route("/static/brand.css", get(brand::stylesheet))
         .route("/static/brand-logo", get(brand::logo))
+        .route("/policy", get(policy::current))
+        .route("/policy/{lang}", get(policy::in_language))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(error::no_such_page)
         .layer(middleware::from_fn_with_state(

@@ -13,6 +13,8 @@ pub struct WebConfig {
     pub trust_forwarded_for: bool,
     /// The operator's product name, logo and accent colour.
     pub brand: crate::brand::Brand,
+    /// The personal data processing policy and the operator it names.
+    pub policy: crate::policy::Policy,
 }
 
 impl WebConfig {
@@ -61,6 +63,7 @@ mod tests {
             public_url: "https://id.example.org:8443/sigil".into(),
             trust_forwarded_for: false,
             brand: Default::default(),
+            policy: Default::default(),
         };
         assert_eq!(c.origin(), "https://id.example.org:8443");
         assert!(c.is_https());

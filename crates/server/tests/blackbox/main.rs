@@ -37,6 +37,7 @@ mod password_strength;
 mod phones;
 mod photo_chooser;
 mod photos;
+mod policy;
 mod privacy;
 mod profile;
 mod provider_network;

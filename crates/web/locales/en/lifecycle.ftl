@@ -6,3 +6,8 @@ lifecycle-everywhere-what = Every session of yours ends at once, on this device 
 lifecycle-everywhere-after = Use it if a device is lost or you suspect someone else is signed in. Afterwards you sign in again everywhere.
 lifecycle-everywhere-submit = Log out everywhere
 lifecycle-everywhere-done = You have been logged out from all devices. Sign in again to continue.
+
+## the personal data processing policy
+lifecycle-policy-link = Personal data processing policy
+lifecycle-policy-register = By registering you accept the
+lifecycle-policy-register_link = personal data processing policy

@@ -6,3 +6,8 @@ lifecycle-everywhere-what = Все ваши сеансы сразу заверш
 lifecycle-everywhere-after = Воспользуйтесь этим, если устройство потеряно или вы подозреваете, что в аккаунт вошёл кто-то другой. После этого войдите заново на всех устройствах.
 lifecycle-everywhere-submit = Выйти везде
 lifecycle-everywhere-done = Вы вышли со всех устройств. Войдите снова, чтобы продолжить.
+
+## the personal data processing policy
+lifecycle-policy-link = Политика обработки персональных данных
+lifecycle-policy-register = Регистрируясь, вы принимаете
+lifecycle-policy-register_link = политику обработки персональных данных
