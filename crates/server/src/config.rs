@@ -10,9 +10,11 @@ use sigil_core::Settings;
 use sigil_core::{password, phone};
 use time::Duration;
 
+mod accounts;
 mod branding;
 mod catalogue;
 mod providers;
+use accounts::{accounts, AccountsFile};
 use branding::{branding, BrandingFile};
 use catalogue::{catalogue, privacy_level, scopes, FieldFile, ScopeFile};
 use providers::{providers, ProviderFile};
@@ -43,6 +45,7 @@ struct FileConfig {
     #[serde(default)]
     providers: Vec<ProviderFile>,
     branding: Option<BrandingFile>,
+    accounts: Option<AccountsFile>,
 }
 
 /// `[cards]`: the business card, an experimental feature.
@@ -278,6 +281,7 @@ impl Config {
             settings.contacts.reauth_after =
                 positive("contacts.reauth_minutes", m, Duration::minutes)?;
         }
+        accounts(file.accounts, &mut settings)?;
         let brand = branding(file.branding)?;
         // Without `[mail] from`, mail comes from the operator's product by name.
         let default_from = lettre::message::Mailbox::new(

@@ -239,6 +239,26 @@ pub fn render(i18n: &I18n, product: &str, message: &Message) -> Result<Rendered,
             );
             email(&tr, to, body)
         }
+        Message::DeletionScheduled {
+            to,
+            locale,
+            erase_after,
+        } => {
+            let tr = Words::new(i18n, *locale, product);
+            let date = crate::error::erase_date(tr.tr, *erase_after);
+            let body = Body {
+                subject: tr.t("deletion-mail-subject"),
+                paragraphs: vec![
+                    tr.t1("deletion-mail-body", "date", &date),
+                    tr.t("deletion-mail-restore"),
+                ],
+                code: None,
+                link: None,
+                link_label: "mail-secure-button",
+                closing: vec![tr.t("deletion-mail-outro")],
+            };
+            email(&tr, to, body)
+        }
         Message::VerifyPhoneSms { to, locale, code } => {
             let tr = Words::new(i18n, *locale, product);
             Ok(Rendered::Sms {
