@@ -389,4 +389,28 @@ mod tests {
         .expect("render");
         assert_ne!(en, de, "the language shows");
     }
+
+    #[test]
+    fn the_deletion_notice_names_the_day_of_erasure_in_the_persons_language() {
+        let i18n = I18n::load().expect("translations");
+        let erase_after = time::macros::datetime!(2026-03-12 09:30 UTC);
+        for (locale, day) in [
+            (Locale::En, "March 12, 2026"),
+            (Locale::De, "12. März 2026"),
+            (Locale::Ru, "12 марта 2026"),
+        ] {
+            let message = Message::DeletionScheduled {
+                to: "ada@example.org".into(),
+                locale,
+                erase_after,
+            };
+            let Rendered::Email { text, html, .. } =
+                render(&i18n, "Sigil", &message).expect("render")
+            else {
+                panic!("an email");
+            };
+            assert!(text.contains(day), "{text}");
+            assert!(html.contains(day), "{html}");
+        }
+    }
 }
