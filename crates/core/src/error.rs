@@ -30,6 +30,9 @@ pub enum CoreError {
     /// The change needs a recent sign-in: the person enters the password again.
     #[error("sign in again")]
     ReauthRequired,
+    /// The deletion lifecycle refused ([`crate::deletion`]).
+    #[error("account deletion: {0:?}")]
+    Deletion(crate::deletion::DeletionError),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

@@ -36,10 +36,16 @@ pub enum EventCategory {
     PhotoRemoved,
     IdentifierLinked,
     IdentifierRemoved,
+    /// The person deleted the account: pending deletion until the grace period ends.
+    DeletionRequested,
+    /// The person restored an account pending deletion.
+    AccountRestored,
+    /// The grace period ended and the account was erased (logged under a tombstone).
+    AccountErased,
 }
 
 impl EventCategory {
-    pub const ALL: [EventCategory; 28] = [
+    pub const ALL: [EventCategory; 31] = [
         Self::Registered,
         Self::SignInSucceeded,
         Self::SignInFailed,
@@ -68,6 +74,9 @@ impl EventCategory {
         Self::PhotoRemoved,
         Self::IdentifierLinked,
         Self::IdentifierRemoved,
+        Self::DeletionRequested,
+        Self::AccountRestored,
+        Self::AccountErased,
     ];
 
     /// The stable name stored in the database and returned by the API.
@@ -101,6 +110,9 @@ impl EventCategory {
             Self::PhotoRemoved => "profile.photo_removed",
             Self::IdentifierLinked => "identifier.linked",
             Self::IdentifierRemoved => "identifier.removed",
+            Self::DeletionRequested => "account.deletion_requested",
+            Self::AccountRestored => "account.restored",
+            Self::AccountErased => "account.erased",
         }
     }
 

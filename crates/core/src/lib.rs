@@ -8,6 +8,7 @@
 pub mod card;
 pub mod clock;
 pub mod contact;
+pub mod deletion;
 pub mod email;
 pub mod error;
 pub mod event;

@@ -59,6 +59,14 @@ pub enum Message {
         at: OffsetDateTime,
         secure_link: String,
     },
+    /// To the verified address, after the person deleted the account: when its data
+    /// will be erased, and that signing in to the console restores it until then.
+    DeletionScheduled {
+        to: String,
+        locale: Locale,
+        #[serde(with = "time::serde::timestamp")]
+        erase_after: OffsetDateTime,
+    },
     /// The code that verifies a phone number, by SMS.
     VerifyPhoneSms {
         to: String,
@@ -75,7 +83,8 @@ impl Message {
             Self::VerifyEmail { .. }
             | Self::EmailChanged { .. }
             | Self::PasswordChanged { .. }
-            | Self::SignInMethodAdded { .. } => Channel::Email,
+            | Self::SignInMethodAdded { .. }
+            | Self::DeletionScheduled { .. } => Channel::Email,
             Self::VerifyPhoneSms { .. } => Channel::Sms,
             Self::VerifyPhoneCall { .. } => Channel::Call,
         }
@@ -87,6 +96,7 @@ impl Message {
             | Self::EmailChanged { to, .. }
             | Self::PasswordChanged { to, .. }
             | Self::SignInMethodAdded { to, .. }
+            | Self::DeletionScheduled { to, .. }
             | Self::VerifyPhoneSms { to, .. }
             | Self::VerifyPhoneCall { to, .. } => to,
         }

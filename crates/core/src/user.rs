@@ -8,24 +8,54 @@ use crate::ids::UserId;
 use crate::locale::Locale;
 use crate::login::Login;
 
+/// Where the account stands. See [`crate::deletion`] for the deletion lifecycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UserStatus {
     Active,
     Blocked,
+    /// The person deleted the account: nothing signs it in, nothing shows it, until
+    /// it is restored (from the console) or erased once `erase_after` has passed.
+    PendingDeletion {
+        requested_at: OffsetDateTime,
+        erase_after: OffsetDateTime,
+    },
 }
 
 impl UserStatus {
+    /// The stored name of the status.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Active => "active",
             Self::Blocked => "blocked",
+            Self::PendingDeletion { .. } => "pending_deletion",
         }
     }
 
-    pub fn parse(s: &str) -> Option<Self> {
+    /// The status from its stored name and, for a pending deletion, its two times.
+    pub fn from_stored(
+        s: &str,
+        requested_at: Option<OffsetDateTime>,
+        erase_after: Option<OffsetDateTime>,
+    ) -> Option<Self> {
         match s {
             "active" => Some(Self::Active),
             "blocked" => Some(Self::Blocked),
+            "pending_deletion" => Some(Self::PendingDeletion {
+                requested_at: requested_at?,
+                erase_after: erase_after?,
+            }),
+            _ => None,
+        }
+    }
+
+    pub fn is_active(self) -> bool {
+        self == Self::Active
+    }
+
+    /// From when the account may be erased, while it is pending deletion.
+    pub fn erase_after(self) -> Option<OffsetDateTime> {
+        match self {
+            Self::PendingDeletion { erase_after, .. } => Some(erase_after),
             _ => None,
         }
     }

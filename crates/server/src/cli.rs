@@ -59,6 +59,18 @@ pub enum Command {
     /// Manage signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Accounts waiting for deletion.
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountsCommand {
+    /// List the accounts pending deletion, with the date each will be erased.
+    Pending,
+    /// Erase now every account whose grace period has passed (the background job does
+    /// the same on its own).
+    Purge,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,10 +10,12 @@ use sigil_core::Settings;
 use sigil_core::{password, phone};
 use time::Duration;
 
+mod accounts;
 mod branding;
 mod catalogue;
 mod policy;
 mod providers;
+use accounts::{accounts, AccountsFile};
 use branding::{branding, BrandingFile};
 use catalogue::{catalogue, privacy_level, scopes, FieldFile, ScopeFile};
 use policy::{policy, OperatorFile, PolicyFile};
@@ -47,6 +49,7 @@ struct FileConfig {
     branding: Option<BrandingFile>,
     operator: Option<OperatorFile>,
     policy: Option<PolicyFile>,
+    accounts: Option<AccountsFile>,
 }
 
 /// `[cards]`: the business card, an experimental feature.
@@ -284,6 +287,7 @@ impl Config {
             settings.contacts.reauth_after =
                 positive("contacts.reauth_minutes", m, Duration::minutes)?;
         }
+        accounts(file.accounts, &mut settings)?;
         let brand = branding(file.branding)?;
         // Without `[mail] from`, mail comes from the operator's product by name.
         let default_from = lettre::message::Mailbox::new(

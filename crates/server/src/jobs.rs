@@ -62,3 +62,26 @@ pub(crate) fn spawn_housekeeping(sigil: Arc<Sigil>, node: String, every: Duratio
         }
     });
 }
+
+/// The erasure job every `every` on this node: the node holding its lease erases the
+/// accounts whose grace period has passed (see [`Sigil::erase_due_accounts`]).
+pub(crate) fn spawn_erasure(sigil: Arc<Sigil>, node: String, every: Duration) {
+    let lease = time::Duration::try_from(every).unwrap_or(time::Duration::minutes(10));
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match sigil.erase_due_accounts(&node, lease).await {
+                Ok(Some(erased)) if !erased.is_empty() => {
+                    tracing::info!(
+                        accounts = erased.len(),
+                        "erased accounts past their grace period"
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "erasing accounts failed"),
+            }
+        }
+    });
+}

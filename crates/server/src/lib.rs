@@ -190,6 +190,7 @@ pub async fn serve_on(
         uuid::Uuid::new_v4().simple()
     );
     jobs::spawn_housekeeping(sigil.clone(), node.clone(), config.housekeeping_every);
+    jobs::spawn_erasure(sigil.clone(), node.clone(), config.housekeeping_every);
     jobs::spawn_key_watch(sigil.clone());
     let courier = courier::Courier::new(
         &config.delivery,

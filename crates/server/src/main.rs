@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
-use sigil::cli::{AdminCommand, AppArgs, AppCommand, Cli, Command, KeysCommand};
+use sigil::cli::{AccountsCommand, AdminCommand, AppArgs, AppCommand, Cli, Command, KeysCommand};
 use sigil::config::Config;
 use sigil_core::clock::SystemClock;
 use sigil_core::login::Login;
@@ -86,6 +86,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::App(cmd) => app(&sigil, cmd).await,
+        Command::Accounts(cmd) => accounts(&sigil, cmd).await,
         Command::Keys(KeysCommand::Rotate) => {
             let rotation = sigil.rotate_keys().await.map_err(describe)?;
             for (alg, kid) in rotation.keys {
@@ -134,6 +135,41 @@ async fn app(sigil: &sigil_core::Sigil, cmd: AppCommand) -> anyhow::Result<()> {
         AppCommand::Delete { client_id } => {
             sigil.delete_app(&client_id).await.map_err(describe)?;
             println!("Application {client_id} deleted.");
+            Ok(())
+        }
+    }
+}
+
+async fn accounts(sigil: &sigil_core::Sigil, cmd: AccountsCommand) -> anyhow::Result<()> {
+    let day = |at: time::OffsetDateTime| -> anyhow::Result<String> {
+        Ok(at.format(&time::format_description::well_known::Rfc3339)?)
+    };
+    match cmd {
+        AccountsCommand::Pending => {
+            let pending = sigil.pending_deletions().await.map_err(describe)?;
+            if pending.is_empty() {
+                println!("No account is pending deletion.");
+            }
+            for a in pending {
+                println!(
+                    "{}  {}  requested {}  erased after {}",
+                    a.id,
+                    a.name.as_deref().unwrap_or("-"),
+                    day(a.requested_at)?,
+                    day(a.erase_after)?
+                );
+            }
+            Ok(())
+        }
+        AccountsCommand::Purge => {
+            let erased = sigil.purge_due_accounts().await.map_err(describe)?;
+            for a in &erased {
+                println!("Erased {} ({}).", a.id, a.name.as_deref().unwrap_or("-"));
+            }
+            println!(
+                "{} account(s) erased: their grace period had passed.",
+                erased.len()
+            );
             Ok(())
         }
     }

@@ -45,6 +45,11 @@ impl When {
     pub fn datetime(&self) -> &str {
         &self.datetime
     }
+
+    /// The text people read, without markup (for mail and error sentences).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
 }
 
 impl fmt::Display for When {

@@ -239,6 +239,26 @@ pub fn render(i18n: &I18n, product: &str, message: &Message) -> Result<Rendered,
             );
             email(&tr, to, body)
         }
+        Message::DeletionScheduled {
+            to,
+            locale,
+            erase_after,
+        } => {
+            let tr = Words::new(i18n, *locale, product);
+            let date = crate::error::erase_date(tr.tr, *erase_after);
+            let body = Body {
+                subject: tr.t("deletion-mail-subject"),
+                paragraphs: vec![
+                    tr.t1("deletion-mail-body", "date", &date),
+                    tr.t("deletion-mail-restore"),
+                ],
+                code: None,
+                link: None,
+                link_label: "mail-secure-button",
+                closing: vec![tr.t("deletion-mail-outro")],
+            };
+            email(&tr, to, body)
+        }
         Message::VerifyPhoneSms { to, locale, code } => {
             let tr = Words::new(i18n, *locale, product);
             Ok(Rendered::Sms {
@@ -368,5 +388,29 @@ mod tests {
         )
         .expect("render");
         assert_ne!(en, de, "the language shows");
+    }
+
+    #[test]
+    fn the_deletion_notice_names_the_day_of_erasure_in_the_persons_language() {
+        let i18n = I18n::load().expect("translations");
+        let erase_after = time::macros::datetime!(2026-03-12 09:30 UTC);
+        for (locale, day) in [
+            (Locale::En, "March 12, 2026"),
+            (Locale::De, "12. März 2026"),
+            (Locale::Ru, "12 марта 2026"),
+        ] {
+            let message = Message::DeletionScheduled {
+                to: "ada@example.org".into(),
+                locale,
+                erase_after,
+            };
+            let Rendered::Email { text, html, .. } =
+                render(&i18n, "Sigil", &message).expect("render")
+            else {
+                panic!("an email");
+            };
+            assert!(text.contains(day), "{text}");
+            assert!(html.contains(day), "{html}");
+        }
     }
 }

@@ -35,8 +35,6 @@ pub struct Policy {
     pub operator: Operator,
     /// The operator's own documents by language.
     pub documents: HashMap<Locale, Document>,
-    /// How many days a deleted account can still be restored, as the default tells.
-    pub deletion_grace_days: u32,
 }
 
 /// What kind of file a document is, by its name's extension.
@@ -116,7 +114,8 @@ impl Document {
 impl Policy {
     /// The document for `locale` and the language it is in: the operator's in that
     /// language, else theirs in English, else Sigil's default in that language.
-    pub fn document(&self, locale: Locale) -> (Locale, Document) {
+    /// `grace_days`: how long a deleted account can be restored, as the default tells.
+    pub fn document(&self, locale: Locale, grace_days: i64) -> (Locale, Document) {
         for language in [locale, Locale::En] {
             if let Some(doc) = self.documents.get(&language) {
                 return (language, doc.clone());
@@ -124,19 +123,19 @@ impl Policy {
         }
         let doc = Document {
             kind: Kind::Text,
-            bytes: self.default_text(locale).into_bytes(),
+            bytes: self.default_text(locale, grace_days).into_bytes(),
         };
         (locale, doc)
     }
 
     /// Sigil's plain default, with the operator's particulars put in.
-    pub fn default_text(&self, locale: Locale) -> String {
+    pub fn default_text(&self, locale: Locale, grace_days: i64) -> String {
         let template = match locale {
             Locale::En => include_str!("../policy/default.en.txt"),
             Locale::De => include_str!("../policy/default.de.txt"),
             Locale::Ru => include_str!("../policy/default.ru.txt"),
         };
-        let days = self.deletion_grace_days.to_string();
+        let days = grace_days.to_string();
         fill(
             template,
             &[
@@ -200,7 +199,8 @@ pub async fn in_language(
 }
 
 fn serve(state: &AppState, locale: Locale) -> Response {
-    let (locale, doc) = state.config.policy.document(locale);
+    let grace_days = state.sigil.settings().deletion_grace.whole_days();
+    let (locale, doc) = state.config.policy.document(locale, grace_days);
     let file = format!(
         "attachment; filename=\"privacy-policy-{}.{}\"",
         locale.tag(),
@@ -251,10 +251,9 @@ mod tests {
                 contact: "privacy@acme.example".into(),
             },
             documents: HashMap::new(),
-            deletion_grace_days: 30,
         };
         for locale in Locale::ALL {
-            let (language, doc) = policy.document(locale);
+            let (language, doc) = policy.document(locale, 30);
             assert_eq!((language, doc.kind), (locale, Kind::Text));
             let text = String::from_utf8(doc.bytes).expect("utf-8");
             assert!(text.contains("Acme GmbH"), "{locale:?}: {text}");
@@ -269,7 +268,7 @@ mod tests {
                 bytes: b"%PDF-1.4".to_vec(),
             },
         );
-        let (language, doc) = policy.document(Locale::De);
+        let (language, doc) = policy.document(Locale::De, 30);
         assert_eq!((language, doc.kind), (Locale::En, Kind::Pdf));
     }
 }

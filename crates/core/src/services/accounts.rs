@@ -224,6 +224,11 @@ impl Sigil {
             tx.commit().await?;
             return Err(CoreError::InvalidCredentials);
         };
+        if let UserStatus::PendingDeletion { .. } = user.status {
+            return Err(self
+                .refuse_pending_sign_in(&user, SignInMethod::Password, client)
+                .await);
+        }
         if user.status != UserStatus::Active {
             let mut tx = self.store.begin().await?;
             let event = self

@@ -217,7 +217,8 @@ impl Sigil {
             Purpose::SignIn { next, .. } => {
                 let signed_in = self
                     .sign_in_linked(provider, &account, previous, client)
-                    .await?;
+                    .await
+                    .map_err(|e| crate::deletion::going_to(e, &next))?;
                 Ok(Finished::SignedIn {
                     signed_in: Box::new(signed_in),
                     next,
@@ -245,6 +246,11 @@ impl Sigil {
             .find_user(identifier.user_id)
             .await?
             .ok_or(CoreError::NotFound)?;
+        if let UserStatus::PendingDeletion { .. } = user.status {
+            drop(tx);
+            let method = SignInMethod::Provider(provider.to_owned());
+            return Err(self.refuse_pending_sign_in(&user, method, client).await);
+        }
         if user.status != UserStatus::Active {
             let event = self
                 .event(Some(user.id), EventCategory::SignInFailed, client)

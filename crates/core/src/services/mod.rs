@@ -3,6 +3,7 @@
 mod accounts;
 mod cards;
 mod contacts;
+mod deletion;
 mod delivery;
 mod housekeeping;
 mod identifiers;
@@ -36,6 +37,7 @@ use crate::session::SessionPolicy;
 pub use accounts::{Registration, SignedIn};
 pub use cards::{BusinessCard, CardPage};
 pub use contacts::{Contacts, PendingContact};
+pub use deletion::RestorePage;
 pub use housekeeping::{Purged, HOUSEKEEPING};
 pub use identifiers::{Callback, Finished};
 pub use operators::OperatorCredentials;
@@ -61,6 +63,9 @@ pub struct Settings {
     pub providers: Vec<crate::identifier::ProviderDef>,
     /// What a new password must be.
     pub passwords: crate::password::PasswordPolicy,
+    /// How long a deleted account can be restored before it is erased
+    /// (`accounts.deletion_grace_days`; see [`crate::deletion`]).
+    pub deletion_grace: time::Duration,
 }
 
 /// How contacts are verified.
@@ -116,6 +121,7 @@ impl Default for Settings {
             cards_enabled: false,
             providers: Vec::new(),
             passwords: crate::password::PasswordPolicy::default(),
+            deletion_grace: time::Duration::days(30),
         }
     }
 }

@@ -63,7 +63,6 @@ pub(super) fn policy(
             contact: contact.unwrap_or_else(|| public_url.to_owned()),
         },
         documents,
-        deletion_grace_days: 30,
     })
 }
 

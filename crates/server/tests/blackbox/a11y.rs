@@ -254,7 +254,36 @@ async fn audit_pass(
         assert_eq!(landed.path(), asked, "{} {path} went elsewhere", pass.lang);
         visited.insert(route.to_owned());
     }
-    audit_new_account(c, base, pass, found).await
+    audit_new_account(c, base, pass, found).await?;
+    audit_deletion(c, s, pass, found, visited).await
+}
+
+/// Delete account, then what a sign-in meets during the grace period: through an
+/// application, the page that says the account is scheduled for deletion; in the
+/// console, the recovery page.
+async fn audit_deletion(
+    c: &Client,
+    s: &Showcase,
+    pass: Pass,
+    found: &mut Vec<String>,
+    visited: &mut BTreeSet<String>,
+) -> Result<(), fantoccini::error::CmdError> {
+    let base = &s.app.base;
+    c.delete_all_cookies().await?;
+    c.goto(&format!("{base}/register")).await?;
+    let login = format!("gone.{}{}", pass.lang, if pass.dark { ".dark" } else { "" });
+    submit(c, &[("login", &login), ("password", PASSWORD)]).await?;
+    audit(c, base, pass, "/profile/delete", found).await?;
+    submit(c, &[("password", PASSWORD)]).await?;
+    c.goto(&format!("{base}{}", s.consent_path())).await?;
+    submit(c, &[("identifier", &login), ("password", PASSWORD)]).await?;
+    audit_here(c, pass, "the scheduled-deletion page", found).await?;
+    c.goto(&format!("{base}/login")).await?;
+    submit(c, &[("identifier", &login), ("password", PASSWORD)]).await?;
+    assert_eq!(c.current_url().await?.path(), "/account/restore");
+    audit_here(c, pass, "/account/restore", found).await?;
+    visited.extend(["/profile/delete".to_owned(), "/account/restore".to_owned()]);
+    Ok(())
 }
 
 /// A person who has just registered (through the form, with a mandatory field still

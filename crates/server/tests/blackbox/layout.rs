@@ -285,6 +285,7 @@ async fn rich_account(app: &TestApp, server: &smtp::SmtpServer) -> Vec<String> {
         "/profile/edit?block=additional".to_owned(),
         "/profile/password".to_owned(),
         "/profile/sign-out-everywhere".to_owned(),
+        "/profile/delete".to_owned(),
         "/profile/contacts/email".to_owned(),
         "/profile/contacts/phone".to_owned(),
         "/profile/contacts/email/remove".to_owned(),

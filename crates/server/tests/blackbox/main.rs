@@ -13,6 +13,7 @@ mod cli;
 mod concurrency;
 mod contacts;
 mod csrf;
+mod deletion;
 mod field_hygiene;
 mod flow;
 mod housekeeping;

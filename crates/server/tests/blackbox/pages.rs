@@ -166,6 +166,34 @@ async fn every_console_page_is_fully_translated_in_every_language(backend: Backe
             .map(|m| m.as_str().replacen(&app.base, "", 1))
             .expect("a link in the notice");
         check(&b, lang, "/account/secure", &secure, &mut visited).await;
+
+        // Delete account, and the recovery page a console sign-in then meets.
+        let gone = app.browser_in(lang).await;
+        let login = format!("gone_{lang}");
+        let r = gone.register(&login, "", PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        check(
+            &gone,
+            lang,
+            "/profile/delete",
+            "/profile/delete",
+            &mut visited,
+        )
+        .await;
+        let r = gone
+            .post_form("/profile/delete", &[("password", PASSWORD)])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let r = gone.sign_in(&login, PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        check(
+            &gone,
+            lang,
+            "/account/restore",
+            "/account/restore",
+            &mut visited,
+        )
+        .await;
     }
 
     let not_pages: BTreeSet<String> = NOT_PAGES.iter().map(|(r, _)| (*r).to_owned()).collect();

@@ -27,6 +27,7 @@ async fn the_default_policy_names_the_operator_in_the_persons_language(backend: 
     let app = spawn_with(backend, |c| {
         c.policy.operator.organisation = "Acme Identity GmbH".into();
         c.policy.operator.contact = "privacy@acme.example".into();
+        c.settings.deletion_grace = time::Duration::days(45);
     })
     .await;
     // Registration links it, before an account exists.
@@ -51,6 +52,7 @@ async fn the_default_policy_names_the_operator_in_the_persons_language(backend: 
         assert!(text.starts_with(heading), "{lang}: {text}");
         assert!(text.contains("Acme Identity GmbH"), "{lang}");
         assert!(text.contains("privacy@acme.example"), "{lang}");
+        assert!(text.contains("45"), "{lang}: the operator's grace period");
         assert!(
             !text.contains('{'),
             "{lang}: a placeholder was left: {text}"

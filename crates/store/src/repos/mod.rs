@@ -3,6 +3,7 @@
 pub(crate) mod apps;
 pub(crate) mod cards;
 pub(crate) mod contacts;
+pub(crate) mod deletion;
 pub(crate) mod events;
 pub(crate) mod grants;
 pub(crate) mod identifiers;

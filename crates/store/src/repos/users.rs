@@ -34,6 +34,8 @@ pub(crate) struct UserRow {
     created_at: i64,
     updated_at: i64,
     name: Option<String>,
+    deletion_requested_at: Option<i64>,
+    erase_after: Option<i64>,
 }
 }
 
@@ -41,7 +43,7 @@ macro_rules! select_user_where {
     ($column:literal) => {
         concat!(
             "SELECT id, login, email, email_verified, phone, photo, photo_small, password_hash, status, is_operator, ",
-            "profile_private, locale, created_at, updated_at, ",
+            "profile_private, locale, created_at, updated_at, deletion_requested_at, erase_after, ",
             "(SELECT value FROM field_values WHERE field_values.user_id = users.id ",
             "AND field_values.field_key = 'nickname') AS name FROM users WHERE ",
             $column,
@@ -58,7 +60,7 @@ pub(crate) const USER_BY_EMAIL: &str = select_user_where!("email");
 const LOCK_USER: &str = "UPDATE users SET updated_at = updated_at WHERE id = $1 \
      RETURNING id, login, email, email_verified, phone, photo, photo_small, password_hash, \
      status, is_operator, profile_private, locale, created_at, updated_at, \
-     CAST(NULL AS TEXT) AS name";
+     deletion_requested_at, erase_after, CAST(NULL AS TEXT) AS name";
 
 impl UserRow {
     pub(crate) fn into_user(self) -> Result<User, StoreError> {
@@ -74,8 +76,12 @@ impl UserRow {
             photo: self.photo,
             photo_small: self.photo_small,
             password_hash: self.password_hash,
-            status: UserStatus::parse(&self.status)
-                .ok_or_else(|| StoreError::Other(anyhow::anyhow!("user status {}", self.status)))?,
+            status: UserStatus::from_stored(
+                &self.status,
+                self.deletion_requested_at.map(dt).transpose()?,
+                self.erase_after.map(dt).transpose()?,
+            )
+            .ok_or_else(|| StoreError::Other(anyhow::anyhow!("user status {}", self.status)))?,
             is_operator: self.is_operator,
             profile_private: self.profile_private,
             locale: self.locale.as_deref().and_then(Locale::parse),

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
+use sigil_core::deletion::DeletionError;
 use sigil_core::identifier::Identifier;
 use sigil_core::services::{Callback, Finished};
 use sigil_core::token::SecretToken;
@@ -186,6 +187,11 @@ pub async fn callback(
         }
         (Ok(Finished::SignedIn { signed_in, next }), _) => {
             super::sign_in::signed_in_response(&state, jar, *signed_in, &safe_next(Some(&next)))
+        }
+        (Err(CoreError::Deletion(DeletionError::Scheduled(pending))), _) => {
+            let next = safe_next(pending.next.as_deref());
+            super::deletion::after_pending_sign_in(&state, &headers, &csrf, jar, *pending, &next)
+                .await
         }
         (Err(e), Some((session, user))) => {
             let current = PageUser { session, user };

@@ -4,6 +4,7 @@ mod cards;
 mod contact_link;
 mod contacts;
 mod contacts_typed;
+pub(crate) mod deletion;
 pub(crate) use apps::scope_title;
 mod event_details;
 mod events;
@@ -101,6 +102,15 @@ pub fn routes() -> Router<AppState> {
             lifecycle::SIGN_OUT_EVERYWHERE,
             get(lifecycle::sign_out_everywhere_form).post(lifecycle::sign_out_everywhere),
         )
+        .route(
+            deletion::DELETE_ACCOUNT,
+            get(deletion::form).post(deletion::submit),
+        )
+        .route(
+            deletion::RESTORE,
+            get(deletion::restore_page).post(deletion::restore),
+        )
+        .route(deletion::RESTORE_SIGN_OUT, post(deletion::leave))
         .route("/profile/card/active", post(cards::set_active))
         .route("/profile/card/link", post(cards::set_link))
         .route("/profile/card/qr.svg", get(cards::qr))
@@ -216,16 +226,19 @@ pub enum ReauthReason {
     Email,
     Phone,
     Identifiers,
+    /// Deleting an account that has no password ([`deletion`]).
+    Deletion,
 }
 
 impl ReauthReason {
-    pub const ALL: [Self; 3] = [Self::Email, Self::Phone, Self::Identifiers];
+    pub const ALL: [Self; 4] = [Self::Email, Self::Phone, Self::Identifiers, Self::Deletion];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Email => "email",
             Self::Phone => "phone",
             Self::Identifiers => "identifiers",
+            Self::Deletion => "deletion",
         }
     }
 

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
+use sigil_core::deletion::DeletionError;
 use sigil_core::random::SystemRandom;
 use sigil_core::services::{Registration, SignedIn};
 use sigil_core::token::SecretToken;
@@ -95,6 +96,7 @@ pub async fn form(
         Some("password_changed") => Some(page.t.t("notice-password_changed")),
         Some("signed_out") => Some(page.t.t("notice-signed_out")),
         Some("signed_out_everywhere") => Some(page.t.t("lifecycle-everywhere-done")),
+        Some("deletion_requested") => Some(page.t.t("deletion-notice-requested")),
         _ => None,
     };
     render(&LoginPage {
@@ -146,6 +148,10 @@ pub async fn submit(
         .await
     {
         Ok(signed_in) => signed_in_response(&state, jar, signed_in, &next),
+        Err(CoreError::Deletion(DeletionError::Scheduled(pending))) => {
+            super::deletion::after_pending_sign_in(&state, &headers, &csrf, jar, *pending, &next)
+                .await
+        }
         Err(e @ (CoreError::InvalidCredentials | CoreError::Throttled | CoreError::Blocked)) => {
             // Signing in again answers in the person's language, as the form did.
             let user = current.as_ref().map(|(_, user)| user);

@@ -1,7 +1,9 @@
 //! The one place errors become responses: JSON for the API, a page for the console.
 //! Unexpected errors are logged with their cause and shown only as a generic message.
+mod deletion;
 mod page;
 
+pub use deletion::erase_date;
 pub use page::{dress, error_page, no_such_page, page_failure, page_unreadable};
 
 use askama::Template;
@@ -27,6 +29,7 @@ pub fn status_of(error: &CoreError) -> StatusCode {
         CoreError::Blocked => StatusCode::FORBIDDEN,
         CoreError::NotFound => StatusCode::NOT_FOUND,
         CoreError::Forbidden | CoreError::ReauthRequired => StatusCode::FORBIDDEN,
+        CoreError::Deletion(e) => deletion::status_of(e),
         CoreError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -42,6 +45,7 @@ pub fn code_of(error: &CoreError) -> &'static str {
         CoreError::NotFound => "not_found",
         CoreError::Forbidden => "forbidden",
         CoreError::ReauthRequired => "reauth_required",
+        CoreError::Deletion(e) => deletion::code_of(e),
         CoreError::Unexpected(_) => "internal_error",
     }
 }
@@ -57,6 +61,7 @@ pub fn message_of(tr: Tr<'_>, error: &CoreError) -> String {
         CoreError::NotFound => tr.t("error-not_found"),
         CoreError::Forbidden => tr.t("error-forbidden"),
         CoreError::ReauthRequired => tr.t("error-reauth_required"),
+        CoreError::Deletion(e) => deletion::message_of(tr, e),
         CoreError::Unexpected(e) => {
             tracing::error!(error = ?e, "unexpected error");
             tr.t("error-internal_error")
