@@ -36,10 +36,14 @@ pub enum EventCategory {
     PhotoRemoved,
     IdentifierLinked,
     IdentifierRemoved,
+    /// One other session ended from the Devices page.
+    DeviceSignedOut,
+    /// The person downloaded everything Sigil holds about them.
+    DataExported,
 }
 
 impl EventCategory {
-    pub const ALL: [EventCategory; 28] = [
+    pub const ALL: [EventCategory; 30] = [
         Self::Registered,
         Self::SignInSucceeded,
         Self::SignInFailed,
@@ -68,6 +72,8 @@ impl EventCategory {
         Self::PhotoRemoved,
         Self::IdentifierLinked,
         Self::IdentifierRemoved,
+        Self::DeviceSignedOut,
+        Self::DataExported,
     ];
 
     /// The stable name stored in the database and returned by the API.
@@ -101,6 +107,8 @@ impl EventCategory {
             Self::PhotoRemoved => "profile.photo_removed",
             Self::IdentifierLinked => "identifier.linked",
             Self::IdentifierRemoved => "identifier.removed",
+            Self::DeviceSignedOut => "session.signed_out_remotely",
+            Self::DataExported => "data.exported",
         }
     }
 

@@ -11,6 +11,7 @@ pub mod contact;
 pub mod email;
 pub mod error;
 pub mod event;
+pub mod export;
 pub mod fields;
 pub mod identifier;
 pub mod ids;

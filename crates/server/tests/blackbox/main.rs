@@ -13,6 +13,8 @@ mod cli;
 mod concurrency;
 mod contacts;
 mod csrf;
+mod devices;
+mod export;
 mod field_hygiene;
 mod flow;
 mod housekeeping;

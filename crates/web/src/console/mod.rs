@@ -4,9 +4,11 @@ mod cards;
 mod contact_link;
 mod contacts;
 mod contacts_typed;
+mod devices;
 pub(crate) use apps::scope_title;
 mod event_details;
 mod events;
+mod export;
 mod identifiers;
 mod lang;
 mod lifecycle;
@@ -101,6 +103,12 @@ pub fn routes() -> Router<AppState> {
             lifecycle::SIGN_OUT_EVERYWHERE,
             get(lifecycle::sign_out_everywhere_form).post(lifecycle::sign_out_everywhere),
         )
+        .route("/profile/devices", get(devices::list))
+        .route(
+            "/profile/devices/{sid}/sign-out",
+            get(devices::sign_out_form).post(devices::sign_out),
+        )
+        .route("/profile/export", get(export::form).post(export::download))
         .route("/profile/card/active", post(cards::set_active))
         .route("/profile/card/link", post(cards::set_link))
         .route("/profile/card/qr.svg", get(cards::qr))
@@ -216,16 +224,19 @@ pub enum ReauthReason {
     Email,
     Phone,
     Identifiers,
+    /// Download data.
+    Export,
 }
 
 impl ReauthReason {
-    pub const ALL: [Self; 3] = [Self::Email, Self::Phone, Self::Identifiers];
+    pub const ALL: [Self; 4] = [Self::Email, Self::Phone, Self::Identifiers, Self::Export];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Email => "email",
             Self::Phone => "phone",
             Self::Identifiers => "identifiers",
+            Self::Export => "export",
         }
     }
 

@@ -27,6 +27,7 @@ pub fn status_of(error: &CoreError) -> StatusCode {
         CoreError::Blocked => StatusCode::FORBIDDEN,
         CoreError::NotFound => StatusCode::NOT_FOUND,
         CoreError::Forbidden | CoreError::ReauthRequired => StatusCode::FORBIDDEN,
+        CoreError::CurrentSession | CoreError::AccountNotActive => StatusCode::CONFLICT,
         CoreError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -42,6 +43,8 @@ pub fn code_of(error: &CoreError) -> &'static str {
         CoreError::NotFound => "not_found",
         CoreError::Forbidden => "forbidden",
         CoreError::ReauthRequired => "reauth_required",
+        CoreError::CurrentSession => "current_session",
+        CoreError::AccountNotActive => "account_not_active",
         CoreError::Unexpected(_) => "internal_error",
     }
 }
@@ -57,6 +60,8 @@ pub fn message_of(tr: Tr<'_>, error: &CoreError) -> String {
         CoreError::NotFound => tr.t("error-not_found"),
         CoreError::Forbidden => tr.t("error-forbidden"),
         CoreError::ReauthRequired => tr.t("error-reauth_required"),
+        CoreError::CurrentSession => tr.t("error-current_session"),
+        CoreError::AccountNotActive => tr.t("error-account_not_active"),
         CoreError::Unexpected(e) => {
             tracing::error!(error = ?e, "unexpected error");
             tr.t("error-internal_error")
