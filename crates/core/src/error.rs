@@ -33,6 +33,14 @@ pub enum CoreError {
     /// The deletion lifecycle refused ([`crate::deletion`]).
     #[error("account deletion: {0:?}")]
     Deletion(crate::deletion::DeletionError),
+    /// The session asked about is the one making the request: it ends with the normal
+    /// sign-out, not from the list of devices.
+    #[error("this is the current session")]
+    CurrentSession,
+    /// The account's fresh row is not active (blocked, or pending deletion): what
+    /// only an active account may do is refused.
+    #[error("account not active")]
+    AccountNotActive,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

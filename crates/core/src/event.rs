@@ -42,10 +42,14 @@ pub enum EventCategory {
     AccountRestored,
     /// The grace period ended and the account was erased (logged under a tombstone).
     AccountErased,
+    /// One other session ended from the Devices page.
+    DeviceSignedOut,
+    /// The person downloaded everything Sigil holds about them.
+    DataExported,
 }
 
 impl EventCategory {
-    pub const ALL: [EventCategory; 31] = [
+    pub const ALL: [EventCategory; 33] = [
         Self::Registered,
         Self::SignInSucceeded,
         Self::SignInFailed,
@@ -77,6 +81,8 @@ impl EventCategory {
         Self::DeletionRequested,
         Self::AccountRestored,
         Self::AccountErased,
+        Self::DeviceSignedOut,
+        Self::DataExported,
     ];
 
     /// The stable name stored in the database and returned by the API.
@@ -113,6 +119,8 @@ impl EventCategory {
             Self::DeletionRequested => "account.deletion_requested",
             Self::AccountRestored => "account.restored",
             Self::AccountErased => "account.erased",
+            Self::DeviceSignedOut => "session.signed_out_remotely",
+            Self::DataExported => "data.exported",
         }
     }
 

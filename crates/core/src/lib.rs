@@ -12,6 +12,7 @@ pub mod deletion;
 pub mod email;
 pub mod error;
 pub mod event;
+pub mod export;
 pub mod fields;
 pub mod identifier;
 pub mod ids;

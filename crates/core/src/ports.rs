@@ -133,6 +133,15 @@ pub trait UserRepo {
 pub trait SessionRepo {
     async fn create_session(&mut self, session: &Session) -> StoreResult<()>;
     async fn find_session(&mut self, id_hash: &TokenHash) -> StoreResult<Option<Session>>;
+    /// The person's session with the public id `sid` (never another person's).
+    async fn find_session_by_sid(
+        &mut self,
+        user: UserId,
+        sid: &str,
+    ) -> StoreResult<Option<Session>>;
+    /// Every stored session of the person (expired ones too, until purged), most
+    /// recently seen first.
+    async fn list_sessions_of_user(&mut self, user: UserId) -> StoreResult<Vec<Session>>;
     async fn touch_session(&mut self, id_hash: &TokenHash, at: OffsetDateTime) -> StoreResult<()>;
     async fn delete_session(&mut self, id_hash: &TokenHash) -> StoreResult<bool>;
     /// Ends every session of the person; returns how many there were.

@@ -95,6 +95,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0019_account_deletion.sql",
         include_str!("../migrations/sqlite/0019_account_deletion.sql"),
     ),
+    (
+        "0020_session_os.sql",
+        include_str!("../migrations/sqlite/0020_session_os.sql"),
+    ),
 ];
 
 /// How long a task waits for the connection before giving up. Handles are held for

@@ -55,6 +55,15 @@ pub fn describe(ip: Option<String>, user_agent: &str) -> ClientInfo {
         .map(|r| system_name(r.os))
         .filter(|os| !os.is_empty() && *os != "UNKNOWN")
         .map(str::to_owned);
+    // Woothee files tablets under smartphones; the Devices page tells them apart.
+    let category = |r: &woothee::parser::WootheeResult<'_>| {
+        let tablet = r.os == "iPad" || (r.os == "Android" && !user_agent.contains("Mobile"));
+        if r.category == "smartphone" && tablet {
+            "tablet".to_owned()
+        } else {
+            r.category.to_owned()
+        }
+    };
     let (device, browser) = match parsed {
         Some(r) if r.name != "UNKNOWN" => {
             let browser = if r.version.is_empty() || r.version == "UNKNOWN" {
@@ -62,9 +71,9 @@ pub fn describe(ip: Option<String>, user_agent: &str) -> ClientInfo {
             } else {
                 format!("{} {}", r.name, r.version)
             };
-            (Some(r.category.to_string()), Some(browser))
+            (Some(category(&r)), Some(browser))
         }
-        Some(r) if r.category != "UNKNOWN" => (Some(r.category.to_string()), None),
+        Some(r) if r.category != "UNKNOWN" => (Some(category(&r)), None),
         _ => (None, None),
     };
     ClientInfo {
@@ -109,5 +118,20 @@ mod tests {
             .as_deref()
             .is_some_and(|b| b.starts_with("Safari")));
         assert_eq!(describe(None, "").device, None);
+        let ipad = describe(
+            None,
+            "Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.6 Mobile/15E148 Safari/604.1",
+        );
+        assert_eq!(ipad.device.as_deref(), Some("tablet"));
+        let android_tablet = describe(
+            None,
+            "Mozilla/5.0 (Linux; Android 13; SM-X200) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+        );
+        assert_eq!(android_tablet.device.as_deref(), Some("tablet"));
+        let android_phone = describe(
+            None,
+            "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
+        );
+        assert_eq!(android_phone.device.as_deref(), Some("smartphone"));
     }
 }

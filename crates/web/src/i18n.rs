@@ -29,6 +29,8 @@ macro_rules! language {
             include_str!(concat!("../locales/", $tag, "/lifecycle.ftl")),
             "\n",
             include_str!(concat!("../locales/", $tag, "/deletion.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $tag, "/devices.ftl")),
         )
     };
 }
@@ -170,9 +172,10 @@ impl<'a> Tr<'a> {
 
     pub fn device(&self, device: Option<&str>) -> String {
         match device {
-            Some(d @ ("pc" | "smartphone" | "mobilephone" | "appliance" | "crawler" | "cli")) => {
-                self.t(&format!("device-{d}"))
-            }
+            Some(
+                d @ ("pc" | "smartphone" | "tablet" | "mobilephone" | "appliance" | "crawler"
+                | "cli"),
+            ) => self.t(&format!("device-{d}")),
             _ => self.t("device-unknown"),
         }
     }

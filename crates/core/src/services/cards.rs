@@ -29,7 +29,7 @@ pub struct CardPage {
 }
 
 impl Sigil {
-    fn card_url(&self, slug: &Slug) -> String {
+    pub(crate) fn card_url(&self, slug: &Slug) -> String {
         format!("{}/api/cards/{slug}", self.settings.oidc.issuer)
     }
 

@@ -202,6 +202,9 @@ async fn audit_pass(
             "/profile/sign-out-everywhere",
             "/profile/sign-out-everywhere".to_owned(),
         ),
+        ("/profile/devices", "/profile/devices".to_owned()),
+        ("/profile/devices/{sid}/sign-out", s.device_path.clone()),
+        ("/profile/export", "/profile/export".to_owned()),
         (
             "/profile/contacts/{kind}",
             "/profile/contacts/email".to_owned(),

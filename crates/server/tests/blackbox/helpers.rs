@@ -27,6 +27,9 @@ macro_rules! on_both_backends {
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// The User-Agent of the test browsers: Firefox on Linux, a computer.
+pub const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+
 pub struct TestApp {
     pub base: String,
     pub clock: Arc<ManualClock>,
@@ -152,11 +155,17 @@ impl TestApp {
     }
 
     pub async fn browser_in(&self, accept_language: &str) -> Browser {
+        self.browser_as(accept_language, FIREFOX).await
+    }
+
+    /// A browser that names itself `user_agent` (a phone's, to be told apart from the
+    /// desktop Firefox the others are).
+    pub async fn browser_as(&self, accept_language: &str, user_agent: &str) -> Browser {
         let jar = Arc::new(Jar::default());
         let client = reqwest::Client::builder()
             .cookie_provider(jar.clone())
             .redirect(Policy::none())
-            .user_agent("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0")
+            .user_agent(user_agent)
             .build()
             .expect("client");
         let b = Browser {

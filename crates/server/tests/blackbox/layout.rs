@@ -274,6 +274,17 @@ async fn rich_account(app: &TestApp, server: &smtp::SmtpServer) -> Vec<String> {
     let loc = authorize(&b, &path, "rich").await;
     assert!(loc.starts_with(&rp.redirect), "{loc}");
 
+    // Another browser signed in: the Devices page lists it, and its confirm step.
+    let other = app.browser().await;
+    assert_eq!(
+        other.sign_in("rich", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let device = format!(
+        "/profile/devices/{}/sign-out",
+        crate::devices::own_sid(&other).await
+    );
+
     // A second application the person has not yet answered: its consent page.
     let other = register(app, "web", None).await;
     let consent = authorize_path(&other, "openid profile email phone", &challenge, &[]);
@@ -286,6 +297,9 @@ async fn rich_account(app: &TestApp, server: &smtp::SmtpServer) -> Vec<String> {
         "/profile/password".to_owned(),
         "/profile/sign-out-everywhere".to_owned(),
         "/profile/delete".to_owned(),
+        "/profile/devices".to_owned(),
+        device,
+        "/profile/export".to_owned(),
         "/profile/contacts/email".to_owned(),
         "/profile/contacts/phone".to_owned(),
         "/profile/contacts/email/remove".to_owned(),

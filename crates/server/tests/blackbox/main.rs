@@ -14,6 +14,8 @@ mod concurrency;
 mod contacts;
 mod csrf;
 mod deletion;
+mod devices;
+mod export;
 mod field_hygiene;
 mod flow;
 mod housekeeping;

@@ -111,6 +111,15 @@ async fn every_console_page_is_fully_translated_in_every_language(backend: Backe
         let loc = authorize(&b, &path, &login).await;
         assert!(loc.starts_with(&rp.redirect), "{loc}");
 
+        // Another browser signed in, for the Devices page and its confirm step.
+        let other = app.browser_in(lang).await;
+        let r = other.sign_in(&login, PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let device = format!(
+            "/profile/devices/{}/sign-out",
+            crate::devices::own_sid(&other).await
+        );
+
         for (route, path) in [
             ("/profile", "/profile".to_owned()),
             ("/profile/edit", "/profile/edit?block=main".to_owned()),
@@ -119,6 +128,9 @@ async fn every_console_page_is_fully_translated_in_every_language(backend: Backe
                 "/profile/sign-out-everywhere",
                 "/profile/sign-out-everywhere".to_owned(),
             ),
+            ("/profile/devices", "/profile/devices".to_owned()),
+            ("/profile/devices/{sid}/sign-out", device.clone()),
+            ("/profile/export", "/profile/export".to_owned()),
             (
                 "/profile/contacts/{kind}",
                 "/profile/contacts/email".to_owned(),

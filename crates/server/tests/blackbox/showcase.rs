@@ -37,6 +37,9 @@ pub struct Showcase {
     pub confirm_path: String,
     /// `/account/secure?token=…`, the link in the notice of a removed address.
     pub secure_path: String,
+    /// `/profile/devices/{sid}/sign-out` of the session that filled the account: another
+    /// device, to a browser that signs in itself.
+    pub device_path: String,
 }
 
 /// Starts a server (cards on, an operator's "company" field) and fills one account.
@@ -160,6 +163,10 @@ pub async fn showcase_with(backend: Backend, brand: Brand) -> Showcase {
     let back = authorize(&b, &path, LOGIN).await;
     assert!(back.starts_with(REDIRECT), "{back}");
     let asking = application(&app, "Difference Calendar", "Plans your week").await;
+    let device_path = format!(
+        "/profile/devices/{}/sign-out",
+        crate::devices::own_sid(&b).await
+    );
 
     Showcase {
         app,
@@ -169,6 +176,7 @@ pub async fn showcase_with(backend: Backend, brand: Brand) -> Showcase {
         public_path,
         confirm_path,
         secure_path,
+        device_path,
     }
 }
 

@@ -13,6 +13,14 @@ use sigil_core::session::{Session, SignInMethod};
 use sigil_core::token::TokenHash;
 use time::OffsetDateTime;
 
+/// The columns of [`SessionRow`], in its order.
+macro_rules! select {
+    () => {
+        "SELECT id_hash, sid, user_id, created_at, last_seen_at, expires_at, auth_time, \
+         method, ip, device, browser, os FROM sessions"
+    };
+}
+
 crate::db::row_struct! {
 pub(crate) struct SessionRow {
     id_hash: String,
@@ -26,6 +34,7 @@ pub(crate) struct SessionRow {
     ip: Option<String>,
     device: Option<String>,
     browser: Option<String>,
+    os: Option<String>,
 }
 }
 
@@ -52,7 +61,7 @@ impl SessionRow {
                 ip: self.ip,
                 device: self.device,
                 browser: self.browser,
-                os: None,
+                os: self.os,
             },
         })
     }
@@ -63,8 +72,8 @@ impl<E: Exec + 'static> SessionRepo for Conn<E> {
     async fn create_session(&mut self, s: &Session) -> StoreResult<()> {
         query(
             "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, \
-                         expires_at, auth_time, ip, device, browser, sid, method) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                         expires_at, auth_time, ip, device, browser, sid, method, os) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(s.id_hash.to_hex())
         .bind(s.user_id.to_string())
@@ -77,21 +86,46 @@ impl<E: Exec + 'static> SessionRepo for Conn<E> {
         .bind(s.client.browser.as_deref())
         .bind(&s.sid)
         .bind(s.method.stored())
+        .bind(s.client.os.as_deref())
         .execute(&mut self.0)
         .await?;
         Ok(())
     }
 
     async fn find_session(&mut self, id_hash: &TokenHash) -> StoreResult<Option<Session>> {
-        query(
-            "SELECT id_hash, sid, user_id, created_at, last_seen_at, expires_at, \
-                         auth_time, method, ip, device, browser FROM sessions WHERE id_hash = $1",
-        )
-        .bind(id_hash.to_hex())
-        .fetch_optional(&mut self.0)
+        query(concat!(select!(), " WHERE id_hash = $1"))
+            .bind(id_hash.to_hex())
+            .fetch_optional(&mut self.0)
+            .await?
+            .map(SessionRow::into_session)
+            .transpose()
+    }
+
+    async fn find_session_by_sid(
+        &mut self,
+        user: UserId,
+        sid: &str,
+    ) -> StoreResult<Option<Session>> {
+        query(concat!(select!(), " WHERE user_id = $1 AND sid = $2"))
+            .bind(user.to_string())
+            .bind(sid)
+            .fetch_optional(&mut self.0)
+            .await?
+            .map(SessionRow::into_session)
+            .transpose()
+    }
+
+    async fn list_sessions_of_user(&mut self, user: UserId) -> StoreResult<Vec<Session>> {
+        query(concat!(
+            select!(),
+            " WHERE user_id = $1 ORDER BY last_seen_at DESC, created_at DESC"
+        ))
+        .bind(user.to_string())
+        .fetch_all(&mut self.0)
         .await?
+        .into_iter()
         .map(SessionRow::into_session)
-        .transpose()
+        .collect()
     }
 
     async fn touch_session(&mut self, id_hash: &TokenHash, at: OffsetDateTime) -> StoreResult<()> {

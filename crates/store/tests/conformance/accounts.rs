@@ -16,6 +16,7 @@ on_both_backends!(
     users_round_trip_and_logins_and_emails_are_unique,
     field_values_are_set_replaced_and_removed,
     sessions_are_found_by_hash_touched_and_ended,
+    sessions_are_listed_per_person_and_found_by_sid_of_their_owner_only,
     events_list_newest_first_in_pages,
     events_filter_by_category_and_carry_the_application_name,
     a_dropped_transaction_changes_nothing,
@@ -161,6 +162,7 @@ async fn sessions_are_found_by_hash_touched_and_ended(backend: Backend) {
         sigil_core::session::SignInMethod::Provider("corp".into())
     );
     assert_eq!(s.client.browser.as_deref(), Some("Firefox 128"));
+    assert_eq!(s.client.os.as_deref(), Some("Linux"));
     conn.touch_session(&tokens[0].hash(), T0 + Duration::minutes(5))
         .await
         .expect("touch");
@@ -189,6 +191,56 @@ async fn sessions_are_found_by_hash_touched_and_ended(backend: Backend) {
         .await
         .expect("find")
         .is_none());
+}
+
+async fn sessions_are_listed_per_person_and_found_by_sid_of_their_owner_only(backend: Backend) {
+    let store = store(backend).await;
+    let alice = new_user("alice", None);
+    let bob = new_user("bob", None);
+    let mut conn = store.begin().await.expect("begin");
+    conn.create_user(&alice).await.expect("create");
+    conn.create_user(&bob).await.expect("create");
+    for (n, (user, seen)) in [(alice.id, 1), (alice.id, 7), (bob.id, 3)]
+        .into_iter()
+        .enumerate()
+    {
+        conn.create_session(&Session {
+            id_hash: SecretToken::generate(&SystemRandom).hash(),
+            sid: format!("sid-{n}"),
+            user_id: user,
+            created_at: T0,
+            last_seen_at: T0 + Duration::minutes(seen),
+            expires_at: T0 + Duration::hours(1),
+            method: sigil_core::session::SignInMethod::Password,
+            auth_time: T0,
+            client: ClientInfo::default(),
+        })
+        .await
+        .expect("create session");
+    }
+    let listed = conn.list_sessions_of_user(alice.id).await.expect("list");
+    let sids: Vec<&str> = listed.iter().map(|s| s.sid.as_str()).collect();
+    assert_eq!(
+        sids,
+        ["sid-1", "sid-0"],
+        "alice's, most recently seen first"
+    );
+    let found = conn
+        .find_session_by_sid(alice.id, "sid-1")
+        .await
+        .expect("find")
+        .expect("alice's own");
+    assert_eq!(found.id_hash, listed[0].id_hash);
+    assert!(conn
+        .find_session_by_sid(alice.id, "sid-2")
+        .await
+        .expect("find")
+        .is_none());
+    assert!(conn
+        .find_session_by_sid(bob.id, "sid-2")
+        .await
+        .expect("find")
+        .is_some());
 }
 
 async fn events_list_newest_first_in_pages(backend: Backend) {

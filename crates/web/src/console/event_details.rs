@@ -49,6 +49,16 @@ fn particulars(t: Tr<'_>, catalogue: &FieldCatalogue, category: &str, details: &
             ),
             _ => String::new(),
         },
+        // The session signed out from the Devices page, as its row there named it.
+        "session.signed_out_remotely" => {
+            let client = sigil_core::event::ClientInfo {
+                device: text("device").map(str::to_owned),
+                browser: text("browser").map(str::to_owned),
+                os: text("os").map(str::to_owned),
+                ip: None,
+            };
+            super::devices::describe(t, &client)
+        }
         "profile.updated" => details
             .get("fields")
             .and_then(Value::as_array)

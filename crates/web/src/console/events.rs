@@ -55,26 +55,10 @@ impl EventRow {
             app,
             client_id,
             user_id: e.user_id.map(|u| u.to_string()).unwrap_or_default(),
-            device: device(t, &e.client),
+            device: super::devices::describe(t, &e.client),
             ip: e.client.ip.unwrap_or_default(),
         }
     }
-}
-
-/// "Computer, Firefox 128.0 on Linux": the device type, then browser and system as far
-/// as the User-Agent told them.
-fn device(t: Tr<'_>, c: &sigil_core::event::ClientInfo) -> String {
-    let kind = t.device(c.device.as_deref());
-    let agent = match (c.browser.as_deref(), c.os.as_deref()) {
-        (Some(browser), Some(os)) => t.t_with(
-            "events-browser_on_os",
-            &[("browser", browser.into()), ("os", os.into())],
-        ),
-        (Some(browser), None) => browser.to_owned(),
-        (None, Some(os)) => os.to_owned(),
-        (None, None) => return kind,
-    };
-    format!("{kind}, {agent}")
 }
 
 #[derive(Template)]

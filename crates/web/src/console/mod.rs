@@ -5,9 +5,11 @@ mod contact_link;
 mod contacts;
 mod contacts_typed;
 pub(crate) mod deletion;
+mod devices;
 pub(crate) use apps::scope_title;
 mod event_details;
 mod events;
+mod export;
 mod identifiers;
 mod lang;
 mod lifecycle;
@@ -111,6 +113,12 @@ pub fn routes() -> Router<AppState> {
             get(deletion::restore_page).post(deletion::restore),
         )
         .route(deletion::RESTORE_SIGN_OUT, post(deletion::leave))
+        .route("/profile/devices", get(devices::list))
+        .route(
+            "/profile/devices/{sid}/sign-out",
+            get(devices::sign_out_form).post(devices::sign_out),
+        )
+        .route("/profile/export", get(export::form).post(export::download))
         .route("/profile/card/active", post(cards::set_active))
         .route("/profile/card/link", post(cards::set_link))
         .route("/profile/card/qr.svg", get(cards::qr))
@@ -228,10 +236,18 @@ pub enum ReauthReason {
     Identifiers,
     /// Deleting an account that has no password ([`deletion`]).
     Deletion,
+    /// Download data.
+    Export,
 }
 
 impl ReauthReason {
-    pub const ALL: [Self; 4] = [Self::Email, Self::Phone, Self::Identifiers, Self::Deletion];
+    pub const ALL: [Self; 5] = [
+        Self::Email,
+        Self::Phone,
+        Self::Identifiers,
+        Self::Deletion,
+        Self::Export,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -239,6 +255,7 @@ impl ReauthReason {
             Self::Phone => "phone",
             Self::Identifiers => "identifiers",
             Self::Deletion => "deletion",
+            Self::Export => "export",
         }
     }
 

@@ -30,6 +30,7 @@ pub fn status_of(error: &CoreError) -> StatusCode {
         CoreError::NotFound => StatusCode::NOT_FOUND,
         CoreError::Forbidden | CoreError::ReauthRequired => StatusCode::FORBIDDEN,
         CoreError::Deletion(e) => deletion::status_of(e),
+        CoreError::CurrentSession | CoreError::AccountNotActive => StatusCode::CONFLICT,
         CoreError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -46,6 +47,8 @@ pub fn code_of(error: &CoreError) -> &'static str {
         CoreError::Forbidden => "forbidden",
         CoreError::ReauthRequired => "reauth_required",
         CoreError::Deletion(e) => deletion::code_of(e),
+        CoreError::CurrentSession => "current_session",
+        CoreError::AccountNotActive => "account_not_active",
         CoreError::Unexpected(_) => "internal_error",
     }
 }
@@ -62,6 +65,8 @@ pub fn message_of(tr: Tr<'_>, error: &CoreError) -> String {
         CoreError::Forbidden => tr.t("error-forbidden"),
         CoreError::ReauthRequired => tr.t("error-reauth_required"),
         CoreError::Deletion(e) => deletion::message_of(tr, e),
+        CoreError::CurrentSession => tr.t("error-current_session"),
+        CoreError::AccountNotActive => tr.t("error-account_not_active"),
         CoreError::Unexpected(e) => {
             tracing::error!(error = ?e, "unexpected error");
             tr.t("error-internal_error")

@@ -184,6 +184,7 @@ fn every_generated_key_exists_in_every_language() {
         for device in [
             "pc",
             "smartphone",
+            "tablet",
             "mobilephone",
             "appliance",
             "crawler",
@@ -217,6 +218,7 @@ const SAME_AS_ENGLISH: &[(&str, &str)] = &[
     ("de", "contacts-via-sms"),
     ("de", "device-pc"),
     ("de", "device-smartphone"),
+    ("de", "device-tablet"),
     ("de", "field-login"),
     ("*", "profile-id"),
 ];

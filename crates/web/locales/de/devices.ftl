@@ -1,0 +1,30 @@
+## devices: the Devices tab (live sessions, signing one out) and Download data
+
+nav-devices = Geräte
+device-tablet = Tablet
+devices-title = Geräte
+devices-intro = Die Browser und Geräte, die jetzt bei Ihrem Konto angemeldet sind. Wenn Sie eines nicht erkennen, melden Sie es ab und ändern Sie Ihr Passwort.
+devices-this = Dieses Gerät
+devices-this-hint = Sie verwenden es gerade. Um diese Sitzung zu beenden, melden Sie sich ab.
+devices-browser = Browser und System
+devices-unknown_browser = Unbekannter Browser
+devices-ip = IP-Adresse
+devices-signed_in = Angemeldet
+devices-last_seen = Zuletzt aktiv
+devices-now = Jetzt
+devices-device = Gerät
+devices-sign_out = Abmelden
+devices-sign_out-title = Gerät abmelden
+devices-sign_out-question = Dieses Gerät abmelden? Seine Sitzung endet sofort.
+devices-sign_out-after = Anwendungen, bei denen Sie sich auf diesem Gerät angemeldet haben, verlieren ebenfalls den Zugriff. Sonst ändert sich nichts; Ihre anderen Geräte bleiben angemeldet.
+devices-signed_out = Das Gerät wurde abgemeldet.
+devices-back = Zurück zu den Geräten
+error-current_session = Dies ist das Gerät, das Sie gerade verwenden. Um diese Sitzung zu beenden, melden Sie sich ab.
+error-account_not_active = Dieses Konto ist nicht aktiv, daher ist das gerade nicht möglich.
+event-session-signed_out_remotely = Gerät abgemeldet
+event-data-exported = Daten heruntergeladen
+export-title = Daten herunterladen
+export-what = Eine JSON-Datei mit allem, was dieser Dienst über Sie speichert: Ihr Konto, jedes Profilfeld mit seiner Sichtbarkeit, E-Mail und Telefon, Foto, verknüpfte Konten, Visitenkarte, Berechtigungen von Anwendungen, Geräte, das gesamte Ereignisprotokoll und noch zu bestätigende Kontakte.
+export-none = Sie enthält kein Passwort, keinen Code und kein Token. Bewahren Sie sie sicher auf: Es sind Ihre persönlichen Daten.
+export-submit = Herunterladen
+flow-reauth-export = Zu Ihrer Sicherheit melden Sie sich bitte erneut an, um Ihre Daten herunterzuladen.

@@ -1,0 +1,30 @@
+## devices: the Devices tab (live sessions, signing one out) and Download data
+
+nav-devices = Devices
+device-tablet = Tablet
+devices-title = Devices
+devices-intro = The browsers and devices signed in to your account now. If you do not recognise one, sign it out and change your password.
+devices-this = This device
+devices-this-hint = You are using this one now. To end it, log out.
+devices-browser = Browser
+devices-unknown_browser = Unknown browser
+devices-ip = IP address
+devices-signed_in = Signed in
+devices-last_seen = Last active
+devices-now = Now
+devices-device = Device
+devices-sign_out = Sign out
+devices-sign_out-title = Sign out a device
+devices-sign_out-question = Sign out this device? Its session ends at once.
+devices-sign_out-after = Applications you signed in to on that device lose their access too. Nothing else changes; your other devices stay signed in.
+devices-signed_out = The device has been signed out.
+devices-back = Back to devices
+error-current_session = This is the device you are using now. To end this session, log out.
+error-account_not_active = This account is not active, so this cannot be done now.
+event-session-signed_out_remotely = Device signed out
+event-data-exported = Data downloaded
+export-title = Download data
+export-what = One JSON file with everything this service holds about you: your account, every profile field with its privacy level, email and phone, photo, linked accounts, business card, application permissions, devices, the whole event log and contacts awaiting confirmation.
+export-none = It contains no password, code or token. Keep it safe: it is your personal data.
+export-submit = Download
+flow-reauth-export = For your security, sign in again to download your data.
