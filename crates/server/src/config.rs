@@ -43,6 +43,16 @@ struct FileConfig {
     #[serde(default)]
     providers: Vec<ProviderFile>,
     branding: Option<BrandingFile>,
+    backchannel: Option<BackchannelFile>,
+}
+
+/// `[backchannel]`: how logout tokens reach applications.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BackchannelFile {
+    /// Let logout tokens go to applications on private networks (10.0.0.0/8 and the
+    /// like); off, only the public internet and URIs naming the loopback interface.
+    private_network: Option<bool>,
 }
 
 /// `[cards]`: the business card, an experimental feature.
@@ -95,6 +105,8 @@ pub struct DeliveryConfig {
     pub mail_from: String,
     pub sms_url: Option<String>,
     pub sms_token: Option<String>,
+    /// `[backchannel] private_network`: logout tokens may go to private addresses.
+    pub backchannel_private_network: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -292,6 +304,11 @@ impl Config {
             mail_from: mail.from.unwrap_or(default_from),
             sms_url: sms.url,
             sms_token: env("SIGIL_SMS_TOKEN").or(sms.token),
+            backchannel_private_network: file
+                .backchannel
+                .as_ref()
+                .and_then(|b| b.private_network)
+                .unwrap_or(false),
         };
         if let Some(u) = &delivery.smtp_url {
             let ok = url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "smtp" | "smtps"));

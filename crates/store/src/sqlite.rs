@@ -91,6 +91,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0017_event_os.sql",
         include_str!("../migrations/sqlite/0017_event_os.sql"),
     ),
+    (
+        "0018_backchannel_logout.sql",
+        include_str!("../migrations/sqlite/0018_backchannel_logout.sql"),
+    ),
 ];
 
 /// How long a task waits for the connection before giving up. Handles are held for

@@ -27,6 +27,8 @@ macro_rules! language {
             include_str!(concat!("../locales/", $tag, "/docs.ftl")),
             "\n",
             include_str!(concat!("../locales/", $tag, "/lifecycle.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $tag, "/backchannel.ftl")),
         )
     };
 }
