@@ -6,6 +6,8 @@ mod a11y;
 mod accounts;
 mod api;
 mod axe;
+mod backchannel;
+mod backchannel_registration;
 mod branding;
 mod browser;
 mod cards;
