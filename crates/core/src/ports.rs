@@ -134,6 +134,11 @@ pub trait SessionRepo {
     async fn create_session(&mut self, session: &Session) -> StoreResult<()>;
     async fn find_session(&mut self, id_hash: &TokenHash) -> StoreResult<Option<Session>>;
     async fn touch_session(&mut self, id_hash: &TokenHash, at: OffsetDateTime) -> StoreResult<()>;
+    /// Whether the session exists, read fresh and held until the transaction ends: a
+    /// concurrent sign-out or log out everywhere waits for this transaction, and this
+    /// one waits for theirs (and then finds the session gone). What a grant issued
+    /// under the session must decide on, so none outlives the session's end.
+    async fn lock_session(&mut self, id_hash: &TokenHash) -> StoreResult<bool>;
     async fn delete_session(&mut self, id_hash: &TokenHash) -> StoreResult<bool>;
     /// Ends every session of the person; returns how many there were.
     async fn delete_sessions_of_user(&mut self, user: UserId) -> StoreResult<u64>;

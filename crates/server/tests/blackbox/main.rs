@@ -27,6 +27,7 @@ mod language;
 mod layout;
 mod lifecycle;
 mod linking;
+mod logout_race;
 mod mail_brand;
 mod notices;
 mod oidc_flow;

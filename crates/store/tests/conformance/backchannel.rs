@@ -15,7 +15,95 @@ use crate::{new_user, on_both_backends, store, T0};
 on_both_backends!(
     backchannel_settings_round_trip_and_change,
     logout_targets_are_the_live_grants_and_codes_of_applications_that_asked,
+    a_logout_waits_for_a_grant_under_a_locked_session_and_ends_it,
+    a_grant_waits_for_a_logout_in_flight_and_finds_the_session_gone,
 );
+
+/// A person with one session and an application, committed.
+async fn person_with_session(
+    store: &std::sync::Arc<dyn sigil_core::ports::Store>,
+) -> (sigil_core::ids::UserId, TokenHash) {
+    let alice = new_user("alice", None);
+    let token = SecretToken::generate(&SystemRandom);
+    let mut tx = store.begin().await.expect("begin");
+    tx.create_user(&alice).await.expect("user");
+    tx.create_app(&app("one")).await.expect("app");
+    tx.create_session(&sigil_core::session::Session {
+        id_hash: token.hash(),
+        sid: "sid".into(),
+        user_id: alice.id,
+        created_at: T0,
+        last_seen_at: T0,
+        expires_at: T0 + Duration::hours(8),
+        auth_time: T0,
+        method: sigil_core::session::SignInMethod::Password,
+        client: sigil_core::event::ClientInfo::default(),
+    })
+    .await
+    .expect("session");
+    tx.commit().await.expect("commit");
+    (alice.id, token.hash())
+}
+
+/// Log out everywhere as the service does it: the sessions first, then the grants.
+async fn log_out_everywhere(
+    store: std::sync::Arc<dyn sigil_core::ports::Store>,
+    user: sigil_core::ids::UserId,
+) {
+    let mut tx = store.begin().await.expect("begin");
+    tx.delete_sessions_of_user(user).await.expect("sessions");
+    tx.revoke_families_of_user(user, T0).await.expect("grants");
+    tx.commit().await.expect("commit");
+}
+
+/// How long the first transaction stays open while the second one tries its luck.
+const HOLD: std::time::Duration = std::time::Duration::from_millis(300);
+
+async fn a_logout_waits_for_a_grant_under_a_locked_session_and_ends_it(backend: Backend) {
+    let store = store(backend).await;
+    let (user, session) = person_with_session(&store).await;
+    let mut grant = store.begin().await.expect("begin");
+    assert!(grant.lock_session(&session).await.expect("lock"));
+    let mut f = family("f", Some(user), "one", Some(session));
+    f.scopes = ScopeSet::parse("openid offline_access").expect("scopes");
+    grant.insert_family(&f).await.expect("family");
+
+    let logout = tokio::spawn(log_out_everywhere(store.clone(), user));
+    tokio::time::sleep(HOLD).await;
+    grant.commit().await.expect("commit");
+    logout.await.expect("logout");
+
+    let mut conn = store.read().await.expect("read");
+    let f = conn.find_family("f").await.expect("find").expect("exists");
+    assert!(
+        f.revoked_at.is_some(),
+        "the grant did not outlive the logout"
+    );
+}
+
+async fn a_grant_waits_for_a_logout_in_flight_and_finds_the_session_gone(backend: Backend) {
+    let store = store(backend).await;
+    let (user, session) = person_with_session(&store).await;
+    let mut logout = store.begin().await.expect("begin");
+    logout
+        .delete_sessions_of_user(user)
+        .await
+        .expect("sessions");
+
+    let grant = tokio::spawn({
+        let store = store.clone();
+        async move {
+            let mut tx = store.begin().await.expect("begin");
+            let alive = tx.lock_session(&session).await.expect("lock");
+            tx.commit().await.expect("commit");
+            alive
+        }
+    });
+    tokio::time::sleep(HOLD).await;
+    logout.commit().await.expect("commit");
+
+    assert!(!grant.await.expect("grant"), "the session had ended");
+}
 
 fn uri(s: &str) -> BackchannelUri {
     BackchannelUri::parse(s).expect("uri")
