@@ -405,6 +405,22 @@ mod tests {
     }
 
     #[test]
+    fn logout_tokens_reach_private_networks_only_when_allowed() {
+        assert!(
+            !load("", &[])
+                .expect("defaults")
+                .delivery
+                .backchannel_private_network
+        );
+        let open = load("[backchannel]\nprivate_network = true\n", &[]).expect("valid");
+        assert!(open.delivery.backchannel_private_network);
+        assert!(
+            load("[backchannel]\nprivate = true\n", &[]).is_err(),
+            "a typo"
+        );
+    }
+
+    #[test]
     fn defaults_use_sqlite_in_the_data_dir() {
         let c = load("", &[]).expect("valid");
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
