@@ -130,6 +130,9 @@ pub enum FieldErrorKind {
     InsecureRedirectUri,
     /// PKCE can be waived only for a confidential client.
     PkceRequired,
+    /// Not an absolute `https` URL without a fragment (plain `http` only on loopback):
+    /// see [`crate::oidc::backchannel::BackchannelUri`].
+    BackchannelUri,
 }
 
 impl FieldErrorKind {
@@ -193,6 +196,7 @@ impl FieldErrorKind {
             Self::ProviderNotLinked => "provider_not_linked",
             Self::InsecureRedirectUri => "insecure_redirect_uri",
             Self::PkceRequired => "pkce_required",
+            Self::BackchannelUri => "invalid_backchannel_logout_uri",
         }
     }
 }

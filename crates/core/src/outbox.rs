@@ -7,12 +7,18 @@
 //! after [`MAX_DELIVERIES`] failures is a message given up, and the person's page says
 //! so. Messages are rendered in the recipient's language at delivery; the stored
 //! payload (which holds a code) is sealed with the master key and erased once sent.
+//!
+//! The same queue carries back-channel logouts to applications ([`AppNotice`]), for
+//! their retries and their independence from the person's request. They are not
+//! messages to a person: no page shows their delivery (a person's page shows only the
+//! message a pending verification points at).
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
 use crate::contact::Channel;
 use crate::locale::Locale;
+use crate::oidc::backchannel::LogoutNotice;
 
 /// How many times delivery is tried before the message is given up.
 pub const MAX_DELIVERIES: i64 = 8;
@@ -103,6 +109,30 @@ impl Message {
     }
 }
 
+/// What one outbox entry holds once opened: a message to a person (stored as it always
+/// was, so entries queued before applications had notices still open), or a notice to
+/// an application.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Outgoing {
+    Person(Message),
+    Application(AppNotice),
+}
+
+/// A server-to-server notice to an application.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AppNotice {
+    /// A logout token to POST to the application's `backchannel_logout_uri`, signed at
+    /// delivery ([`crate::oidc::backchannel`]).
+    BackchannelLogout(LogoutNotice),
+}
+
+impl AppNotice {
+    /// The `channel` column of the outbox.
+    pub const CHANNEL: &'static str = "backchannel";
+}
+
 /// A message claimed for delivery.
 #[derive(Clone, Debug)]
 pub struct Claimed {
@@ -170,10 +200,15 @@ impl DeliveryError {
     }
 }
 
-/// Renders and sends a message: SMTP, an SMS gateway, or the outbox folder.
+/// Renders and sends a message: SMTP, an SMS gateway, or the outbox folder; and posts
+/// logout tokens to applications.
 #[async_trait]
 pub trait Courier: Send + Sync {
     async fn deliver(&self, message: &Message) -> Result<(), DeliveryError>;
+    /// POSTs `logout_token` to an application's back-channel logout URI
+    /// ([Back-Channel Logout §2.5](https://openid.net/specs/openid-connect-backchannel-1_0.html#BCRequest)):
+    /// a 200 (or 204) answer is delivery, anything else is tried again.
+    async fn post_logout_token(&self, uri: &str, logout_token: &str) -> Result<(), DeliveryError>;
 }
 
 /// `ada@example.org` → `a••@example.org`, `+491701234567` → `+49•••••••67`: enough for
@@ -223,5 +258,24 @@ mod tests {
         let json = serde_json::to_string(&m).expect("json");
         assert_eq!(serde_json::from_str::<Message>(&json).expect("back"), m);
         assert_eq!(m.channel(), Channel::Email);
+        // A message stored before there were notices opens as the same message.
+        let opened: Outgoing = serde_json::from_str(&json).expect("outgoing");
+        assert_eq!(opened, Outgoing::Person(m));
+    }
+
+    #[test]
+    fn logout_notices_round_trip_apart_from_messages() {
+        let notice = Outgoing::Application(AppNotice::BackchannelLogout(LogoutNotice {
+            client_id: "app".into(),
+            sub: "user".into(),
+            sid: Some("sid".into()),
+        }));
+        let json = serde_json::to_string(&notice).expect("json");
+        assert!(json.contains(r#""kind":"backchannel_logout""#), "{json}");
+        assert_eq!(
+            serde_json::from_str::<Outgoing>(&json).expect("back"),
+            notice
+        );
+        assert!(serde_json::from_str::<Message>(&json).is_err());
     }
 }

@@ -34,6 +34,7 @@ use crate::ids::UserId;
 use crate::locale::Locale;
 use crate::login::Login;
 use crate::oidc::application::Application;
+use crate::oidc::backchannel::{BackchannelUri, LogoutTarget};
 use crate::oidc::grant::{AuthCode, Consent, GrantState, TokenFamily};
 use crate::oidc::jose::StoredKey;
 use crate::oidc::scope::ScopeSet;
@@ -143,6 +144,11 @@ pub trait SessionRepo {
     /// recently seen first.
     async fn list_sessions_of_user(&mut self, user: UserId) -> StoreResult<Vec<Session>>;
     async fn touch_session(&mut self, id_hash: &TokenHash, at: OffsetDateTime) -> StoreResult<()>;
+    /// Whether the session exists, read fresh and held until the transaction ends: a
+    /// concurrent sign-out or log out everywhere waits for this transaction, and this
+    /// one waits for theirs (and then finds the session gone). What a grant issued
+    /// under the session must decide on, so none outlives the session's end.
+    async fn lock_session(&mut self, id_hash: &TokenHash) -> StoreResult<bool>;
     async fn delete_session(&mut self, id_hash: &TokenHash) -> StoreResult<bool>;
     /// Ends every session of the person; returns how many there were.
     async fn delete_sessions_of_user(&mut self, user: UserId) -> StoreResult<u64>;
@@ -185,6 +191,14 @@ pub trait AppRepo {
     async fn create_app(&mut self, app: &Application) -> StoreResult<()>;
     async fn find_app(&mut self, client_id: &ClientId) -> StoreResult<Option<Application>>;
     async fn list_apps(&mut self) -> StoreResult<Vec<Application>>;
+    /// Sets or removes the back-channel logout URI and whether it needs `sid`; false if
+    /// there is no such application.
+    async fn set_app_backchannel(
+        &mut self,
+        client_id: &ClientId,
+        uri: Option<&BackchannelUri>,
+        session_required: bool,
+    ) -> StoreResult<bool>;
     /// Removes the application with its consents and everything issued to it.
     async fn delete_app(&mut self, client_id: &ClientId) -> StoreResult<bool>;
 }
@@ -239,6 +253,28 @@ pub trait GrantRepo {
     ) -> StoreResult<bool>;
     async fn revoke_family(&mut self, id: &str, at: OffsetDateTime) -> StoreResult<()>;
     /// Revokes every live family of `session`; returns how many.
+    /// The applications with a back-channel logout URI that hold a live family, or an
+    /// unused code not yet expired at `now`, under `session`: one row per application,
+    /// person and `sid`, sorted.
+    async fn logout_targets_of_session(
+        &mut self,
+        session: &TokenHash,
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<LogoutTarget>>;
+    /// Like [`GrantRepo::logout_targets_of_session`], for every session of the person.
+    async fn logout_targets_of_user(
+        &mut self,
+        user: UserId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<LogoutTarget>>;
+    /// Like [`GrantRepo::logout_targets_of_session`], for what one application holds of
+    /// the person (at most that application).
+    async fn logout_targets_of_grant(
+        &mut self,
+        user: UserId,
+        client: &ClientId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<LogoutTarget>>;
     async fn revoke_families_of_session(
         &mut self,
         session: &TokenHash,

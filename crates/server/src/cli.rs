@@ -85,6 +85,19 @@ pub enum AppCommand {
         #[arg(allow_hyphen_values = true)]
         client_id: String,
     },
+    /// Set or remove an application's back-channel logout URI (OpenID Connect
+    /// Back-Channel Logout 1.0); prints the application as JSON.
+    Backchannel {
+        #[arg(allow_hyphen_values = true)]
+        client_id: String,
+        /// The URI to POST logout tokens to: https (plain http only on loopback), no
+        /// fragment; an empty value removes it.
+        #[arg(long)]
+        uri: Option<String>,
+        /// Whether every logout token must carry the session's `sid`.
+        #[arg(long)]
+        session_required: Option<bool>,
+    },
     /// Delete an application with every consent and token it holds.
     Delete {
         #[arg(allow_hyphen_values = true)]
@@ -139,6 +152,13 @@ pub struct AppArgs {
     /// legacy relying party; every other client must send a code_challenge.
     #[arg(long)]
     pub allow_no_pkce: bool,
+    /// Where Sigil POSTs a logout token when a session of a person ends (OpenID
+    /// Connect Back-Channel Logout 1.0): https, or http on loopback; no fragment.
+    #[arg(long)]
+    pub backchannel_logout_uri: Option<String>,
+    /// Every logout token must carry the session's `sid`.
+    #[arg(long)]
+    pub backchannel_logout_session_required: bool,
 }
 
 #[derive(Debug, Subcommand)]

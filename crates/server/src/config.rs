@@ -50,6 +50,16 @@ struct FileConfig {
     operator: Option<OperatorFile>,
     policy: Option<PolicyFile>,
     accounts: Option<AccountsFile>,
+    backchannel: Option<BackchannelFile>,
+}
+
+/// `[backchannel]`: how logout tokens reach applications.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BackchannelFile {
+    /// Let logout tokens go to applications on private networks (10.0.0.0/8 and the
+    /// like); off, only the public internet and URIs naming the loopback interface.
+    private_network: Option<bool>,
 }
 
 /// `[cards]`: the business card, an experimental feature.
@@ -102,6 +112,8 @@ pub struct DeliveryConfig {
     pub mail_from: String,
     pub sms_url: Option<String>,
     pub sms_token: Option<String>,
+    /// `[backchannel] private_network`: logout tokens may go to private addresses.
+    pub backchannel_private_network: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -302,6 +314,11 @@ impl Config {
             mail_from: mail.from.unwrap_or(default_from),
             sms_url: sms.url,
             sms_token: env("SIGIL_SMS_TOKEN").or(sms.token),
+            backchannel_private_network: file
+                .backchannel
+                .as_ref()
+                .and_then(|b| b.private_network)
+                .unwrap_or(false),
         };
         if let Some(u) = &delivery.smtp_url {
             let ok = url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "smtp" | "smtps"));
@@ -397,6 +414,22 @@ mod tests {
         Config::load(Some(&path), |k| {
             env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
         })
+    }
+
+    #[test]
+    fn logout_tokens_reach_private_networks_only_when_allowed() {
+        assert!(
+            !load("", &[])
+                .expect("defaults")
+                .delivery
+                .backchannel_private_network
+        );
+        let open = load("[backchannel]\nprivate_network = true\n", &[]).expect("valid");
+        assert!(open.delivery.backchannel_private_network);
+        assert!(
+            load("[backchannel]\nprivate = true\n", &[]).is_err(),
+            "a typo"
+        );
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! call, `{"type": "call", "to": "+4930…", "code": "123456"}` (the gateway calls from a
 //! number ending in the code). A 2xx answer is delivery; 408, 429 and 5xx are tried
 //! again later; any other answer gives the message up.
+//!
+//! Logout tokens for applications go out through [`crate::backchannel`].
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,6 +45,7 @@ pub struct Courier {
     from: Mailbox,
     mail: Mail,
     phone: Phone,
+    backchannel: crate::backchannel::BackchannelHttp,
 }
 
 impl Courier {
@@ -83,6 +86,9 @@ impl Courier {
             from,
             mail,
             phone,
+            backchannel: crate::backchannel::BackchannelHttp::new(
+                config.backchannel_private_network,
+            )?,
         })
     }
 
@@ -206,5 +212,9 @@ impl outbox::Courier for Courier {
                     .await
             }
         }
+    }
+
+    async fn post_logout_token(&self, uri: &str, logout_token: &str) -> Result<(), DeliveryError> {
+        self.backchannel.post(uri, logout_token).await
     }
 }

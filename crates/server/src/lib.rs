@@ -1,5 +1,6 @@
 //! The `sigil` binary's pieces, as a library so the black-box tests can start the real
 //! server in-process on port 0 with their own database and clock.
+pub mod backchannel;
 pub mod cli;
 pub mod config;
 pub mod courier;

@@ -132,6 +132,21 @@ async fn app(sigil: &sigil_core::Sigil, cmd: AppCommand) -> anyhow::Result<()> {
         AppCommand::Show { client_id } => show(sigil_web::api::admin::app_json(
             &sigil.find_app(&client_id).await.map_err(describe)?,
         )),
+        AppCommand::Backchannel {
+            client_id,
+            uri,
+            session_required,
+        } => {
+            let change = sigil_core::oidc::application::BackchannelChange {
+                backchannel_logout_uri: uri,
+                backchannel_logout_session_required: session_required,
+            };
+            let app = sigil
+                .set_app_backchannel(&client_id, &change)
+                .await
+                .map_err(describe)?;
+            show(sigil_web::api::admin::app_json(&app))
+        }
         AppCommand::Delete { client_id } => {
             sigil.delete_app(&client_id).await.map_err(describe)?;
             println!("Application {client_id} deleted.");
@@ -193,6 +208,8 @@ fn input(a: AppArgs) -> AppInput {
         closed: a.closed,
         in_catalog: a.in_catalog,
         allow_no_pkce: a.allow_no_pkce,
+        backchannel_logout_uri: a.backchannel_logout_uri,
+        backchannel_logout_session_required: a.backchannel_logout_session_required,
     }
 }
 

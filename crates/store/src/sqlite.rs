@@ -92,6 +92,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/sqlite/0017_event_os.sql"),
     ),
     (
+        "0018_backchannel_logout.sql",
+        include_str!("../migrations/sqlite/0018_backchannel_logout.sql"),
+    ),
+    (
         "0019_account_deletion.sql",
         include_str!("../migrations/sqlite/0019_account_deletion.sql"),
     ),

@@ -31,6 +31,8 @@ macro_rules! language {
             include_str!(concat!("../locales/", $tag, "/deletion.ftl")),
             "\n",
             include_str!(concat!("../locales/", $tag, "/devices.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $tag, "/backchannel.ftl")),
         )
     };
 }

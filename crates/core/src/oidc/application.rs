@@ -2,6 +2,7 @@
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
+use super::backchannel::BackchannelUri;
 use super::jose::SigningAlg;
 use super::redirect::RedirectUri;
 use super::scope::{ScopeCatalogue, ScopeSet};
@@ -95,6 +96,11 @@ pub struct Application {
     /// A confidential client may leave PKCE out (a legacy relying party); off unless
     /// the operator sets it. Public clients always need PKCE.
     pub allow_no_pkce: bool,
+    /// Where Sigil POSTs a logout token when a session of a person ends
+    /// ([Back-Channel Logout §2.2](https://openid.net/specs/openid-connect-backchannel-1_0.html#BCRegistration)).
+    pub backchannel_logout_uri: Option<BackchannelUri>,
+    /// Whether the application needs `sid` in every logout token.
+    pub backchannel_logout_session_required: bool,
     pub created_at: OffsetDateTime,
 }
 
@@ -163,6 +169,11 @@ pub struct AppInput {
     /// Let a confidential client (a legacy relying party) sign people in without PKCE.
     #[serde(default)]
     pub allow_no_pkce: bool,
+    /// Where to POST logout tokens ([`BackchannelUri`]); none by default.
+    pub backchannel_logout_uri: Option<String>,
+    /// Whether every logout token must carry `sid`; false by default.
+    #[serde(default)]
+    pub backchannel_logout_session_required: bool,
 }
 
 /// A validated registration, ready to store once it has an id and secret.
@@ -184,6 +195,31 @@ pub struct AppSpec {
     pub closed: bool,
     pub in_catalog: bool,
     pub allow_no_pkce: bool,
+    pub backchannel_logout_uri: Option<BackchannelUri>,
+    pub backchannel_logout_session_required: bool,
+}
+
+/// A `backchannel_logout_uri` as sent: absent or blank is none; anything else must
+/// parse, or the error names the field.
+pub fn backchannel_uri(raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<BackchannelUri> {
+    let raw = raw.map(str::trim).filter(|s| !s.is_empty())?;
+    BackchannelUri::parse(raw)
+        .map_err(|_| {
+            errors.push(FieldError::new(
+                "backchannel_logout_uri",
+                FieldErrorKind::BackchannelUri,
+            ))
+        })
+        .ok()
+}
+
+/// A change of an application's back-channel logout settings: a field left out stays
+/// as it is; a blank `backchannel_logout_uri` removes the URI.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackchannelChange {
+    pub backchannel_logout_uri: Option<String>,
+    pub backchannel_logout_session_required: Option<bool>,
 }
 
 fn web_url(raw: &Option<String>, field: &str, errors: &mut Vec<FieldError>) -> Option<String> {
@@ -358,6 +394,11 @@ impl AppInput {
             closed: self.closed,
             in_catalog: self.in_catalog,
             allow_no_pkce: self.allow_no_pkce,
+            backchannel_logout_uri: backchannel_uri(
+                self.backchannel_logout_uri.as_deref(),
+                &mut errors,
+            ),
+            backchannel_logout_session_required: self.backchannel_logout_session_required,
         };
         if errors.is_empty() {
             Ok(spec)
@@ -428,6 +469,39 @@ mod tests {
                 FieldErrorKind::PkceRequired
             )]
         );
+    }
+
+    #[test]
+    fn a_backchannel_logout_uri_must_be_https_or_loopback_without_a_fragment() {
+        let cat = ScopeCatalogue::standard();
+        let mut told = input("web");
+        told.backchannel_logout_uri = Some("https://demo.example/bc".into());
+        told.backchannel_logout_session_required = true;
+        let spec = told.validate(&cat).expect("valid");
+        assert_eq!(
+            spec.backchannel_logout_uri
+                .as_ref()
+                .map(BackchannelUri::as_str),
+            Some("https://demo.example/bc")
+        );
+        assert!(spec.backchannel_logout_session_required);
+        assert!(input("web")
+            .validate(&cat)
+            .expect("valid")
+            .backchannel_logout_uri
+            .is_none());
+        for bad in ["http://demo.example/bc", "https://demo.example/bc#x", "bc"] {
+            let mut wrong = input("web");
+            wrong.backchannel_logout_uri = Some(bad.into());
+            assert_eq!(
+                wrong.validate(&cat).expect_err(bad),
+                [FieldError::new(
+                    "backchannel_logout_uri",
+                    FieldErrorKind::BackchannelUri
+                )],
+                "{bad}"
+            );
+        }
     }
 
     #[test]

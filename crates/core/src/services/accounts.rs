@@ -35,6 +35,8 @@ pub struct Registration {
 pub(crate) struct Ended {
     pub sessions: u64,
     pub grants: u64,
+    /// Back-channel logouts queued for applications.
+    pub logouts: usize,
 }
 
 /// A fresh session: the token goes into the cookie once and is never stored.
@@ -269,9 +271,10 @@ impl Sigil {
         let now = self.clock.now();
         if let Some(previous) = previous {
             // A sign-in always gets a fresh id, so a planted cookie cannot ride along;
-            // what applications got under the old session ends with it.
-            tx.delete_session(&previous).await?;
-            tx.revoke_families_of_session(&previous, now).await?;
+            // what applications got under the old session ends with it (and they are
+            // told, as at any sign-out; the delivery job finds the notices within a
+            // second).
+            self.end_one_session(tx, &previous, now).await?;
         }
         let token = SecretToken::generate(self.random.as_ref());
         let mut sid = [0u8; 16];
@@ -345,6 +348,8 @@ impl Sigil {
                 .await?;
         }
         tx.commit().await?;
+        // Back-channel logouts may have been queued; a wake with none costs one query.
+        self.outbox_changed();
         Ok(())
     }
 
@@ -367,26 +372,43 @@ impl Sigil {
             );
         tx.insert_event(&event).await?;
         tx.commit().await?;
+        if ended.logouts > 0 {
+            self.outbox_changed();
+        }
         Ok(ended.sessions)
     }
 
     /// Ends one browser session and every code, refresh and access token issued under
     /// it, inside `tx`; `false` when there was no such session. Every use case that ends
     /// one session (sign-out, a device signed out from the console) goes through here.
+    ///
+    /// Each application that registered a back-channel logout URI and holds something
+    /// under the session gets a logout token, queued here (see
+    /// `services::oidc::backchannel`); the caller wakes the delivery job after its
+    /// commit with [`Sigil::outbox_changed`].
+    ///
+    /// The session row goes first: a code exchange holds it (`lock_session`) while it
+    /// inserts its family, so on PostgreSQL the delete waits for that exchange to
+    /// commit, and the statements after it see the new family and end it.
     pub(crate) async fn end_one_session(
         &self,
         tx: &mut dyn Tx,
         id_hash: &TokenHash,
         now: time::OffsetDateTime,
     ) -> Result<bool, CoreError> {
+        let ended = tx.delete_session(id_hash).await?;
+        let targets = tx.logout_targets_of_session(id_hash, now).await?;
         tx.revoke_families_of_session(id_hash, now).await?;
-        Ok(tx.delete_session(id_hash).await?)
+        self.queue_logouts(tx, &targets).await?;
+        Ok(ended)
     }
 
     /// Ends every browser session of the person and every code, refresh and access
     /// token issued under them, inside `tx`. Every use case that ends all of a
     /// person's sessions (log out everywhere, password change, deletion) goes through
-    /// here, so each ends them the same way.
+    /// here, so each ends them the same way, and each tells the applications that
+    /// asked for back-channel logout, as [`Sigil::end_one_session`] does (the caller
+    /// wakes the delivery job after its commit when `Ended::logouts` is not zero).
     pub(crate) async fn end_all_sessions(
         &self,
         tx: &mut dyn Tx,
@@ -394,8 +416,14 @@ impl Sigil {
         now: time::OffsetDateTime,
     ) -> Result<Ended, CoreError> {
         let sessions = tx.delete_sessions_of_user(user).await?;
+        let targets = tx.logout_targets_of_user(user, now).await?;
         let grants = tx.revoke_families_of_user(user, now).await?;
-        Ok(Ended { sessions, grants })
+        let logouts = self.queue_logouts(tx, &targets).await?;
+        Ok(Ended {
+            sessions,
+            grants,
+            logouts,
+        })
     }
 
     /// Changes the password after checking the current one, and ends every session of
@@ -465,7 +493,7 @@ impl Sigil {
         let fresh = tx.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
         let notified = self.notify_password_changed(&mut *tx, &fresh).await?;
         tx.commit().await?;
-        if notified {
+        if notified || ended.logouts > 0 {
             self.outbox_changed();
         }
         Ok(())

@@ -125,7 +125,7 @@ impl Sigil {
             None => false,
         };
         tx.commit().await?;
-        if notified {
+        if notified || ended.logouts > 0 {
             self.outbox_changed();
         }
         Ok(Scheduled {

@@ -1,7 +1,11 @@
 //! Queuing messages in the outbox and delivering them.
 use super::Sigil;
 use crate::error::CoreError;
-use crate::outbox::{self, Courier, Message, CLAIM_LEASE, MAX_DELIVERIES};
+use crate::ids::ClientId;
+use crate::oidc::backchannel::{LogoutClaims, LogoutNotice, LOGOUT_TYP};
+use crate::outbox::{
+    self, AppNotice, Courier, DeliveryError, Message, Outgoing, CLAIM_LEASE, MAX_DELIVERIES,
+};
 use crate::ports::Tx;
 
 /// The associated data of sealed outbox payloads.
@@ -33,6 +37,27 @@ impl Sigil {
         Ok(id)
     }
 
+    /// Queues a back-channel logout inside the caller's transaction; the logout token
+    /// is signed when it is delivered.
+    pub(crate) async fn enqueue_logout(
+        &self,
+        tx: &mut dyn Tx,
+        notice: LogoutNotice,
+    ) -> Result<i64, CoreError> {
+        let client_id = notice.client_id.clone();
+        let outgoing = Outgoing::Application(AppNotice::BackchannelLogout(notice));
+        let payload = serde_json::to_vec(&outgoing).map_err(anyhow::Error::from)?;
+        let sealed =
+            self.settings
+                .oidc
+                .master_key
+                .seal(SEAL_LABEL, &payload, self.random.as_ref())?;
+        let id = tx
+            .enqueue_message(AppNotice::CHANNEL, &client_id, &sealed, self.clock.now())
+            .await?;
+        Ok(id)
+    }
+
     /// Wakes the delivery job after a commit that queued something.
     pub(crate) fn outbox_changed(&self) {
         self.outbox_ready.notify_one();
@@ -59,11 +84,14 @@ impl Sigil {
                     .master_key
                     .open(SEAL_LABEL, sealed)
                     .ok()?;
-                serde_json::from_slice::<Message>(&plain).ok()
+                serde_json::from_slice::<Outgoing>(&plain).ok()
             });
             let attempts = item.attempts + 1;
             let outcome = match &message {
-                Some(m) => courier.deliver(m).await,
+                Some(Outgoing::Person(m)) => courier.deliver(m).await,
+                Some(Outgoing::Application(AppNotice::BackchannelLogout(notice))) => {
+                    self.deliver_logout(courier, notice).await
+                }
                 None => Err(outbox::DeliveryError::permanent(
                     "the payload cannot be opened (another master key?)",
                 )),
@@ -91,5 +119,45 @@ impl Sigil {
             tx.commit().await?;
         }
         Ok(count)
+    }
+}
+
+impl Sigil {
+    /// Signs a logout token now — a fresh `jti`, `iat` and `exp` for each attempt, with
+    /// the key the application's ID tokens are signed with at this moment — and posts
+    /// it to the URI the application has registered now. An application deleted since,
+    /// or one that removed its URI, is not told.
+    async fn deliver_logout(
+        &self,
+        courier: &dyn Courier,
+        notice: &LogoutNotice,
+    ) -> Result<(), DeliveryError> {
+        let temporary = |e: CoreError| DeliveryError::temporary(e.to_string());
+        let app = async {
+            let mut conn = self.store.read().await?;
+            let app = conn.find_app(&ClientId(notice.client_id.clone())).await?;
+            Ok::<_, CoreError>(app)
+        }
+        .await
+        .map_err(temporary)?;
+        let Some(app) = app else {
+            return Err(DeliveryError::permanent("the application was deleted"));
+        };
+        let Some(uri) = &app.backchannel_logout_uri else {
+            return Err(DeliveryError::permanent(
+                "the application no longer has a back-channel logout URI",
+            ));
+        };
+        let claims = LogoutClaims::new(
+            &self.settings.oidc.issuer,
+            notice,
+            self.random_id(16),
+            self.clock.now(),
+        );
+        let key = self.signing_key(app.signing_alg).await.map_err(temporary)?;
+        let token = key
+            .sign(LOGOUT_TYP, &claims)
+            .map_err(|e| DeliveryError::temporary(format!("signing: {e}")))?;
+        courier.post_logout_token(uri.as_str(), &token).await
     }
 }

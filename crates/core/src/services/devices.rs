@@ -137,6 +137,8 @@ impl Sigil {
             }));
         tx.insert_event(&event).await?;
         tx.commit().await?;
+        // Back-channel logouts may have been queued; a wake with none costs one query.
+        self.outbox_changed();
         Ok(Device::of(found, current, now))
     }
 }

@@ -77,8 +77,7 @@ impl Sigil {
             .filter(|u| u.is_operator)
             .ok_or(CoreError::NotFound)?;
         tx.set_password_hash(user.id, &hash, now).await?;
-        tx.delete_sessions_of_user(user.id).await?;
-        tx.revoke_families_of_user(user.id, now).await?;
+        let ended = self.end_all_sessions(&mut *tx, user.id, now).await?;
         let cli = ClientInfo {
             device: Some("cli".into()),
             ..ClientInfo::default()
@@ -86,6 +85,9 @@ impl Sigil {
         tx.insert_event(&self.event(Some(user.id), EventCategory::OperatorPasswordReset, &cli))
             .await?;
         tx.commit().await?;
+        if ended.logouts > 0 {
+            self.outbox_changed();
+        }
         Ok(OperatorCredentials {
             login: login.clone(),
             password,

@@ -231,11 +231,10 @@ impl Sigil {
         self.remove_identifiers_in(&mut *tx, user.id, remove, "account_secured", client)
             .await?;
         tx.mark_password_set(user.id, now).await?;
-        let ended = tx.delete_sessions_of_user(user.id).await?;
-        tx.revoke_families_of_user(user.id, now).await?;
+        let ended = self.end_all_sessions(&mut *tx, user.id, now).await?;
         let event = self
             .event(Some(user.id), EventCategory::PasswordChanged, client)
-            .with_details(json!({ "sessions_ended": ended, "from_notice": true }));
+            .with_details(json!({ "sessions_ended": ended.sessions, "from_notice": true }));
         tx.insert_event(&event).await?;
         if let Some(old) = recovery.restore_email.as_ref() {
             self.restore_email(&mut *tx, &user, old, client).await?;
@@ -245,7 +244,7 @@ impl Sigil {
         let fresh = tx.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
         let notified = self.notify_password_changed(&mut *tx, &fresh).await?;
         tx.commit().await?;
-        if notified {
+        if notified || ended.logouts > 0 {
             self.outbox_changed();
         }
         Ok(())

@@ -8,6 +8,7 @@ use sigil_core::ids::ClientId;
 use sigil_core::oidc::application::AppType;
 use sigil_core::oidc::application::Application;
 use sigil_core::oidc::application::GrantType;
+use sigil_core::oidc::backchannel::BackchannelUri;
 use sigil_core::oidc::jose::SigningAlg;
 use sigil_core::oidc::redirect::RedirectUri;
 use sigil_core::oidc::scope::ScopeSet;
@@ -42,6 +43,8 @@ pub(crate) struct AppRow {
     in_catalog: bool,
     allow_no_pkce: bool,
     created_at: i64,
+    backchannel_logout_uri: Option<String>,
+    backchannel_logout_session_required: bool,
 }
 }
 
@@ -76,6 +79,12 @@ impl AppRow {
             closed: self.closed,
             in_catalog: self.in_catalog,
             allow_no_pkce: self.allow_no_pkce,
+            backchannel_logout_uri: self
+                .backchannel_logout_uri
+                .as_deref()
+                .map(|u| BackchannelUri::parse(u).map_err(|_| bad("backchannel_logout_uri")))
+                .transpose()?,
+            backchannel_logout_session_required: self.backchannel_logout_session_required,
             created_at: dt(self.created_at)?,
         })
     }
@@ -93,8 +102,9 @@ impl<E: Exec + 'static> AppRepo for Conn<E> {
                         "INSERT INTO applications (client_id, secret_hash, name, description, app_type, \
                          logo_url, home_url, redirect_uris, post_logout_redirect_uris, grant_types, scopes, \
                          access_token_ttl, id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, \
-                         allow_no_pkce, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-                         $12, $13, $14, $15, $16, $17, $18, $19)",
+                         allow_no_pkce, created_at, backchannel_logout_uri, \
+                         backchannel_logout_session_required) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+                         $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
                     )
                     .bind(&a.client_id.0)
                     .bind(a.secret_hash.map(|h| h.to_hex()))
@@ -115,6 +125,8 @@ impl<E: Exec + 'static> AppRepo for Conn<E> {
                     .bind(a.in_catalog)
                     .bind(a.allow_no_pkce)
                     .bind(ts(a.created_at))
+                    .bind(a.backchannel_logout_uri.as_ref().map(BackchannelUri::as_str))
+                    .bind(a.backchannel_logout_session_required)
                     .execute(&mut self.0)
                     .await
                     ?;
@@ -125,7 +137,8 @@ impl<E: Exec + 'static> AppRepo for Conn<E> {
         query(concat!(
             "SELECT client_id, secret_hash, name, description, app_type, logo_url, home_url, ",
             "redirect_uris, post_logout_redirect_uris, grant_types, scopes, access_token_ttl, ",
-            "id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, allow_no_pkce, created_at ",
+            "id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, allow_no_pkce, created_at, ",
+            "backchannel_logout_uri, backchannel_logout_session_required ",
             "FROM applications WHERE client_id = $1"
         ))
         .bind(&client_id.0)
@@ -139,7 +152,8 @@ impl<E: Exec + 'static> AppRepo for Conn<E> {
         query(concat!(
             "SELECT client_id, secret_hash, name, description, app_type, logo_url, home_url, ",
             "redirect_uris, post_logout_redirect_uris, grant_types, scopes, access_token_ttl, ",
-            "id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, allow_no_pkce, created_at ",
+            "id_token_ttl, refresh_token_ttl, signing_alg, closed, in_catalog, allow_no_pkce, created_at, ",
+            "backchannel_logout_uri, backchannel_logout_session_required ",
             "FROM applications ORDER BY name, client_id"
         ))
         .fetch_all(&mut self.0)
@@ -147,6 +161,24 @@ impl<E: Exec + 'static> AppRepo for Conn<E> {
         .into_iter()
         .map(AppRow::into_app)
         .collect()
+    }
+
+    async fn set_app_backchannel(
+        &mut self,
+        client_id: &ClientId,
+        uri: Option<&BackchannelUri>,
+        session_required: bool,
+    ) -> StoreResult<bool> {
+        let done = query(
+            "UPDATE applications SET backchannel_logout_uri = $2, \
+             backchannel_logout_session_required = $3 WHERE client_id = $1",
+        )
+        .bind(&client_id.0)
+        .bind(uri.map(BackchannelUri::as_str))
+        .bind(session_required)
+        .execute(&mut self.0)
+        .await?;
+        Ok(done > 0)
     }
 
     async fn delete_app(&mut self, client_id: &ClientId) -> StoreResult<bool> {

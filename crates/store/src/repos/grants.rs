@@ -9,6 +9,7 @@ use crate::db::Row;
 use crate::repos::ts;
 use sigil_core::ids::ClientId;
 use sigil_core::ids::UserId;
+use sigil_core::oidc::backchannel::LogoutTarget;
 use sigil_core::oidc::grant::AuthCode;
 use sigil_core::oidc::grant::Consent;
 use sigil_core::oidc::grant::GrantState;
@@ -185,8 +186,95 @@ impl GrantStateRow {
     }
 }
 
+crate::db::row_struct! {
+pub(crate) struct TargetRow {
+    client_id: String,
+    user_id: String,
+    sid: Option<String>,
+    session_required: bool,
+}
+}
+
+impl TargetRow {
+    fn into_target(self) -> Result<LogoutTarget, StoreError> {
+        Ok(LogoutTarget {
+            client_id: ClientId(self.client_id),
+            user_id: user(&self.user_id)?,
+            sid: self.sid,
+            session_required: self.session_required,
+        })
+    }
+}
+
+/// The live families and unused codes matching the `WHERE` clause `$cond` (over columns
+/// both tables have; `$2` is now), joined with the applications that want back-channel
+/// logout (a macro, so the statements stay `&'static str`).
+macro_rules! logout_targets {
+    ($cond:literal) => {
+        concat!(
+            "SELECT DISTINCT t.client_id, t.user_id, t.sid, ",
+            "a.backchannel_logout_session_required AS session_required FROM (",
+            "SELECT client_id, user_id, sid FROM token_families WHERE ",
+            $cond,
+            " AND user_id IS NOT NULL AND revoked_at IS NULL AND expires_at > $2 ",
+            "UNION SELECT client_id, user_id, sid FROM auth_codes WHERE ",
+            $cond,
+            " AND used_at IS NULL AND expires_at > $2",
+            ") t JOIN applications a ON a.client_id = t.client_id ",
+            "WHERE a.backchannel_logout_uri IS NOT NULL ",
+            "ORDER BY t.client_id, t.user_id, t.sid"
+        )
+    };
+}
+
+async fn targets<E: Exec + 'static>(
+    conn: &mut Conn<E>,
+    q: crate::db::Query,
+) -> StoreResult<Vec<LogoutTarget>> {
+    q.fetch_all(&mut conn.0)
+        .await?
+        .into_iter()
+        .map(TargetRow::into_target)
+        .collect()
+}
+
 #[async_trait::async_trait]
 impl<E: Exec + 'static> GrantRepo for Conn<E> {
+    async fn logout_targets_of_session(
+        &mut self,
+        s: &TokenHash,
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<LogoutTarget>> {
+        let q = query(logout_targets!("session_hash = $1"))
+            .bind(s.to_hex())
+            .bind(ts(now));
+        targets(self, q).await
+    }
+
+    async fn logout_targets_of_user(
+        &mut self,
+        u: UserId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<LogoutTarget>> {
+        let q = query(logout_targets!("user_id = $1"))
+            .bind(u.to_string())
+            .bind(ts(now));
+        targets(self, q).await
+    }
+
+    async fn logout_targets_of_grant(
+        &mut self,
+        u: UserId,
+        c: &ClientId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<LogoutTarget>> {
+        let q = query(logout_targets!("user_id = $1 AND client_id = $3"))
+            .bind(u.to_string())
+            .bind(ts(now))
+            .bind(&c.0);
+        targets(self, q).await
+    }
+
     async fn find_consent(&mut self, u: UserId, c: &ClientId) -> StoreResult<Option<Consent>> {
         query(
             "SELECT user_id, client_id, scopes, granted_at, updated_at FROM consents \

@@ -137,6 +137,16 @@ impl<E: Exec + 'static> SessionRepo for Conn<E> {
         Ok(())
     }
 
+    async fn lock_session(&mut self, id_hash: &TokenHash) -> StoreResult<bool> {
+        // An UPDATE that changes nothing still takes PostgreSQL's row lock, and waits
+        // for (then re-reads after) a concurrent DELETE; SQLite has a single writer.
+        let done = query("UPDATE sessions SET last_seen_at = last_seen_at WHERE id_hash = $1")
+            .bind(id_hash.to_hex())
+            .execute(&mut self.0)
+            .await?;
+        Ok(done == 1)
+    }
+
     async fn delete_session(&mut self, id_hash: &TokenHash) -> StoreResult<bool> {
         let done = query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(id_hash.to_hex())

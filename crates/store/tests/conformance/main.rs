@@ -1,5 +1,6 @@
 //! The conformance suite: every storage port behaves the same on SQLite and PostgreSQL.
 mod accounts;
+mod backchannel;
 mod contacts;
 mod housekeeping;
 mod identifiers;

@@ -55,6 +55,8 @@ pub(crate) fn app(client_id: &str) -> Application {
         closed: false,
         in_catalog: true,
         allow_no_pkce: true,
+        backchannel_logout_uri: None,
+        backchannel_logout_session_required: false,
         created_at: T0,
     }
 }

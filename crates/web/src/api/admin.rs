@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
-use sigil_core::oidc::application::{AppInput, Application};
+use sigil_core::oidc::application::{AppInput, Application, BackchannelChange};
 use sigil_core::CoreError;
 use time::format_description::well_known::Rfc3339;
 
@@ -37,6 +37,8 @@ pub fn app_json(app: &Application) -> Value {
         "closed": app.closed,
         "in_catalog": app.in_catalog,
         "allow_no_pkce": app.allow_no_pkce,
+        "backchannel_logout_uri": app.backchannel_logout_uri,
+        "backchannel_logout_session_required": app.backchannel_logout_session_required,
         "created_at": app.created_at.format(&Rfc3339).unwrap_or_default(),
     })
 }
@@ -113,6 +115,30 @@ pub async fn show(
             e,
         )
         .into_response(),
+    }
+}
+
+/// Operators. Changes what can be changed after registration: the back-channel logout
+/// URI (`""` removes it) and whether it needs `sid`; a field left out stays as it is,
+/// any other field is refused.
+pub async fn update(
+    State(state): State<AppState>,
+    me: ApiUser,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<String>,
+    body: Result<Json<BackchannelChange>, JsonRejection>,
+) -> Response {
+    if let Err(r) = operator(&state, &me, &headers) {
+        return *r;
+    }
+    let locale = negotiate_headers(&headers, &state.config, Some(&me.user));
+    let Json(change) = match body {
+        Ok(b) => b,
+        Err(rejection) => return bad_request(&state, locale, rejection),
+    };
+    match state.sigil.set_app_backchannel(&id, &change).await {
+        Ok(app) => Json(app_json(&app)).into_response(),
+        Err(e) => ApiError::new(&state, locale, e).into_response(),
     }
 }
 

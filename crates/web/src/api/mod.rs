@@ -29,7 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/apps", get(admin::list).post(admin::create))
         .route(
             "/admin/apps/{client_id}",
-            get(admin::show).delete(admin::delete),
+            get(admin::show).patch(admin::update).delete(admin::delete),
         )
         .fallback(no_such_endpoint)
         .method_not_allowed_fallback(no_such_method)

@@ -133,6 +133,7 @@ fn every_generated_key_exists_in_every_language() {
         FieldErrorKind::ProviderNotLinked,
         FieldErrorKind::InsecureRedirectUri,
         FieldErrorKind::PkceRequired,
+        FieldErrorKind::BackchannelUri,
     ];
     kinds.extend(
         Weakness::ALL

@@ -58,6 +58,10 @@ pub async fn configuration(State(state): State<AppState>) -> impl IntoResponse {
         "userinfo_endpoint": format!("{issuer}/oauth/userinfo"),
         "jwks_uri": format!("{issuer}/oauth/jwks"),
         "end_session_endpoint": format!("{issuer}/oauth/end_session"),
+        // OpenID Connect Back-Channel Logout 1.0 §2.1: logout tokens are sent, with
+        // `sid` whenever the session had one (every session does).
+        "backchannel_logout_supported": true,
+        "backchannel_logout_session_supported": true,
         "introspection_endpoint": format!("{issuer}/oauth/introspect"),
         "revocation_endpoint": format!("{issuer}/oauth/revoke"),
         "scopes_supported": scopes,

@@ -47,6 +47,8 @@ impl Sigil {
             closed: spec.closed,
             in_catalog: spec.in_catalog,
             allow_no_pkce: spec.allow_no_pkce,
+            backchannel_logout_uri: spec.backchannel_logout_uri,
+            backchannel_logout_session_required: spec.backchannel_logout_session_required,
             created_at: self.clock.now(),
         };
         let mut tx = self.store.begin().await?;

@@ -3,6 +3,7 @@
 //! permissions.
 mod apps;
 mod authorize;
+mod backchannel;
 mod keys;
 mod mint;
 mod permissions;

@@ -74,7 +74,8 @@ impl Sigil {
     }
 
     /// Ends every session and token the application holds for this person; the
-    /// consent stays, so the next sign-in needs no new consent.
+    /// consent stays, so the next sign-in needs no new consent. An application with a
+    /// back-channel logout URI is told ([`Sigil::end_app_grant`]).
     pub async fn end_app_sessions(
         &self,
         user: &User,
@@ -87,19 +88,21 @@ impl Sigil {
         tx.find_consent(user.id, &client_id)
             .await?
             .ok_or(CoreError::NotFound)?;
-        let ended = tx
-            .revoke_families_of_grant(user.id, &client_id, now)
+        let ended = self
+            .end_app_grant(&mut *tx, user.id, &client_id, now)
             .await?;
         let event = self
             .app_event(user, EventCategory::AppSessionsEnded, &client_id, client)
             .with_details(serde_json::json!({ "grants_ended": ended }));
         tx.insert_event(&event).await?;
         tx.commit().await?;
+        self.outbox_changed();
         Ok(ended)
     }
 
-    /// Removes the consent and ends everything issued under it; the next sign-in asks
-    /// for consent again.
+    /// Removes the consent and ends everything issued under it (telling the
+    /// application, as ending its sessions does); the next sign-in asks for consent
+    /// again.
     pub async fn revoke_permission(
         &self,
         user: &User,
@@ -112,7 +115,7 @@ impl Sigil {
         if !tx.delete_consent(user.id, &client_id).await? {
             return Err(CoreError::NotFound);
         }
-        tx.revoke_families_of_grant(user.id, &client_id, now)
+        self.end_app_grant(&mut *tx, user.id, &client_id, now)
             .await?;
         tx.insert_event(&self.app_event(
             user,
@@ -122,6 +125,7 @@ impl Sigil {
         ))
         .await?;
         tx.commit().await?;
+        self.outbox_changed();
         Ok(())
     }
 }

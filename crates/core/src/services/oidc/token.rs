@@ -221,6 +221,16 @@ impl Sigil {
                 .issue(&family.id, family.refresh_generation)
         });
         let mut tx = self.store.begin().await?;
+        // Decided again on the session's row, held until the family is committed: a log
+        // out racing this exchange either ends the session first (and the exchange
+        // fails here) or waits for the family and ends it too. The read above, from a
+        // snapshot, could not tell — and a family with `offline_access` would outlive
+        // the logout.
+        if !tx.lock_session(&code.session_hash).await? {
+            return Err(TokenError::InvalidGrant(
+                "the sign-in behind the code has ended",
+            ));
+        }
         tx.insert_family(&family).await?;
         if !tx.use_code(&code.code_hash, &family.id, now).await? {
             return Err(TokenError::InvalidGrant("the code was already used"));
