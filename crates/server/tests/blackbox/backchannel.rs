@@ -32,6 +32,8 @@ on_both_backends!(
     signing_out_sends_a_signed_logout_token_with_the_sub_and_sid_the_application_knows,
     log_out_everywhere_tells_the_application_once_per_session,
     a_password_change_tells_the_application,
+    deleting_the_account_tells_the_application,
+    signing_out_a_device_tells_the_application_about_that_session_only,
     ending_sessions_on_the_scopes_tab_tells_that_application_only,
     an_rp_initiated_logout_tells_the_application,
     a_failing_application_gets_a_fresh_token_again_later,
@@ -372,6 +374,45 @@ async fn a_password_change_tells_the_application(backend: Backend) {
         .await;
 
     assert_eq!(location(&r), "/login?notice=password_changed");
+    let got = rp_end.wait_for(1).await;
+    let claims = verified_logout_token(&app, &got[0], &rp.client_id).await;
+    assert_eq!((&claims["sub"], &claims["sid"]), (&id["sub"], &id["sid"]));
+}
+
+async fn deleting_the_account_tells_the_application(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let rp_end = Receiver::start(&[]).await;
+    let rp = register_told(&app, &rp_end.uri).await;
+    let (b, id, _) = signed_in_told(&app, &rp, "greta").await;
+
+    let r = b
+        .post_form("/profile/delete", &[("password", PASSWORD)])
+        .await;
+
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let got = rp_end.wait_for(1).await;
+    let claims = verified_logout_token(&app, &got[0], &rp.client_id).await;
+    assert_eq!((&claims["sub"], &claims["sid"]), (&id["sub"], &id["sid"]));
+}
+
+async fn signing_out_a_device_tells_the_application_about_that_session_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let rp_end = Receiver::start(&[]).await;
+    let rp = register_told(&app, &rp_end.uri).await;
+    // The phone signed in to the application; the desktop signs it out.
+    let (_phone, id, _) = signed_in_told(&app, &rp, "hana").await;
+    let desktop = app.browser().await;
+    assert_eq!(
+        desktop.sign_in("hana", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let sid = id["sid"].as_str().expect("sid");
+
+    let r = desktop
+        .post_form(&format!("/profile/devices/{sid}/sign-out"), &[])
+        .await;
+
+    assert!(r.status().is_redirection(), "{}", r.status());
     let got = rp_end.wait_for(1).await;
     let claims = verified_logout_token(&app, &got[0], &rp.client_id).await;
     assert_eq!((&claims["sub"], &claims["sid"]), (&id["sub"], &id["sid"]));
