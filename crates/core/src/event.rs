@@ -42,6 +42,9 @@ pub enum EventCategory {
     AccountRestored,
     /// The grace period ended and the account was erased (logged under a tombstone).
     AccountErased,
+    /// A correct sign-in to an account pending deletion: no session (the console
+    /// offers to restore it; an application's sign-in says it is scheduled).
+    SignInPendingDeletion,
     /// One other session ended from the Devices page.
     DeviceSignedOut,
     /// The person downloaded everything Sigil holds about them.
@@ -49,7 +52,7 @@ pub enum EventCategory {
 }
 
 impl EventCategory {
-    pub const ALL: [EventCategory; 33] = [
+    pub const ALL: [EventCategory; 34] = [
         Self::Registered,
         Self::SignInSucceeded,
         Self::SignInFailed,
@@ -81,6 +84,7 @@ impl EventCategory {
         Self::DeletionRequested,
         Self::AccountRestored,
         Self::AccountErased,
+        Self::SignInPendingDeletion,
         Self::DeviceSignedOut,
         Self::DataExported,
     ];
@@ -119,6 +123,7 @@ impl EventCategory {
             Self::DeletionRequested => "account.deletion_requested",
             Self::AccountRestored => "account.restored",
             Self::AccountErased => "account.erased",
+            Self::SignInPendingDeletion => "sign_in.pending_deletion",
             Self::DeviceSignedOut => "session.signed_out_remotely",
             Self::DataExported => "data.exported",
         }

@@ -227,9 +227,21 @@ impl Sigil {
             return Err(CoreError::InvalidCredentials);
         };
         if let UserStatus::PendingDeletion { .. } = user.status {
-            return Err(self
-                .refuse_pending_sign_in(&user, SignInMethod::Password, client)
-                .await);
+            // The right password: like a sign-in, it takes nothing from the allowance
+            // (the owner must be able to reach the recovery page).
+            let mut tx = self.store.begin().await?;
+            match &trusted {
+                Some(_) => tx.clear_counter(&gates[0].key).await?,
+                None => {
+                    throttle::refund(&mut *tx, &ip_key, now).await?;
+                    tx.clear_counter(&account_key).await?;
+                }
+            }
+            let refusal = self
+                .refuse_pending_sign_in(&mut *tx, &user, SignInMethod::Password, client)
+                .await?;
+            tx.commit().await?;
+            return Err(refusal);
         }
         if user.status != UserStatus::Active {
             let mut tx = self.store.begin().await?;

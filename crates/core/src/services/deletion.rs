@@ -13,6 +13,7 @@ use crate::error::{CoreError, FieldErrorKind};
 use crate::event::{ClientInfo, EventCategory};
 use crate::ids::UserId;
 use crate::outbox::Message;
+use crate::ports::Tx;
 use crate::session::{Session, SignInMethod};
 use crate::token::{SecretToken, TokenHash};
 use crate::user::{User, UserStatus};
@@ -135,39 +136,30 @@ impl Sigil {
     }
 
     /// The answer to a correct sign-in (password or identifier) to an account pending
-    /// deletion: no session, one event, and [`DeletionError::Scheduled`] for the web
-    /// layer to answer with (the recovery page in the console, the scheduled-deletion
-    /// page for an application).
+    /// deletion: no session, one event in `tx` (which the caller commits), and
+    /// [`DeletionError::Scheduled`] for the web layer to answer with (the recovery page
+    /// in the console, the scheduled-deletion page for an application). The person
+    /// proved who they are, so it is not a failed sign-in.
     pub(crate) async fn refuse_pending_sign_in(
         &self,
+        tx: &mut dyn Tx,
         user: &User,
         method: SignInMethod,
         client: &ClientInfo,
-    ) -> CoreError {
+    ) -> Result<CoreError, CoreError> {
         let Some(erase_after) = user.status.erase_after() else {
-            return CoreError::Blocked;
+            return Ok(CoreError::Blocked);
         };
-        let mut details = json!({ "reason": "pending_deletion" });
+        let mut details = json!({});
         if let SignInMethod::Provider(provider) = &method {
             details["provider"] = json!(provider);
         }
         let event = self
-            .event(Some(user.id), EventCategory::SignInFailed, client)
+            .event(Some(user.id), EventCategory::SignInPendingDeletion, client)
             .with_details(details);
-        let logged = async {
-            let mut tx = self.store.begin().await?;
-            tx.insert_event(&event).await?;
-            tx.commit().await?;
-            Ok::<_, CoreError>(())
-        };
-        if let Err(e) = logged.await {
-            return e;
-        }
-        refused(DeletionError::Scheduled(Box::new(PendingSignIn::new(
-            user.id,
-            user.locale,
-            erase_after,
-            method,
+        tx.insert_event(&event).await?;
+        Ok(refused(DeletionError::Scheduled(Box::new(
+            PendingSignIn::new(user.id, user.locale, erase_after, method),
         ))))
     }
 

@@ -247,9 +247,12 @@ impl Sigil {
             .await?
             .ok_or(CoreError::NotFound)?;
         if let UserStatus::PendingDeletion { .. } = user.status {
-            drop(tx);
             let method = SignInMethod::Provider(provider.to_owned());
-            return Err(self.refuse_pending_sign_in(&user, method, client).await);
+            let refusal = self
+                .refuse_pending_sign_in(&mut *tx, &user, method, client)
+                .await?;
+            tx.commit().await?;
+            return Err(refusal);
         }
         if user.status != UserStatus::Active {
             let event = self

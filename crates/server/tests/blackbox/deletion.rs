@@ -7,7 +7,7 @@ use sigil_core::clock::Clock;
 use sigil_store::testing::Backend;
 use time::Duration;
 
-use crate::helpers::{location, spawn_with, Browser, TestApp, PASSWORD};
+use crate::helpers::{location, spawn_app, spawn_with, Browser, TestApp, PASSWORD};
 use crate::oidc_helpers::{
     authorize, authorize_path, pkce, post_client, register, signed_in_tokens, url_param, userinfo,
 };
@@ -19,6 +19,7 @@ on_both_backends!(
     deleting_an_account_ends_everything_until_it_is_restored_in_the_console,
     a_wrong_password_changes_nothing_and_guesses_are_throttled,
     deleting_twice_schedules_the_deletion_once,
+    the_right_password_reaches_recovery_as_often_as_needed,
     an_account_is_restorable_on_day_29_and_erased_on_day_31,
     operators_list_and_purge_pending_deletions_from_the_command_line,
 );
@@ -262,6 +263,30 @@ async fn a_wrong_password_changes_nothing_and_guesses_are_throttled(backend: Bac
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.expect("body").contains("Konto löschen"));
+}
+
+async fn the_right_password_reaches_recovery_as_often_as_needed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let b = app.signed_in("ugo").await;
+    deletes(&b).await;
+
+    // The owner proves who they are each time: that is no failed attempt, so the
+    // allowance never runs out on them, from fresh browsers or the same one.
+    for _ in 0..5 {
+        signs_in_to_recovery(&app.browser().await, "ugo").await;
+    }
+    signs_in_to_recovery(&b, "ugo").await;
+
+    assert_eq!(event_count(&app, "sign_in.pending_deletion").await, 6);
+    assert_eq!(event_count(&app, "sign_in.failed").await, 0);
+    // A wrong password still counts (from a browser the account has not seen).
+    let stranger = app.browser().await;
+    for _ in 0..3 {
+        let r = stranger.sign_in("ugo", "wrong guess").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = stranger.sign_in("ugo", PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
 async fn deleting_twice_schedules_the_deletion_once(backend: Backend) {

@@ -30,4 +30,5 @@ deletion-mail-outro = Wenn Sie Ihr Konto nicht gelöscht haben, stellen Sie es s
 event-account-deletion_requested = Kontolöschung beantragt
 event-account-restored = Konto wiederhergestellt
 event-account-erased = Konto endgültig gelöscht
+event-sign_in-pending_deletion = Anmeldung während der Löschfrist
 flow-reauth-deletion = Melden Sie sich zu Ihrer Sicherheit erneut an, um Ihr Konto zu löschen.

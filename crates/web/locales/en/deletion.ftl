@@ -30,4 +30,5 @@ deletion-mail-outro = If you did not delete your account, restore it at once and
 event-account-deletion_requested = Account deletion requested
 event-account-restored = Account restored
 event-account-erased = Account erased
+event-sign_in-pending_deletion = Signed in while deletion is pending
 flow-reauth-deletion = For your security, sign in again to delete your account.

@@ -30,4 +30,5 @@ deletion-mail-outro = Если вы не удаляли аккаунт, неме
 event-account-deletion_requested = Запрошено удаление аккаунта
 event-account-restored = Аккаунт восстановлен
 event-account-erased = Аккаунт удалён навсегда
+event-sign_in-pending_deletion = Вход во время ожидания удаления
 flow-reauth-deletion = В целях безопасности войдите снова, чтобы удалить аккаунт.
