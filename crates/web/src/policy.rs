@@ -11,6 +11,7 @@ use std::path::Path;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use fluent_bundle::FluentValue;
 use sigil_core::locale::Locale;
 
 use crate::auth::session::OptionalUser;
@@ -114,8 +115,9 @@ impl Document {
 impl Policy {
     /// The document for `locale` and the language it is in: the operator's in that
     /// language, else theirs in English, else Sigil's default in that language.
-    /// `grace_days`: how long a deleted account can be restored, as the default tells.
-    pub fn document(&self, locale: Locale, grace_days: i64) -> (Locale, Document) {
+    /// `grace_days`: how long a deleted account can be restored, as the default tells
+    /// it ("30 days", in the language's own plural).
+    pub fn document(&self, locale: Locale, grace_days: &str) -> (Locale, Document) {
         for language in [locale, Locale::En] {
             if let Some(doc) = self.documents.get(&language) {
                 return (language, doc.clone());
@@ -129,19 +131,18 @@ impl Policy {
     }
 
     /// Sigil's plain default, with the operator's particulars put in.
-    pub fn default_text(&self, locale: Locale, grace_days: i64) -> String {
+    pub fn default_text(&self, locale: Locale, grace_days: &str) -> String {
         let template = match locale {
             Locale::En => include_str!("../policy/default.en.txt"),
             Locale::De => include_str!("../policy/default.de.txt"),
             Locale::Ru => include_str!("../policy/default.ru.txt"),
         };
-        let days = grace_days.to_string();
         fill(
             template,
             &[
                 ("organisation", self.operator.organisation.as_str()),
                 ("contact", self.operator.contact.as_str()),
-                ("grace_days", days.as_str()),
+                ("grace_days", grace_days),
             ],
         )
     }
@@ -199,8 +200,13 @@ pub async fn in_language(
 }
 
 fn serve(state: &AppState, locale: Locale) -> Response {
-    let grace_days = state.sigil.settings().deletion_grace.whole_days();
-    let (locale, doc) = state.config.policy.document(locale, grace_days);
+    let days = state.sigil.settings().deletion_grace.whole_days();
+    let grace_days = state.i18n.message(
+        locale,
+        "lifecycle-policy-days",
+        &[("days", FluentValue::from(days))],
+    );
+    let (locale, doc) = state.config.policy.document(locale, &grace_days);
     let file = format!(
         "attachment; filename=\"privacy-policy-{}.{}\"",
         locale.tag(),
@@ -253,7 +259,7 @@ mod tests {
             documents: HashMap::new(),
         };
         for locale in Locale::ALL {
-            let (language, doc) = policy.document(locale, 30);
+            let (language, doc) = policy.document(locale, "30 days");
             assert_eq!((language, doc.kind), (locale, Kind::Text));
             let text = String::from_utf8(doc.bytes).expect("utf-8");
             assert!(text.contains("Acme GmbH"), "{locale:?}: {text}");
@@ -268,7 +274,7 @@ mod tests {
                 bytes: b"%PDF-1.4".to_vec(),
             },
         );
-        let (language, doc) = policy.document(Locale::De, 30);
+        let (language, doc) = policy.document(Locale::De, "30 Tage");
         assert_eq!((language, doc.kind), (Locale::En, Kind::Pdf));
     }
 }

@@ -27,7 +27,7 @@ async fn the_default_policy_names_the_operator_in_the_persons_language(backend: 
     let app = spawn_with(backend, |c| {
         c.policy.operator.organisation = "Acme Identity GmbH".into();
         c.policy.operator.contact = "privacy@acme.example".into();
-        c.settings.deletion_grace = time::Duration::days(45);
+        c.settings.deletion_grace = time::Duration::days(21);
     })
     .await;
     // Registration links it, before an account exists.
@@ -36,10 +36,19 @@ async fn the_default_policy_names_the_operator_in_the_persons_language(backend: 
     assert!(register.contains(r#"href="/policy""#), "{register}");
     assert!(register.contains("Richtlinie zur Verarbeitung personenbezogener Daten"));
 
-    for (lang, heading) in [
-        ("en", "Personal data processing policy"),
-        ("de", "Richtlinie zur Verarbeitung personenbezogener Daten"),
-        ("ru", "Политика обработки персональных данных"),
+    for (lang, heading, grace) in [
+        ("en", "Personal data processing policy", "for\n21 days;"),
+        (
+            "de",
+            "Richtlinie zur Verarbeitung personenbezogener Daten",
+            "noch\n21 Tage lang",
+        ),
+        // 21 takes the singular in Russian: "в течение 21 дня".
+        (
+            "ru",
+            "Политика обработки персональных данных",
+            "в течение\n21 дня;",
+        ),
     ] {
         let r = app.browser_in(lang).await.get("/policy").await;
         assert_eq!(r.status(), StatusCode::OK);
@@ -52,7 +61,10 @@ async fn the_default_policy_names_the_operator_in_the_persons_language(backend: 
         assert!(text.starts_with(heading), "{lang}: {text}");
         assert!(text.contains("Acme Identity GmbH"), "{lang}");
         assert!(text.contains("privacy@acme.example"), "{lang}");
-        assert!(text.contains("45"), "{lang}: the operator's grace period");
+        assert!(
+            text.contains(grace),
+            "{lang}: the operator's grace period: {text}"
+        );
         assert!(
             !text.contains('{'),
             "{lang}: a placeholder was left: {text}"

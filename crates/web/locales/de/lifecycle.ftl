@@ -11,3 +11,7 @@ lifecycle-everywhere-done = Sie wurden von allen Geräten abgemeldet. Melden Sie
 lifecycle-policy-link = Richtlinie zur Verarbeitung personenbezogener Daten
 lifecycle-policy-register = Mit der Registrierung akzeptieren Sie die
 lifecycle-policy-register_link = Richtlinie zur Verarbeitung personenbezogener Daten
+lifecycle-policy-days = { $days ->
+    [one] { $days } Tag
+   *[other] { $days } Tage
+}

@@ -11,3 +11,7 @@ lifecycle-everywhere-done = You have been logged out from all devices. Sign in a
 lifecycle-policy-link = Personal data processing policy
 lifecycle-policy-register = By registering you accept the
 lifecycle-policy-register_link = personal data processing policy
+lifecycle-policy-days = { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+}

@@ -11,3 +11,7 @@ lifecycle-everywhere-done = Вы вышли со всех устройств. В
 lifecycle-policy-link = Политика обработки персональных данных
 lifecycle-policy-register = Регистрируясь, вы принимаете
 lifecycle-policy-register_link = политику обработки персональных данных
+lifecycle-policy-days = { $days ->
+    [one] { $days } дня
+   *[other] { $days } дней
+}

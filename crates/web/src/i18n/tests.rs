@@ -243,3 +243,24 @@ fn no_message_is_an_english_copy_unless_meant_to_be() {
     }
     assert!(copies.is_empty(), "English copies:\n{}", copies.join("\n"));
 }
+
+/// A Russian long date ends in "г." (year): a sentence that ends right after one would
+/// end in "г..", so no Russian message puts its full stop after a date.
+#[test]
+fn no_russian_sentence_ends_right_after_a_date() {
+    let (_, ru) = SOURCES
+        .iter()
+        .find(|(l, _)| *l == sigil_core::locale::Locale::Ru)
+        .expect("Russian");
+    let ending: Vec<&str> = ["date", "when", "until", "at", "erase_after"]
+        .iter()
+        .flat_map(|var| {
+            let after = format!("{{ ${var} }}.");
+            ru.lines().filter(move |l| l.contains(&after))
+        })
+        .collect();
+    assert!(
+        ending.is_empty(),
+        "a full stop after a date doubles the one in \"г.\": {ending:#?}"
+    );
+}
