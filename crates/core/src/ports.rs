@@ -275,6 +275,9 @@ pub trait GrantRepo {
         client: &ClientId,
         now: OffsetDateTime,
     ) -> StoreResult<Vec<LogoutTarget>>;
+    /// Ends every token family under the session and deletes its codes not yet
+    /// exchanged; returns how many families ended. (So do the two below, for all of a
+    /// person's sessions and for one application's grant.)
     async fn revoke_families_of_session(
         &mut self,
         session: &TokenHash,

@@ -490,13 +490,18 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
         at: OffsetDateTime,
     ) -> StoreResult<u64> {
         let done = query(
-                        "UPDATE token_families SET revoked_at = $2 WHERE session_hash = $1 AND revoked_at IS NULL",
-                    )
-                    .bind(s.to_hex())
-                    .bind(ts(at))
-                    .execute(&mut self.0)
-                    .await
-                    ?;
+            "UPDATE token_families SET revoked_at = $2 WHERE session_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(s.to_hex())
+        .bind(ts(at))
+        .execute(&mut self.0)
+        .await?;
+        // Codes not yet exchanged go too: nothing may be issued under the session any
+        // more, and an application told once is not told again for a code left over.
+        query("DELETE FROM auth_codes WHERE session_hash = $1 AND used_at IS NULL")
+            .bind(s.to_hex())
+            .execute(&mut self.0)
+            .await?;
         Ok(done)
     }
 
@@ -508,6 +513,10 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
         .bind(ts(at))
         .execute(&mut self.0)
         .await?;
+        query("DELETE FROM auth_codes WHERE user_id = $1 AND used_at IS NULL")
+            .bind(u.to_string())
+            .execute(&mut self.0)
+            .await?;
         Ok(done)
     }
 
@@ -526,6 +535,11 @@ impl<E: Exec + 'static> GrantRepo for Conn<E> {
         .bind(ts(at))
         .execute(&mut self.0)
         .await?;
+        query("DELETE FROM auth_codes WHERE user_id = $1 AND client_id = $2 AND used_at IS NULL")
+            .bind(u.to_string())
+            .bind(&c.0)
+            .execute(&mut self.0)
+            .await?;
         Ok(done)
     }
 
