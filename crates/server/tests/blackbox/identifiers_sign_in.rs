@@ -18,6 +18,7 @@ on_both_backends!(
     a_linked_account_signs_in_at_sigil_and_at_its_applications,
     a_sign_in_at_a_provider_counts_only_for_a_linked_account_in_its_own_browser,
     a_link_only_provider_is_not_offered_at_sign_in,
+    during_the_grace_period_the_provider_reaches_recovery_in_the_console_only,
 );
 
 /// Starts a sign-in with `corp` from the sign-in page of `b`; returns the provider's
@@ -161,4 +162,48 @@ async fn a_link_only_provider_is_not_offered_at_sign_in(backend: Backend) {
     let (status, add) = ada.page("/profile/identifiers/add").await;
     assert_eq!(status, StatusCode::OK);
     assert!(add.contains("Corp ID"), "{add}");
+}
+
+async fn during_the_grace_period_the_provider_reaches_recovery_in_the_console_only(
+    backend: Backend,
+) {
+    let (p, ada) = linked(backend).await;
+    let rp = register(&p.sigil, "web", None).await;
+    let r = ada
+        .post_form("/profile/delete", &[("password", crate::helpers::PASSWORD)])
+        .await;
+    assert_eq!(location(&r), "/login?notice=deletion_requested");
+
+    // Through an application: no session, no recovery, a page that says why.
+    let b = p.sigil.browser().await;
+    let (_, challenge) = pkce();
+    let path = authorize_path(&rp, "openid", &challenge, &[]);
+    let next = url_param(&location(&b.get(&path).await), "next").expect("sign-in first");
+    let at_provider = start_sign_in(&b, &next).await;
+    let back = authorize(&p.at_upstream, &at_provider, "ada-up").await;
+    let r = b.get(&back).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let html = r.text().await.expect("body");
+    assert!(html.contains("scheduled for deletion"), "{html}");
+    assert!(!html.contains("/account/restore"), "{html}");
+    assert!(b.cookie("sigil_session").is_none() && b.cookie("sigil_restore").is_none());
+
+    // In the console: the recovery page, and Restore brings the identifier back too.
+    let b = p.sigil.browser().await;
+    let at_provider = start_sign_in(&b, "/profile").await;
+    let back = authorize(&p.at_upstream, &at_provider, "ada-up").await;
+    let r = b.get(&back).await;
+    assert_eq!(location(&r), "/account/restore");
+    assert!(b.cookie("sigil_session").is_none());
+    let r = b.post_form("/account/restore", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, profile) = b.page("/profile").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(profile.contains(r#"data-field="login">ada<"#), "{profile}");
+    assert!(events(&b).await.contains(&"account.restored".to_owned()));
+    // The identifier still signs in.
+    let again = p.sigil.browser().await;
+    let at_provider = start_sign_in(&again, "/events").await;
+    let back = authorize(&p.at_upstream, &at_provider, "ada-up").await;
+    assert_eq!(location(&again.get(&back).await), "/events");
 }
