@@ -556,9 +556,15 @@ async fn delete_and_restore(c: &Client, base: &str) -> Result<String, fantoccini
     assert!(notice.contains("scheduled for deletion"), "{notice}");
 
     sign_in().await?;
+    let restore = c.wait().for_element(Locator::Id("restore-submit")).await?;
     assert_eq!(c.current_url().await?.path(), "/account/restore");
-    c.find(Locator::Id("restore-submit")).await?.click().await?;
-    let notice = c.find(Locator::Css("p.notice")).await?.text().await?;
+    restore.click().await?;
+    let notice = c
+        .wait()
+        .for_element(Locator::Css("p.notice"))
+        .await?
+        .text()
+        .await?;
     assert!(notice.contains("has been restored"), "{notice}");
     Ok(c.current_url().await?.path().to_owned())
 }
