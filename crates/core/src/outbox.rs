@@ -72,6 +72,10 @@ pub enum Message {
         locale: Locale,
         #[serde(with = "time::serde::timestamp")]
         erase_after: OffsetDateTime,
+        /// The console's sign-in page, where the account is restored until then
+        /// (absent from messages queued before it was added).
+        #[serde(default)]
+        sign_in: Option<String>,
     },
     /// The code that verifies a phone number, by SMS.
     VerifyPhoneSms {

@@ -196,9 +196,7 @@ pub fn negotiate_headers(
     if let Some(locale) = user.and_then(|u| u.locale) {
         return locale;
     }
-    let jar = axum_extra::extract::CookieJar::from_headers(headers);
-    let cookie = crate::auth::cookies::name(config, crate::auth::cookies::LANG);
-    if let Some(locale) = jar.get(&cookie).and_then(|c| Locale::parse(c.value())) {
+    if let Some(locale) = chosen_locale(headers, config) {
         return locale;
     }
     headers
@@ -206,6 +204,18 @@ pub fn negotiate_headers(
         .and_then(|v| v.to_str().ok())
         .and_then(Locale::negotiate)
         .unwrap_or_default()
+}
+
+/// The language this browser chose with the language menu (its cookie), if any. On
+/// pages where no one is signed in it beats an account's stored language and an
+/// application's `ui_locales`: it is the person's explicit choice.
+pub fn chosen_locale(
+    headers: &axum::http::HeaderMap,
+    config: &crate::state::WebConfig,
+) -> Option<Locale> {
+    let jar = axum_extra::extract::CookieJar::from_headers(headers);
+    let cookie = crate::auth::cookies::name(config, crate::auth::cookies::LANG);
+    jar.get(&cookie).and_then(|c| Locale::parse(c.value()))
 }
 
 pub fn negotiated(

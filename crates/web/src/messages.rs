@@ -243,18 +243,21 @@ pub fn render(i18n: &I18n, product: &str, message: &Message) -> Result<Rendered,
             to,
             locale,
             erase_after,
+            sign_in,
         } => {
             let tr = Words::new(i18n, *locale, product);
             let date = crate::error::erase_date(tr.tr, *erase_after);
+            // Scheduled, not yet deleted: the day, and how to restore before it.
+            let restore = match sign_in {
+                Some(link) => tr.t1("deletion-mail-restore", "link", link),
+                None => tr.t("deletion-mail-restore-console"),
+            };
             let body = Body {
                 subject: tr.t("deletion-mail-subject"),
-                paragraphs: vec![
-                    tr.t1("deletion-mail-body", "date", &date),
-                    tr.t("deletion-mail-restore"),
-                ],
+                paragraphs: vec![tr.t1("deletion-mail-scheduled", "date", &date), restore],
                 code: None,
-                link: None,
-                link_label: "mail-secure-button",
+                link: sign_in.as_deref(),
+                link_label: "deletion-mail-button",
                 closing: vec![tr.t("deletion-mail-outro")],
             };
             email(&tr, to, body)
@@ -394,15 +397,31 @@ mod tests {
     fn the_deletion_notice_names_the_day_of_erasure_in_the_persons_language() {
         let i18n = I18n::load().expect("translations");
         let erase_after = time::macros::datetime!(2026-03-12 09:30 UTC);
-        for (locale, day) in [
-            (Locale::En, "March 12, 2026"),
-            (Locale::De, "12. März 2026"),
-            (Locale::Ru, "12 марта 2026"),
+        for (locale, day, scheduled, deleted) in [
+            (
+                Locale::En,
+                "March 12, 2026",
+                "is scheduled for deletion",
+                "was deleted",
+            ),
+            (
+                Locale::De,
+                "12. März 2026",
+                "zur Löschung vorgemerkt",
+                "wurde gelöscht",
+            ),
+            (
+                Locale::Ru,
+                "12 марта 2026",
+                "помечен на удаление",
+                "удалён,",
+            ),
         ] {
             let message = Message::DeletionScheduled {
                 to: "ada@example.org".into(),
                 locale,
                 erase_after,
+                sign_in: Some("https://id.example/login".into()),
             };
             let Rendered::Email { text, html, .. } =
                 render(&i18n, "Sigil", &message).expect("render")
@@ -411,6 +430,28 @@ mod tests {
             };
             assert!(text.contains(day), "{text}");
             assert!(html.contains(day), "{html}");
+            // How to restore before that day: the sign-in link, in the text and as
+            // the button.
+            assert!(text.contains("https://id.example/login"), "{text}");
+            assert!(
+                html.contains(r#"href="https://id.example/login""#),
+                "{html}"
+            );
+            assert!(text.contains(scheduled), "{text}");
+            assert!(!text.contains(deleted), "only scheduled: {text}");
+            assert!(!text.contains(".."), "one full stop: {text}");
         }
+        // A message queued before the link was added still says where to go.
+        let old: Message = serde_json::from_value(serde_json::json!({
+            "kind": "deletion_scheduled",
+            "to": "ada@example.org",
+            "locale": Locale::En,
+            "erase_after": erase_after.unix_timestamp(),
+        }))
+        .expect("an old message");
+        let Rendered::Email { text, .. } = render(&i18n, "Sigil", &old).expect("render") else {
+            panic!("an email");
+        };
+        assert!(text.contains("Restore account"), "{text}");
     }
 }

@@ -119,6 +119,7 @@ impl Sigil {
                     to: to.to_string(),
                     locale: self.mail_locale(&mut *tx, &locked).await?,
                     erase_after,
+                    sign_in: Some(format!("{}/login", self.settings.oidc.issuer)),
                 };
                 self.enqueue(&mut *tx, &message).await?;
                 true

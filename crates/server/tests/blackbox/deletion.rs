@@ -209,9 +209,10 @@ async fn deleting_an_account_ends_everything_until_it_is_restored_in_the_console
 
     let r = b.post_form("/account/restore", &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&r), "/profile");
-    let (status, profile) = b.page("/profile").await;
+    assert_eq!(location(&r), "/profile?notice=restored");
+    let (status, profile) = b.page(&location(&r)).await;
     assert_eq!(status, StatusCode::OK);
+    assert!(profile.contains("Your account has been restored."));
     assert!(profile.contains("lena@example.org"), "the email is back");
     assert_eq!(stranger.page(&card).await.0, StatusCode::OK, "the card");
     assert_eq!(stranger.page(&public).await.0, StatusCode::OK);
@@ -241,6 +242,7 @@ async fn a_wrong_password_changes_nothing_and_guesses_are_throttled(backend: Bac
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text().await.expect("body");
         assert!(html.contains(r#"id="password-error""#), "{html}");
+        assert!(html.contains("The password is incorrect. Nothing was deleted."));
     }
     let r = b
         .post_form("/profile/delete", &[("password", PASSWORD)])
@@ -262,7 +264,9 @@ async fn a_wrong_password_changes_nothing_and_guesses_are_throttled(backend: Bac
         .post_form("/profile/delete", &[("password", "falsch")])
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.expect("body").contains("Konto löschen"));
+    let html = r.text().await.expect("body");
+    assert!(html.contains("Konto löschen"));
+    assert!(html.contains("Es wurde nichts gelöscht."), "{html}");
 }
 
 async fn the_right_password_reaches_recovery_as_often_as_needed(backend: Backend) {
@@ -523,6 +527,23 @@ async fn delete_and_restore(c: &Client, base: &str) -> Result<String, fantoccini
         .await?
         .click()
         .await?;
+    // Cancel goes back to Other actions, unfolded.
+    c.find(Locator::Css(
+        "#delete-account a[href='/profile#other-actions']",
+    ))
+    .await?
+    .click()
+    .await?;
+    let open = c
+        .find(Locator::Css("#other-actions details"))
+        .await?
+        .attr("open")
+        .await?;
+    assert!(open.is_some(), "Other actions is unfolded");
+    c.find(Locator::Id("delete-account-link"))
+        .await?
+        .click()
+        .await?;
     c.find(Locator::Id("password"))
         .await?
         .send_keys(PASSWORD)
@@ -535,7 +556,15 @@ async fn delete_and_restore(c: &Client, base: &str) -> Result<String, fantoccini
     assert!(notice.contains("scheduled for deletion"), "{notice}");
 
     sign_in().await?;
+    let restore = c.wait().for_element(Locator::Id("restore-submit")).await?;
     assert_eq!(c.current_url().await?.path(), "/account/restore");
-    c.find(Locator::Id("restore-submit")).await?.click().await?;
+    restore.click().await?;
+    let notice = c
+        .wait()
+        .for_element(Locator::Css("p.notice"))
+        .await?
+        .text()
+        .await?;
+    assert!(notice.contains("has been restored"), "{notice}");
     Ok(c.current_url().await?.path().to_owned())
 }

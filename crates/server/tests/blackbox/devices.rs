@@ -90,7 +90,12 @@ async fn two_browsers_are_listed_and_signing_out_the_other_ends_its_session_and_
     assert!(*desk_current && !*phone_current);
     assert!(desk_row.contains("This device"));
     assert!(desk_row.contains("Computer"));
-    assert!(desk_row.contains("Firefox 128.0 on Linux"));
+    // The browser by its major version, as people know it.
+    assert!(desk_row.contains("Firefox 128 on Linux"), "{desk_row}");
+    assert!(!desk_row.contains("128.0"), "{desk_row}");
+    assert!(desk_row.contains("Browser and system"));
+    // "now" as the other rows' times read (the browser's relative format).
+    assert!(desk_row.contains("<dd>now</dd>"), "{desk_row}");
     assert!(desk_row.contains("127.0.0.1"));
     assert!(!desk_row.contains("/sign-out"), "no sign-out for this one");
     assert!(phone_row.contains("Smartphone"));
@@ -105,8 +110,13 @@ async fn two_browsers_are_listed_and_signing_out_the_other_ends_its_session_and_
     let confirm = format!("/profile/devices/{phone_sid}/sign-out");
     let (status, page) = desk.page(&confirm).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("Sign out this device?"));
+    assert!(page.contains("Sign out Safari 17 on iOS?"), "{page}");
     assert!(page.contains("Smartphone, Safari"));
+    // The language menu comes back to this page, not to the list.
+    assert!(
+        page.contains(&format!(r#"name="next" value="{confirm}""#)),
+        "{page}"
+    );
     // Without its form token the POST is refused and changes nothing.
     let r = desk.post_raw(&confirm, &[]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
@@ -223,6 +233,14 @@ async fn the_current_session_is_not_signed_out_from_the_devices_tab(backend: Bac
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert_eq!(b.get("/profile").await.status(), StatusCode::OK);
     assert_eq!(count(&app, REMOTE_EVENTS).await, 0);
+
+    // Switching language stays on this page.
+    let r = b
+        .post_form("/lang", &[("lang", "de"), ("next", &path)])
+        .await;
+    assert_eq!(location(&r), path);
+    let (_, page) = b.page(&path).await;
+    assert!(page.contains("Dies ist das Gerät, das Sie gerade verwenden."));
 }
 
 async fn the_devices_tab_and_the_download_button_work_in_chromium(backend: Backend) {

@@ -312,6 +312,16 @@ async fn an_old_sign_in_asks_for_the_password_and_then_offers_the_download(backe
     assert_eq!(app.query_i64(EXPORTED).await, 0, "nothing downloaded");
     let (_, login) = b.page(&to).await;
     assert!(login.contains("sign in again to download your data"));
+    // Switching language keeps the reason and the way back.
+    let here = format!(r#"name="next" value="{to}""#);
+    assert!(
+        crate::oidc_helpers::unescape(&login).contains(&here),
+        "{login}"
+    );
+    let r = b.post_form("/lang", &[("lang", "de"), ("next", &to)]).await;
+    assert_eq!(location(&r), to);
+    let (_, login) = b.page(&to).await;
+    assert!(login.contains("um Ihre Daten herunterzuladen"), "{login}");
     let r = b
         .post_form(
             "/login",

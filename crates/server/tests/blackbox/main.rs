@@ -16,6 +16,7 @@ mod concurrency;
 mod contacts;
 mod csrf;
 mod deletion;
+mod deletion_pages;
 mod devices;
 mod export;
 mod field_hygiene;

@@ -9,8 +9,9 @@ use axum::Extension;
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use sigil_core::deletion::{DeletionError, PendingSignIn, RESTORE_TICKET_TTL};
+use sigil_core::locale::Locale;
 use sigil_core::token::SecretToken;
-use sigil_core::CoreError;
+use sigil_core::{CoreError, FieldErrorKind};
 
 use super::{reauth, PageCtx, ReauthReason};
 use crate::auth::csrf::CsrfToken;
@@ -18,7 +19,7 @@ use crate::auth::{cookies, PageUser};
 use crate::client::Client;
 use crate::error::{erase_date, message_of, page_failure, render, status_of};
 use crate::extract::PageForm;
-use crate::i18n::{negotiate_headers, Tr};
+use crate::i18n::{chosen_locale, negotiate_headers, Tr};
 use crate::state::AppState;
 
 pub const DELETE_ACCOUNT: &str = "/profile/delete";
@@ -120,7 +121,11 @@ pub async fn submit(
             let locale = negotiate_headers(&headers, &state.config, Some(&current.user));
             let t = Tr::new(&state.i18n, locale);
             let password_error = match &e {
-                CoreError::Invalid(list) => list.first().map(|f| t.error_on(f)),
+                // Its own words: nothing was deleted (not the password change's).
+                CoreError::Invalid(list) => list.first().map(|f| match f.kind {
+                    FieldErrorKind::WrongPassword => t.t("deletion-error-wrong_password"),
+                    _ => t.error_on(f),
+                }),
                 _ => None,
             };
             let body = delete_page(
@@ -142,6 +147,25 @@ pub async fn submit(
 struct ScheduledPage<'a> {
     page: PageCtx<'a>,
     date: String,
+    /// The sign-in form of the same authorization request, for another account.
+    another: String,
+    /// The application's name and home page, when it has one.
+    home: Option<(String, String)>,
+}
+
+/// The person's language on a page where no one is signed in: the language they
+/// chose in this browser, then what the application asked for, then the account's
+/// stored language, then the browser's.
+fn unsigned_locale(
+    state: &AppState,
+    headers: &HeaderMap,
+    asked: Option<Locale>,
+    stored: Option<Locale>,
+) -> Locale {
+    chosen_locale(headers, &state.config)
+        .or(asked)
+        .or(stored)
+        .unwrap_or_else(|| negotiate_headers(headers, &state.config, None))
 }
 
 /// The answer to a correct sign-in to an account pending deletion: through an
@@ -161,12 +185,23 @@ pub(crate) async fn after_pending_sign_in(
                 .find(|(k, _)| k == "ui_locales")
                 .and_then(|(_, v)| crate::oidc::ui_locale(Some(&v)))
         });
-        let locale = asked
-            .or(pending.locale)
-            .unwrap_or_else(|| negotiate_headers(headers, &state.config, None));
-        let page = PageCtx::in_locale(state, locale, csrf, None, "/login", "login");
+        let locale = unsigned_locale(state, headers, asked, pending.locale);
+        // The page answers a form post: the language menu comes back to the sign-in
+        // form of the same request, as "Use another account" does.
+        let another: String = form_urlencoded::Serializer::new("/login?".to_owned())
+            .append_pair("next", next)
+            .finish();
+        let home = crate::oidc::application_of(state, next)
+            .await
+            .and_then(|app| Some((app.name, app.home_url?)));
+        let page = PageCtx::in_locale(state, locale, csrf, None, &another, "login");
         let date = erase_date(page.t, pending.erase_after);
-        let body = render(&ScheduledPage { page, date });
+        let body = render(&ScheduledPage {
+            page,
+            date,
+            another,
+            home,
+        });
         return (StatusCode::FORBIDDEN, body).into_response();
     }
     match state.sigil.open_restore(pending).await {
@@ -221,7 +256,7 @@ pub async fn restore_page(
     match state.sigil.restore_page(&ticket).await {
         Ok(found) => {
             // In the person's language; no account menu, since there is no session.
-            let locale = negotiate_headers(&headers, &state.config, Some(&found.user));
+            let locale = unsigned_locale(&state, &headers, None, found.user.locale);
             let page = PageCtx::in_locale(&state, locale, &csrf, None, RESTORE, "login");
             let date = erase_date(page.t, found.erase_after);
             render(&RestoreView { page, date })
@@ -251,7 +286,7 @@ pub async fn restore(
     {
         Ok(signed_in) => {
             let jar = jar.add(cookies::removal(&state.config, RESTORE_COOKIE));
-            super::sign_in::signed_in_response(&state, jar, signed_in, "/profile")
+            super::sign_in::signed_in_response(&state, jar, signed_in, "/profile?notice=restored")
         }
         Err(e) => refused(&state, &headers, jar, e),
     }

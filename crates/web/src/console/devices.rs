@@ -23,10 +23,25 @@ use crate::state::AppState;
 
 pub const DEVICES: &str = "/profile/devices";
 
-/// "Firefox 128.0 on Linux": the browser and system as far as the User-Agent told
+/// "Firefox 128", "Chrome 148": the browser with the major version only, as people
+/// know it (the log keeps what the User-Agent said, "Chrome 148.0.0.0").
+fn major_version(browser: &str) -> &str {
+    let Some((name, version)) = browser.rsplit_once(' ') else {
+        return browser;
+    };
+    let major = version.split('.').next().unwrap_or(version);
+    let numeric = |v: &str| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit());
+    if numeric(major) && version.split('.').all(numeric) {
+        &browser[..name.len() + 1 + major.len()]
+    } else {
+        browser
+    }
+}
+
+/// "Firefox 128 on Linux": the browser and system as far as the User-Agent told
 /// them; empty if it told neither.
 pub(super) fn agent(t: Tr<'_>, c: &ClientInfo) -> String {
-    match (c.browser.as_deref(), c.os.as_deref()) {
+    match (c.browser.as_deref().map(major_version), c.os.as_deref()) {
         (Some(browser), Some(os)) => t.t_with(
             "events-browser_on_os",
             &[("browser", browser.into()), ("os", os.into())],
@@ -37,7 +52,7 @@ pub(super) fn agent(t: Tr<'_>, c: &ClientInfo) -> String {
     }
 }
 
-/// "Computer, Firefox 128.0 on Linux": the device type, then [`agent`].
+/// "Computer, Firefox 128 on Linux": the device type, then [`agent`].
 pub(super) fn describe(t: Tr<'_>, c: &ClientInfo) -> String {
     let kind = t.device(c.device.as_deref());
     match agent(t, c) {
@@ -59,6 +74,15 @@ pub struct DeviceView {
 }
 
 impl DeviceView {
+    /// "Firefox 128 on Linux", else the device type: how a question names it.
+    pub fn name(&self) -> &str {
+        if self.agent.is_empty() {
+            &self.kind
+        } else {
+            &self.agent
+        }
+    }
+
     fn new(t: Tr<'_>, dates: &Dates<'_>, d: Device) -> Self {
         Self {
             kind: t.device(d.client.device.as_deref()),
@@ -138,10 +162,21 @@ fn confirm(
     current: &PageUser,
     csrf: &CsrfToken,
     headers: &HeaderMap,
+    sid: &str,
     found: Result<Device, CoreError>,
 ) -> Response {
-    let here = DEVICES;
-    let page = PageCtx::new(state, headers, csrf, Some(&current.user), here, "devices");
+    // The language menu comes back to this page (a sid is URL-safe base64; anything
+    // else goes back to the list).
+    let here = if !sid.is_empty()
+        && sid
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        format!("{DEVICES}/{sid}/sign-out")
+    } else {
+        DEVICES.to_owned()
+    };
+    let page = PageCtx::new(state, headers, csrf, Some(&current.user), &here, "devices");
     let t = page.t;
     match found {
         Ok(d) => {
@@ -174,7 +209,7 @@ pub async fn sign_out_form(
     PagePath(sid): PagePath<String>,
 ) -> Response {
     let found = state.sigil.device(&current.session, &sid).await;
-    confirm(&state, &current, &csrf, &headers, found)
+    confirm(&state, &current, &csrf, &headers, &sid, found)
 }
 
 /// The signed-in person signs out one of their other sessions, and with it everything
@@ -193,6 +228,24 @@ pub async fn sign_out(
         .await
     {
         Ok(_) => Redirect::to(&format!("{DEVICES}?notice=signed_out")).into_response(),
-        Err(e) => confirm(&state, &current, &csrf, &headers, Err(e)),
+        Err(e) => confirm(&state, &current, &csrf, &headers, &sid, Err(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::major_version;
+
+    #[test]
+    fn browsers_are_named_with_their_major_version() {
+        assert_eq!(major_version("Firefox 128.0"), "Firefox 128");
+        assert_eq!(major_version("Chrome 148.0.0.0"), "Chrome 148");
+        assert_eq!(
+            major_version("Internet Explorer 11.0"),
+            "Internet Explorer 11"
+        );
+        assert_eq!(major_version("Safari"), "Safari");
+        assert_eq!(major_version("Opera beta"), "Opera beta");
+        assert_eq!(major_version("Edge 1x.2"), "Edge 1x.2");
     }
 }

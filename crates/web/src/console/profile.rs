@@ -294,6 +294,7 @@ fn named_notice(t: Tr<'_>, notice: Option<&str>) -> Option<String> {
         "photo_removed" => "notice-photo_removed",
         "identifier_linked" => "notice-identifier_linked",
         "identifier_removed" => "notice-identifier_removed",
+        "restored" => "deletion-notice-restored",
         _ => return None,
     };
     Some(t.t(key))

@@ -2,7 +2,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
@@ -74,19 +74,30 @@ pub async fn form(
     OptionalUser(current): OptionalUser,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
+    RawQuery(raw): RawQuery,
     PageQuery(q): PageQuery<NextQuery>,
 ) -> Response {
     let next = safe_next(q.next.as_deref());
     if current.is_some() && q.reauth.is_none() {
         return Redirect::to(&next).into_response();
     }
-    let mut page = PageCtx::new(&state, &headers, &csrf, None, "/login", "login");
+    // The language menu comes back to this very form: the application's request, the
+    // reason and the way back stay (`/lang` checks it is a local path).
+    let here = match raw.as_deref() {
+        Some(query) if !query.is_empty() => format!("/login?{query}"),
+        _ => "/login".to_owned(),
+    };
+    let mut page = PageCtx::new(&state, &headers, &csrf, None, &here, "login");
     if let Some((_, user)) = &current {
         // Asked again: in the language the person chose, not only the browser's.
         let locale = negotiate_headers(&headers, &state.config, Some(user));
         page.t = Tr::new(&state.i18n, locale);
     }
-    if let Some(locale) = crate::oidc::ui_locale(q.ui_locales.as_deref()) {
+    // An application's `ui_locales` yields to a language the person chose here.
+    let chosen = crate::i18n::chosen_locale(&headers, &state.config);
+    if let Some(locale) =
+        crate::oidc::ui_locale(q.ui_locales.as_deref()).filter(|_| chosen.is_none())
+    {
         page.t = Tr::new(&state.i18n, locale);
     }
     let reason = current

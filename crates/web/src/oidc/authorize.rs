@@ -29,6 +29,17 @@ pub(crate) fn ui_locale(ui_locales: Option<&str>) -> Option<Locale> {
     ui_locales?.split(' ').find_map(Locale::parse)
 }
 
+/// The application an authorization request (`/oauth/authorize?…`, as a sign-in's
+/// `next` holds it) comes from, if the request is still a valid one.
+pub(crate) async fn application_of(
+    state: &AppState,
+    request: &str,
+) -> Option<sigil_core::oidc::application::Application> {
+    let (_, query) = request.split_once('?')?;
+    let valid = state.sigil.validate_authorize(&parse(query)).await.ok()?;
+    Some(valid.app)
+}
+
 fn locale_for(
     state: &AppState,
     headers: &HeaderMap,

@@ -18,7 +18,7 @@ use axum::Router;
 
 use crate::state::AppState;
 
-pub(crate) use authorize::ui_locale;
+pub(crate) use authorize::{application_of, ui_locale};
 
 /// Endpoints only applications call, with their own credentials: they neither read
 /// nor set Sigil's cookies, so no form token is made for them.
