@@ -12,6 +12,7 @@ use crate::on_both_backends;
 on_both_backends!(
     the_language_chosen_in_the_browser_beats_the_accounts_on_the_recovery_page,
     the_applications_page_follows_the_language_menu_and_has_a_way_out,
+    restoring_an_active_account_says_there_is_nothing_to_restore,
 );
 
 /// An account pending deletion whose stored language is Russian.
@@ -132,4 +133,26 @@ async fn the_applications_page_follows_the_language_menu_and_has_a_way_out(backe
     let fresh = app.browser().await;
     let (_, page) = through_the_application(&fresh, &rp, "ru").await;
     assert!(page.contains("Аккаунт ожидает удаления"), "{page}");
+}
+
+async fn restoring_an_active_account_says_there_is_nothing_to_restore(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let b = app.browser_in("de").await;
+    assert_eq!(
+        b.register("rita", "", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let r = b.post_form("/account/restore", &[]).await;
+
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let html = r.text().await.expect("body");
+    assert!(html.contains(r#"lang="de""#), "{html}");
+    let sql = "SELECT COUNT(*) FROM events WHERE category = 'account.restored'";
+    assert_eq!(app.query_i64(sql).await, 0);
+    assert_eq!(
+        b.page("/profile").await.0,
+        StatusCode::OK,
+        "still signed in"
+    );
 }

@@ -15,6 +15,7 @@ use sigil_core::{CoreError, FieldErrorKind};
 
 use super::{reauth, PageCtx, ReauthReason};
 use crate::auth::csrf::CsrfToken;
+use crate::auth::session::OptionalUser;
 use crate::auth::{cookies, PageUser};
 use crate::client::Client;
 use crate::error::{erase_date, message_of, page_failure, render, status_of};
@@ -268,11 +269,17 @@ pub async fn restore_page(
 /// A browser holding a restore ticket restores the account and is signed in afresh.
 pub async fn restore(
     State(state): State<AppState>,
+    OptionalUser(current): OptionalUser,
     Client(client): Client,
     headers: HeaderMap,
     jar: CookieJar,
 ) -> Response {
     let Some(ticket) = ticket_of(&state, &jar) else {
+        // Signed in, the account is active: nothing to restore, and it says so.
+        if current.is_some() {
+            let e = CoreError::Deletion(DeletionError::NotPending);
+            return page_failure(&state, &headers, e);
+        }
         return Redirect::to("/login").into_response();
     };
     let previous = jar
