@@ -147,6 +147,19 @@ pub struct Claimed {
     pub attempts: i64,
 }
 
+/// The outbox's two queues, each delivered by a job of its own: people's messages in
+/// order, and applications' notices beside them, so an application slow to answer (up
+/// to its timeout) never holds up a person's code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lane {
+    People,
+    Applications,
+}
+
+impl Lane {
+    pub const ALL: [Lane; 2] = [Lane::People, Lane::Applications];
+}
+
 /// Where a message stands, as the person's page shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeliveryStatus {

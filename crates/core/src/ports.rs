@@ -384,13 +384,14 @@ pub trait OutboxRepo {
         sealed_payload: &str,
         at: OffsetDateTime,
     ) -> StoreResult<i64>;
-    /// Claims up to `limit` due messages until `lease_until`, so that of several nodes
-    /// only one delivers each.
+    /// Claims up to `limit` due messages of `lane` until `lease_until`, so that of
+    /// several nodes only one delivers each.
     async fn claim_due_messages(
         &mut self,
         now: OffsetDateTime,
         lease_until: OffsetDateTime,
         limit: i64,
+        lane: crate::outbox::Lane,
     ) -> StoreResult<Vec<Claimed>>;
     /// Delivered: the payload is erased.
     async fn mark_message_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()>;

@@ -5,24 +5,31 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use sigil_core::outbox::Lane;
 use sigil_core::services::oidc::KEY_CHECK_INTERVAL;
 use sigil_core::Sigil;
 
 use crate::courier::Courier;
 
 /// Delivers what is due whenever a use case queued something, and every second for
-/// retries.
+/// retries: one job per lane, so applications' notices never hold up people's messages.
 pub(crate) fn spawn_delivery(sigil: Arc<Sigil>, courier: Arc<Courier>) {
+    for lane in Lane::ALL {
+        spawn_lane(sigil.clone(), courier.clone(), lane);
+    }
+}
+
+fn spawn_lane(sigil: Arc<Sigil>, courier: Arc<Courier>, lane: Lane) {
     tokio::spawn(async move {
         loop {
-            match sigil.deliver_due(courier.as_ref()).await {
+            match sigil.deliver_due(courier.as_ref(), lane).await {
                 // A full batch: there may be more right away.
                 Ok(n) if n > 0 => continue,
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "delivering the outbox failed"),
             }
             tokio::select! {
-                _ = sigil.outbox_notified() => {}
+                _ = sigil.outbox_notified(lane) => {}
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {}
             }
         }

@@ -4,7 +4,7 @@ use crate::error::CoreError;
 use crate::ids::ClientId;
 use crate::oidc::backchannel::{LogoutClaims, LogoutNotice, LOGOUT_TYP};
 use crate::outbox::{
-    self, AppNotice, Courier, DeliveryError, Message, Outgoing, CLAIM_LEASE, MAX_DELIVERIES,
+    self, AppNotice, Courier, DeliveryError, Lane, Message, Outgoing, CLAIM_LEASE, MAX_DELIVERIES,
 };
 use crate::ports::Tx;
 
@@ -58,22 +58,26 @@ impl Sigil {
         Ok(id)
     }
 
-    /// Wakes the delivery job after a commit that queued something.
+    /// Wakes the delivery jobs after a commit that queued something.
     pub(crate) fn outbox_changed(&self) {
-        self.outbox_ready.notify_one();
+        for ready in &self.outbox_ready {
+            ready.notify_one();
+        }
     }
 
     /// Resolves when a use case has queued a message (or at once, if one did since the
-    /// last call): the delivery job waits on this besides its timer.
-    pub async fn outbox_notified(&self) {
-        self.outbox_ready.notified().await;
+    /// last call): the delivery job of `lane` waits on this besides its timer.
+    pub async fn outbox_notified(&self, lane: Lane) {
+        self.outbox_ready[lane as usize].notified().await;
     }
 
-    /// Delivers the messages that are due; returns how many were tried.
-    pub async fn deliver_due(&self, courier: &dyn Courier) -> Result<usize, CoreError> {
+    /// Delivers the messages of `lane` that are due; returns how many were tried.
+    pub async fn deliver_due(&self, courier: &dyn Courier, lane: Lane) -> Result<usize, CoreError> {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
-        let claimed = tx.claim_due_messages(now, now + CLAIM_LEASE, BATCH).await?;
+        let claimed = tx
+            .claim_due_messages(now, now + CLAIM_LEASE, BATCH, lane)
+            .await?;
         tx.commit().await?;
         let count = claimed.len();
         for item in claimed {

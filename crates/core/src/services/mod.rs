@@ -172,7 +172,8 @@ pub struct Sigil {
     settings: Settings,
     keys: oidc::KeyRing,
     verified: oidc::VerifiedTokens,
-    outbox_ready: tokio::sync::Notify,
+    /// One per [`crate::outbox::Lane`], in its order.
+    outbox_ready: [tokio::sync::Notify; 2],
     upstream: Arc<dyn crate::identifier::Upstream>,
     refresh_key: crate::oidc::refresh::RefreshKey,
     device_key: crate::throttle::DeviceKey,
@@ -199,7 +200,7 @@ impl Sigil {
             device_key,
             keys: oidc::KeyRing::default(),
             verified: oidc::VerifiedTokens::default(),
-            outbox_ready: tokio::sync::Notify::new(),
+            outbox_ready: [tokio::sync::Notify::new(), tokio::sync::Notify::new()],
             upstream: Arc::new(crate::identifier::NoUpstream),
         }
     }

@@ -7,6 +7,7 @@ mod accounts;
 mod api;
 mod axe;
 mod backchannel;
+mod backchannel_lanes;
 mod backchannel_registration;
 mod branding;
 mod browser;

@@ -1,5 +1,5 @@
 //! The outbox of messages waiting for delivery.
-use sigil_core::outbox::{Claimed, DeliveryStatus, MAX_DELIVERIES};
+use sigil_core::outbox::{AppNotice, Claimed, DeliveryStatus, Lane, MAX_DELIVERIES};
 use sigil_core::ports::{OutboxRepo, StoreResult};
 use time::OffsetDateTime;
 
@@ -12,6 +12,21 @@ row_struct! {
         payload: Option<String>,
         attempts: i64,
     }
+}
+
+/// Claims due messages of one lane (`$lane`, over `$4`: the applications' channel); a
+/// macro, so the statements stay `&'static str`.
+macro_rules! claim {
+    ($lane:literal) => {
+        concat!(
+            "UPDATE outbox SET locked_until = $2 WHERE id IN (SELECT id FROM outbox ",
+            "WHERE status = 'pending' AND next_attempt_at <= $1 AND ",
+            $lane,
+            " AND (locked_until IS NULL OR locked_until <= $1) ORDER BY id LIMIT $3) ",
+            "AND status = 'pending' AND (locked_until IS NULL OR locked_until <= $1) ",
+            "RETURNING id, payload, attempts"
+        )
+    };
 }
 
 #[async_trait::async_trait]
@@ -41,21 +56,21 @@ impl<E: Exec + 'static> OutboxRepo for Conn<E> {
         now: OffsetDateTime,
         lease_until: OffsetDateTime,
         limit: i64,
+        lane: Lane,
     ) -> StoreResult<Vec<Claimed>> {
         // The lease is re-checked by the UPDATE itself, so of two nodes racing for a
         // row (PostgreSQL re-reads it after waiting for the other's lock) one wins.
-        let rows: Vec<ClaimedRow> = query(
-            "UPDATE outbox SET locked_until = $2 WHERE id IN (SELECT id FROM outbox \
-             WHERE status = 'pending' AND next_attempt_at <= $1 \
-             AND (locked_until IS NULL OR locked_until <= $1) ORDER BY id LIMIT $3) \
-             AND status = 'pending' AND (locked_until IS NULL OR locked_until <= $1) \
-             RETURNING id, payload, attempts",
-        )
-        .bind(ts(now))
-        .bind(ts(lease_until))
-        .bind(limit)
-        .fetch_all(&mut self.0)
-        .await?;
+        let sql = match lane {
+            Lane::People => claim!("channel <> $4"),
+            Lane::Applications => claim!("channel = $4"),
+        };
+        let rows: Vec<ClaimedRow> = query(sql)
+            .bind(ts(now))
+            .bind(ts(lease_until))
+            .bind(limit)
+            .bind(AppNotice::CHANNEL)
+            .fetch_all(&mut self.0)
+            .await?;
         let mut out: Vec<Claimed> = rows
             .into_iter()
             .map(|r| Claimed {

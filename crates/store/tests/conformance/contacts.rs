@@ -1,7 +1,7 @@
 //! Verified contacts, pending verifications and the outbox.
 use sigil_core::contact::{Channel, ContactKind, Verification};
 use sigil_core::email::Email;
-use sigil_core::outbox::DeliveryStatus;
+use sigil_core::outbox::{AppNotice, DeliveryStatus, Lane};
 use sigil_core::phone::Phone;
 use sigil_core::ports::StoreError;
 use sigil_core::random::SystemRandom;
@@ -15,6 +15,7 @@ on_both_backends!(
     a_new_verification_replaces_the_previous_one_and_counts_its_tries,
     verified_contacts_are_unique_among_accounts,
     the_outbox_hands_each_due_message_out_once_and_records_the_outcome,
+    people_and_applications_are_claimed_in_lanes_of_their_own,
 );
 
 pub(crate) fn verification(
@@ -168,12 +169,15 @@ async fn the_outbox_hands_each_due_message_out_once_and_records_the_outcome(back
 
     let mut tx = store.begin().await.expect("begin");
     let lease = T0 + Duration::minutes(2);
-    let claimed = tx.claim_due_messages(T0, lease, 10).await.expect("claim");
+    let claimed = tx
+        .claim_due_messages(T0, lease, 10, Lane::People)
+        .await
+        .expect("claim");
     assert_eq!(claimed.iter().map(|m| m.id).collect::<Vec<_>>(), [a, b]);
     assert_eq!(claimed[0].payload.as_deref(), Some("sealed-a"));
     // Leased: nobody else gets them until the lease ends.
     assert!(tx
-        .claim_due_messages(T0, lease, 10)
+        .claim_due_messages(T0, lease, 10, Lane::People)
         .await
         .expect("again")
         .is_empty());
@@ -190,13 +194,13 @@ async fn the_outbox_hands_each_due_message_out_once_and_records_the_outcome(back
         Some(DeliveryStatus::Pending { attempts: 1 })
     );
     assert!(tx
-        .claim_due_messages(T0 + Duration::seconds(5), lease, 10)
+        .claim_due_messages(T0 + Duration::seconds(5), lease, 10, Lane::People)
         .await
         .expect("not yet")
         .is_empty());
     let later = T0 + Duration::minutes(5);
     let claimed = tx
-        .claim_due_messages(later, later + Duration::minutes(2), 10)
+        .claim_due_messages(later, later + Duration::minutes(2), 10, Lane::People)
         .await
         .expect("claim");
     assert_eq!(claimed.iter().map(|m| m.id).collect::<Vec<_>>(), [b, c]);
@@ -214,7 +218,7 @@ async fn the_outbox_hands_each_due_message_out_once_and_records_the_outcome(back
     let mut tx = store.begin().await.expect("begin");
     let far = T0 + Duration::days(1);
     assert_eq!(
-        tx.claim_due_messages(far, far, 10)
+        tx.claim_due_messages(far, far, 10, Lane::People)
             .await
             .expect("claim")
             .iter()
@@ -226,4 +230,33 @@ async fn the_outbox_hands_each_due_message_out_once_and_records_the_outcome(back
     assert_eq!(tx.purge_messages(far).await.expect("purge"), 2);
     assert!(tx.message_status(a).await.expect("status").is_none());
     assert!(tx.message_status(c).await.expect("status").is_some());
+}
+
+async fn people_and_applications_are_claimed_in_lanes_of_their_own(backend: Backend) {
+    let store = store(backend).await;
+    let mut tx = store.begin().await.expect("begin");
+    let notice = tx
+        .enqueue_message(AppNotice::CHANNEL, "client-1", "sealed-n", T0)
+        .await
+        .expect("notice");
+    let mail = tx
+        .enqueue_message("email", "ada@example.org", "sealed-m", T0)
+        .await
+        .expect("mail");
+    tx.commit().await.expect("commit");
+
+    let lease = T0 + Duration::minutes(2);
+    let mut tx = store.begin().await.expect("begin");
+    let people = tx
+        .claim_due_messages(T0, lease, 10, Lane::People)
+        .await
+        .expect("people");
+    let apps = tx
+        .claim_due_messages(T0, lease, 10, Lane::Applications)
+        .await
+        .expect("applications");
+    tx.commit().await.expect("commit");
+
+    assert_eq!(people.iter().map(|m| m.id).collect::<Vec<_>>(), [mail]);
+    assert_eq!(apps.iter().map(|m| m.id).collect::<Vec<_>>(), [notice]);
 }
