@@ -8,13 +8,15 @@ document.addEventListener("click", (event) => {
   });
 });
 
-// A link to a block folded in a <details> (Cancel → /profile#other-actions) unfolds it.
-// Without this script the block stays folded, one click away.
+// A link to a block folded in a <details> (Cancel → /profile#other-actions, whose
+// whole body is one <details>) unfolds it; a block that merely holds folded rows (the
+// identifiers) stays as it is. Without this script the block stays folded, one click away.
 const unfoldTarget = () => {
   const id = decodeURIComponent(location.hash.slice(1));
   const target = id && document.getElementById(id);
   if (!target) return;
-  const details = target.closest("details") || target.querySelector("details");
+  const only = target.children.length === 1 ? target.firstElementChild : null;
+  const details = target.closest("details") || (only && only.tagName === "DETAILS" ? only : null);
   if (details) details.open = true;
 };
 unfoldTarget();

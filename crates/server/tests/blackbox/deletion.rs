@@ -432,7 +432,21 @@ async fn an_account_is_restorable_on_day_29_and_erased_on_day_31(backend: Backen
 }
 
 async fn operators_list_and_purge_pending_deletions_from_the_command_line(backend: Backend) {
-    let app = spawn_with(backend, |c| c.settings.deletion_grace = Duration::days(1)).await;
+    let app = spawn_with(backend, |c| {
+        c.settings.deletion_grace = Duration::days(1);
+        // The server's own erasure job must not get there first: it runs once at
+        // start (with nothing due), then not again within the test.
+        c.housekeeping_every = std::time::Duration::from_secs(3600);
+    })
+    .await;
+    let ran = "SELECT COUNT(*) FROM job_leases WHERE name = 'erasure'";
+    for _ in 0..200 {
+        if app.query_i64(ran).await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(app.query_i64(ran).await, 1, "the erasure job's first run");
     // Deleted two days ago by the clock: due now, by the command's own clock.
     app.clock.advance(Duration::days(-2));
     let b = app.signed_in("olga").await;
