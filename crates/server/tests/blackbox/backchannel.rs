@@ -31,7 +31,6 @@ use crate::on_both_backends;
 on_both_backends!(
     signing_out_sends_a_signed_logout_token_with_the_sub_and_sid_the_application_knows,
     log_out_everywhere_tells_the_application_once_per_session,
-    a_session_ended_once_is_not_told_again,
     a_password_change_tells_the_application,
     deleting_the_account_tells_the_application,
     signing_out_a_device_tells_the_application_about_that_session_only,
@@ -241,7 +240,7 @@ pub async fn verified_logout_token(app: &TestApp, received: &Received, client_id
 }
 
 /// A person signed in to a told application; returns the browser and its ID token's claims.
-async fn signed_in_told(
+pub async fn signed_in_told(
     app: &TestApp,
     rp: &Rp,
     login: &str,
@@ -353,62 +352,6 @@ async fn log_out_everywhere_tells_the_application_once_per_session(backend: Back
         app.query_i64("SELECT COUNT(*) FROM outbox WHERE channel = 'backchannel'")
             .await,
         2
-    );
-}
-
-async fn a_session_ended_once_is_not_told_again(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let rp_end = Receiver::start(&[]).await;
-    let rp = register_told(&app, &rp_end.uri).await;
-    // Tokens in one browser, a code left unexchanged in another.
-    let (b, _, _) = signed_in_told(&app, &rp, "ines").await;
-    let idle = app.browser().await;
-    assert_eq!(
-        idle.sign_in("ines", PASSWORD).await.status(),
-        StatusCode::SEE_OTHER
-    );
-    let (_, challenge) = pkce();
-    let path = authorize_path(&rp, "openid", &challenge, &[]);
-    assert!(url_param(&authorize(&idle, &path, "ines").await, "code").is_some());
-    assert_eq!(
-        b.post_form("/profile/sign-out-everywhere", &[])
-            .await
-            .status(),
-        StatusCode::SEE_OTHER
-    );
-    rp_end.wait_for(2).await;
-
-    // Signed in again, a password change ends the new session: told of it alone.
-    let again = app.browser().await;
-    assert_eq!(
-        again.sign_in("ines", PASSWORD).await.status(),
-        StatusCode::SEE_OTHER
-    );
-    let (verifier, challenge) = pkce();
-    let path = authorize_path(&rp, "openid", &challenge, &[]);
-    let code = url_param(&authorize(&again, &path, "ines").await, "code").expect("code");
-    let (status, tokens) = exchange(&app, &rp, &code, &verifier).await;
-    assert_eq!(status, StatusCode::OK, "{tokens}");
-    let id = id_claims(tokens["id_token"].as_str().expect("id token"));
-    let new = "another long passphrase entirely";
-    let fields = [
-        ("current_password", PASSWORD),
-        ("new_password", new),
-        ("confirm_password", new),
-    ];
-    assert_eq!(
-        location(&again.post_form("/profile/password", &fields).await),
-        "/login?notice=password_changed"
-    );
-
-    let got = rp_end.wait_for(3).await;
-    let claims = verified_logout_token(&app, &got[2], &rp.client_id).await;
-    assert_eq!(claims["sid"], id["sid"]);
-    let sql = "SELECT COUNT(*) FROM outbox WHERE channel = 'backchannel'";
-    assert_eq!(
-        app.query_i64(sql).await,
-        3,
-        "no notice for a session already ended"
     );
 }
 

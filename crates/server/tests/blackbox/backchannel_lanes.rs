@@ -1,5 +1,6 @@
-//! An application slow to answer its back-channel logout never holds up a person's
-//! message: applications' notices are delivered in a lane of their own.
+//! How logout notices travel: an application slow to answer never holds up a person's
+//! message (applications' notices are delivered in a lane of their own), and a session
+//! that has ended is told of once, not again at a later logout.
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,12 +11,17 @@ use reqwest::StatusCode;
 use sigil_store::testing::Backend;
 use tokio::sync::Notify;
 
-use crate::backchannel::register_told;
-use crate::helpers::{spawn_app, PASSWORD};
-use crate::oidc_helpers::signed_in_tokens;
+use crate::backchannel::{
+    id_claims, register_told, signed_in_told, verified_logout_token, Receiver,
+};
+use crate::helpers::{location, spawn_app, PASSWORD};
+use crate::oidc_helpers::{authorize, authorize_path, exchange, pkce, signed_in_tokens, url_param};
 use crate::on_both_backends;
 
-on_both_backends!(a_hanging_application_does_not_hold_up_a_persons_code);
+on_both_backends!(
+    a_hanging_application_does_not_hold_up_a_persons_code,
+    a_session_ended_once_is_not_told_again,
+);
 
 #[derive(Default)]
 struct Hang {
@@ -92,4 +98,60 @@ async fn a_hanging_application_does_not_hold_up_a_persons_code(backend: Backend)
         "the code did not wait for the application"
     );
     h.release.notify_waiters();
+}
+
+async fn a_session_ended_once_is_not_told_again(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let rp_end = Receiver::start(&[]).await;
+    let rp = register_told(&app, &rp_end.uri).await;
+    // Tokens in one browser, a code left unexchanged in another.
+    let (b, _, _) = signed_in_told(&app, &rp, "ines").await;
+    let idle = app.browser().await;
+    assert_eq!(
+        idle.sign_in("ines", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, challenge) = pkce();
+    let path = authorize_path(&rp, "openid", &challenge, &[]);
+    assert!(url_param(&authorize(&idle, &path, "ines").await, "code").is_some());
+    assert_eq!(
+        b.post_form("/profile/sign-out-everywhere", &[])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    rp_end.wait_for(2).await;
+
+    // Signed in again, a password change ends the new session: told of it alone.
+    let again = app.browser().await;
+    assert_eq!(
+        again.sign_in("ines", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (verifier, challenge) = pkce();
+    let path = authorize_path(&rp, "openid", &challenge, &[]);
+    let code = url_param(&authorize(&again, &path, "ines").await, "code").expect("code");
+    let (status, tokens) = exchange(&app, &rp, &code, &verifier).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    let id = id_claims(tokens["id_token"].as_str().expect("id token"));
+    let new = "another long passphrase entirely";
+    let fields = [
+        ("current_password", PASSWORD),
+        ("new_password", new),
+        ("confirm_password", new),
+    ];
+    assert_eq!(
+        location(&again.post_form("/profile/password", &fields).await),
+        "/login?notice=password_changed"
+    );
+
+    let got = rp_end.wait_for(3).await;
+    let claims = verified_logout_token(&app, &got[2], &rp.client_id).await;
+    assert_eq!(claims["sid"], id["sid"]);
+    let sql = "SELECT COUNT(*) FROM outbox WHERE channel = 'backchannel'";
+    assert_eq!(
+        app.query_i64(sql).await,
+        3,
+        "no notice for a session already ended"
+    );
 }
