@@ -5,7 +5,9 @@
 //! [`clock::Clock`], and every secret comes from a [`random::Random`], so expiry and
 //! throttling are tested without sleeping.
 
+pub mod access;
 pub mod card;
+pub mod catalog;
 pub mod clock;
 pub mod contact;
 pub mod deletion;

@@ -21,7 +21,10 @@
 //! or upsert that takes PostgreSQL's row lock; on SQLite the single writer), a
 //! conditional `UPDATE … WHERE` whose row count says who won, or a constraint. The
 //! store's conformance suite runs two such transactions at once on both engines.
+mod access;
 mod deletion;
+mod favorites;
+mod invitations;
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -49,7 +52,10 @@ use crate::throttle::AttemptCounter;
 use crate::token::TokenHash;
 use crate::user::{FieldValues, NewUser, User};
 
+pub use access::AccessRepo;
 pub use deletion::DeletionRepo;
+pub use favorites::FavoriteRepo;
+pub use invitations::InvitationRepo;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -89,6 +95,9 @@ pub trait Tx:
     + RecoveryRepo
     + LeaseRepo
     + DeletionRepo
+    + AccessRepo
+    + FavoriteRepo
+    + InvitationRepo
     + Send
 {
     /// Commits a transaction; on a plain connection it does nothing.

@@ -103,6 +103,18 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0020_session_os.sql",
         include_str!("../migrations/sqlite/0020_session_os.sql"),
     ),
+    (
+        "0021_app_access.sql",
+        include_str!("../migrations/sqlite/0021_app_access.sql"),
+    ),
+    (
+        "0022_invitations.sql",
+        include_str!("../migrations/sqlite/0022_invitations.sql"),
+    ),
+    (
+        "0023_favorites.sql",
+        include_str!("../migrations/sqlite/0023_favorites.sql"),
+    ),
 ];
 
 /// How long a task waits for the connection before giving up. Handles are held for

@@ -33,6 +33,12 @@ macro_rules! language {
             include_str!(concat!("../locales/", $tag, "/devices.ftl")),
             "\n",
             include_str!(concat!("../locales/", $tag, "/backchannel.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $tag, "/invitations.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $tag, "/access.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $tag, "/catalog.ftl")),
         )
     };
 }

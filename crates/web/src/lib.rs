@@ -44,5 +44,6 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn_with_state(state.clone(), error::dress))
         .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn(console::shell::scope))
         .with_state(state)
 }

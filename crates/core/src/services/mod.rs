@@ -17,6 +17,7 @@ mod privacy;
 mod profile;
 mod public;
 mod recovery;
+mod shell;
 mod throttle;
 
 use std::sync::Arc;
@@ -49,6 +50,7 @@ pub use privacy::PrivacyView;
 pub use profile::Profile;
 pub use public::PublicProfile;
 pub use recovery::RecoveryPage;
+pub use shell::Shell;
 pub use throttle::ThrottlePolicy;
 
 /// What the operator configures about accounts.

@@ -1,13 +1,16 @@
 //! The repository implementations, written once over [`crate::db::Exec`] for every
 //! engine.
+pub(crate) mod access;
 pub(crate) mod apps;
 pub(crate) mod cards;
 pub(crate) mod contacts;
 pub(crate) mod deletion;
 pub(crate) mod events;
+pub(crate) mod favorites;
 pub(crate) mod grants;
 pub(crate) mod identifiers;
 pub(crate) mod images;
+pub(crate) mod invitations;
 pub(crate) mod keys;
 pub(crate) mod leases;
 pub(crate) mod outbox;

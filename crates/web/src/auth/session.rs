@@ -59,7 +59,13 @@ impl FromRequestParts<AppState> for PageUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match current(&parts.headers, state).await {
-            Ok(Some((session, user))) => Ok(Self { session, user }),
+            Ok(Some((session, user))) => {
+                match state.sigil.console_shell(&user).await {
+                    Ok(shell) => crate::console::shell::fill(shell),
+                    Err(e) => tracing::warn!(error = ?e, "loading the console frame"),
+                }
+                Ok(Self { session, user })
+            }
             Ok(None) => {
                 let next = parts
                     .uri

@@ -20,6 +20,7 @@ mod profile_edit;
 mod public;
 mod secure;
 mod security;
+pub(crate) mod shell;
 mod sign_in;
 
 use axum::extract::DefaultBodyLimit;
@@ -154,6 +155,8 @@ pub struct PageCtx<'a> {
     pub avatar: Option<String>,
     /// Up to two letters standing in for a missing photo.
     pub initials: String,
+    /// The signed-in person's favourites and pending requests ([`shell`]).
+    pub shell: sigil_core::services::Shell,
     /// The operator's minimum password length, for the hint beside new passwords.
     password_min: usize,
 }
@@ -196,6 +199,11 @@ impl<'a> PageCtx<'a> {
             avatar: user.and_then(|u| u.photo_small.clone()),
             initials: user.map(|u| initials(&display_name(u))).unwrap_or_default(),
             password_min: state.sigil.settings().passwords.min_chars,
+            shell: if user.is_some() {
+                shell::current()
+            } else {
+                Default::default()
+            },
         }
     }
 

@@ -1,0 +1,1 @@
+# Closed applications: the page for people without access.

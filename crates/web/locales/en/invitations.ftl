@@ -1,0 +1,1 @@
+# Invitations to closed applications: the mail, the link, the Requests tab.

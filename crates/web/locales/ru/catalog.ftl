@@ -1,0 +1,2 @@
+# The application catalog and favourites.
+favorites-heading = Избранное
