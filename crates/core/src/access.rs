@@ -42,3 +42,40 @@ pub struct AppAccess {
     pub invitation_id: Option<String>,
     pub granted_at: OffsetDateTime,
 }
+
+/// Why the operator's change of access was refused; nothing was changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AccessError {
+    /// No application has this client_id.
+    #[error("no application has this client_id")]
+    UnknownApp,
+    /// No account has this login, email address or id.
+    #[error("no account has this login, email address or id")]
+    UnknownUser,
+    /// Access is granted only to closed applications: an open one lets everyone in,
+    /// and a grant to it would silently start to matter the day it is closed.
+    #[error("access is only for closed applications: this application is open to everyone")]
+    NotClosed,
+    /// The person does not hold access to the application.
+    #[error("this person does not hold access to this application")]
+    NotHeld,
+}
+
+impl AccessError {
+    pub const ALL: [Self; 4] = [
+        Self::UnknownApp,
+        Self::UnknownUser,
+        Self::NotClosed,
+        Self::NotHeld,
+    ];
+
+    /// The stable code for the JSON API; `access-error-{code}` is its translation.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::UnknownApp => "unknown_application",
+            Self::UnknownUser => "unknown_user",
+            Self::NotClosed => "application_not_closed",
+            Self::NotHeld => "access_not_held",
+        }
+    }
+}

@@ -41,6 +41,10 @@ pub enum CoreError {
     /// only an active account may do is refused.
     #[error("account not active")]
     AccountNotActive,
+    /// The operator's grant or revocation of access to a closed application was
+    /// refused ([`crate::access::AccessError`]).
+    #[error("access: {0}")]
+    Access(crate::access::AccessError),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

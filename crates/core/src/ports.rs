@@ -212,6 +212,14 @@ pub trait AppRepo {
         uri: Option<&BackchannelUri>,
         session_required: bool,
     ) -> StoreResult<bool>;
+    /// Sets whether the application is closed (invitation only) and listed in the
+    /// catalog; false if there is no such application.
+    async fn set_app_listing(
+        &mut self,
+        client_id: &ClientId,
+        closed: bool,
+        in_catalog: bool,
+    ) -> StoreResult<bool>;
     /// Removes the application with its consents and everything issued to it.
     async fn delete_app(&mut self, client_id: &ClientId) -> StoreResult<bool>;
 }

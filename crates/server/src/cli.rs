@@ -62,6 +62,36 @@ pub enum Command {
     /// Accounts waiting for deletion.
     #[command(subcommand)]
     Accounts(AccountsCommand),
+    /// Who may sign in to closed (invitation only) applications.
+    #[command(subcommand)]
+    Access(AccessCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccessCommand {
+    /// Let a person sign in to a closed application; prints the outcome as JSON
+    /// (`"already": true` when the person held access before: nothing changes).
+    Grant {
+        /// The application's client_id.
+        #[arg(long, allow_hyphen_values = true)]
+        app: String,
+        /// The account's login, verified email address or id.
+        #[arg(long, allow_hyphen_values = true)]
+        user: String,
+    },
+    /// Take a person's access away. Everything the application holds for them ends
+    /// at once (codes, tokens; a back-channel logout if it asked for one).
+    Revoke {
+        #[arg(long, allow_hyphen_values = true)]
+        app: String,
+        #[arg(long, allow_hyphen_values = true)]
+        user: String,
+    },
+    /// List who holds access to an application, as JSON, oldest grant first.
+    List {
+        #[arg(long, allow_hyphen_values = true)]
+        app: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,6 +127,18 @@ pub enum AppCommand {
         /// Whether every logout token must carry the session's `sid`.
         #[arg(long)]
         session_required: Option<bool>,
+    },
+    /// Close or open an application (invitation only) and list it in the catalog or
+    /// not; prints the application as JSON. Closing takes effect at once.
+    Set {
+        #[arg(allow_hyphen_values = true)]
+        client_id: String,
+        /// true: invitation only, only people holding access sign in (`sigil access`).
+        #[arg(long)]
+        closed: Option<bool>,
+        /// true: listed in the application catalog.
+        #[arg(long)]
+        catalog: Option<bool>,
     },
     /// Delete an application with every consent and token it holds.
     Delete {

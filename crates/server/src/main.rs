@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
-use sigil::cli::{AccountsCommand, AdminCommand, AppArgs, AppCommand, Cli, Command, KeysCommand};
+use sigil::cli::{
+    AccessCommand, AccountsCommand, AdminCommand, AppArgs, AppCommand, Cli, Command, KeysCommand,
+};
 use sigil::config::Config;
 use sigil_core::clock::SystemClock;
 use sigil_core::login::Login;
@@ -87,6 +89,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::App(cmd) => app(&sigil, cmd).await,
         Command::Accounts(cmd) => accounts(&sigil, cmd).await,
+        Command::Access(cmd) => access(&sigil, cmd).await,
         Command::Keys(KeysCommand::Rotate) => {
             let rotation = sigil.rotate_keys().await.map_err(describe)?;
             for (alg, kid) in rotation.keys {
@@ -147,12 +150,52 @@ async fn app(sigil: &sigil_core::Sigil, cmd: AppCommand) -> anyhow::Result<()> {
                 .map_err(describe)?;
             show(sigil_web::api::admin::app_json(&app))
         }
+        AppCommand::Set {
+            client_id,
+            closed,
+            catalog,
+        } => {
+            let unchanged = sigil_core::oidc::application::BackchannelChange::default();
+            let app = sigil
+                .update_app(&client_id, &unchanged, closed, catalog)
+                .await
+                .map_err(describe)?;
+            show(sigil_web::api::admin::app_json(&app))
+        }
         AppCommand::Delete { client_id } => {
             sigil.delete_app(&client_id).await.map_err(describe)?;
             println!("Application {client_id} deleted.");
             Ok(())
         }
     }
+}
+
+async fn access(sigil: &sigil_core::Sigil, cmd: AccessCommand) -> anyhow::Result<()> {
+    use sigil_web::api::admin_access::{granted_json, holder_json, revoked_json};
+    let by = sigil_core::services::OperatorAct::command_line();
+    let v = match cmd {
+        AccessCommand::Grant { app, user } => granted_json(
+            &sigil
+                .grant_access_by_operator(&app, &user, &by)
+                .await
+                .map_err(describe)?,
+        ),
+        AccessCommand::Revoke { app, user } => revoked_json(
+            &sigil
+                .revoke_access_by_operator(&app, &user, &by)
+                .await
+                .map_err(describe)?,
+        ),
+        AccessCommand::List { app } => serde_json::json!(sigil
+            .list_access_of_app(&app)
+            .await
+            .map_err(describe)?
+            .iter()
+            .map(holder_json)
+            .collect::<Vec<_>>()),
+    };
+    println!("{}", serde_json::to_string_pretty(&v)?);
+    Ok(())
 }
 
 async fn accounts(sigil: &sigil_core::Sigil, cmd: AccountsCommand) -> anyhow::Result<()> {
@@ -291,6 +334,7 @@ fn describe(e: sigil_core::CoreError) -> anyhow::Error {
             anyhow::anyhow!("refused: {}", what.join("; "))
         }
         sigil_core::CoreError::NotFound => anyhow::anyhow!("not found"),
+        sigil_core::CoreError::Access(e) => anyhow::anyhow!("refused ({}): {e}", e.code()),
         other => anyhow::anyhow!(other),
     }
 }

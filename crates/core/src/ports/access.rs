@@ -9,6 +9,10 @@ use crate::ids::{ClientId, UserId};
 pub trait AccessRepo {
     /// Whether `user` holds access to `client`, read fresh.
     async fn has_access(&mut self, user: UserId, client: &ClientId) -> StoreResult<bool>;
+    /// Like [`AccessRepo::has_access`], and the row stays locked until the transaction
+    /// ends: a revocation racing the caller either comes first (and this answers
+    /// false) or waits for the caller's commit, then ends what it issued.
+    async fn lock_access(&mut self, user: UserId, client: &ClientId) -> StoreResult<bool>;
     /// Grants access; false, and nothing changed, if it was already held (whoever
     /// granted it first, at the same time or before, keeps the row).
     async fn grant_access(&mut self, access: &AppAccess) -> StoreResult<bool>;

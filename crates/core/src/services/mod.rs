@@ -1,5 +1,6 @@
 //! Use cases. Each public method is one use case: it parses its input, checks the
 //! rules, and makes its changes (with their activity-log event) in one transaction.
+mod access;
 mod accounts;
 mod cards;
 mod contacts;
@@ -37,6 +38,7 @@ use crate::privacy::PrivacyLevel;
 use crate::random::Random;
 use crate::session::SessionPolicy;
 
+pub use access::{AccessGranted, AccessHolder, AccessRevoked, OperatorAct};
 pub use accounts::{Registration, SignedIn};
 pub use cards::{BusinessCard, CardPage};
 pub use contacts::{Contacts, PendingContact};

@@ -13,6 +13,8 @@ mod branding;
 mod browser;
 mod cards;
 mod cli;
+mod closed_access;
+mod closed_apps;
 mod concurrency;
 mod contacts;
 mod csrf;

@@ -41,6 +41,19 @@ impl<E: Exec + 'static> AccessRepo for Conn<E> {
         Ok(found > 0)
     }
 
+    async fn lock_access(&mut self, user: UserId, client: &ClientId) -> StoreResult<bool> {
+        // An UPDATE that changes nothing still takes PostgreSQL's row lock, and waits
+        // for (then re-reads after) a concurrent DELETE; SQLite has a single writer.
+        let done = query(
+            "UPDATE app_access SET granted_at = granted_at WHERE user_id = $1 AND client_id = $2",
+        )
+        .bind(user.to_string())
+        .bind(&client.0)
+        .execute(&mut self.0)
+        .await?;
+        Ok(done == 1)
+    }
+
     async fn grant_access(&mut self, access: &AppAccess) -> StoreResult<bool> {
         let done = query(
             "INSERT INTO app_access (user_id, client_id, source, invitation_id, granted_at) \

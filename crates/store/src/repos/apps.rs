@@ -181,6 +181,22 @@ impl<E: Exec + 'static> AppRepo for Conn<E> {
         Ok(done > 0)
     }
 
+    async fn set_app_listing(
+        &mut self,
+        client_id: &ClientId,
+        closed: bool,
+        in_catalog: bool,
+    ) -> StoreResult<bool> {
+        let done =
+            query("UPDATE applications SET closed = $2, in_catalog = $3 WHERE client_id = $1")
+                .bind(&client_id.0)
+                .bind(closed)
+                .bind(in_catalog)
+                .execute(&mut self.0)
+                .await?;
+        Ok(done > 0)
+    }
+
     async fn delete_app(&mut self, client_id: &ClientId) -> StoreResult<bool> {
         let done = query("DELETE FROM applications WHERE client_id = $1")
             .bind(&client_id.0)

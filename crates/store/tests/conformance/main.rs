@@ -1,4 +1,5 @@
 //! The conformance suite: every storage port behaves the same on SQLite and PostgreSQL.
+mod access;
 mod accounts;
 mod backchannel;
 mod contacts;

@@ -1,1 +1,18 @@
 # Closed applications: the page for people without access.
+closed-title = Только по приглашению
+closed-heading = Это приложение доступно только по приглашению
+closed-explain = { $app } впускает только приглашённых. Чтобы пользоваться им, нужно приглашение на подтверждённый адрес электронной почты вашего аккаунта: примите его на странице «Запросы» или по ссылке из письма с приглашением.
+closed-signed-in-as = Вы вошли как { $name }.
+closed-requests = Открыть страницу «Запросы»
+closed-switch-hint = Приглашение пришло на другой аккаунт? Выйдите и войдите в него: вы сразу вернётесь сюда.
+closed-switch = Выйти и войти в другой аккаунт
+
+# The operator's changes of access, in the activity log.
+event-access-granted_by_operator = Оператор открыл доступ к закрытому приложению
+event-access-revoked_by_operator = Оператор закрыл доступ к закрытому приложению
+
+# The operator's changes of access, refused.
+access-error-unknown_application = Приложения с таким client ID нет.
+access-error-unknown_user = Аккаунта с таким логином, подтверждённым адресом почты или ID нет.
+access-error-application_not_closed = Доступ выдаётся только к закрытым приложениям: это приложение открыто для всех. Сначала закройте его.
+access-error-access_not_held = У этого человека нет доступа к этому приложению.

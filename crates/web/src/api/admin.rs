@@ -43,7 +43,11 @@ pub fn app_json(app: &Application) -> Value {
     })
 }
 
-fn operator(state: &AppState, me: &ApiUser, headers: &HeaderMap) -> Result<(), Box<Response>> {
+pub(super) fn operator(
+    state: &AppState,
+    me: &ApiUser,
+    headers: &HeaderMap,
+) -> Result<(), Box<Response>> {
     if me.user.is_operator {
         Ok(())
     } else {
@@ -118,25 +122,46 @@ pub async fn show(
     }
 }
 
-/// Operators. Changes what can be changed after registration: the back-channel logout
-/// URI (`""` removes it) and whether it needs `sid`; a field left out stays as it is,
+/// What the operator may change after registration; a field left out stays as it is,
 /// any other field is refused.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppPatch {
+    /// `""` removes it.
+    backchannel_logout_uri: Option<String>,
+    backchannel_logout_session_required: Option<bool>,
+    /// Invitation only: only people holding access sign in.
+    closed: Option<bool>,
+    in_catalog: Option<bool>,
+}
+
+/// Operators. Changes what can be changed after registration: the back-channel logout
+/// URI (`""` removes it) and whether it needs `sid`, whether the application is closed
+/// and whether it is in the catalog.
 pub async fn update(
     State(state): State<AppState>,
     me: ApiUser,
     headers: HeaderMap,
     ApiPath(id): ApiPath<String>,
-    body: Result<Json<BackchannelChange>, JsonRejection>,
+    body: Result<Json<AppPatch>, JsonRejection>,
 ) -> Response {
     if let Err(r) = operator(&state, &me, &headers) {
         return *r;
     }
     let locale = negotiate_headers(&headers, &state.config, Some(&me.user));
-    let Json(change) = match body {
+    let Json(patch) = match body {
         Ok(b) => b,
         Err(rejection) => return bad_request(&state, locale, rejection),
     };
-    match state.sigil.set_app_backchannel(&id, &change).await {
+    let backchannel = BackchannelChange {
+        backchannel_logout_uri: patch.backchannel_logout_uri,
+        backchannel_logout_session_required: patch.backchannel_logout_session_required,
+    };
+    match state
+        .sigil
+        .update_app(&id, &backchannel, patch.closed, patch.in_catalog)
+        .await
+    {
         Ok(app) => Json(app_json(&app)).into_response(),
         Err(e) => ApiError::new(&state, locale, e).into_response(),
     }

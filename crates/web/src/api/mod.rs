@@ -1,6 +1,7 @@
 //! The JSON API for the person's own account, sharing the services with the pages.
 //! Authorised by the session cookie now; bearer tokens join with OpenID Connect.
 pub mod admin;
+pub mod admin_access;
 mod identifiers;
 mod me;
 mod privacy;
@@ -30,6 +31,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/admin/apps/{client_id}",
             get(admin::show).patch(admin::update).delete(admin::delete),
+        )
+        .route(
+            "/admin/apps/{client_id}/access",
+            get(admin_access::list).post(admin_access::grant),
+        )
+        .route(
+            "/admin/apps/{client_id}/access/{user}",
+            axum::routing::delete(admin_access::revoke),
         )
         .fallback(no_such_endpoint)
         .method_not_allowed_fallback(no_such_method)

@@ -322,10 +322,29 @@ pub async fn logout(
     Client(client): Client,
     headers: HeaderMap,
     jar: CookieJar,
+    form: Result<axum::Form<LogoutForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     if let Err(e) = state.sigil.sign_out(&current.session, &client).await {
         return page_failure(&state, &headers, e);
     }
     let jar = jar.add(cookies::removal(&state.config, cookies::SESSION));
-    (jar, Redirect::to("/login?notice=signed_out")).into_response()
+    let next = form.ok().and_then(|axum::Form(f)| f.next);
+    let to = match next.as_deref().filter(|n| !n.is_empty()) {
+        // Signing in again goes back there (a local path only: `safe_next`).
+        Some(n) => {
+            let next: String =
+                form_urlencoded::byte_serialize(safe_next(Some(n)).as_bytes()).collect();
+            format!("/login?notice=signed_out&next={next}")
+        }
+        None => "/login?notice=signed_out".to_owned(),
+    };
+    (jar, Redirect::to(&to)).into_response()
+}
+
+/// The sign-out form: `next`, where the next sign-in goes (the "by invitation only"
+/// page sends its authorization request, so that the person can go on as someone
+/// else).
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    next: Option<String>,
 }

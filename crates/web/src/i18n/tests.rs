@@ -163,6 +163,10 @@ fn every_generated_key_exists_in_every_language() {
         for key in ["error-invalid_query", "error-no_such_endpoint"] {
             assert!(keys.contains(key), "{} {key}", locale.tag());
         }
+        for e in sigil_core::access::AccessError::ALL {
+            let key = format!("access-error-{}", e.code());
+            assert!(keys.contains(&key), "{} {key}", locale.tag());
+        }
         for category in EventCategory::ALL {
             let key = format!("event-{}", category.as_str().replace('.', "-"));
             assert!(keys.contains(&key), "{} {key}", locale.tag());

@@ -40,7 +40,7 @@ pub(crate) async fn application_of(
     Some(valid.app)
 }
 
-fn locale_for(
+pub(super) fn locale_for(
     state: &AppState,
     headers: &HeaderMap,
     user: Option<&User>,
@@ -68,6 +68,8 @@ fn failure(
             &tr.t("oidc-error-redirect_uri"),
         ),
         AuthorizeError::Redirect(url) => Redirect::to(&url).into_response(),
+        // Answered by `refused` wherever the person is known; this is only the floor.
+        AuthorizeError::NoAccess => error_page(tr, StatusCode::FORBIDDEN, &tr.t("closed-heading")),
         AuthorizeError::Core(e) => page_failure(state, headers, e),
     }
 }
@@ -242,8 +244,31 @@ pub async fn start(
             }
             Redirect::to(&format!("/login?{}", login.finish())).into_response()
         }
+        Err(AuthorizeError::NoAccess) => match &current {
+            Some((_, user)) => refused(&state, &headers, &csrf, user, &req, &raw),
+            None => failure(
+                &state,
+                &headers,
+                params.ui_locales.as_deref(),
+                AuthorizeError::NoAccess,
+            ),
+        },
         Err(e) => failure(&state, &headers, params.ui_locales.as_deref(), e),
     }
+}
+
+/// The "by invitation only" page, with a sign-out that comes back to this request.
+fn refused(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf: &CsrfToken,
+    user: &User,
+    req: &ValidRequest,
+    raw: &str,
+) -> Response {
+    let now = state.sigil.now().unix_timestamp();
+    let next = format!("/oauth/authorize?{}", return_query(raw, false, now));
+    super::closed::closed_page(state, headers, csrf, user, req, next)
 }
 
 /// The same request sent as a form post, which OpenID Connect Core §3.1.2.1 requires
@@ -278,6 +303,7 @@ pub struct ConsentForm {
 pub async fn answer(
     State(state): State<AppState>,
     current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
     Client(client): Client,
     headers: HeaderMap,
     PageForm(form): PageForm<ConsentForm>,
@@ -300,6 +326,9 @@ pub async fn answer(
         .await
     {
         Ok(url) => Redirect::to(&url).into_response(),
+        Err(AuthorizeError::NoAccess) => {
+            refused(&state, &headers, &csrf, &current.user, &req, &form.authz)
+        }
         Err(e) => failure(&state, &headers, params.ui_locales.as_deref(), e),
     }
 }

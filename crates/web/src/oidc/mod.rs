@@ -3,6 +3,7 @@
 //! and answer cross-origin calls, since applications call them directly.
 mod authorize;
 mod client_auth;
+mod closed;
 mod discovery;
 mod logout;
 mod params;

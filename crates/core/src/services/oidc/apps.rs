@@ -4,7 +4,7 @@ use base64::Engine;
 
 use crate::error::CoreError;
 use crate::ids::ClientId;
-use crate::oidc::application::{AppInput, Application};
+use crate::oidc::application::{AppInput, Application, BackchannelChange};
 use crate::services::Sigil;
 use crate::token::SecretToken;
 
@@ -71,6 +71,35 @@ impl Sigil {
             .find_app(&ClientId(client_id.to_owned()))
             .await?
             .ok_or(CoreError::NotFound)
+    }
+
+    /// Changes what the operator may change after registration, in one transaction:
+    /// the back-channel logout settings ([`Sigil::set_app_backchannel`]), whether the
+    /// application is closed (invitation only) and whether it is listed in the
+    /// catalog. A value left out stays as it is; a bad one changes nothing. Closing
+    /// takes effect at once: from then on only people holding access get a code, and
+    /// nobody else's refresh token works.
+    pub async fn update_app(
+        &self,
+        client_id: &str,
+        backchannel: &BackchannelChange,
+        closed: Option<bool>,
+        in_catalog: Option<bool>,
+    ) -> Result<Application, CoreError> {
+        let client_id = ClientId(client_id.to_owned());
+        let mut tx = self.store.begin().await?;
+        let app = tx.find_app(&client_id).await?.ok_or(CoreError::NotFound)?;
+        self.change_backchannel(&mut *tx, &app, backchannel).await?;
+        if closed.is_some() || in_catalog.is_some() {
+            let closed = closed.unwrap_or(app.closed);
+            let in_catalog = in_catalog.unwrap_or(app.in_catalog);
+            if !tx.set_app_listing(&client_id, closed, in_catalog).await? {
+                return Err(CoreError::NotFound);
+            }
+        }
+        let app = tx.find_app(&client_id).await?.ok_or(CoreError::NotFound)?;
+        tx.commit().await?;
+        Ok(app)
     }
 
     /// Removes the application, the consents people gave it and every token it holds.

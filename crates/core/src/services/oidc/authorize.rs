@@ -12,6 +12,7 @@ use crate::oidc::grant::AuthCode;
 use crate::oidc::pkce::CodeChallenge;
 use crate::oidc::redirect::RedirectUri;
 use crate::oidc::scope::ScopeSet;
+use crate::services::access::may_enter;
 use crate::services::Sigil;
 use crate::session::Session;
 use crate::token::SecretToken;
@@ -77,6 +78,10 @@ pub enum AuthorizeError {
     BadRedirectUri,
     /// Sent back to the application's redirect URI.
     Redirect(String),
+    /// The application is closed (invitation only) and the signed-in person holds no
+    /// access to it: Sigil's own page says so, never a code and never a redirect to
+    /// the application ([`crate::services::access`]).
+    NoAccess,
     Core(CoreError),
 }
 
@@ -323,6 +328,11 @@ impl Sigil {
             }
             return Ok(Decision::SignIn { force: true });
         }
+        // Before consent: a person without access to a closed application is neither
+        // asked to consent nor given a code for a consent stored earlier.
+        if !self.holds_access_now(user.id, &req.app.client_id).await? {
+            return Err(self.no_access(req));
+        }
         let consent = self
             .store
             .read()
@@ -346,6 +356,21 @@ impl Sigil {
         ))
     }
 
+    /// The refusal for a person without access to a closed application: Sigil's page,
+    /// or, when the application asked for no interaction, `access_denied` at its
+    /// redirect URI ([OpenID Connect Core §3.1.2.6](https://openid.net/specs/openid-connect-core-1_0.html#AuthError)).
+    fn no_access(&self, req: &ValidRequest) -> AuthorizeError {
+        if req.prompt.none {
+            return self.error_redirect(
+                &req.redirect_uri,
+                req.state.as_deref(),
+                "access_denied",
+                "this application is by invitation only",
+            );
+        }
+        AuthorizeError::NoAccess
+    }
+
     /// The person's answer on the consent page.
     pub async fn answer_consent(
         &self,
@@ -355,6 +380,11 @@ impl Sigil {
         approved: bool,
         client: &ClientInfo,
     ) -> Result<String, AuthorizeError> {
+        // Whatever the answer, a person without access to a closed application is
+        // not sent to it (the code itself is guarded again in `issue_code`).
+        if !self.holds_access_now(user.id, &req.app.client_id).await? {
+            return Err(self.no_access(req));
+        }
         if !approved {
             return Ok(response_url(
                 req.redirect_uri.as_str(),
@@ -366,9 +396,7 @@ impl Sigil {
                 req.state.as_deref(),
             ));
         }
-        self.issue_code(req, session, user, client, true)
-            .await
-            .map_err(AuthorizeError::Core)
+        self.issue_code(req, session, user, client, true).await
     }
 
     async fn issue_code(
@@ -378,10 +406,16 @@ impl Sigil {
         user: &User,
         client: &ClientInfo,
         record_consent: bool,
-    ) -> Result<String, CoreError> {
+    ) -> Result<String, AuthorizeError> {
         let now = self.clock.now();
         let code = SecretToken::generate(self.random.as_ref());
         let mut tx = self.store.begin().await?;
+        // Asked again on the locked row: neither the consent page's answer (perhaps
+        // posted long after the page was shown, or forged) nor a revocation in between
+        // gets a code past it.
+        if !may_enter(&mut *tx, user.id, &req.app.client_id).await? {
+            return Err(self.no_access(req));
+        }
         if record_consent {
             let previous = tx.find_consent(user.id, &req.app.client_id).await?;
             let scopes = previous

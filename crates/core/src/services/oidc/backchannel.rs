@@ -75,7 +75,22 @@ impl Sigil {
         client_id: &str,
         change: &BackchannelChange,
     ) -> Result<Application, CoreError> {
-        let client_id = ClientId(client_id.to_owned());
+        self.update_app(client_id, change, None, None).await
+    }
+
+    /// [`Sigil::set_app_backchannel`]'s change inside `tx`, for
+    /// [`Sigil::update_app`]; the URI is checked before anything is written.
+    pub(crate) async fn change_backchannel(
+        &self,
+        tx: &mut dyn Tx,
+        app: &Application,
+        change: &BackchannelChange,
+    ) -> Result<(), CoreError> {
+        if change.backchannel_logout_uri.is_none()
+            && change.backchannel_logout_session_required.is_none()
+        {
+            return Ok(());
+        }
         let mut errors = Vec::new();
         let uri = change
             .backchannel_logout_uri
@@ -84,20 +99,16 @@ impl Sigil {
         if !errors.is_empty() {
             return Err(CoreError::Invalid(errors));
         }
-        let mut tx = self.store.begin().await?;
-        let app = tx.find_app(&client_id).await?.ok_or(CoreError::NotFound)?;
-        let uri = uri.unwrap_or(app.backchannel_logout_uri);
+        let uri = uri.unwrap_or_else(|| app.backchannel_logout_uri.clone());
         let required = change
             .backchannel_logout_session_required
             .unwrap_or(app.backchannel_logout_session_required);
         if !tx
-            .set_app_backchannel(&client_id, uri.as_ref(), required)
+            .set_app_backchannel(&app.client_id, uri.as_ref(), required)
             .await?
         {
             return Err(CoreError::NotFound);
         }
-        let app = tx.find_app(&client_id).await?.ok_or(CoreError::NotFound)?;
-        tx.commit().await?;
-        Ok(app)
+        Ok(())
     }
 }

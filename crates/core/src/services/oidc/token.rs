@@ -17,8 +17,12 @@ use crate::oidc::grant::TokenFamily;
 use crate::oidc::pkce::CodeChallenge;
 use crate::oidc::scope::ScopeSet;
 use crate::ports::Tx;
+use crate::services::access::may_enter;
 use crate::services::Sigil;
 use crate::token::SecretToken;
+
+/// The refusal when the application is closed and the person holds no access to it.
+const NO_ACCESS: &str = "the person holds no access to this closed application";
 
 /// How the client proved who it is.
 #[derive(Debug)]
@@ -231,6 +235,11 @@ impl Sigil {
                 "the sign-in behind the code has ended",
             ));
         }
+        // A closed application: access read again, and held, in this transaction (see
+        // `services::access`).
+        if !may_enter(&mut *tx, code.user_id, &app.client_id).await? {
+            return Err(TokenError::InvalidGrant(NO_ACCESS));
+        }
         tx.insert_family(&family).await?;
         if !tx.use_code(&code.code_hash, &family.id, now).await? {
             return Err(TokenError::InvalidGrant("the code was already used"));
@@ -365,6 +374,13 @@ impl Sigil {
             .respond(app, &family, Some(next), None, &scopes, id_claims)
             .await?;
         let mut tx = self.store.begin().await?;
+        // Closing the application, or taking the person's access away, is not
+        // outlived by a refresh chain: decided on the fresh, locked row.
+        if let Some(user) = family.user_id {
+            if !may_enter(&mut *tx, user, &family.client_id).await? {
+                return Err(TokenError::InvalidGrant(NO_ACCESS));
+            }
+        }
         if !tx
             .rotate_refresh(&family.id, presented.generation, now)
             .await?
