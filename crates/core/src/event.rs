@@ -49,10 +49,20 @@ pub enum EventCategory {
     DeviceSignedOut,
     /// The person downloaded everything Sigil holds about them.
     DataExported,
+    /// The operator invited an address to a closed application ([`crate::invitation`]).
+    InvitationSent,
+    /// The operator withdrew an invitation.
+    InvitationRevoked,
+    /// The person accepted an invitation (its link or the Requests tab): access granted.
+    InvitationAccepted,
+    /// The person declined an invitation on the Requests tab.
+    InvitationDeclined,
+    /// The account verified an invited address: access granted without asking.
+    InvitationAccessGranted,
 }
 
 impl EventCategory {
-    pub const ALL: [EventCategory; 34] = [
+    pub const ALL: [EventCategory; 39] = [
         Self::Registered,
         Self::SignInSucceeded,
         Self::SignInFailed,
@@ -87,6 +97,11 @@ impl EventCategory {
         Self::SignInPendingDeletion,
         Self::DeviceSignedOut,
         Self::DataExported,
+        Self::InvitationSent,
+        Self::InvitationRevoked,
+        Self::InvitationAccepted,
+        Self::InvitationDeclined,
+        Self::InvitationAccessGranted,
     ];
 
     /// The stable name stored in the database and returned by the API.
@@ -126,6 +141,11 @@ impl EventCategory {
             Self::SignInPendingDeletion => "sign_in.pending_deletion",
             Self::DeviceSignedOut => "session.signed_out_remotely",
             Self::DataExported => "data.exported",
+            Self::InvitationSent => "invitation.sent",
+            Self::InvitationRevoked => "invitation.revoked",
+            Self::InvitationAccepted => "invitation.accepted",
+            Self::InvitationDeclined => "invitation.declined",
+            Self::InvitationAccessGranted => "invitation.access_granted",
         }
     }
 

@@ -1,6 +1,7 @@
 //! The one place errors become responses: JSON for the API, a page for the console.
 //! Unexpected errors are logged with their cause and shown only as a generic message.
 mod deletion;
+mod invitation;
 mod page;
 
 pub use deletion::erase_date;
@@ -30,6 +31,7 @@ pub fn status_of(error: &CoreError) -> StatusCode {
         CoreError::NotFound => StatusCode::NOT_FOUND,
         CoreError::Forbidden | CoreError::ReauthRequired => StatusCode::FORBIDDEN,
         CoreError::Deletion(e) => deletion::status_of(e),
+        CoreError::Invitation(e) => invitation::status_of(e),
         CoreError::CurrentSession | CoreError::AccountNotActive => StatusCode::CONFLICT,
         CoreError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -47,6 +49,7 @@ pub fn code_of(error: &CoreError) -> &'static str {
         CoreError::Forbidden => "forbidden",
         CoreError::ReauthRequired => "reauth_required",
         CoreError::Deletion(e) => deletion::code_of(e),
+        CoreError::Invitation(e) => e.code(),
         CoreError::CurrentSession => "current_session",
         CoreError::AccountNotActive => "account_not_active",
         CoreError::Unexpected(_) => "internal_error",
@@ -65,6 +68,7 @@ pub fn message_of(tr: Tr<'_>, error: &CoreError) -> String {
         CoreError::Forbidden => tr.t("error-forbidden"),
         CoreError::ReauthRequired => tr.t("error-reauth_required"),
         CoreError::Deletion(e) => deletion::message_of(tr, e),
+        CoreError::Invitation(e) => invitation::message_of(tr, e),
         CoreError::CurrentSession => tr.t("error-current_session"),
         CoreError::AccountNotActive => tr.t("error-account_not_active"),
         CoreError::Unexpected(e) => {
