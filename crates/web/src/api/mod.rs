@@ -2,6 +2,7 @@
 //! Authorised by the session cookie now; bearer tokens join with OpenID Connect.
 pub mod admin;
 mod identifiers;
+pub mod invitations;
 mod me;
 mod privacy;
 
@@ -30,6 +31,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/admin/apps/{client_id}",
             get(admin::show).patch(admin::update).delete(admin::delete),
+        )
+        .route(
+            "/admin/apps/{client_id}/invitations",
+            get(invitations::list).post(invitations::create),
+        )
+        .route(
+            "/admin/invitations/{id}",
+            axum::routing::delete(invitations::revoke),
         )
         .fallback(no_such_endpoint)
         .method_not_allowed_fallback(no_such_method)
