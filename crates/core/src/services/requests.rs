@@ -118,8 +118,20 @@ impl Sigil {
                 InvitationError::OtherAccount { invited }
             }));
         }
-        self.accept_in(&mut *tx, &invitation, user.id, client)
-            .await?;
+        match self.accept_in(&mut *tx, &invitation, user.id, client).await {
+            Ok(()) => {}
+            // The same person, a moment earlier (a double click, two tabs): theirs.
+            Err(CoreError::Invitation(InvitationError::Used)) => {
+                let now_stored = tx.find_invitation(&invitation.id).await?;
+                if now_stored.is_some_and(|i| {
+                    i.status == InvitationStatus::Accepted && i.user_id == Some(user.id)
+                }) {
+                    return Ok(Accepted { app, already: true });
+                }
+                return Err(CoreError::Invitation(InvitationError::Used));
+            }
+            Err(e) => return Err(e),
+        }
         tx.commit().await?;
         Ok(Accepted {
             app,

@@ -26,6 +26,7 @@ mod housekeeping;
 mod http_hygiene;
 mod identifiers;
 mod identifiers_sign_in;
+mod invitations;
 mod keyboard;
 mod keys;
 mod language;
