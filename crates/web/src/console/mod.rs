@@ -134,7 +134,7 @@ pub fn routes() -> Router<AppState> {
         .route("/apps", get(apps::list))
         .route(sigil_core::services::ACCEPT_PATH, get(invitations::accept))
         .route(invitations::SWITCH_PATH, post(invitations::switch))
-        .route(requests::REQUESTS, get(requests::list))
+        .route("/profile/requests", get(requests::list))
         .route("/profile/requests/{id}/accept", post(requests::accept))
         .route("/profile/requests/{id}/decline", post(requests::decline))
         .route(
