@@ -37,6 +37,9 @@ pub enum CoreError {
     /// sign-out, not from the list of devices.
     #[error("this is the current session")]
     CurrentSession,
+    /// An invitation to a closed application was refused ([`crate::invitation`]).
+    #[error("invitation: {0:?}")]
+    Invitation(crate::invitation::InvitationError),
     /// The account's fresh row is not active (blocked, or pending deletion): what
     /// only an active account may do is refused.
     #[error("account not active")]

@@ -53,10 +53,20 @@ pub enum EventCategory {
     AccessGrantedByOperator,
     /// The operator took the person's access to a closed application away.
     AccessRevokedByOperator,
+    /// The operator invited an address to a closed application ([`crate::invitation`]).
+    InvitationSent,
+    /// The operator withdrew an invitation.
+    InvitationRevoked,
+    /// The person accepted an invitation (its link or the Requests tab): access granted.
+    InvitationAccepted,
+    /// The person declined an invitation on the Requests tab.
+    InvitationDeclined,
+    /// The account verified an invited address: access granted without asking.
+    InvitationAccessGranted,
 }
 
 impl EventCategory {
-    pub const ALL: [EventCategory; 36] = [
+    pub const ALL: [EventCategory; 41] = [
         Self::Registered,
         Self::SignInSucceeded,
         Self::SignInFailed,
@@ -93,6 +103,11 @@ impl EventCategory {
         Self::DataExported,
         Self::AccessGrantedByOperator,
         Self::AccessRevokedByOperator,
+        Self::InvitationSent,
+        Self::InvitationRevoked,
+        Self::InvitationAccepted,
+        Self::InvitationDeclined,
+        Self::InvitationAccessGranted,
     ];
 
     /// The stable name stored in the database and returned by the API.
@@ -134,6 +149,11 @@ impl EventCategory {
             Self::DataExported => "data.exported",
             Self::AccessGrantedByOperator => "access.granted_by_operator",
             Self::AccessRevokedByOperator => "access.revoked_by_operator",
+            Self::InvitationSent => "invitation.sent",
+            Self::InvitationRevoked => "invitation.revoked",
+            Self::InvitationAccepted => "invitation.accepted",
+            Self::InvitationDeclined => "invitation.declined",
+            Self::InvitationAccessGranted => "invitation.access_granted",
         }
     }
 

@@ -43,6 +43,9 @@ pub struct Export {
     /// Addresses and numbers waiting for their code (the codes are not included).
     pub pending_contacts: Vec<PendingContactEntry>,
     pub deletion: Deletion,
+    /// Invitations to closed applications sent to the person's address or answered by
+    /// them, newest first (never their token).
+    pub invitations: Vec<InvitationEntry>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -183,6 +186,22 @@ pub struct PendingContactEntry {
     pub requested_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub expires_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct InvitationEntry {
+    pub client_id: String,
+    /// The application's name; `null` if it is no longer registered.
+    pub application: Option<String>,
+    pub email: String,
+    /// `pending`, `accepted`, `declined`, `revoked` or `replaced`.
+    pub status: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub invited_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub decided_at: Option<OffsetDateTime>,
 }
 
 /// Where the account stands on deletion.

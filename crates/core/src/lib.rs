@@ -18,6 +18,7 @@ pub mod export;
 pub mod fields;
 pub mod identifier;
 pub mod ids;
+pub mod invitation;
 pub mod locale;
 pub mod login;
 pub mod oidc;

@@ -77,6 +77,9 @@ pub enum Message {
         #[serde(default)]
         sign_in: Option<String>,
     },
+    /// To an invited address: the operator invites its owner to a closed application
+    /// ([`crate::invitation`]); the link carries the invitation's single-use token.
+    Invitation(InvitationMail),
     /// The code that verifies a phone number, by SMS.
     VerifyPhoneSms {
         to: String,
@@ -87,6 +90,21 @@ pub enum Message {
     VerifyPhoneCall { to: String, code: String },
 }
 
+/// What an invitation's mail says ([`Message::Invitation`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationMail {
+    pub to: String,
+    pub locale: Locale,
+    /// The application's name and description, as registered.
+    pub app_name: String,
+    pub app_description: String,
+    /// Who invites: the operator's organisation (the product name if unset).
+    pub inviter: String,
+    #[serde(with = "time::serde::timestamp")]
+    pub expires_at: OffsetDateTime,
+    pub link: String,
+}
+
 impl Message {
     pub fn channel(&self) -> Channel {
         match self {
@@ -94,7 +112,8 @@ impl Message {
             | Self::EmailChanged { .. }
             | Self::PasswordChanged { .. }
             | Self::SignInMethodAdded { .. }
-            | Self::DeletionScheduled { .. } => Channel::Email,
+            | Self::DeletionScheduled { .. }
+            | Self::Invitation(_) => Channel::Email,
             Self::VerifyPhoneSms { .. } => Channel::Sms,
             Self::VerifyPhoneCall { .. } => Channel::Call,
         }
@@ -107,6 +126,7 @@ impl Message {
             | Self::PasswordChanged { to, .. }
             | Self::SignInMethodAdded { to, .. }
             | Self::DeletionScheduled { to, .. }
+            | Self::Invitation(InvitationMail { to, .. })
             | Self::VerifyPhoneSms { to, .. }
             | Self::VerifyPhoneCall { to, .. } => to,
         }

@@ -65,6 +65,9 @@ pub enum Command {
     /// Who may sign in to closed (invitation only) applications.
     #[command(subcommand)]
     Access(AccessCommand),
+    /// Invitations to closed applications.
+    #[command(subcommand)]
+    Invite(InviteCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -91,6 +94,34 @@ pub enum AccessCommand {
     List {
         #[arg(long, allow_hyphen_values = true)]
         app: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InviteCommand {
+    /// Invite addresses to a closed application: each gets a mail with a single-use
+    /// link; inviting an address again replaces its earlier invitation. Prints one
+    /// JSON result per address; exits with 1 if any address was not invited.
+    Create {
+        /// The closed application's client_id.
+        #[arg(long = "app", allow_hyphen_values = true)]
+        client_id: String,
+        /// An address to invite; repeat for several.
+        #[arg(long = "email", required = true)]
+        emails: Vec<String>,
+        /// Days until the invitations expire (1 to 365, default 14).
+        #[arg(long, allow_negative_numbers = true)]
+        expires_days: Option<i64>,
+    },
+    /// List the invitations to an application as JSON, newest first.
+    List {
+        #[arg(long = "app", allow_hyphen_values = true)]
+        client_id: String,
+    },
+    /// Withdraw a pending invitation: its link stops working.
+    Revoke {
+        #[arg(allow_hyphen_values = true)]
+        id: String,
     },
 }
 

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Parser;
 use sigil::cli::{
-    AccessCommand, AccountsCommand, AdminCommand, AppArgs, AppCommand, Cli, Command, KeysCommand,
+    AccessCommand, AccountsCommand, AdminCommand, AppArgs, AppCommand, Cli, Command, InviteCommand,
+    KeysCommand,
 };
 use sigil::config::Config;
 use sigil_core::clock::SystemClock;
@@ -90,6 +91,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::App(cmd) => app(&sigil, cmd).await,
         Command::Accounts(cmd) => accounts(&sigil, cmd).await,
         Command::Access(cmd) => access(&sigil, cmd).await,
+        Command::Invite(cmd) => invite(&sigil, cmd, &config).await,
         Command::Keys(KeysCommand::Rotate) => {
             let rotation = sigil.rotate_keys().await.map_err(describe)?;
             for (alg, kid) in rotation.keys {
@@ -233,6 +235,60 @@ async fn accounts(sigil: &sigil_core::Sigil, cmd: AccountsCommand) -> anyhow::Re
     }
 }
 
+async fn invite(
+    sigil: &sigil_core::Sigil,
+    cmd: InviteCommand,
+    config: &Config,
+) -> anyhow::Result<()> {
+    use sigil_web::api::invitations::{invitation_json, result_json};
+    let show = |v: serde_json::Value| -> anyhow::Result<()> {
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        Ok(())
+    };
+    let client = sigil_core::event::ClientInfo::default();
+    match cmd {
+        InviteCommand::Create {
+            client_id,
+            emails,
+            expires_days,
+        } => {
+            let request = sigil_core::services::InviteRequest {
+                client_id,
+                emails,
+                expires_days,
+                inviter: config.policy.operator.organisation.clone(),
+                operator: None,
+            };
+            let results = sigil.invite(&request, &client).await.map_err(describe)?;
+            let i18n = sigil_web::i18n::I18n::load()?;
+            let tr = sigil_web::i18n::Tr::new(&i18n, sigil_core::locale::Locale::En);
+            show(serde_json::json!(results
+                .iter()
+                .map(|r| result_json(tr, r))
+                .collect::<Vec<_>>()))?;
+            let refused = results.iter().filter(|r| r.outcome.is_err()).count();
+            if refused > 0 {
+                anyhow::bail!("{refused} of {} addresses were not invited", results.len());
+            }
+            Ok(())
+        }
+        InviteCommand::List { client_id } => {
+            let list = sigil.list_invitations(&client_id).await.map_err(describe)?;
+            show(serde_json::json!(list
+                .iter()
+                .map(invitation_json)
+                .collect::<Vec<_>>()))
+        }
+        InviteCommand::Revoke { id } => {
+            let revoked = sigil
+                .revoke_invitation(&id, None, &client)
+                .await
+                .map_err(describe)?;
+            show(invitation_json(&revoked))
+        }
+    }
+}
+
 fn input(a: AppArgs) -> AppInput {
     AppInput {
         name: a.name,
@@ -335,6 +391,18 @@ fn describe(e: sigil_core::CoreError) -> anyhow::Error {
         }
         sigil_core::CoreError::NotFound => anyhow::anyhow!("not found"),
         sigil_core::CoreError::Access(e) => anyhow::anyhow!("refused ({}): {e}", e.code()),
+        sigil_core::CoreError::Invitation(e) => {
+            let i18n = sigil_web::i18n::I18n::load().ok();
+            let code = e.code();
+            let error = sigil_core::CoreError::Invitation(e);
+            match i18n {
+                Some(i) => {
+                    let tr = sigil_web::i18n::Tr::new(&i, sigil_core::locale::Locale::En);
+                    anyhow::anyhow!("{code}: {}", sigil_web::error::message_of(tr, &error))
+                }
+                None => anyhow::anyhow!("{code}"),
+            }
+        }
         other => anyhow::anyhow!(other),
     }
 }

@@ -297,9 +297,11 @@ impl<E: Exec + 'static> sigil_core::ports::Tx for Conn<E> {
 
 /// The error for a unique violation whose message or constraint is `text`: a
 /// [`StoreError::Conflict`] naming the guarded field (SQLite says `users.login`,
-/// PostgreSQL `users_login_key`).
+/// PostgreSQL `users_login_key`). The pending invitation of an application and address
+/// (`invitations_open`, or SQLite's `invitations.client_id, invitations.email`) comes
+/// first: its message names `email` too.
 pub(crate) fn unique_violation(text: &str) -> StoreError {
-    for field in ["login", "email", "phone", "slug", "subject"] {
+    for field in ["invitation", "login", "email", "phone", "slug", "subject"] {
         if text.contains(field) {
             return StoreError::Conflict(field);
         }

@@ -1,5 +1,7 @@
 //! Messages from the outbox, rendered in the recipient's language: email as plain text
 //! and HTML, SMS as text, a call as the digits its caller number ends in.
+mod invitation;
+
 use askama::Template;
 use sigil_core::outbox::Message;
 
@@ -261,6 +263,9 @@ pub fn render(i18n: &I18n, product: &str, message: &Message) -> Result<Rendered,
                 closing: vec![tr.t("deletion-mail-outro")],
             };
             email(&tr, to, body)
+        }
+        Message::Invitation(mail) => {
+            invitation::render(&Words::new(i18n, mail.locale, product), mail)
         }
         Message::VerifyPhoneSms { to, locale, code } => {
             let tr = Words::new(i18n, *locale, product);

@@ -399,6 +399,7 @@ impl Sigil {
                         json!({ "to": mask(email.as_str()), "added": user.email.is_none() }),
                     );
                 tx.insert_event(&event).await?;
+                self.grant_invited(tx, user.id, &email, client).await?;
                 if let Some(old) = user.email.as_ref().filter(|old| **old != email) {
                     let notice = Message::EmailChanged {
                         to: old.to_string(),

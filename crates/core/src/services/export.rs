@@ -6,7 +6,8 @@ use crate::error::CoreError;
 use crate::event::{ClientInfo, EventCategory};
 use crate::export::{
     utc, Account, Card, ConsentEntry, Deletion, EmailEntry, EventEntry, Export, Field,
-    LinkedIdentifier, PendingContactEntry, PhoneEntry, Photo, SessionEntry, FORMAT,
+    InvitationEntry, LinkedIdentifier, PendingContactEntry, PhoneEntry, Photo, SessionEntry,
+    FORMAT,
 };
 use crate::ports::Tx;
 use crate::privacy::PrivacyLevels;
@@ -113,6 +114,20 @@ impl Sigil {
                 }
             }
         }
+        let mut invitations = Vec::new();
+        let verified = user.email.as_ref().filter(|_| user.email_verified);
+        for i in tx.list_invitations_of_person(verified, user.id).await? {
+            let application = tx.find_app(&i.client_id).await?.map(|a| a.name);
+            invitations.push(InvitationEntry {
+                client_id: i.client_id.0,
+                application,
+                email: i.email.as_str().to_owned(),
+                status: i.status.as_str().to_owned(),
+                invited_at: utc(i.created_at),
+                expires_at: utc(i.expires_at),
+                decided_at: i.decided_at.map(utc),
+            });
+        }
         Ok(Export {
             format: FORMAT,
             exported_at: utc(self.clock.now()),
@@ -161,6 +176,7 @@ impl Sigil {
                 },
                 erase_after: user.status.erase_after(),
             },
+            invitations,
         })
     }
 

@@ -268,6 +268,7 @@ impl Sigil {
             .event(Some(user.id), EventCategory::EmailChanged, client)
             .with_details(json!({ "to": mask(old.as_str()), "restored": true }));
         tx.insert_event(&event).await?;
+        self.grant_invited(tx, user.id, old, client).await?;
         Ok(())
     }
 }

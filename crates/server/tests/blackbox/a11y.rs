@@ -203,6 +203,12 @@ async fn audit_pass(
             "/profile/sign-out-everywhere".to_owned(),
         ),
         ("/profile/devices", "/profile/devices".to_owned()),
+        ("/profile/requests", "/profile/requests".to_owned()),
+        // An invitation link that names nothing: its error page.
+        (
+            "/invitations/accept",
+            "/invitations/accept?token=no-such-invitation".to_owned(),
+        ),
         ("/profile/devices/{sid}/sign-out", s.device_path.clone()),
         ("/profile/export", "/profile/export".to_owned()),
         (

@@ -313,3 +313,98 @@ fn the_sample_configuration_is_accepted() {
     );
     assert!(dir.join("sigil.db").exists());
 }
+
+/// `sigil invite`: JSON results per address, a non-zero exit with the reason on bad
+/// input, and never the token.
+#[test]
+fn invitations_are_sent_listed_and_revoked_from_the_command_line() {
+    let dir = std::env::temp_dir().join(format!(
+        "sigil-cli-invite-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let run = |args: &[&str]| {
+        sigil()
+            .env("SIGIL_DATA_DIR", &dir)
+            .args(args)
+            .output()
+            .expect("run")
+    };
+    assert!(run(&["migrate"]).status.success());
+    let app = |closed: bool| -> String {
+        let mut args = vec![
+            "app",
+            "create",
+            "--name",
+            "Team",
+            "--redirect-uri",
+            "https://t.example/cb",
+        ];
+        if closed {
+            args.push("--closed");
+        }
+        let out = run(&args);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        v["client_id"].as_str().expect("client_id").to_owned()
+    };
+    let (open, closed) = (app(false), app(true));
+
+    let out = run(&[
+        "invite",
+        "create",
+        "--app",
+        &open,
+        "--email",
+        "ada@example.org",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("app_not_closed") && err.contains("close the application first"),
+        "{err}"
+    );
+
+    let out = run(&[
+        "invite",
+        "create",
+        "--app",
+        &closed,
+        "--email",
+        "ada@example.org",
+        "--expires-days",
+        "0",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid_expiry"));
+
+    let out = run(&[
+        "invite",
+        "create",
+        "--app",
+        &closed,
+        "--email",
+        "Ada@Example.org",
+        "--email",
+        "nope",
+    ]);
+    assert!(!out.status.success(), "one address was refused");
+    let results: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(results[0]["invitation"]["email"], "ada@example.org");
+    assert_eq!(results[1]["error"]["code"], "invalid_email");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 of 2 addresses"));
+    let id = results[0]["invitation"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+
+    let out = run(&["invite", "list", "--app", &closed]);
+    assert!(out.status.success());
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(listed[0]["status"], "pending");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("token"));
+
+    let out = run(&["invite", "revoke", &id]);
+    assert!(out.status.success());
+    let out = run(&["invite", "revoke", &id]);
+    assert!(!out.status.success(), "only once");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invitation_revoked"));
+}

@@ -298,6 +298,7 @@ async fn rich_account(app: &TestApp, server: &smtp::SmtpServer) -> Vec<String> {
         "/profile/sign-out-everywhere".to_owned(),
         "/profile/delete".to_owned(),
         "/profile/devices".to_owned(),
+        "/profile/requests".to_owned(),
         device,
         "/profile/export".to_owned(),
         "/profile/contacts/email".to_owned(),

@@ -28,6 +28,8 @@ mod housekeeping;
 mod http_hygiene;
 mod identifiers;
 mod identifiers_sign_in;
+mod invitations;
+mod invitations_requests;
 mod keyboard;
 mod keys;
 mod language;

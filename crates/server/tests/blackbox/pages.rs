@@ -129,6 +129,7 @@ async fn every_console_page_is_fully_translated_in_every_language(backend: Backe
                 "/profile/sign-out-everywhere".to_owned(),
             ),
             ("/profile/devices", "/profile/devices".to_owned()),
+            ("/profile/requests", "/profile/requests".to_owned()),
             ("/profile/devices/{sid}/sign-out", device.clone()),
             ("/profile/export", "/profile/export".to_owned()),
             (

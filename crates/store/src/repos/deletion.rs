@@ -216,6 +216,15 @@ impl<E: Exec + 'static> DeletionRepo for Conn<E> {
         .bind(id.clone())
         .execute(&mut self.0)
         .await?;
+        // Invitations to the account's address, and those the person decided: who was
+        // invited where, and what they answered, goes with them.
+        query(
+            "DELETE FROM invitations WHERE user_id = $1 OR email = \
+                 (SELECT email FROM users WHERE id = $1 AND email IS NOT NULL)",
+        )
+        .bind(id.clone())
+        .execute(&mut self.0)
+        .await?;
         // An image another account shows too (the same bytes, so the same hash) stays,
         // handed to that account; the others go.
         query(

@@ -25,7 +25,7 @@ on_both_backends!(
 );
 
 /// Runs `n` copies of `task` released together by a barrier; their results in order.
-async fn at_once<T, F, Fut>(store: &Arc<dyn Store>, n: usize, task: F) -> Vec<T>
+pub(crate) async fn at_once<T, F, Fut>(store: &Arc<dyn Store>, n: usize, task: F) -> Vec<T>
 where
     T: Send + 'static,
     F: Fn(Arc<dyn Store>, usize) -> Fut,

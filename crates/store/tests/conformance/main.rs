@@ -5,6 +5,7 @@ mod backchannel;
 mod contacts;
 mod housekeeping;
 mod identifiers;
+mod invitations;
 mod keys;
 mod locking;
 mod oidc;

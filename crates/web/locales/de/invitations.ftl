@@ -1,1 +1,54 @@
-# Invitations to closed applications: the mail, the link, the Requests tab.
+# Einladungen zu geschlossenen Anwendungen: die E-Mail, der Link, der Reiter Anfragen.
+
+nav-requests = Anfragen
+nav-requests-count = Anfragen, { $count } offen
+requests-title = Anfragen
+requests-intro = Einladungen zu Anwendungen, die nur eingeladenen Personen offenstehen. Nehmen Sie eine an, und dieses Konto kann sich bei der Anwendung anmelden.
+requests-empty = Keine Einladung wartet auf Sie.
+requests-unverified = Einladungen erreichen Sie an Ihrer bestätigten E-Mail-Adresse.
+requests-unverified-link = E-Mail-Adresse bestätigen
+requests-invited_by = Eingeladen von { $inviter }
+requests-expires = Gültig bis { $date }
+requests-accept = Annehmen
+requests-decline = Ablehnen
+requests-accept-label = Einladung zu { $app } annehmen
+requests-decline-label = Einladung zu { $app } ablehnen
+requests-accepted = Angenommen
+requests-open = { $app } öffnen
+requests-no_home = Melden Sie sich in der Anwendung selbst mit diesem Konto an.
+requests-notice-accepted = Einladung angenommen: Dieses Konto kann sich jetzt bei der Anwendung anmelden.
+requests-notice-declined = Einladung abgelehnt.
+
+invitation-done-title = Sie haben jetzt Zugang zu { $app }
+invitation-done-body = Dieses Konto kann sich jetzt bei { $app } anmelden. Öffnen Sie die Anwendung und melden Sie sich mit diesem Konto an.
+invitation-done-requests = Ihre Anfragen
+invitation-other-title = Diese Einladung gilt einer anderen Adresse
+invitation-other-body = Die Einladung ging an { $address }, aber das Konto, mit dem Sie angemeldet sind, hat eine andere bestätigte E-Mail-Adresse.
+invitation-other-next = Melden Sie sich ab und dann mit dem Konto von { $address } an, oder registrieren Sie eines mit dieser Adresse. Danach kommen Sie zur Einladung zurück.
+invitation-other-switch = Abmelden und Konto wechseln
+invitation-unverified-title = Bestätigen Sie zuerst Ihre E-Mail-Adresse
+invitation-unverified-body = Die Einladung ging an { $address }. Bestätigen Sie diese Adresse in Ihrem Konto und öffnen Sie dann den Link in der Einladung erneut.
+invitation-unverified-link = E-Mail-Adresse bestätigen
+
+invitation-error-app_not_closed = Diese Anwendung steht allen offen, eine Einladung würde nichts gewähren: Schließen Sie die Anwendung zuerst und laden Sie dann Personen ein.
+invitation-error-expiry = Die Einladung muss 1 bis { $max } Tage gültig sein.
+invitation-error-unknown = Dieser Einladungslink ist ungültig. Prüfen Sie, ob Sie den ganzen Link aus der E-Mail geöffnet haben.
+invitation-error-expired = Diese Einladung ist abgelaufen. Bitten Sie um eine neue.
+invitation-error-revoked = Diese Einladung wurde zurückgezogen.
+invitation-error-used = Diese Einladung wurde bereits beantwortet.
+invitation-error-replaced = Eine neuere Einladung hat diese ersetzt: Verwenden Sie den Link aus der neuesten E-Mail.
+invitation-error-other_account = Diese Einladung gilt { $address }, nicht dem Konto, mit dem Sie angemeldet sind.
+invitation-error-unverified = Diese Einladung gilt { $address }: Bestätigen Sie diese Adresse zuerst in Ihrem Konto.
+
+invitation-mail-subject = Einladung zu { $app }
+invitation-mail-body = { $inviter } lädt Sie zu { $app } ein, einer Anwendung, bei der Sie sich mit Ihrem Konto bei { $product } anmelden.
+invitation-mail-how = Öffnen Sie den Link unten. Wenn Sie nicht angemeldet sind, melden Sie sich mit dem Konto dieser E-Mail-Adresse an oder registrieren Sie eines damit: Den Zugang erhält das Konto, das diese Adresse bestätigt hat.
+invitation-mail-button = Einladung annehmen
+invitation-mail-expires = Die Einladung ist bis { $date } gültig.
+invitation-mail-outro = Wenn Sie diese Einladung nicht erwartet haben, ignorieren Sie diese E-Mail: Ohne Sie geschieht nichts.
+
+event-invitation-sent = Einladung gesendet
+event-invitation-revoked = Einladung zurückgezogen
+event-invitation-accepted = Einladung angenommen
+event-invitation-declined = Einladung abgelehnt
+event-invitation-access_granted = Zugang durch Einladung erhalten

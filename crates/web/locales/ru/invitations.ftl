@@ -1,1 +1,54 @@
-# Invitations to closed applications: the mail, the link, the Requests tab.
+# Приглашения в закрытые приложения: письмо, ссылка, вкладка «Запросы».
+
+nav-requests = Запросы
+nav-requests-count = Запросы, ожидают: { $count }
+requests-title = Запросы
+requests-intro = Приглашения в приложения, открытые только для приглашённых. Примите приглашение, и с этой учётной записью можно будет войти в приложение.
+requests-empty = Приглашений для вас нет.
+requests-unverified = Приглашения приходят на ваш подтверждённый адрес электронной почты.
+requests-unverified-link = Подтвердить адрес почты
+requests-invited_by = Пригласил: { $inviter }
+requests-expires = Действует до { $date }
+requests-accept = Принять
+requests-decline = Отклонить
+requests-accept-label = Принять приглашение в { $app }
+requests-decline-label = Отклонить приглашение в { $app }
+requests-accepted = Принято
+requests-open = Открыть { $app }
+requests-no_home = Войдите в приложение из самого приложения с этой учётной записью.
+requests-notice-accepted = Приглашение принято: теперь с этой учётной записью можно войти в приложение.
+requests-notice-declined = Приглашение отклонено.
+
+invitation-done-title = Теперь у вас есть доступ к { $app }
+invitation-done-body = С этой учётной записью теперь можно войти в { $app }. Откройте приложение и войдите с этой учётной записью.
+invitation-done-requests = Ваши запросы
+invitation-other-title = Это приглашение для другого адреса
+invitation-other-body = Приглашение отправлено на { $address }, а у учётной записи, с которой вы вошли, другой подтверждённый адрес почты.
+invitation-other-next = Выйдите и войдите с учётной записью { $address } или зарегистрируйте её с этим адресом. После этого вы вернётесь к приглашению.
+invitation-other-switch = Выйти и сменить учётную запись
+invitation-unverified-title = Сначала подтвердите адрес почты
+invitation-unverified-body = Приглашение отправлено на { $address }. Подтвердите этот адрес в своей учётной записи и снова откройте ссылку из приглашения.
+invitation-unverified-link = Подтвердить адрес почты
+
+invitation-error-app_not_closed = Это приложение открыто для всех, приглашение ничего бы не дало: сначала закройте приложение, затем приглашайте.
+invitation-error-expiry = Приглашение должно действовать от 1 до { $max } дней.
+invitation-error-unknown = Ссылка приглашения недействительна. Проверьте, что вы открыли ссылку из письма целиком.
+invitation-error-expired = Срок действия приглашения истёк. Попросите новое.
+invitation-error-revoked = Приглашение отозвано.
+invitation-error-used = На это приглашение уже ответили.
+invitation-error-replaced = Это приглашение заменено более новым: используйте ссылку из последнего письма.
+invitation-error-other_account = Это приглашение для { $address }, а не для учётной записи, с которой вы вошли.
+invitation-error-unverified = Это приглашение для { $address }: сначала подтвердите этот адрес в своей учётной записи.
+
+invitation-mail-subject = Приглашение в { $app }
+invitation-mail-body = { $inviter } приглашает вас в { $app } — приложение, в которое входят с учётной записью { $product }.
+invitation-mail-how = Откройте ссылку ниже. Если вы не вошли, войдите с учётной записью этого адреса почты или зарегистрируйте её с этим адресом: доступ получит учётная запись, в которой этот адрес подтверждён.
+invitation-mail-button = Принять приглашение
+invitation-mail-expires = Срок действия приглашения: до { $date }
+invitation-mail-outro = Если вы не ждали этого приглашения, просто проигнорируйте письмо: без вас ничего не произойдёт.
+
+event-invitation-sent = Приглашение отправлено
+event-invitation-revoked = Приглашение отозвано
+event-invitation-accepted = Приглашение принято
+event-invitation-declined = Приглашение отклонено
+event-invitation-access_granted = Доступ получен по приглашению

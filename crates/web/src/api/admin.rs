@@ -43,6 +43,7 @@ pub fn app_json(app: &Application) -> Value {
     })
 }
 
+/// Lets operators through; anyone else gets the API's 403.
 pub(super) fn operator(
     state: &AppState,
     me: &ApiUser,

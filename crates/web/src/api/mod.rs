@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod admin_access;
 mod identifiers;
+pub mod invitations;
 mod me;
 mod privacy;
 
@@ -39,6 +40,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/admin/apps/{client_id}/access/{user}",
             axum::routing::delete(admin_access::revoke),
+        )
+        .route(
+            "/admin/apps/{client_id}/invitations",
+            get(invitations::list).post(invitations::create),
+        )
+        .route(
+            "/admin/invitations/{id}",
+            axum::routing::delete(invitations::revoke),
         )
         .fallback(no_such_endpoint)
         .method_not_allowed_fallback(no_such_method)

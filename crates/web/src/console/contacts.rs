@@ -40,6 +40,9 @@ struct ContactPage<'a> {
     code_spent: bool,
     error: Option<String>,
     notice: Option<String>,
+    /// Where a confirmed address goes on to (an invitation's link, an application's
+    /// sign-in, after registering), in the confirm form.
+    next: Option<String>,
 }
 
 impl ContactPage<'_> {
@@ -147,11 +150,14 @@ struct Shown {
     code_spent: bool,
     error: Option<String>,
     notice: Option<String>,
+    /// Where to go once the address is confirmed.
+    next: Option<String>,
 }
 
 #[derive(Deserialize)]
 pub struct NoticeQuery {
     notice: Option<String>,
+    next: Option<String>,
 }
 
 /// The signed-in person: the contact, what is being verified, and the forms.
@@ -178,6 +184,7 @@ pub async fn page(
             error: None,
             // Each notice names what happened to which contact.
             notice: notice.map(|n| page.t.t(&format!("flow-notice-{}-{n}", kind.as_str()))),
+            next: q.next,
         }
     })
     .await;
@@ -230,8 +237,14 @@ async fn respond(
         .enumerate()
         .map(|(i, c)| (c.as_str(), i == picked))
         .collect();
+    let next = shown
+        .next
+        .as_deref()
+        .map(|n| super::safe_next(Some(n)))
+        .filter(|n| n != "/profile");
     let body = render(&ContactPage {
         page,
+        next,
         kind: kind.as_str(),
         current: current_value,
         pending,
@@ -300,6 +313,7 @@ async fn after(
                     code_spent: is_spent_code(&e),
                     error,
                     notice: None,
+                    next: None,
                 }
             })
             .await
@@ -413,6 +427,8 @@ pub async fn resend(
 pub struct CodeForm {
     #[serde(default)]
     code: String,
+    /// Where to go once confirmed (see [`ContactPage`]).
+    next: Option<String>,
 }
 
 /// The signed-in person: confirms the pending address with its code.
@@ -429,6 +445,9 @@ pub async fn confirm(
         .sigil
         .confirm_code(&current.user, kind, &form.code, &client)
         .await;
+    if let (Ok(()), Some(next)) = (&result, form.next.as_deref()) {
+        return Redirect::to(&super::safe_next(Some(next))).into_response();
+    }
     after(
         &state,
         &headers,

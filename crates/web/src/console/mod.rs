@@ -11,6 +11,7 @@ mod event_details;
 mod events;
 mod export;
 mod identifiers;
+mod invitations;
 mod lang;
 mod lifecycle;
 mod photo;
@@ -18,6 +19,7 @@ mod privacy;
 mod profile;
 mod profile_edit;
 mod public;
+mod requests;
 mod secure;
 mod security;
 pub(crate) mod shell;
@@ -130,6 +132,11 @@ pub fn routes() -> Router<AppState> {
         .route("/events", get(events::list))
         .route("/lang", post(lang::switch))
         .route("/apps", get(apps::list))
+        .route(sigil_core::services::ACCEPT_PATH, get(invitations::accept))
+        .route(invitations::SWITCH_PATH, post(invitations::switch))
+        .route("/profile/requests", get(requests::list))
+        .route("/profile/requests/{id}/accept", post(requests::accept))
+        .route("/profile/requests/{id}/decline", post(requests::decline))
         .route(
             "/apps/{client_id}/end-sessions",
             get(apps::end_sessions_form).post(apps::end_sessions),

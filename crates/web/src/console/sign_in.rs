@@ -39,6 +39,23 @@ struct LoginPage<'a> {
     providers: Vec<(String, String)>,
 }
 
+impl LoginPage<'_> {
+    /// Registration instead, coming back to the same place (an invitation's link, an
+    /// application's sign-in) afterwards.
+    fn register_href(&self) -> String {
+        register_href(&self.next)
+    }
+}
+
+/// `/register`, carrying `next` unless it is the default.
+fn register_href(next: &str) -> String {
+    if next == "/profile" {
+        return "/register".to_owned();
+    }
+    let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    format!("/register?next={next}")
+}
+
 fn providers(state: &AppState) -> Vec<(String, String)> {
     state
         .sigil
@@ -232,6 +249,8 @@ pub(super) fn signed_in_response(
 #[template(path = "register.html")]
 struct RegisterPage<'a> {
     page: PageCtx<'a>,
+    /// Where to go once registered (and the email confirmed, if one was given).
+    next: String,
     login: String,
     email: String,
     errors: HashMap<String, String>,
@@ -248,13 +267,17 @@ pub async fn register_form(
     State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
+    PageQuery(q): PageQuery<NextQuery>,
 ) -> Response {
-    let page = PageCtx::new(&state, &headers, &csrf, None, "/register", "register");
+    let next = safe_next(q.next.as_deref());
+    let here = register_href(&next);
+    let page = PageCtx::new(&state, &headers, &csrf, None, &here, "register");
     if !state.sigil.settings().registration_open {
         return page_failure(&state, &headers, CoreError::NotFound);
     }
     render(&RegisterPage {
         page,
+        next,
         login: String::new(),
         email: String::new(),
         errors: HashMap::new(),
@@ -268,6 +291,7 @@ pub struct RegisterForm {
     #[serde(default)]
     email: String,
     password: String,
+    next: Option<String>,
 }
 
 /// Anyone, while registration is open.
@@ -289,14 +313,18 @@ pub async fn register(
             .get(&cookies::name(&state.config, cookies::DEVICE))
             .map(|c| c.value().to_owned()),
     };
-    // With an email, the next step is its code.
-    let next = if form.email.trim().is_empty() {
-        "/profile"
-    } else {
-        "/profile/contacts/email"
+    // With an email, the next step is its code, and then where the person was going.
+    let after = safe_next(form.next.as_deref());
+    let next = match (form.email.trim().is_empty(), after.as_str()) {
+        (true, _) => after.clone(),
+        (false, "/profile") => "/profile/contacts/email".to_owned(),
+        (false, _) => {
+            let encoded: String = form_urlencoded::byte_serialize(after.as_bytes()).collect();
+            format!("/profile/contacts/email?next={encoded}")
+        }
     };
     match state.sigil.register(input, &client).await {
-        Ok(signed_in) => signed_in_response(&state, jar, signed_in, next),
+        Ok(signed_in) => signed_in_response(&state, jar, signed_in, &next),
         Err(CoreError::Invalid(errors)) => {
             let page = PageCtx::new(&state, &headers, &csrf, None, "/register", "register");
             let errors = errors
@@ -305,6 +333,7 @@ pub async fn register(
                 .collect();
             let body = render(&RegisterPage {
                 page,
+                next: after,
                 login: form.login,
                 email: form.email,
                 errors,

@@ -2,6 +2,7 @@
 //! Unexpected errors are logged with their cause and shown only as a generic message.
 mod access;
 mod deletion;
+mod invitation;
 mod page;
 
 pub use deletion::erase_date;
@@ -32,6 +33,7 @@ pub fn status_of(error: &CoreError) -> StatusCode {
         CoreError::Forbidden | CoreError::ReauthRequired => StatusCode::FORBIDDEN,
         CoreError::Deletion(e) => deletion::status_of(e),
         CoreError::Access(e) => access::status_of(*e),
+        CoreError::Invitation(e) => invitation::status_of(e),
         CoreError::CurrentSession | CoreError::AccountNotActive => StatusCode::CONFLICT,
         CoreError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -50,6 +52,7 @@ pub fn code_of(error: &CoreError) -> &'static str {
         CoreError::ReauthRequired => "reauth_required",
         CoreError::Deletion(e) => deletion::code_of(e),
         CoreError::Access(e) => e.code(),
+        CoreError::Invitation(e) => e.code(),
         CoreError::CurrentSession => "current_session",
         CoreError::AccountNotActive => "account_not_active",
         CoreError::Unexpected(_) => "internal_error",
@@ -69,6 +72,7 @@ pub fn message_of(tr: Tr<'_>, error: &CoreError) -> String {
         CoreError::ReauthRequired => tr.t("error-reauth_required"),
         CoreError::Deletion(e) => deletion::message_of(tr, e),
         CoreError::Access(e) => access::message_of(tr, *e),
+        CoreError::Invitation(e) => invitation::message_of(tr, e),
         CoreError::CurrentSession => tr.t("error-current_session"),
         CoreError::AccountNotActive => tr.t("error-account_not_active"),
         CoreError::Unexpected(e) => {

@@ -1,0 +1,136 @@
+//! The link in an invitation's mail (`/invitations/accept?token=…`): the guide's
+//! "Method 1". Not signed in: the [`PageUser`] extractor sends the person to sign in
+//! (or register) and back here. Signed in with the invited address verified: access is
+//! granted and the person goes on to the application. Anyone else gets a page that
+//! says why, and changes nothing.
+//!
+//! A GET that grants is safe here: only a browser signed in to the invited person's
+//! own account can spend the token, and what it does is what the person came for
+//! (mail scanners, which open links without a session, only reach the sign-in page).
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+use sigil_core::invitation::InvitationError;
+use sigil_core::services::ACCEPT_PATH;
+use sigil_core::CoreError;
+
+use super::PageCtx;
+use crate::auth::csrf::CsrfToken;
+use crate::auth::{cookies, PageUser};
+use crate::client::Client;
+use crate::error::{page_failure, render};
+use crate::extract::{PageForm, PageQuery};
+use crate::state::AppState;
+
+/// Where signing out to switch accounts posts.
+pub const SWITCH_PATH: &str = "/invitations/switch";
+
+#[derive(Template)]
+#[template(path = "invitation.html")]
+struct InvitationPage<'a> {
+    page: PageCtx<'a>,
+    outcome: Outcome,
+    /// The link itself, for the form that signs out and comes back to it.
+    token: String,
+}
+
+enum Outcome {
+    /// Access granted to the application named, which has no home URL to go on to.
+    Done {
+        app: String,
+    },
+    /// The invitation is for the address shown (partly hidden).
+    OtherAccount {
+        invited: String,
+    },
+    Unverified {
+        invited: String,
+    },
+}
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// The link's path with its token, as the sign-in page's `next`.
+fn link(token: &str) -> String {
+    let token: String = form_urlencoded::byte_serialize(token.as_bytes()).collect();
+    format!("{ACCEPT_PATH}?token={token}")
+}
+
+/// The signed-in person (anyone else signs in first, and comes back here).
+pub async fn accept(
+    State(state): State<AppState>,
+    current: PageUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Client(client): Client,
+    headers: HeaderMap,
+    PageQuery(q): PageQuery<TokenQuery>,
+) -> Response {
+    let result = state
+        .sigil
+        .accept_invitation_link(&current.user, &q.token, &client)
+        .await;
+    let (status, outcome) = match result {
+        Ok(accepted) => {
+            if let Some(home) = accepted.app.home_url {
+                return Redirect::to(&home).into_response();
+            }
+            // The frame's badge counted the invitation before it was accepted.
+            if let Ok(shell) = state.sigil.console_shell(&current.user).await {
+                super::shell::fill(shell);
+            }
+            (
+                StatusCode::OK,
+                Outcome::Done {
+                    app: accepted.app.name,
+                },
+            )
+        }
+        Err(CoreError::Invitation(InvitationError::OtherAccount { invited })) => {
+            (StatusCode::FORBIDDEN, Outcome::OtherAccount { invited })
+        }
+        Err(CoreError::Invitation(InvitationError::Unverified { invited })) => {
+            (StatusCode::FORBIDDEN, Outcome::Unverified { invited })
+        }
+        Err(e) => return page_failure(&state, &headers, e),
+    };
+    let page = PageCtx::new(
+        &state,
+        &headers,
+        &csrf,
+        Some(&current.user),
+        &link(&q.token),
+        "requests",
+    );
+    let body = render(&InvitationPage {
+        page,
+        outcome,
+        token: q.token,
+    });
+    (status, body).into_response()
+}
+
+/// The signed-in person, on an invitation for another address: signs out and goes to
+/// the sign-in page, which comes back to the invitation.
+pub async fn switch(
+    State(state): State<AppState>,
+    current: PageUser,
+    Client(client): Client,
+    headers: HeaderMap,
+    jar: CookieJar,
+    PageForm(form): PageForm<TokenQuery>,
+) -> Response {
+    if let Err(e) = state.sigil.sign_out(&current.session, &client).await {
+        return page_failure(&state, &headers, e);
+    }
+    let jar = jar.add(cookies::removal(&state.config, cookies::SESSION));
+    let next: String = form_urlencoded::byte_serialize(link(&form.token).as_bytes()).collect();
+    (jar, Redirect::to(&format!("/login?next={next}"))).into_response()
+}
