@@ -49,10 +49,14 @@ pub enum EventCategory {
     DeviceSignedOut,
     /// The person downloaded everything Sigil holds about them.
     DataExported,
+    /// The person made a catalog application a favourite (with its client_id).
+    FavoriteAdded,
+    /// The person removed a favourite (with its client_id).
+    FavoriteRemoved,
 }
 
 impl EventCategory {
-    pub const ALL: [EventCategory; 34] = [
+    pub const ALL: [EventCategory; 36] = [
         Self::Registered,
         Self::SignInSucceeded,
         Self::SignInFailed,
@@ -87,6 +91,8 @@ impl EventCategory {
         Self::SignInPendingDeletion,
         Self::DeviceSignedOut,
         Self::DataExported,
+        Self::FavoriteAdded,
+        Self::FavoriteRemoved,
     ];
 
     /// The stable name stored in the database and returned by the API.
@@ -126,6 +132,8 @@ impl EventCategory {
             Self::SignInPendingDeletion => "sign_in.pending_deletion",
             Self::DeviceSignedOut => "session.signed_out_remotely",
             Self::DataExported => "data.exported",
+            Self::FavoriteAdded => "favorite.added",
+            Self::FavoriteRemoved => "favorite.removed",
         }
     }
 

@@ -1,6 +1,7 @@
 //! The JSON API for the person's own account, sharing the services with the pages.
 //! Authorised by the session cookie now; bearer tokens join with OpenID Connect.
 pub mod admin;
+mod catalog;
 mod identifiers;
 mod me;
 mod privacy;
@@ -25,6 +26,12 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/me/identifiers/{id}",
             axum::routing::delete(identifiers::remove),
+        )
+        .route("/me/catalog", get(catalog::catalog))
+        .route("/me/favorites", get(catalog::favorites))
+        .route(
+            "/me/favorites/{client_id}",
+            axum::routing::put(catalog::add).delete(catalog::remove),
         )
         .route("/admin/apps", get(admin::list).post(admin::create))
         .route(
