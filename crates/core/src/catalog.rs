@@ -168,8 +168,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_catalog_offers_listed_person_facing_applications_and_closed_ones_only_with_access(
-    ) {
+    fn the_catalog_offers_listed_person_facing_applications_and_closed_ones_only_with_access() {
         for app_type in [AppType::Web, AppType::Spa, AppType::Native] {
             assert!(is_offered(app_type, true, false, false));
             assert!(is_offered(app_type, true, true, true));
@@ -231,7 +230,12 @@ mod tests {
         let shape: Vec<(AppType, Vec<&str>)> = c
             .groups
             .iter()
-            .map(|g| (g.app_type, g.entries.iter().map(|e| e.name.as_str()).collect()))
+            .map(|g| {
+                (
+                    g.app_type,
+                    g.entries.iter().map(|e| e.name.as_str()).collect(),
+                )
+            })
             .collect();
         assert_eq!(
             shape,
@@ -241,6 +245,8 @@ mod tests {
             ]
         );
         assert_eq!(c.offered, 3);
-        assert!(Catalog::build(Search::parse("nothing"), vec![entry("a", AppType::Web)]).is_empty());
+        assert!(
+            Catalog::build(Search::parse("nothing"), vec![entry("a", AppType::Web)]).is_empty()
+        );
     }
 }

@@ -34,7 +34,8 @@ pub(crate) async fn headers(request: Request, next: Next) -> Response {
 }
 
 /// The policy of every page that sets none stricter.
-const POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+const POLICY: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                       connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Lets images from `origins` (those of the application logos the page shows, see

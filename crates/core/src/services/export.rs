@@ -6,8 +6,8 @@ use crate::error::CoreError;
 use crate::event::{ClientInfo, EventCategory};
 use crate::export::{
     utc, AccessEntry, Account, Card, ConsentEntry, Deletion, EmailEntry, EventEntry, Export,
-    FavoriteEntry, Field, LinkedIdentifier, PendingContactEntry, PhoneEntry, Photo,
-    SessionEntry, FORMAT,
+    FavoriteEntry, Field, LinkedIdentifier, PendingContactEntry, PhoneEntry, Photo, SessionEntry,
+    FORMAT,
 };
 use crate::ports::Tx;
 use crate::privacy::PrivacyLevels;

@@ -100,7 +100,11 @@ pub async fn add(
     ApiPath(client_id): ApiPath<String>,
 ) -> Response {
     let locale = negotiate_headers(&headers, &state.config, Some(&me.user));
-    match state.sigil.add_favorite(&me.user, &client_id, &client).await {
+    match state
+        .sigil
+        .add_favorite(&me.user, &client_id, &client)
+        .await
+    {
         Ok(changed) => {
             Json(json!({ "client_id": client_id, "favorite": true, "changed": changed }))
                 .into_response()

@@ -262,7 +262,12 @@ pub async fn set_favorite(
     };
     let user = &current.user;
     let result = match form.favorite.as_str() {
-        "on" => state.sigil.add_favorite(user, &form.client_id, &client).await,
+        "on" => {
+            state
+                .sigil
+                .add_favorite(user, &form.client_id, &client)
+                .await
+        }
         "off" => {
             state
                 .sigil
