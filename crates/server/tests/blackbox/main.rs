@@ -12,6 +12,7 @@ mod backchannel_registration;
 mod branding;
 mod browser;
 mod cards;
+mod catalog;
 mod cli;
 mod concurrency;
 mod contacts;
