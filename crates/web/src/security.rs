@@ -72,7 +72,8 @@ pub(crate) async fn script() -> impl IntoResponse {
         concat!(
             include_str!("../static/sigil.js"),
             include_str!("../static/parts/values.js"),
-            include_str!("../static/parts/flow.js")
+            include_str!("../static/parts/flow.js"),
+            include_str!("../static/parts/catalog.js")
         ),
     )
 }
