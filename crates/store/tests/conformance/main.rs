@@ -2,6 +2,7 @@
 mod accounts;
 mod backchannel;
 mod contacts;
+mod favorites;
 mod housekeeping;
 mod identifiers;
 mod keys;
