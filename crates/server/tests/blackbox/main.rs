@@ -13,6 +13,7 @@ mod branding;
 mod browser;
 mod cards;
 mod catalog;
+mod catalog_api;
 mod catalog_browser;
 mod cli;
 mod concurrency;

@@ -2,18 +2,20 @@
 //! person sees it, and their favourites. While the catalog is off, every call answers
 //! 404 (`not_found`).
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sigil_core::catalog::{CatalogEntry, Search};
+use sigil_core::locale::Locale;
+use sigil_core::CoreError;
 use time::format_description::well_known::Rfc3339;
 
 use crate::auth::ApiUser;
 use crate::client::Client;
 use crate::console::group_heading;
-use crate::error::{ApiError, ApiPath, ApiQuery};
+use crate::error::{api_refusal, ApiError, ApiPath, ApiQuery};
 use crate::i18n::{negotiate_headers, Tr};
 use crate::state::AppState;
 
@@ -109,7 +111,7 @@ pub async fn add(
             Json(json!({ "client_id": client_id, "favorite": true, "changed": changed }))
                 .into_response()
         }
-        Err(e) => ApiError::new(&state, locale, e).into_response(),
+        Err(e) => refusal(&state, locale, e),
     }
 }
 
@@ -133,6 +135,21 @@ pub async fn remove(
             Json(json!({ "client_id": client_id, "favorite": false, "changed": changed }))
                 .into_response()
         }
-        Err(e) => ApiError::new(&state, locale, e).into_response(),
+        Err(e) => refusal(&state, locale, e),
+    }
+}
+
+/// A change refused: an application the catalog (switched on) does not offer is said
+/// to be so; anything else as every API error is.
+fn refusal(state: &AppState, locale: Locale, error: CoreError) -> Response {
+    match error {
+        CoreError::NotFound if state.sigil.settings().catalog_enabled => api_refusal(
+            state,
+            locale,
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "catalog-not_offered",
+        ),
+        e => ApiError::new(state, locale, e).into_response(),
     }
 }
