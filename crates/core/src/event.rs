@@ -63,10 +63,14 @@ pub enum EventCategory {
     InvitationDeclined,
     /// The account verified an invited address: access granted without asking.
     InvitationAccessGranted,
+    /// The person made a catalog application a favourite (with its client_id).
+    FavoriteAdded,
+    /// The person removed a favourite (with its client_id).
+    FavoriteRemoved,
 }
 
 impl EventCategory {
-    pub const ALL: [EventCategory; 41] = [
+    pub const ALL: [EventCategory; 43] = [
         Self::Registered,
         Self::SignInSucceeded,
         Self::SignInFailed,
@@ -108,6 +112,8 @@ impl EventCategory {
         Self::InvitationAccepted,
         Self::InvitationDeclined,
         Self::InvitationAccessGranted,
+        Self::FavoriteAdded,
+        Self::FavoriteRemoved,
     ];
 
     /// The stable name stored in the database and returned by the API.
@@ -154,6 +160,8 @@ impl EventCategory {
             Self::InvitationAccepted => "invitation.accepted",
             Self::InvitationDeclined => "invitation.declined",
             Self::InvitationAccessGranted => "invitation.access_granted",
+            Self::FavoriteAdded => "favorite.added",
+            Self::FavoriteRemoved => "favorite.removed",
         }
     }
 

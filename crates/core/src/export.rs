@@ -46,6 +46,11 @@ pub struct Export {
     /// Invitations to closed applications sent to the person's address or answered by
     /// them, newest first (never their token).
     pub invitations: Vec<InvitationEntry>,
+    /// Favourite applications from the catalog, in the order added (those hidden
+    /// because the catalog no longer offers them too).
+    pub favorites: Vec<FavoriteEntry>,
+    /// Access to closed applications, oldest first.
+    pub app_access: Vec<AccessEntry>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -213,4 +218,26 @@ pub struct Deletion {
     pub requested_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub erase_after: Option<OffsetDateTime>,
+}
+
+/// One favourite application.
+#[derive(Clone, Debug, Serialize)]
+pub struct FavoriteEntry {
+    pub client_id: String,
+    /// The application's name.
+    pub name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub added_at: OffsetDateTime,
+}
+
+/// Access to one closed application.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccessEntry {
+    pub client_id: String,
+    /// The application's name; `null` if it is no longer registered.
+    pub name: Option<String>,
+    /// `invitation`, `registration` or `operator`: how access was granted.
+    pub source: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub granted_at: OffsetDateTime,
 }

@@ -43,6 +43,7 @@ struct FileConfig {
     sms: Option<SmsFile>,
     contacts: Option<ContactsFile>,
     cards: Option<CardsFile>,
+    catalog: Option<CatalogFile>,
     passwords: Option<PasswordsFile>,
     #[serde(default)]
     providers: Vec<ProviderFile>,
@@ -66,6 +67,13 @@ struct BackchannelFile {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CardsFile {
+    enabled: Option<bool>,
+}
+
+/// `[catalog]`: the application catalog and favourites, an experimental feature.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
     enabled: Option<bool>,
 }
 
@@ -253,6 +261,7 @@ impl Config {
         }
         settings.registration_open = file.registration_open.unwrap_or(true);
         settings.cards_enabled = file.cards.and_then(|c| c.enabled).unwrap_or(false);
+        settings.catalog_enabled = file.catalog.and_then(|c| c.enabled).unwrap_or(false);
         if let Some(min) = file.passwords.and_then(|p| p.min_length) {
             let range = password::MIN_CHARS..=64;
             if !range.contains(&min) {

@@ -24,16 +24,42 @@ pub(crate) async fn headers(request: Request, next: Next) -> Response {
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-                 connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-            ),
+            HeaderValue::from_static(POLICY),
         );
     }
     if !is_static && !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
+}
+
+/// The policy of every page that sets none stricter.
+const POLICY: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                      connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Lets images from `origins` (those of the application logos the page shows, see
+/// [`crate::console::shell`]) into a page that has the default policy; a page with a
+/// stricter one keeps it.
+pub(crate) fn allow_images_from(
+    response: &mut Response,
+    origins: &std::collections::BTreeSet<String>,
+) {
+    let h = response.headers_mut();
+    if origins.is_empty()
+        || h.get(header::CONTENT_SECURITY_POLICY)
+            .is_some_and(|v| v.as_bytes() != POLICY.as_bytes())
+    {
+        return;
+    }
+    let sources: Vec<&str> = origins.iter().map(String::as_str).collect();
+    let policy = POLICY.replace(
+        "img-src 'self' data:;",
+        &format!("img-src 'self' data: {};", sources.join(" ")),
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        h.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
 }
 
 /// The one script: copy buttons (`data-copy`). Every page works without it.
@@ -46,7 +72,8 @@ pub(crate) async fn script() -> impl IntoResponse {
         concat!(
             include_str!("../static/sigil.js"),
             include_str!("../static/parts/values.js"),
-            include_str!("../static/parts/flow.js")
+            include_str!("../static/parts/flow.js"),
+            include_str!("../static/parts/catalog.js")
         ),
     )
 }

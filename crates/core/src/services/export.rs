@@ -5,9 +5,9 @@ use crate::contact::ContactKind;
 use crate::error::CoreError;
 use crate::event::{ClientInfo, EventCategory};
 use crate::export::{
-    utc, Account, Card, ConsentEntry, Deletion, EmailEntry, EventEntry, Export, Field,
-    InvitationEntry, LinkedIdentifier, PendingContactEntry, PhoneEntry, Photo, SessionEntry,
-    FORMAT,
+    utc, AccessEntry, Account, Card, ConsentEntry, Deletion, EmailEntry, EventEntry, Export,
+    FavoriteEntry, Field, InvitationEntry, LinkedIdentifier, PendingContactEntry, PhoneEntry,
+    Photo, SessionEntry, FORMAT,
 };
 use crate::ports::Tx;
 use crate::privacy::PrivacyLevels;
@@ -128,6 +128,25 @@ impl Sigil {
                 decided_at: i.decided_at.map(utc),
             });
         }
+        let favorites = tx
+            .list_favorites(user.id)
+            .await?
+            .into_iter()
+            .map(|f| FavoriteEntry {
+                client_id: f.client_id.0,
+                name: f.name,
+                added_at: utc(f.added_at),
+            })
+            .collect();
+        let mut app_access = Vec::new();
+        for a in tx.list_access_of_user(user.id).await? {
+            app_access.push(AccessEntry {
+                name: tx.find_app(&a.client_id).await?.map(|app| app.name),
+                client_id: a.client_id.0,
+                source: a.source.as_str().to_owned(),
+                granted_at: utc(a.granted_at),
+            });
+        }
         Ok(Export {
             format: FORMAT,
             exported_at: utc(self.clock.now()),
@@ -177,6 +196,8 @@ impl Sigil {
                 erase_after: user.status.erase_after(),
             },
             invitations,
+            favorites,
+            app_access,
         })
     }
 

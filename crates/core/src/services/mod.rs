@@ -3,6 +3,7 @@
 mod access;
 mod accounts;
 mod cards;
+mod catalog;
 mod contacts;
 mod deletion;
 mod delivery;
@@ -70,6 +71,9 @@ pub struct Settings {
     pub contacts: ContactSettings,
     /// The business card (an experimental feature the operator switches on).
     pub cards_enabled: bool,
+    /// The application catalog and favourites (`[catalog] enabled`, an experimental
+    /// feature; see [`crate::catalog`]).
+    pub catalog_enabled: bool,
     /// The external providers people may link as identifiers.
     pub providers: Vec<crate::identifier::ProviderDef>,
     /// What a new password must be.
@@ -130,6 +134,7 @@ impl Default for Settings {
             oidc: OidcSettings::default(),
             contacts: ContactSettings::default(),
             cards_enabled: false,
+            catalog_enabled: false,
             providers: Vec::new(),
             passwords: crate::password::PasswordPolicy::default(),
             deletion_grace: time::Duration::days(30),

@@ -247,6 +247,8 @@ async fn audit_pass(
             format!("/apps/{id}/end-sessions"),
         ),
         ("/apps/{client_id}/revoke", format!("/apps/{id}/revoke")),
+        ("/catalog", "/catalog".to_owned()),
+        ("/catalog", "/catalog?q=nothing-like-this".to_owned()),
         // The consent page of an application the person has not allowed yet.
         ("/oauth/authorize", s.consent_path()),
         // Asked to sign out by an application: the confirmation (last: it may sign out).
@@ -316,6 +318,7 @@ async fn audit_new_account(
         "/profile/contacts/phone",
         "/apps",
         "/events",
+        "/catalog",
     ] {
         audit(c, base, pass, path, found).await?;
     }

@@ -40,6 +40,7 @@ async fn tab_through(c: &Client, s: &Showcase) -> Result<Vec<String>, fantoccini
         ),
         ("/apps", "/apps".to_owned()),
         ("/events", "/events".to_owned()),
+        ("/catalog", "/catalog".to_owned()),
         ("the consent page", s.consent_path()),
     ] {
         c.goto(&format!("{base}{path}")).await?;

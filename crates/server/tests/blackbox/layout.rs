@@ -135,6 +135,7 @@ async fn every_page_keeps_each_field_in_its_row_at_every_width_and_language(back
         };
         c.delivery.smtp_url = Some(url);
         c.settings.cards_enabled = true;
+        c.settings.catalog_enabled = true;
         c.settings.catalogue = FieldCatalogue::with_rules(&[(
             "organisation".into(),
             FieldRule {
@@ -285,6 +286,18 @@ async fn rich_account(app: &TestApp, server: &smtp::SmtpServer) -> Vec<String> {
         crate::devices::own_sid(&other).await
     );
 
+    // A favourite from the catalog with a long name, in the sidebar and the phone's menu.
+    let listed = crate::catalog::catalog_app(
+        app,
+        "Forschungsgemeinschaft Datenschutzportal für Mitarbeitende",
+        "Ein Portal mit sehr langen Wörtern wie Datenschutzgrundverordnungsbeauftragte",
+        "web",
+        |_| {},
+    )
+    .await;
+    let r = crate::catalog::star(&b, &listed, "on", "").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
     // A second application the person has not yet answered: its consent page.
     let other = register(app, "web", None).await;
     let consent = authorize_path(&other, "openid profile email phone", &challenge, &[]);
@@ -315,6 +328,8 @@ async fn rich_account(app: &TestApp, server: &smtp::SmtpServer) -> Vec<String> {
         format!("/public/profile/{id}"),
         "/events".to_owned(),
         "/apps".to_owned(),
+        "/catalog".to_owned(),
+        "/catalog?q=nothing-like-this".to_owned(),
         format!("/apps/{}/end-sessions", rp.client_id),
         format!("/apps/{}/revoke", rp.client_id),
         "/oauth/end_session".to_owned(),

@@ -43,6 +43,7 @@ async fn every_console_page_is_fully_translated_in_every_language(backend: Backe
     let app = spawn_with(backend, move |c| {
         c.delivery.smtp_url = Some(url);
         c.settings.cards_enabled = true;
+        c.settings.catalog_enabled = true;
         c.settings.catalogue = sigil_core::fields::FieldCatalogue::with_rules(&[(
             "family_name".into(),
             FieldRule {
@@ -54,6 +55,7 @@ async fn every_console_page_is_fully_translated_in_every_language(backend: Backe
     })
     .await;
     let rp = register(&app, "web", None).await;
+    let listed = crate::catalog::catalog_app(&app, "Notes", "On the Engine", "web", |_| {}).await;
     let mut visited = BTreeSet::new();
     let card_url = Regex::new(r#"id="card-url" value="([^"]+)""#).expect("regex");
     let secure_link =
@@ -120,6 +122,10 @@ async fn every_console_page_is_fully_translated_in_every_language(backend: Backe
             crate::devices::own_sid(&other).await
         );
 
+        // A favourite from the catalog, in the sidebar of every page.
+        let r = crate::catalog::star(&b, &listed, "on", "").await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
         for (route, path) in [
             ("/profile", "/profile".to_owned()),
             ("/profile/edit", "/profile/edit?block=main".to_owned()),
@@ -158,6 +164,8 @@ async fn every_console_page_is_fully_translated_in_every_language(backend: Backe
             ("/public/profile/{id}", format!("/public/profile/{id}")),
             ("/events", "/events".to_owned()),
             ("/apps", "/apps".to_owned()),
+            ("/catalog", "/catalog".to_owned()),
+            ("/catalog", "/catalog?q=nothing-like-this".to_owned()),
             (
                 "/apps/{client_id}/end-sessions",
                 format!("/apps/{}/end-sessions", rp.client_id),

@@ -55,6 +55,7 @@ pub async fn showcase_with(backend: Backend, brand: Brand) -> Showcase {
         c.brand = brand;
         c.delivery.smtp_url = Some(url);
         c.settings.cards_enabled = true;
+        c.settings.catalog_enabled = true;
         // The accessibility test sends the sign-in form with mistakes in every pass.
         c.settings.throttle.per_account = 100;
         c.settings.throttle.per_ip = 100;
@@ -163,6 +164,14 @@ pub async fn showcase_with(backend: Backend, brand: Brand) -> Showcase {
     let back = authorize(&b, &path, LOGIN).await;
     assert!(back.starts_with(REDIRECT), "{back}");
     let asking = application(&app, "Difference Calendar", "Plans your week").await;
+    // A favourite from the catalog, in the sidebar of every console page.
+    see_other(
+        b.post_form(
+            "/catalog/favorites",
+            &[("client_id", &granted.client_id), ("favorite", "on")],
+        )
+        .await,
+    );
     let device_path = format!(
         "/profile/devices/{}/sign-out",
         crate::devices::own_sid(&b).await
@@ -291,6 +300,7 @@ async fn application(app: &TestApp, name: &str, description: &str) -> Rp {
         home_url: Some("https://rp.example/".into()),
         redirect_uris: vec![REDIRECT.into()],
         post_logout_redirect_uris: vec!["https://rp.example/bye".into()],
+        in_catalog: true,
         ..AppInput::default()
     };
     let created = app.sigil.create_app(&input).await.expect("application");

@@ -3,6 +3,7 @@ mod access;
 mod accounts;
 mod backchannel;
 mod contacts;
+mod favorites;
 mod housekeeping;
 mod identifiers;
 mod invitations;

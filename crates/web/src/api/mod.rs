@@ -2,6 +2,7 @@
 //! Authorised by the session cookie now; bearer tokens join with OpenID Connect.
 pub mod admin;
 pub mod admin_access;
+mod catalog;
 mod identifiers;
 pub mod invitations;
 mod me;
@@ -27,6 +28,12 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/me/identifiers/{id}",
             axum::routing::delete(identifiers::remove),
+        )
+        .route("/me/catalog", get(catalog::catalog))
+        .route("/me/favorites", get(catalog::favorites))
+        .route(
+            "/me/favorites/{client_id}",
+            axum::routing::put(catalog::add).delete(catalog::remove),
         )
         .route("/admin/apps", get(admin::list).post(admin::create))
         .route(

@@ -1,12 +1,14 @@
 //! The account console: server-rendered pages that work without JavaScript.
 mod apps;
 mod cards;
+mod catalog;
 mod contact_link;
 mod contacts;
 mod contacts_typed;
 pub(crate) mod deletion;
 mod devices;
 pub(crate) use apps::scope_title;
+pub(crate) use catalog::group_heading;
 mod event_details;
 mod events;
 mod export;
@@ -131,6 +133,8 @@ pub fn routes() -> Router<AppState> {
         .route("/profile/private", post(privacy::set_private))
         .route("/events", get(events::list))
         .route("/lang", post(lang::switch))
+        .route("/catalog", get(catalog::page))
+        .route(catalog::FAVORITES, post(catalog::set_favorite))
         .route("/apps", get(apps::list))
         .route(sigil_core::services::ACCEPT_PATH, get(invitations::accept))
         .route(invitations::SWITCH_PATH, post(invitations::switch))
@@ -218,6 +222,11 @@ impl<'a> PageCtx<'a> {
     pub fn password_hint(&self) -> String {
         self.t
             .t_with("password-hint", &[("min", self.password_min.into())])
+    }
+
+    /// Up to two letters standing in for an application's missing logo.
+    pub fn initials_of(&self, name: &str) -> String {
+        initials(name)
     }
 
     /// The language the page is in, by its own name.
