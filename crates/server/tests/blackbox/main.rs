@@ -30,6 +30,7 @@ mod identifiers;
 mod identifiers_sign_in;
 mod invitations;
 mod invitations_requests;
+mod invitations_signup;
 mod keyboard;
 mod keys;
 mod language;
