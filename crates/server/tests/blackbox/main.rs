@@ -29,6 +29,8 @@ mod http_hygiene;
 mod identifiers;
 mod identifiers_sign_in;
 mod invitations;
+mod invitations_browser;
+mod invitations_mail;
 mod invitations_requests;
 mod invitations_signup;
 mod keyboard;
