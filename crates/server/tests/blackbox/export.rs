@@ -33,7 +33,7 @@ on_both_backends!(
 const EXPORTED: &str = "SELECT COUNT(*) FROM events WHERE category = 'data.exported'";
 
 /// What `docs/export.schema.json` finds wrong with `export`.
-fn schema_errors(export: &Value) -> Vec<String> {
+pub(crate) fn schema_errors(export: &Value) -> Vec<String> {
     let schema: Value =
         serde_json::from_str(include_str!("../../../../docs/export.schema.json")).expect("JSON");
     let validator = jsonschema::draft202012::options()
