@@ -123,7 +123,17 @@ fn when(at: time::OffsetDateTime) -> String {
 }
 
 fn email(tr: &Words<'_>, to: &str, body: Body<'_>) -> Result<Rendered, askama::Error> {
-    let footer = tr.t("mail-footer");
+    email_signed(tr, to, body, tr.t("mail-footer"))
+}
+
+/// Like [`email`], with its own last line: a mail that is not about a change to an
+/// account (an invitation, maybe to someone with none) says why it came.
+fn email_signed(
+    tr: &Words<'_>,
+    to: &str,
+    body: Body<'_>,
+    footer: String,
+) -> Result<Rendered, askama::Error> {
     let link_label = tr.t(body.link_label);
     let mut text = String::new();
     for p in &body.paragraphs {

@@ -21,6 +21,10 @@ use crate::outbox::{mask, InvitationMail, Message};
 use crate::ports::{StoreError, Tx};
 use crate::token::SecretToken;
 
+/// How many times one address is tried when simultaneous invitations of it keep
+/// getting in first.
+const INVITE_TRIES: usize = 5;
+
 /// The path of an invitation's link; its query carries the token.
 pub const ACCEPT_PATH: &str = "/invitations/accept";
 
@@ -89,8 +93,10 @@ impl Sigil {
         Ok(results)
     }
 
-    /// One address, one transaction; once more if a simultaneous invitation of the
-    /// same address got in first (the unique index said so), replacing it in turn.
+    /// One address, one transaction; again if a simultaneous invitation of the same
+    /// address got in first (the unique index said so), replacing it in turn. A try
+    /// that lost rolled back whole, its mail with it, so every invitation reported sent
+    /// has exactly one mail.
     async fn invite_one(
         &self,
         app: &Application,
@@ -99,11 +105,16 @@ impl Sigil {
         request: &InviteRequest,
         client: &ClientInfo,
     ) -> Result<Invited, CoreError> {
-        match self.try_invite(app, email, ttl, request, client).await {
-            Err(CoreError::Invalid(list)) if list.iter().any(|f| f.field == "invitation") => {
-                self.try_invite(app, email, ttl, request, client).await
+        let mut tries = 1;
+        loop {
+            match self.try_invite(app, email, ttl, request, client).await {
+                Err(CoreError::Invalid(list))
+                    if tries < INVITE_TRIES && list.iter().any(|f| f.field == "invitation") =>
+                {
+                    tries += 1;
+                }
+                other => return other,
             }
-            other => other,
         }
     }
 

@@ -1,13 +1,16 @@
 # Приглашения в закрытые приложения: письмо, ссылка, вкладка «Запросы».
 
 nav-requests = Запросы
-nav-requests-count = Запросы, ожидают: { $count }
+nav-requests-count = Запросы, { $count } { $count ->
+    [one] ожидает
+   *[other] ожидают
+}
 requests-title = Запросы
 requests-intro = Приглашения в приложения, открытые только для приглашённых. Примите приглашение, и с этой учётной записью можно будет войти в приложение.
 requests-empty = Приглашений для вас нет.
 requests-unverified = Приглашения приходят на ваш подтверждённый адрес электронной почты.
 requests-unverified-link = Подтвердить адрес почты
-requests-invited_by = Пригласил: { $inviter }
+requests-invited_by = Приглашение от { $inviter }
 requests-expires = Действует до { $date }
 requests-accept = Принять
 requests-decline = Отклонить
@@ -20,7 +23,9 @@ requests-notice-accepted = Приглашение принято: теперь �
 requests-notice-declined = Приглашение отклонено.
 
 invitation-done-title = Теперь у вас есть доступ к { $app }
-invitation-done-body = С этой учётной записью теперь можно войти в { $app }. Откройте приложение и войдите с этой учётной записью.
+invitation-done-body = С этой учётной записью теперь можно войти в { $app }.
+invitation-done-next = Дальше: откройте { $app } как обычно и выберите вход через { $product } с этой учётной записью. Приглашение останется на вкладке «Запросы».
+invitation-done-profile = Перейти в профиль
 invitation-done-requests = Ваши запросы
 invitation-other-title = Это приглашение для другого адреса
 invitation-other-body = Приглашение отправлено на { $address }, а у учётной записи, с которой вы вошли, другой подтверждённый адрес почты.
@@ -29,13 +34,18 @@ invitation-other-switch = Выйти и сменить учётную запис
 invitation-unverified-title = Сначала подтвердите адрес почты
 invitation-unverified-body = Приглашение отправлено на { $address }. Подтвердите этот адрес в своей учётной записи и снова откройте ссылку из приглашения.
 invitation-unverified-link = Подтвердить адрес почты
+invitation-closed-title = Этим приглашением больше нельзя воспользоваться
+invitation-closed-next = Чтобы получить доступ, попросите { $inviter } прислать новое приглашение. Оно придёт по почте и появится на вкладке «Запросы».
+invitation-replaced-next = Новое приглашение есть и на вкладке «Запросы», если оно отправлено на ваш подтверждённый адрес. Если не нашли его, попросите { $inviter } отправить его ещё раз.
+invitation-unknown-title = Ссылка приглашения не работает
+invitation-unknown-next = Если ссылка так и не работает, попросите { $inviter } прислать новое приглашение.
 
 invitation-error-app_not_closed = Это приложение открыто для всех, приглашение ничего бы не дало: сначала закройте приложение, затем приглашайте.
 invitation-error-expiry = Приглашение должно действовать от 1 до { $max } дней.
 invitation-error-unknown = Ссылка приглашения недействительна. Проверьте, что вы открыли ссылку из письма целиком.
-invitation-error-expired = Срок действия приглашения истёк. Попросите новое.
+invitation-error-expired = Срок действия приглашения истёк.
 invitation-error-revoked = Приглашение отозвано.
-invitation-error-used = На это приглашение уже ответили.
+invitation-error-used = На это приглашение уже ответили (приняли или отклонили).
 invitation-error-replaced = Это приглашение заменено более новым: используйте ссылку из последнего письма.
 invitation-error-other_account = Это приглашение для { $address }, а не для учётной записи, с которой вы вошли.
 invitation-error-unverified = Это приглашение для { $address }: сначала подтвердите этот адрес в своей учётной записи.
@@ -46,6 +56,7 @@ invitation-mail-how = Откройте ссылку ниже. Если вы не
 invitation-mail-button = Принять приглашение
 invitation-mail-expires = Срок действия приглашения: до { $date }
 invitation-mail-outro = Если вы не ждали этого приглашения, просто проигнорируйте письмо: без вас ничего не произойдёт.
+invitation-mail-footer = Письмо отправлено сервисом { $product }: этот адрес пригласили в { $app } от имени { $inviter }.
 
 event-invitation-sent = Приглашение отправлено
 event-invitation-revoked = Приглашение отозвано

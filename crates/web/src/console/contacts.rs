@@ -258,9 +258,45 @@ async fn respond(
     (status, body).into_response()
 }
 
+/// What a finished action on the page leads on to.
+struct Then {
+    /// The notice shown when it went well.
+    notice: &'static str,
+    /// What was typed, back in the form when it is asked again.
+    typed: Typed,
+    /// Where a confirmed address goes on to (see [`ContactPage`]): kept through a
+    /// rejected code, a new code and a fresh sign-in, or registering from an
+    /// invitation's link would end on the profile instead of the invitation.
+    next: Option<String>,
+}
+
+impl Then {
+    fn new(notice: &'static str, typed: Typed, next: Option<String>) -> Self {
+        let next = next
+            .as_deref()
+            .map(|n| super::safe_next(Some(n)))
+            .filter(|n| n != "/profile");
+        Self {
+            notice,
+            typed,
+            next,
+        }
+    }
+
+    /// `&next=…` for a link back to the page, or nothing.
+    fn next_param(&self) -> String {
+        self.next
+            .as_deref()
+            .map(|n| {
+                let n: String = form_urlencoded::byte_serialize(n.as_bytes()).collect();
+                format!("next={n}")
+            })
+            .unwrap_or_default()
+    }
+}
+
 /// Where a finished action leads: back to the page with a notice, to sign in again, or
 /// the page again with the errors beside the fields.
-#[allow(clippy::too_many_arguments)]
 async fn after(
     state: &AppState,
     headers: &HeaderMap,
@@ -268,12 +304,20 @@ async fn after(
     current: &PageUser,
     kind: ContactKind,
     result: Result<(), CoreError>,
-    notice: &str,
-    typed: Typed,
+    then: Then,
 ) -> Response {
     let here = format!("/profile/contacts/{}", kind.as_str());
+    let next_param = then.next_param();
+    let Then {
+        notice,
+        typed,
+        next,
+    } = then;
     match result {
-        Ok(()) => Redirect::to(&format!("{here}?notice={notice}")).into_response(),
+        Ok(()) if next_param.is_empty() => {
+            Redirect::to(&format!("{here}?notice={notice}")).into_response()
+        }
+        Ok(()) => Redirect::to(&format!("{here}?notice={notice}&{next_param}")).into_response(),
         Err(CoreError::ReauthRequired) => {
             // The sign-in form says why and comes prefilled: only the password is asked
             // again; then back to the form as it was.
@@ -283,8 +327,10 @@ async fn after(
             };
             let next = if notice == "removed" {
                 format!("{here}/remove")
-            } else {
+            } else if next_param.is_empty() {
                 here
+            } else {
+                format!("{here}?{next_param}")
             };
             let to_sign_in = super::reauth(&current.user, &next, why);
             if typed.address.is_empty() {
@@ -313,7 +359,7 @@ async fn after(
                     code_spent: is_spent_code(&e),
                     error,
                     notice: None,
-                    next: None,
+                    next,
                 }
             })
             .await
@@ -341,6 +387,8 @@ pub struct AddressForm {
     address: String,
     #[serde(default)]
     channel: String,
+    /// Where to go once confirmed (see [`ContactPage`]).
+    next: Option<String>,
 }
 
 /// The signed-in person, recently signed in: sends a code to a new address.
@@ -387,11 +435,14 @@ pub async fn request(
         &current,
         kind,
         result,
-        "code_sent",
-        Typed {
-            address: form.address,
-            channel: form.channel,
-        },
+        Then::new(
+            "code_sent",
+            Typed {
+                address: form.address,
+                channel: form.channel,
+            },
+            form.next,
+        ),
     )
     .await
 }
@@ -404,6 +455,7 @@ pub async fn resend(
     Client(client): Client,
     headers: HeaderMap,
     Kind(kind): Kind,
+    PageForm(form): PageForm<NextForm>,
 ) -> Response {
     let locale = crate::i18n::negotiate_headers(&headers, &state.config, Some(&current.user));
     let result = state
@@ -417,10 +469,15 @@ pub async fn resend(
         &current,
         kind,
         result,
-        "code_sent",
-        Typed::default(),
+        Then::new("code_sent", Typed::default(), form.next),
     )
     .await
+}
+
+#[derive(Deserialize)]
+pub struct NextForm {
+    /// Where to go once confirmed (see [`ContactPage`]).
+    next: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -455,8 +512,7 @@ pub async fn confirm(
         &current,
         kind,
         result,
-        "verified",
-        Typed::default(),
+        Then::new("verified", Typed::default(), form.next),
     )
     .await
 }
@@ -531,8 +587,7 @@ pub async fn remove(
         &current,
         kind,
         result,
-        "removed",
-        Typed::default(),
+        Then::new("removed", Typed::default(), None),
     )
     .await
 }

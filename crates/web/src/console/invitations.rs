@@ -42,6 +42,8 @@ enum Outcome {
     /// Access granted to the application named, which has no home URL to go on to.
     Done {
         app: String,
+        /// Where to go from here: the application's own sign-in, with this account.
+        next: String,
     },
     /// The invitation is for the address shown (partly hidden).
     OtherAccount {
@@ -49,6 +51,13 @@ enum Outcome {
     },
     Unverified {
         invited: String,
+    },
+    /// The link no longer works (expired, withdrawn, answered, replaced) or never did:
+    /// what happened, and what to do next.
+    Closed {
+        title: String,
+        message: String,
+        next: String,
     },
 }
 
@@ -86,10 +95,20 @@ pub async fn accept(
             if let Ok(shell) = state.sigil.console_shell(&current.user).await {
                 super::shell::fill(shell);
             }
+            let locale =
+                crate::i18n::negotiate_headers(&headers, &state.config, Some(&current.user));
+            let next = crate::i18n::Tr::new(&state.i18n, locale).t_with(
+                "invitation-done-next",
+                &[
+                    ("app", accepted.app.name.as_str().into()),
+                    ("product", state.config.brand.product_name.as_str().into()),
+                ],
+            );
             (
                 StatusCode::OK,
                 Outcome::Done {
                     app: accepted.app.name,
+                    next,
                 },
             )
         }
@@ -99,6 +118,10 @@ pub async fn accept(
         Err(CoreError::Invitation(InvitationError::Unverified { invited })) => {
             (StatusCode::FORBIDDEN, Outcome::Unverified { invited })
         }
+        Err(e @ CoreError::Invitation(_)) => (
+            crate::error::status_of(&e),
+            closed(&state, &headers, &current, &e),
+        ),
         Err(e) => return page_failure(&state, &headers, e),
     };
     let page = PageCtx::new(
@@ -115,6 +138,29 @@ pub async fn accept(
         token: q.token,
     });
     (status, body).into_response()
+}
+
+/// Why the link no longer works, in the person's language, and the way on: a new
+/// invitation from whoever sent this one (the operator), which comes by email and on
+/// the Requests tab.
+fn closed(state: &AppState, headers: &HeaderMap, current: &PageUser, error: &CoreError) -> Outcome {
+    let locale = crate::i18n::negotiate_headers(headers, &state.config, Some(&current.user));
+    let t = crate::i18n::Tr::new(&state.i18n, locale);
+    let inviter = &state.config.policy.operator.organisation;
+    let (title, next) = match error {
+        CoreError::Invitation(InvitationError::Unknown) => {
+            ("invitation-unknown-title", "invitation-unknown-next")
+        }
+        CoreError::Invitation(InvitationError::Replaced) => {
+            ("invitation-closed-title", "invitation-replaced-next")
+        }
+        _ => ("invitation-closed-title", "invitation-closed-next"),
+    };
+    Outcome::Closed {
+        title: t.t(title),
+        message: crate::error::message_of(t, error),
+        next: t.t1(next, "inviter", inviter),
+    }
 }
 
 /// The signed-in person, on an invitation for another address: signs out and goes to

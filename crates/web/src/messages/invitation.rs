@@ -2,7 +2,7 @@
 //! what, what the application is, until when, and the link.
 use sigil_core::outbox::InvitationMail;
 
-use super::{email, Body, Rendered, Words};
+use super::{email_signed, Body, Rendered, Words};
 
 /// Renders an invitation, in the words of `tr` (the mail's language).
 pub(super) fn render(tr: &Words<'_>, mail: &InvitationMail) -> Result<Rendered, askama::Error> {
@@ -39,7 +39,14 @@ pub(super) fn render(tr: &Words<'_>, mail: &InvitationMail) -> Result<Rendered, 
             tr.t("invitation-mail-outro"),
         ],
     };
-    email(tr, to, body)
+    let footer = tr.t_with(
+        "invitation-mail-footer",
+        &[
+            ("inviter", inviter.as_str().into()),
+            ("app", app_name.as_str().into()),
+        ],
+    );
+    email_signed(tr, to, body, footer)
 }
 
 #[cfg(test)]
