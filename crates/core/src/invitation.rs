@@ -16,7 +16,7 @@
 //! now` whose row count says who won, so two accepts at once grant access once.
 //!
 //! Inviting to an application that is **not** closed is refused
-//! ([`InvitationError::AppNotClosed`]): everyone may sign in to it already, and an
+//! ([`InvitationError::AppNotClosed`], `application_not_closed` as for access): everyone may sign in to it already, and an
 //! invitation that grants nothing would only mislead; the operator closes it first.
 use time::{Duration, OffsetDateTime};
 
@@ -140,13 +140,22 @@ pub enum InvitationError {
     Unverified {
         invited: String,
     },
+    /// The address came earlier in the same bulk invitation (after normalisation): it
+    /// is invited once, and this repeat is skipped.
+    Duplicate,
+    /// The account that has this address verified holds access to the application
+    /// already: no mail, no pending invitation.
+    AlreadyHasAccess,
+    /// Simultaneous invitations of the same address kept getting in first, try after
+    /// try: nothing was sent for this one; inviting it again a moment later works.
+    Contended,
 }
 
 impl InvitationError {
     /// A stable machine-readable code for the JSON API.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::AppNotClosed => "app_not_closed",
+            Self::AppNotClosed => "application_not_closed",
             Self::ExpiryOutOfRange => "invalid_expiry",
             Self::Unknown => "invitation_unknown",
             Self::Expired => "invitation_expired",
@@ -155,7 +164,16 @@ impl InvitationError {
             Self::Replaced => "invitation_replaced",
             Self::OtherAccount { .. } => "invitation_other_account",
             Self::Unverified { .. } => "invitation_email_unverified",
+            Self::Duplicate => "duplicate",
+            Self::AlreadyHasAccess => "already_has_access",
+            Self::Contended => "invitation_conflict",
         }
+    }
+
+    /// An address of a bulk invitation left out on purpose (a repeat, or a person who
+    /// holds access already), rather than refused: nothing is wrong with the request.
+    pub fn is_skip(&self) -> bool {
+        matches!(self, Self::Duplicate | Self::AlreadyHasAccess)
     }
 }
 

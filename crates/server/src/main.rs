@@ -266,7 +266,15 @@ async fn invite(
                 .iter()
                 .map(|r| result_json(tr, r))
                 .collect::<Vec<_>>()))?;
-            let refused = results.iter().filter(|r| r.outcome.is_err()).count();
+            // A repeat or a person holding access already is left out, not refused.
+            let refused = results
+                .iter()
+                .filter(|r| match &r.outcome {
+                    Ok(_) => false,
+                    Err(sigil_core::CoreError::Invitation(e)) => !e.is_skip(),
+                    Err(_) => true,
+                })
+                .count();
             if refused > 0 {
                 anyhow::bail!("{refused} of {} addresses were not invited", results.len());
             }
@@ -389,7 +397,9 @@ fn describe(e: sigil_core::CoreError) -> anyhow::Error {
                 .collect();
             anyhow::anyhow!("refused: {}", what.join("; "))
         }
-        sigil_core::CoreError::NotFound => anyhow::anyhow!("not found"),
+        sigil_core::CoreError::NotFound => {
+            anyhow::anyhow!("not found: nothing has this id (the list command shows the ids)")
+        }
         sigil_core::CoreError::Access(e) => anyhow::anyhow!("refused ({}): {e}", e.code()),
         sigil_core::CoreError::Invitation(e) => {
             let i18n = sigil_web::i18n::I18n::load().ok();

@@ -252,6 +252,12 @@ fn ttl(
     Duration::seconds(secs.clamp(1, max))
 }
 
+/// A description as stored: trimmed, its line breaks plain `\n` (a form's textarea
+/// sends `\r\n`). It may run over several lines; nothing else invisible is allowed.
+fn description_text(raw: &str) -> String {
+    raw.trim().replace("\r\n", "\n")
+}
+
 impl AppInput {
     pub fn validate(&self, scopes: &ScopeCatalogue) -> Result<AppSpec, Vec<FieldError>> {
         let mut errors = Vec::new();
@@ -263,12 +269,22 @@ impl AppInput {
                 "name",
                 FieldErrorKind::TooLong { max: 100 },
             ));
+        } else if crate::text::has_invisible(&name) {
+            // The name goes into mail subjects and pages: no line breaks, controls or
+            // characters that hide or reorder text.
+            errors.push(FieldError::new("name", FieldErrorKind::Invisible));
         }
-        if self.description.chars().count() > 1000 {
+        let description = description_text(&self.description);
+        if description.chars().count() > 1000 {
             errors.push(FieldError::new(
                 "description",
                 FieldErrorKind::TooLong { max: 1000 },
             ));
+        } else if description
+            .split('\n')
+            .any(|line| line.chars().any(crate::text::is_invisible))
+        {
+            errors.push(FieldError::new("description", FieldErrorKind::Invisible));
         }
         let app_type = AppType::parse(&self.app_type).unwrap_or_else(|| {
             errors.push(FieldError::new("type", FieldErrorKind::Unknown));
@@ -384,7 +400,7 @@ impl AppInput {
                 &mut errors,
             ),
             name,
-            description: self.description.trim().to_owned(),
+            description,
             app_type,
             redirect_uris,
             post_logout_redirect_uris,

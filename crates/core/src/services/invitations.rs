@@ -7,9 +7,12 @@
 //! reported for itself, and the valid ones are invited all the same, each with its
 //! mail and its event, so one address that fails at the database cannot undo another's
 //! mail already queued.
+use std::collections::HashSet;
+
 use serde_json::json;
 
 use super::Sigil;
+use crate::access::AccessError;
 use crate::email::Email;
 use crate::error::{CoreError, FieldErrorKind};
 use crate::event::{ClientInfo, EventCategory};
@@ -18,7 +21,7 @@ use crate::invitation::{self, Invitation, InvitationError, InvitationStatus};
 use crate::locale::Locale;
 use crate::oidc::application::Application;
 use crate::outbox::{mask, InvitationMail, Message};
-use crate::ports::{StoreError, Tx};
+use crate::ports::StoreError;
 use crate::token::SecretToken;
 
 /// How many times one address is tried when simultaneous invitations of it keep
@@ -61,15 +64,22 @@ pub struct Invited {
 
 impl Sigil {
     /// Invites every address of `request` to its closed application. Fails as a whole
-    /// for an unknown application (`NotFound`), one that is not closed, or an expiry
-    /// out of range; otherwise answers per address, in the order given.
+    /// for an unknown application (`unknown_application`), one that is not closed, or
+    /// an expiry out of range; otherwise answers per address, in the order given. An
+    /// address given twice (after normalisation) is invited once, its repeat reported
+    /// as [`InvitationError::Duplicate`]; one whose verified account holds access
+    /// already is skipped ([`InvitationError::AlreadyHasAccess`]: no mail, nothing
+    /// pending).
     pub async fn invite(
         &self,
         request: &InviteRequest,
         client: &ClientInfo,
     ) -> Result<Vec<InviteResult>, CoreError> {
         let ttl = invitation::expiry(request.expires_days).map_err(CoreError::Invitation)?;
-        let app = self.find_app(&request.client_id).await?;
+        let app = match self.find_app(&request.client_id).await {
+            Err(CoreError::NotFound) => return Err(CoreError::Access(AccessError::UnknownApp)),
+            found => found?,
+        };
         if !app.closed {
             return Err(CoreError::Invitation(InvitationError::AppNotClosed));
         }
@@ -77,8 +87,13 @@ impl Sigil {
             return Err(CoreError::field("emails", FieldErrorKind::Required));
         }
         let mut results = Vec::with_capacity(request.emails.len());
+        let mut seen = HashSet::new();
         for address in &request.emails {
             let outcome = match Email::parse(address) {
+                // A second invitation would replace the first and kill its link.
+                Ok(email) if !seen.insert(email.clone()) => {
+                    Err(CoreError::Invitation(InvitationError::Duplicate))
+                }
                 Ok(email) => self.invite_one(&app, &email, ttl, request, client).await,
                 Err(e) => Err(CoreError::field("email", FieldErrorKind::Email(e))),
             };
@@ -108,9 +123,7 @@ impl Sigil {
         let mut tries = 1;
         loop {
             match self.try_invite(app, email, ttl, request, client).await {
-                Err(CoreError::Invalid(list))
-                    if tries < INVITE_TRIES && list.iter().any(|f| f.field == "invitation") =>
-                {
+                Err(CoreError::Invitation(InvitationError::Contended)) if tries < INVITE_TRIES => {
                     tries += 1;
                 }
                 other => return other,
@@ -129,7 +142,18 @@ impl Sigil {
         let now = self.clock.now();
         let token = SecretToken::generate(self.random.as_ref());
         let mut tx = self.store.begin().await?;
-        let locale = self.invitee_locale(&mut *tx, email).await?;
+        let holder = tx
+            .find_user_by_email(email)
+            .await?
+            .filter(|u| u.email_verified);
+        let locale = match &holder {
+            Some(user) if tx.has_access(user.id, &app.client_id).await? => {
+                return Err(CoreError::Invitation(InvitationError::AlreadyHasAccess));
+            }
+            // The mail in the language of the account holding the address verified.
+            Some(user) => self.mail_locale(&mut *tx, user).await?,
+            None => Locale::default(),
+        };
         let expires_at = now + ttl;
         let message = Message::Invitation(InvitationMail {
             to: email.to_string(),
@@ -161,7 +185,7 @@ impl Sigil {
             .create_invitation(&invitation, &token.hash())
             .await
             .map_err(|e| match e {
-                StoreError::Conflict(_) => CoreError::field("invitation", FieldErrorKind::Taken),
+                StoreError::Conflict(_) => CoreError::Invitation(InvitationError::Contended),
                 e => e.into(),
             })?;
         let mut event = self
@@ -180,22 +204,13 @@ impl Sigil {
         })
     }
 
-    /// The language of the mail: that of the account holding the address verified,
-    /// else the operator's default.
-    async fn invitee_locale(&self, tx: &mut dyn Tx, email: &Email) -> Result<Locale, CoreError> {
-        match tx.find_user_by_email(email).await? {
-            Some(user) if user.email_verified => self.mail_locale(tx, &user).await,
-            _ => Ok(Locale::default()),
-        }
-    }
-
-    /// Every invitation to the application, newest first (`NotFound` if there is no
-    /// such application).
+    /// Every invitation to the application, newest first (`unknown_application` if
+    /// there is no such application).
     pub async fn list_invitations(&self, client_id: &str) -> Result<Vec<Invitation>, CoreError> {
         let mut conn = self.store.read().await?;
         let client = ClientId(client_id.to_owned());
         if conn.find_app(&client).await?.is_none() {
-            return Err(CoreError::NotFound);
+            return Err(CoreError::Access(AccessError::UnknownApp));
         }
         Ok(conn.list_invitations_of_app(&client).await?)
     }

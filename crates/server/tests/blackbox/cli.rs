@@ -347,6 +347,17 @@ fn invitations_are_sent_listed_and_revoked_from_the_command_line() {
         v["client_id"].as_str().expect("client_id").to_owned()
     };
     let (open, closed) = (app(false), app(true));
+    let out = run(&[
+        "app",
+        "create",
+        "--name",
+        "Evil\r\nBcc: x",
+        "--redirect-uri",
+        "https://t.example/cb",
+    ]);
+    assert!(!out.status.success(), "a name with a line break is refused");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("name invisible_characters"), "{err}");
 
     let out = run(&[
         "invite",
@@ -359,9 +370,47 @@ fn invitations_are_sent_listed_and_revoked_from_the_command_line() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("app_not_closed") && err.contains("close the application first"),
+        err.contains("application_not_closed") && err.contains("close the application first"),
         "{err}"
     );
+    let out = run(&[
+        "invite",
+        "create",
+        "--app",
+        "nope",
+        "--email",
+        "a@example.org",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown_application") && err.contains("no application has this client_id"),
+        "{err}"
+    );
+    let out = run(&["invite", "list", "--app", "nope"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown_application"));
+    // The same address twice (after normalisation) is invited once; its repeat is
+    // left out, not refused.
+    let out = run(&[
+        "invite",
+        "create",
+        "--app",
+        &closed,
+        "--email",
+        "gina@example.com",
+        "--email",
+        "  GINA@example.com ",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(results[0]["ok"], true, "{results}");
+    assert_eq!(results[1]["skipped"], true, "{results}");
+    assert_eq!(results[1]["error"]["code"], "duplicate", "{results}");
 
     let out = run(&[
         "invite",
@@ -400,6 +449,11 @@ fn invitations_are_sent_listed_and_revoked_from_the_command_line() {
     assert!(out.status.success());
     let listed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(listed[0]["status"], "pending");
+    assert_eq!(
+        listed.as_array().map(Vec::len),
+        Some(2),
+        "gina once, ada: {listed}"
+    );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("token"));
 
     let out = run(&["invite", "revoke", &id]);

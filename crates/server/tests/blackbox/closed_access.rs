@@ -25,6 +25,7 @@ on_both_backends!(
     the_command_line_refuses_bad_input_and_changes_nothing,
     the_admin_api_grants_lists_and_revokes_access_and_refuses_bad_input,
     closing_an_application_stops_the_refresh_chains_of_people_without_access,
+    revoking_access_to_an_application_opened_since_removes_the_row_and_ends_nothing,
 );
 
 async fn a_grant_on_the_command_line_lets_the_person_in_and_a_revocation_ends_everything_at_once(
@@ -391,4 +392,32 @@ async fn closing_an_application_stops_the_refresh_chains_of_people_without_acces
     grant(&app, &rp, "nora").await;
     let (status, body) = refresh(token).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// Access left over from when the application was closed can be taken away after it
+/// was opened: the row goes (it would matter again the day the application is closed),
+/// and nothing the application holds ends, since it lets everyone in.
+async fn revoking_access_to_an_application_opened_since_removes_the_row_and_ends_nothing(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let rp = register(&app, "web", None).await;
+    close(&app, &rp).await;
+    let _nora = app.signed_in("nora").await;
+    grant(&app, &rp, "nora").await;
+    let id = rp.client_id.as_str();
+    let shown = sigil_json(&app, &["app", "set", id, "--closed", "false"]);
+    assert_eq!(shown["closed"], false);
+
+    let revoked = sigil_json(&app, &["access", "revoke", "--app", id, "--user", "nora"]);
+    assert_eq!(revoked["revoked"], true, "{revoked}");
+    assert_eq!(revoked["grants_ended"], 0, "{revoked}");
+    assert_eq!(
+        sigil_json(&app, &["access", "list", "--app", id]),
+        json!([])
+    );
+    let logged = "SELECT COUNT(*) FROM events WHERE category = 'access.revoked_by_operator'";
+    assert_eq!(app.query_i64(logged).await, 1);
+    let said = sigil_refused(&app, &["access", "revoke", "--app", id, "--user", "nora"]);
+    assert!(said.contains("access_not_held"), "{said}");
 }

@@ -2,12 +2,13 @@
 use reqwest::StatusCode;
 use sigil_store::testing::Backend;
 
-use crate::helpers::{field_text, spawn_app, PASSWORD};
+use crate::helpers::{field_text, spawn_app, Browser, PASSWORD};
 use crate::on_both_backends;
 
 on_both_backends!(
     a_form_without_its_token_is_refused_and_changes_nothing,
     cross_site_requests_are_refused_even_with_a_token,
+    the_api_refuses_cross_site_requests_in_its_own_json_in_the_persons_language,
 );
 
 async fn a_form_without_its_token_is_refused_and_changes_nothing(backend: Backend) {
@@ -103,4 +104,78 @@ async fn cross_site_requests_are_refused_even_with_a_token(backend: Backend) {
     assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let (_, html) = b.page("/profile").await;
     assert_ne!(field_text(&html, "given_name"), "Evil");
+}
+
+/// A cross-site call of the JSON API is refused (403) in the API's JSON shape, in the
+/// language asked for, and changes nothing.
+async fn the_api_refuses_cross_site_requests_in_its_own_json_in_the_persons_language(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let op = crate::oidc_helpers::signed_in_operator(&app).await;
+    let rp = crate::invitations::closed_app(&app, "Wiki", None).await;
+    let id = &rp.client_id;
+    let refused = |b: &Browser,
+                   method: reqwest::Method,
+                   path: String,
+                   header: (&'static str, &'static str),
+                   lang: &'static str| {
+        let req = b
+            .client
+            .request(method, b.url(&path))
+            .header(header.0, header.1)
+            .header("accept-language", lang)
+            .json(&serde_json::json!({ "emails": ["gina@example.com"] }));
+        async move {
+            let r = req.send().await.expect("API call");
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
+            let kind = r
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            assert!(kind.starts_with("application/json"), "{path}: {kind}");
+            let body: serde_json::Value = r.json().await.expect("JSON");
+            assert_eq!(body["error"]["code"], "cross_site_request", "{body}");
+            assert_eq!(body["error"]["fields"], serde_json::json!([]), "{body}");
+            body["error"]["message"]
+                .as_str()
+                .expect("message")
+                .to_owned()
+        }
+    };
+    let evil = ("origin", "https://evil.example");
+    let cross = ("sec-fetch-site", "cross-site");
+    let favorite = format!("/api/v1/me/favorites/{id}");
+    let invitations = format!("/api/v1/admin/apps/{id}/invitations");
+
+    let said = refused(&op, reqwest::Method::PUT, favorite.clone(), evil, "de").await;
+    assert!(said.contains("anderen Website"), "{said}");
+    let said = refused(&op, reqwest::Method::DELETE, favorite, cross, "ru").await;
+    assert!(said.contains("другого сайта"), "{said}");
+    let said = refused(&op, reqwest::Method::POST, invitations.clone(), evil, "en").await;
+    assert!(said.contains("another website"), "{said}");
+    let said = refused(&op, reqwest::Method::POST, invitations, cross, "en").await;
+    assert!(said.contains("another website"), "{said}");
+
+    // The person's own language beats the browser's.
+    let b = app.browser_in("en").await;
+    assert_eq!(
+        b.register("anna", "", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (status, _) = b
+        .api(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(serde_json::json!({ "locale": "de" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let said = refused(&b, reqwest::Method::PATCH, "/api/v1/me".into(), evil, "en").await;
+    assert!(said.contains("anderen Website"), "{said}");
+
+    assert_eq!(app.query_i64("SELECT COUNT(*) FROM invitations").await, 0);
+    assert_eq!(app.query_i64("SELECT COUNT(*) FROM favorites").await, 0);
 }

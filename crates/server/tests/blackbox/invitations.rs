@@ -376,7 +376,7 @@ async fn inviting_to_an_open_or_unknown_application_is_refused_with_a_reason(bac
     let open = crate::oidc_helpers::register(&app, "web", None).await;
     let (status, body) = invite(&op, &open, &["gus@example.org"]).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert_eq!(body["error"]["code"], "app_not_closed");
+    assert_eq!(body["error"]["code"], "application_not_closed");
     assert!(
         body["error"]["message"]
             .as_str()
@@ -390,6 +390,20 @@ async fn inviting_to_an_open_or_unknown_application_is_refused_with_a_reason(bac
     };
     let (status, body) = invite(&op, &unknown, &["gus@example.org"]).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(body["error"]["code"], "unknown_application", "{body}");
+    assert_eq!(
+        body["error"]["message"], "There is no application with this client ID.",
+        "{body}"
+    );
+    let (status, body) = op
+        .api(
+            Method::GET,
+            "/api/v1/admin/apps/no-such-app/invitations",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(body["error"]["code"], "unknown_application", "{body}");
     let closed = closed_app(&app, "Ops", None).await;
     let (status, body) = op
         .api(

@@ -33,6 +33,7 @@ mod identifiers;
 mod identifiers_sign_in;
 mod invitations;
 mod invitations_browser;
+mod invitations_bulk;
 mod invitations_data;
 mod invitations_mail;
 mod invitations_pages;

@@ -16,3 +16,5 @@ access-error-unknown_application = Es gibt keine Anwendung mit dieser Client-ID.
 access-error-unknown_user = Es gibt kein Konto mit diesem Login, dieser bestätigten E-Mail-Adresse oder dieser ID.
 access-error-application_not_closed = Zugang gibt es nur für geschlossene Anwendungen: Diese Anwendung steht allen offen. Schließen Sie sie zuerst.
 access-error-access_not_held = Diese Person hat keinen Zugang zu dieser Anwendung.
+
+api-error-cross_site_request = Diese Anfrage kam von einer anderen Website und wurde deshalb abgelehnt. Nutzen Sie die API von Sigils eigenen Seiten oder aus einem Programm, nicht von einer anderen Website.

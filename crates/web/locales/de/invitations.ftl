@@ -60,3 +60,7 @@ event-invitation-revoked = Einladung zurückgezogen
 event-invitation-accepted = Einladung angenommen
 event-invitation-declined = Einladung abgelehnt
 event-invitation-access_granted = Zugang durch Einladung erhalten
+
+invitation-error-duplicate = Diese Adresse steht bereits weiter oben in der Liste: Sie wird nur einmal eingeladen.
+invitation-error-already_has_access = Diese Person hat bereits Zugang zur Anwendung: Es wurde keine Einladung gesendet.
+invitation-error-contended = Im selben Moment wurde eine andere Einladung an diese Adresse gesendet. Für diese wurde nichts gesendet: Versuchen Sie es gleich noch einmal.

@@ -16,3 +16,5 @@ access-error-unknown_application = There is no application with this client ID.
 access-error-unknown_user = There is no account with this login, verified email address or ID.
 access-error-application_not_closed = Access is only for closed applications: this application is open to everyone. Close it first.
 access-error-access_not_held = This person does not hold access to this application.
+
+api-error-cross_site_request = This request came from another website, so it was refused. Use the API from Sigil's own pages or from a program, not from another site.

@@ -60,3 +60,7 @@ event-invitation-revoked = Invitation withdrawn
 event-invitation-accepted = Invitation accepted
 event-invitation-declined = Invitation declined
 event-invitation-access_granted = Access granted by invitation
+
+invitation-error-duplicate = This address already appears earlier in the list: it is invited once.
+invitation-error-already_has_access = This person already has access to the application: no invitation was sent.
+invitation-error-contended = Another invitation to this address was being sent at the same moment. Nothing was sent for this one: try again in a moment.

@@ -16,3 +16,5 @@ access-error-unknown_application = Приложения с таким client ID 
 access-error-unknown_user = Аккаунта с таким логином, подтверждённым адресом почты или ID нет.
 access-error-application_not_closed = Доступ выдаётся только к закрытым приложениям: это приложение открыто для всех. Сначала закройте его.
 access-error-access_not_held = У этого человека нет доступа к этому приложению.
+
+api-error-cross_site_request = Запрос пришёл с другого сайта, поэтому он отклонён. Обращайтесь к API со страниц самого Sigil или из программы, а не с другого сайта.

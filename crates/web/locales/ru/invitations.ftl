@@ -63,3 +63,7 @@ event-invitation-revoked = Приглашение отозвано
 event-invitation-accepted = Приглашение принято
 event-invitation-declined = Приглашение отклонено
 event-invitation-access_granted = Доступ получен по приглашению
+
+invitation-error-duplicate = Этот адрес уже есть выше в списке: приглашение отправляется на него один раз.
+invitation-error-already_has_access = У этого человека уже есть доступ к приложению: приглашение не отправлено.
+invitation-error-contended = В тот же момент на этот адрес отправлялось другое приглашение. Это приглашение не отправлено: попробуйте ещё раз через минуту.

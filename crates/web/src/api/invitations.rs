@@ -37,7 +37,8 @@ pub fn invitation_json(i: &Invitation) -> Value {
 }
 
 /// One address's result of a bulk invitation: the invitation, or why not (`code` and
-/// `message` in `tr`'s language).
+/// `message` in `tr`'s language); `skipped` says it was left out on purpose (a repeat
+/// of an earlier address, or a person who holds access already), not refused.
 pub fn result_json(tr: Tr<'_>, r: &InviteResult) -> Value {
     match &r.outcome {
         Ok(invited) => json!({
@@ -54,9 +55,11 @@ pub fn result_json(tr: Tr<'_>, r: &InviteResult) -> Value {
                 ),
                 e => (code_of(e).to_owned(), message_of(tr, e)),
             };
+            let skipped = matches!(e, CoreError::Invitation(i) if i.is_skip());
             json!({
                 "email": r.address,
                 "ok": false,
+                "skipped": skipped,
                 "error": { "code": code, "message": message },
             })
         }

@@ -83,6 +83,9 @@ async fn checked(
         return Ok(request);
     }
     if !same_origin(request.headers(), &state.config) {
+        if request.uri().path().starts_with("/api/") {
+            return Err(refuse_api(state, request.headers()).await);
+        }
         return Err(refuse(state, request.headers()));
     }
     if request.uri().path().starts_with("/api/") {
@@ -164,6 +167,20 @@ async fn checked_form(request: Request, cookie: Option<&str>) -> Result<Request,
         return Err(Refused::Forged(parts.headers));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The JSON API's refusal of a cross-site request: its own JSON shape, in the language
+/// of the account signed in (else the browser's), never an HTML page.
+async fn refuse_api(state: &AppState, headers: &HeaderMap) -> Response {
+    let user = crate::auth::session::signed_in(state, headers).await;
+    let locale = crate::i18n::negotiate_headers(headers, &state.config, user.as_ref());
+    crate::error::api_refusal(
+        state,
+        locale,
+        axum::http::StatusCode::FORBIDDEN,
+        "cross_site_request",
+        "api-error-cross_site_request",
+    )
 }
 
 fn refuse(state: &AppState, headers: &HeaderMap) -> Response {

@@ -6,7 +6,10 @@ use crate::i18n::Tr;
 
 pub(super) fn status_of(e: &InvitationError) -> StatusCode {
     match e {
-        InvitationError::AppNotClosed => StatusCode::CONFLICT,
+        InvitationError::AppNotClosed
+        | InvitationError::Duplicate
+        | InvitationError::AlreadyHasAccess
+        | InvitationError::Contended => StatusCode::CONFLICT,
         InvitationError::ExpiryOutOfRange => StatusCode::UNPROCESSABLE_ENTITY,
         InvitationError::Unknown => StatusCode::NOT_FOUND,
         InvitationError::Expired
@@ -37,5 +40,8 @@ pub(super) fn message_of(tr: Tr<'_>, e: &InvitationError) -> String {
         InvitationError::Unverified { invited } => {
             tr.t1("invitation-error-unverified", "address", invited)
         }
+        InvitationError::Duplicate => tr.t("invitation-error-duplicate"),
+        InvitationError::AlreadyHasAccess => tr.t("invitation-error-already_has_access"),
+        InvitationError::Contended => tr.t("invitation-error-contended"),
     }
 }
