@@ -36,6 +36,7 @@ mod invitations_browser;
 mod invitations_data;
 mod invitations_mail;
 mod invitations_pages;
+mod invitations_polish;
 mod invitations_requests;
 mod invitations_signup;
 mod keyboard;

@@ -11,3 +11,15 @@ document.addEventListener("error", (event) => {
   }
 }, true);
 document.querySelectorAll(".app-logo img").forEach(hideBrokenLogo);
+
+// Back from starring or unstarring (a full reload to #app-…): the focus returns to
+// that entry's star, where the person left it. Without this script the anchor scrolls
+// the entry into view.
+const refocusStar = () => {
+  const params = new URLSearchParams(location.search);
+  if (!params.has("added") && !params.has("removed")) return;
+  const entry = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  const star = entry && entry.matches(".catalog-entry") && entry.querySelector("form.star button");
+  if (star) star.focus();
+};
+refocusStar();
