@@ -117,8 +117,11 @@ async fn walk(
     assert_eq!(button.attr("aria-pressed").await?.as_deref(), Some("true"));
     // The focus is back on the star just pressed, not at the page's top.
     let focused = c
-        .execute(
-            "return document.activeElement.matches(arguments[0]);",
+        .execute_async(
+            "const [star, done] = arguments; let tries = 40; \
+             const check = () => document.activeElement.matches(star) || --tries === 0 \
+               ? done(document.activeElement.matches(star)) : setTimeout(check, 25); \
+             check();",
             vec![star.clone().into()],
         )
         .await?;

@@ -13,8 +13,9 @@ document.addEventListener("error", (event) => {
 document.querySelectorAll(".app-logo img").forEach(hideBrokenLogo);
 
 // Back from starring or unstarring (a full reload to #app-…): the focus returns to
-// that entry's star, where the person left it. Without this script the anchor scrolls
-// the entry into view.
+// that entry's star, where the person left it; again once the page has loaded, as
+// going to the anchor moves the focus to the page. Without this script the anchor
+// scrolls the entry into view.
 const refocusStar = () => {
   const params = new URLSearchParams(location.search);
   if (!params.has("added") && !params.has("removed")) return;
@@ -23,3 +24,4 @@ const refocusStar = () => {
   if (star) star.focus();
 };
 refocusStar();
+window.addEventListener("load", () => setTimeout(refocusStar, 0));
