@@ -39,6 +39,9 @@ pub struct Accepted {
     /// This person had accepted it before (or got it when verifying the address):
     /// following the link again is not an error.
     pub already: bool,
+    /// The person holds access to the application now (false when the operator took
+    /// it away after the invitation was accepted).
+    pub held: bool,
 }
 
 /// The answer on the Requests tab.
@@ -57,7 +60,7 @@ impl Sigil {
         let email = user.email.as_ref().filter(|_| user.email_verified);
         let mut all = conn.list_invitations_of_person(email, user.id).await?;
         all.reverse();
-        let (mut pending, accepted): (Vec<_>, Vec<_>) = all
+        let (pending, accepted): (Vec<_>, Vec<_>) = all
             .into_iter()
             .filter(|i| {
                 (i.is_open(now) && Some(&i.email) == email)
@@ -66,13 +69,28 @@ impl Sigil {
                         && i.decided_at.is_some_and(|d| d + ACCEPTED_SHOWN_FOR > now))
             })
             .partition(|i| i.status == InvitationStatus::Pending);
-        pending.extend(accepted.into_iter().rev());
-        let mut entries = Vec::with_capacity(pending.len());
-        for invitation in pending {
+        let mut entries = Vec::with_capacity(pending.len() + accepted.len());
+        for invitation in pending.into_iter().chain(accepted) {
             if let Some(app) = conn.find_app(&invitation.client_id).await? {
                 entries.push(RequestEntry { invitation, app });
             }
         }
+        // Pending first, oldest first; then accepted, latest first. Invitations made in
+        // the same second keep one order: by application name, then id.
+        entries.sort_by(|a, b| {
+            let (ia, ib) = (&a.invitation, &b.invitation);
+            let pa = ia.status == InvitationStatus::Pending;
+            let pb = ib.status == InvitationStatus::Pending;
+            let when = if pa && pb {
+                ia.created_at.cmp(&ib.created_at)
+            } else {
+                ib.decided_at.cmp(&ia.decided_at)
+            };
+            pb.cmp(&pa)
+                .then(when)
+                .then_with(|| a.app.name.cmp(&b.app.name))
+                .then_with(|| ia.id.cmp(&ib.id))
+        });
         Ok(entries)
     }
 
@@ -98,7 +116,12 @@ impl Sigil {
             .await?
             .ok_or_else(unknown)?;
         if invitation.status == InvitationStatus::Accepted && invitation.user_id == Some(user.id) {
-            return Ok(Accepted { app, already: true });
+            let held = !app.closed || tx.has_access(user.id, &invitation.client_id).await?;
+            return Ok(Accepted {
+                app,
+                already: true,
+                held,
+            });
         }
         if let Some(why) = invitation.closed_reason(now) {
             return Err(CoreError::Invitation(why));
@@ -126,7 +149,11 @@ impl Sigil {
                 if now_stored.is_some_and(|i| {
                     i.status == InvitationStatus::Accepted && i.user_id == Some(user.id)
                 }) {
-                    return Ok(Accepted { app, already: true });
+                    return Ok(Accepted {
+                        app,
+                        already: true,
+                        held: true,
+                    });
                 }
                 return Err(CoreError::Invitation(InvitationError::Used));
             }
@@ -136,7 +163,30 @@ impl Sigil {
         Ok(Accepted {
             app,
             already: false,
+            held: true,
         })
+    }
+
+    /// Anyone, before signing in: whether the link could still grant access. A link
+    /// that is unknown, expired, withdrawn, replaced or answered is refused with the
+    /// reason, so that no one is sent to sign in for nothing. Changes nothing. Answers
+    /// the invited address (the link's holder got it in the mail sent there).
+    pub async fn check_invitation_link(&self, token: &str) -> Result<Email, CoreError> {
+        let unknown = || CoreError::Invitation(InvitationError::Unknown);
+        let token = SecretToken::from_client(token).ok_or_else(unknown)?;
+        let now = self.clock.now();
+        let mut conn = self.store.read().await?;
+        let invitation = conn
+            .find_invitation_by_token(&token.hash())
+            .await?
+            .ok_or_else(unknown)?;
+        conn.find_app(&invitation.client_id)
+            .await?
+            .ok_or_else(unknown)?;
+        match invitation.closed_reason(now) {
+            Some(why) => Err(CoreError::Invitation(why)),
+            None => Ok(invitation.email),
+        }
     }
 
     /// Accept or Decline on the Requests tab, for an invitation to the person's own

@@ -115,6 +115,17 @@ async fn walk(
     wait_for(c, "the catalog after the star", |u| u.contains("added=")).await?;
     let button = c.find(Locator::Css(&star)).await?;
     assert_eq!(button.attr("aria-pressed").await?.as_deref(), Some("true"));
+    // The focus is back on the star just pressed, not at the page's top.
+    let focused = c
+        .execute_async(
+            "const [star, done] = arguments; let tries = 40; \
+             const check = () => document.activeElement.matches(star) || --tries === 0 \
+               ? done(document.activeElement.matches(star)) : setTimeout(check, 25); \
+             check();",
+            vec![star.clone().into()],
+        )
+        .await?;
+    assert_eq!(focused, serde_json::json!(true), "the star has the focus");
     let notice = c.find(Locator::Css("p.notice")).await?.text().await?;
     assert_eq!(notice, "Lovelace Notes is now in your favourites.");
     audit(c, "/catalog with a favourite at 1280", &mut found).await?;
@@ -159,6 +170,17 @@ async fn walk(
         )
         .await?;
     assert_eq!(label, serde_json::json!(["Catalog", 1]));
+    // As wide as its neighbours' touch targets.
+    let width = c
+        .execute(
+            "return document.querySelector('a.catalog-button').getBoundingClientRect().width;",
+            vec![],
+        )
+        .await?;
+    assert!(
+        width.as_f64().is_some_and(|w| w >= 36.0),
+        "the catalog button is {width}px wide"
+    );
     assert!(
         !c.find(Locator::Css(".side .favorites a"))
             .await?

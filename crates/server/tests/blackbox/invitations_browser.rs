@@ -65,7 +65,12 @@ return {
 const WORDS: [(&str, &str, &str, &str); 3] = [
     ("en", "Invited by", "Valid until", "Open Atelier"),
     ("de", "Eingeladen von", "Gültig bis", "Atelier öffnen"),
-    ("ru", "Приглашение от", "Действует до", "Открыть Atelier"),
+    (
+        "ru",
+        "Приглашение от",
+        "Действует до",
+        "Открыть приложение «Atelier»",
+    ),
 ];
 
 async fn axe_at(c: &Client, label: &str, found: &mut Vec<String>) {

@@ -165,11 +165,11 @@ async fn the_invitation_mail_is_well_formed_in_every_language(backend: Backend) 
         ),
         (
             "olga@example.org",
-            "Приглашение в Atelier Köln",
+            "Приглашение в приложение «Atelier Köln»",
             [
-                "приглашает вас в Atelier Köln",
+                "приглашает вас в приложение «Atelier Köln»",
                 "Срок действия приглашения: до",
-                "этот адрес пригласили в Atelier Köln",
+                "этот адрес пригласили в приложение «Atelier Köln»",
             ],
         ),
     ] {

@@ -37,6 +37,8 @@ mod invitations_bulk;
 mod invitations_data;
 mod invitations_mail;
 mod invitations_pages;
+mod invitations_polish;
+mod invitations_polish_browser;
 mod invitations_requests;
 mod invitations_signup;
 mod keyboard;

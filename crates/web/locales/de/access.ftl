@@ -1,7 +1,7 @@
 # Closed applications: the page for people without access.
 closed-title = Nur auf Einladung
 closed-heading = Diese Anwendung ist nur auf Einladung zugänglich
-closed-explain = { $app } lässt nur eingeladene Personen herein. Um sie zu nutzen, brauchen Sie eine Einladung an eine bestätigte E-Mail-Adresse Ihres Kontos: Nehmen Sie sie auf Ihrer Seite „Anfragen“ an oder über den Link in der Einladungs-E-Mail.
+closed-explain = { $app } ist nur für eingeladene Personen zugänglich. Um sie zu nutzen, brauchen Sie eine Einladung an eine bestätigte E-Mail-Adresse Ihres Kontos: Nehmen Sie sie auf Ihrer Seite „Anfragen“ an oder über den Link in der Einladungs-E-Mail.
 closed-signed-in-as = Sie sind angemeldet als { $name }.
 closed-requests = Ihre Anfragen öffnen
 closed-switch-hint = Mit einem anderen Konto eingeladen? Melden Sie sich ab und mit diesem Konto wieder an: Sie kommen direkt hierher zurück.

@@ -2,13 +2,17 @@
 
 nav-requests = Anfragen
 nav-requests-count = Anfragen, { $count } offen
+nav-menu-pending = { $count ->
+    [one] offene Anfrage
+   *[other] offene Anfragen
+}
 requests-title = Anfragen
 requests-intro = Einladungen zu Anwendungen, die nur eingeladenen Personen offenstehen. Nehmen Sie eine an, und dieses Konto kann sich bei der Anwendung anmelden.
 requests-empty = Keine Einladung wartet auf Sie.
 requests-unverified = Einladungen erreichen Sie an Ihrer bestätigten E-Mail-Adresse.
 requests-unverified-link = E-Mail-Adresse bestätigen
 requests-invited_by = Eingeladen von { $inviter }
-requests-expires = Gültig bis { $date }
+requests-expires = Gültig bis zum { $date }
 requests-accept = Annehmen
 requests-decline = Ablehnen
 requests-accept-label = Einladung zu { $app } annehmen
@@ -51,7 +55,7 @@ invitation-mail-subject = Einladung zu { $app }
 invitation-mail-body = { $inviter } lädt Sie zu { $app } ein, einer Anwendung, bei der Sie sich mit Ihrem Konto bei { $product } anmelden.
 invitation-mail-how = Öffnen Sie den Link unten. Wenn Sie nicht angemeldet sind, melden Sie sich mit dem Konto dieser E-Mail-Adresse an oder registrieren Sie eines damit: Den Zugang erhält das Konto, das diese Adresse bestätigt hat.
 invitation-mail-button = Einladung annehmen
-invitation-mail-expires = Die Einladung ist bis { $date } gültig.
+invitation-mail-expires = Die Einladung ist bis zum { $date } gültig.
 invitation-mail-outro = Wenn Sie diese Einladung nicht erwartet haben, ignorieren Sie diese E-Mail: Ohne Sie geschieht nichts.
 invitation-mail-footer = Von { $product } gesendet, weil { $inviter } diese Adresse zu { $app } eingeladen hat.
 
@@ -59,6 +63,9 @@ event-invitation-sent = Einladung gesendet
 event-invitation-revoked = Einladung zurückgezogen
 event-invitation-accepted = Einladung angenommen
 event-invitation-declined = Einladung abgelehnt
+invitation-ended-title = Kein Zugang mehr zu { $app }
+invitation-ended-body = Sie haben diese Einladung angenommen, aber der Zugang zu { $app } wurde Ihnen seitdem entzogen.
+
 event-invitation-access_granted = Zugang durch Einladung erhalten
 
 invitation-error-duplicate = Diese Adresse steht bereits weiter oben in der Liste: Sie wird nur einmal eingeladen.

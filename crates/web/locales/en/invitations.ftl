@@ -2,6 +2,10 @@
 
 nav-requests = Requests
 nav-requests-count = Requests, { $count } pending
+nav-menu-pending = { $count ->
+    [one] pending request
+   *[other] pending requests
+}
 requests-title = Requests
 requests-intro = Invitations to applications open only to the people invited. Accept one, and this account can sign in to the application.
 requests-empty = No invitation is waiting for you.
@@ -59,6 +63,9 @@ event-invitation-sent = Invitation sent
 event-invitation-revoked = Invitation withdrawn
 event-invitation-accepted = Invitation accepted
 event-invitation-declined = Invitation declined
+invitation-ended-title = You no longer have access to { $app }
+invitation-ended-body = You accepted this invitation, but your access to { $app } has been withdrawn since.
+
 event-invitation-access_granted = Access granted by invitation
 
 invitation-error-duplicate = This address already appears earlier in the list: it is invited once.

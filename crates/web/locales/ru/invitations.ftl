@@ -5,6 +5,11 @@ nav-requests-count = Запросы, { $count } { $count ->
     [one] ожидает
    *[other] ожидают
 }
+nav-menu-pending = { $count ->
+    [one] ожидающий запрос
+    [few] ожидающих запроса
+   *[other] ожидающих запросов
+}
 requests-title = Запросы
 requests-intro = Приглашения в приложения, открытые только для приглашённых. Примите приглашение, и с этой учётной записью можно будет войти в приложение.
 requests-empty = Приглашений для вас нет.
@@ -14,17 +19,17 @@ requests-invited_by = Приглашение от { $inviter }
 requests-expires = Действует до { $date }
 requests-accept = Принять
 requests-decline = Отклонить
-requests-accept-label = Принять приглашение в { $app }
-requests-decline-label = Отклонить приглашение в { $app }
+requests-accept-label = Принять приглашение в приложение «{ $app }»
+requests-decline-label = Отклонить приглашение в приложение «{ $app }»
 requests-accepted = Принято
-requests-open = Открыть { $app }
+requests-open = Открыть приложение «{ $app }»
 requests-no_home = Войдите в приложение из самого приложения с этой учётной записью.
 requests-notice-accepted = Приглашение принято: теперь с этой учётной записью можно войти в приложение.
 requests-notice-declined = Приглашение отклонено.
 
-invitation-done-title = Теперь у вас есть доступ к { $app }
-invitation-done-body = С этой учётной записью теперь можно войти в { $app }.
-invitation-done-next = Дальше: откройте { $app } как обычно и выберите вход через { $product } с этой учётной записью. Приглашение останется на вкладке «Запросы».
+invitation-done-title = Теперь у вас есть доступ к приложению «{ $app }»
+invitation-done-body = С этой учётной записью теперь можно войти в приложение «{ $app }».
+invitation-done-next = Дальше: откройте приложение «{ $app }» как обычно и выберите вход через { $product } с этой учётной записью. Приглашение останется на вкладке «Запросы».
 invitation-done-profile = Перейти в профиль
 invitation-done-requests = Ваши запросы
 invitation-other-title = Это приглашение для другого адреса
@@ -50,18 +55,21 @@ invitation-error-replaced = Это приглашение заменено бо�
 invitation-error-other_account = Это приглашение для { $address }, а не для учётной записи, с которой вы вошли.
 invitation-error-unverified = Это приглашение для { $address }: сначала подтвердите этот адрес в своей учётной записи.
 
-invitation-mail-subject = Приглашение в { $app }
-invitation-mail-body = { $inviter } приглашает вас в { $app } — приложение, в которое входят с учётной записью { $product }.
+invitation-mail-subject = Приглашение в приложение «{ $app }»
+invitation-mail-body = { $inviter } приглашает вас в приложение «{ $app }», в которое входят с учётной записью { $product }.
 invitation-mail-how = Откройте ссылку ниже. Если вы не вошли, войдите с учётной записью этого адреса почты или зарегистрируйте её с этим адресом: доступ получит учётная запись, в которой этот адрес подтверждён.
 invitation-mail-button = Принять приглашение
 invitation-mail-expires = Срок действия приглашения: до { $date }
 invitation-mail-outro = Если вы не ждали этого приглашения, просто проигнорируйте письмо: без вас ничего не произойдёт.
-invitation-mail-footer = Письмо отправлено сервисом { $product }: этот адрес пригласили в { $app } от имени { $inviter }.
+invitation-mail-footer = Письмо отправлено сервисом { $product }: этот адрес пригласили в приложение «{ $app }» от имени { $inviter }.
 
 event-invitation-sent = Приглашение отправлено
 event-invitation-revoked = Приглашение отозвано
 event-invitation-accepted = Приглашение принято
 event-invitation-declined = Приглашение отклонено
+invitation-ended-title = Доступа к приложению «{ $app }» больше нет
+invitation-ended-body = Вы приняли это приглашение, но доступ к приложению «{ $app }» с тех пор закрыт.
+
 event-invitation-access_granted = Доступ получен по приглашению
 
 invitation-error-duplicate = Этот адрес уже есть выше в списке: приглашение отправляется на него один раз.

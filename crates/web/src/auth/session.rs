@@ -60,10 +60,7 @@ impl FromRequestParts<AppState> for PageUser {
     ) -> Result<Self, Self::Rejection> {
         match current(&parts.headers, state).await {
             Ok(Some((session, user))) => {
-                match state.sigil.console_shell(&user).await {
-                    Ok(shell) => crate::console::shell::fill(shell),
-                    Err(e) => tracing::warn!(error = ?e, "loading the console frame"),
-                }
+                crate::console::shell::load(state, &user).await;
                 Ok(Self { session, user })
             }
             Ok(None) => {

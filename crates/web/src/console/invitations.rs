@@ -1,6 +1,6 @@
 //! The link in an invitation's mail (`/invitations/accept?token=…`): the guide's
-//! "Method 1". Not signed in: the [`PageUser`] extractor sends the person to sign in
-//! (or register) and back here. Signed in with the invited address verified: access is
+//! "Method 1". Not signed in: a link that can still grant access sends the person to
+//! sign in (or register) and back here; a dead one answers its page at once. Signed in with the invited address verified: access is
 //! granted and the person goes on to the application. Anyone else gets a page that
 //! says why, and changes nothing.
 //!
@@ -16,11 +16,12 @@ use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use sigil_core::invitation::InvitationError;
 use sigil_core::services::ACCEPT_PATH;
+use sigil_core::user::User;
 use sigil_core::CoreError;
 
 use super::PageCtx;
 use crate::auth::csrf::CsrfToken;
-use crate::auth::{cookies, PageUser};
+use crate::auth::{cookies, OptionalUser, PageUser};
 use crate::client::Client;
 use crate::error::{page_failure, render};
 use crate::extract::{PageForm, PageQuery};
@@ -67,36 +68,73 @@ pub struct TokenQuery {
     token: String,
 }
 
+/// The token of an invitation link given as `next` (the sign-in and register pages').
+pub(crate) fn token_of(next: &str) -> Option<String> {
+    let query = next.strip_prefix(ACCEPT_PATH)?.strip_prefix('?')?;
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned())
+}
+
 /// The link's path with its token, as the sign-in page's `next`.
 fn link(token: &str) -> String {
     let token: String = form_urlencoded::byte_serialize(token.as_bytes()).collect();
     format!("{ACCEPT_PATH}?token={token}")
 }
 
-/// The signed-in person (anyone else signs in first, and comes back here).
+/// The signed-in person; anyone else signs in first and comes back here, when the link
+/// can still grant access (a dead link answers its page at once).
 pub async fn accept(
     State(state): State<AppState>,
-    current: PageUser,
+    OptionalUser(current): OptionalUser,
     Extension(csrf): Extension<CsrfToken>,
     Client(client): Client,
     headers: HeaderMap,
     PageQuery(q): PageQuery<TokenQuery>,
 ) -> Response {
+    let Some((_, user)) = current else {
+        return match state.sigil.check_invitation_link(&q.token).await {
+            Ok(_) => {
+                let next: String =
+                    form_urlencoded::byte_serialize(link(&q.token).as_bytes()).collect();
+                Redirect::to(&format!("/login?next={next}")).into_response()
+            }
+            Err(e @ CoreError::Invitation(_)) => {
+                let outcome = closed(&state, &headers, None, &e);
+                answer_page(&state, &headers, &csrf, None, &q.token, e, outcome)
+            }
+            Err(e) => page_failure(&state, &headers, e),
+        };
+    };
+    super::shell::load(&state, &user).await;
     let result = state
         .sigil
-        .accept_invitation_link(&current.user, &q.token, &client)
+        .accept_invitation_link(&user, &q.token, &client)
         .await;
     let (status, outcome) = match result {
+        // Accepted once, and the operator took the access away since.
+        Ok(accepted) if !accepted.held => {
+            let t = crate::i18n::Tr::new(
+                &state.i18n,
+                crate::i18n::negotiate_headers(&headers, &state.config, Some(&user)),
+            );
+            let inviter = &state.config.policy.operator.organisation;
+            (
+                StatusCode::GONE,
+                Outcome::Closed {
+                    title: t.t1("invitation-ended-title", "app", &accepted.app.name),
+                    message: t.t1("invitation-ended-body", "app", &accepted.app.name),
+                    next: t.t1("invitation-closed-next", "inviter", inviter),
+                },
+            )
+        }
         Ok(accepted) => {
             if let Some(home) = accepted.app.home_url {
                 return Redirect::to(&home).into_response();
             }
             // The frame's badge counted the invitation before it was accepted.
-            if let Ok(shell) = state.sigil.console_shell(&current.user).await {
-                super::shell::fill(shell);
-            }
-            let locale =
-                crate::i18n::negotiate_headers(&headers, &state.config, Some(&current.user));
+            super::shell::load(&state, &user).await;
+            let locale = crate::i18n::negotiate_headers(&headers, &state.config, Some(&user));
             let next = crate::i18n::Tr::new(&state.i18n, locale).t_with(
                 "invitation-done-next",
                 &[
@@ -118,17 +156,17 @@ pub async fn accept(
         Err(CoreError::Invitation(InvitationError::Unverified { invited })) => {
             (StatusCode::FORBIDDEN, Outcome::Unverified { invited })
         }
-        Err(e @ CoreError::Invitation(_)) => (
-            crate::error::status_of(&e),
-            closed(&state, &headers, &current, &e),
-        ),
+        Err(e @ CoreError::Invitation(_)) => {
+            let outcome = closed(&state, &headers, Some(&user), &e);
+            return answer_page(&state, &headers, &csrf, Some(&user), &q.token, e, outcome);
+        }
         Err(e) => return page_failure(&state, &headers, e),
     };
     let page = PageCtx::new(
         &state,
         &headers,
         &csrf,
-        Some(&current.user),
+        Some(&user),
         &link(&q.token),
         "requests",
     );
@@ -140,11 +178,35 @@ pub async fn accept(
     (status, body).into_response()
 }
 
+/// The page for a link that no longer works, with the refusal's status.
+fn answer_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf: &CsrfToken,
+    user: Option<&User>,
+    token: &str,
+    error: CoreError,
+    outcome: Outcome,
+) -> Response {
+    let page = PageCtx::new(state, headers, csrf, user, &link(token), "requests");
+    let body = render(&InvitationPage {
+        page,
+        outcome,
+        token: token.to_owned(),
+    });
+    (crate::error::status_of(&error), body).into_response()
+}
+
 /// Why the link no longer works, in the person's language, and the way on: a new
 /// invitation from whoever sent this one (the operator), which comes by email and on
 /// the Requests tab.
-fn closed(state: &AppState, headers: &HeaderMap, current: &PageUser, error: &CoreError) -> Outcome {
-    let locale = crate::i18n::negotiate_headers(headers, &state.config, Some(&current.user));
+fn closed(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: Option<&User>,
+    error: &CoreError,
+) -> Outcome {
+    let locale = crate::i18n::negotiate_headers(headers, &state.config, user);
     let t = crate::i18n::Tr::new(&state.i18n, locale);
     let inviter = &state.config.policy.operator.organisation;
     let (title, next) = match error {

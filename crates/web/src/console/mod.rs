@@ -200,21 +200,28 @@ impl<'a> PageCtx<'a> {
         here: &str,
         section: &'static str,
     ) -> Self {
+        let shell = if user.is_some() {
+            shell::current()
+        } else {
+            Default::default()
+        };
+        // An account registered with an email address still to confirm is named by it
+        // (not by its internal id).
+        let name_of = |u: &User| match (&shell.pending_email, &u.name, &u.login, &u.email) {
+            (Some(address), None, None, None) => address.clone(),
+            _ => display_name(u),
+        };
         Self {
             t: Tr::new(&state.i18n, locale),
             csrf: csrf.0.clone(),
-            who: user.map(display_name),
+            who: user.map(name_of),
             here: here.to_owned(),
             section,
             brand: &state.config.brand,
             avatar: user.and_then(|u| u.photo_small.clone()),
-            initials: user.map(|u| initials(&display_name(u))).unwrap_or_default(),
+            initials: user.map(|u| initials(&name_of(u))).unwrap_or_default(),
             password_min: state.sigil.settings().passwords.min_chars,
-            shell: if user.is_some() {
-                shell::current()
-            } else {
-                Default::default()
-            },
+            shell,
         }
     }
 

@@ -67,6 +67,7 @@ pub async fn list(
         REQUESTS,
         "requests",
     );
+    super::shell::show_logos(requests.iter().filter_map(|r| r.app.logo_url.as_deref()));
     let dates = Dates::new(page.t);
     let inviter = &state.config.policy.operator.organisation;
     let entries = requests

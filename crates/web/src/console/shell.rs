@@ -15,11 +15,17 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 use sigil_core::catalog::logo_origin;
+use sigil_core::locale::Locale;
 use sigil_core::services::Shell;
+use sigil_core::user::User;
+
+use crate::state::AppState;
 
 #[derive(Default)]
 struct Slot {
     shell: Option<Shell>,
+    /// The signed-in person's chosen language, for pages (errors) that do not know them.
+    locale: Option<Locale>,
     /// Origins of the application logos the page shows.
     logos: BTreeSet<String>,
 }
@@ -41,6 +47,28 @@ pub async fn scope(request: Request, next: Next) -> Response {
             response
         })
         .await
+}
+
+/// Loads and fills the frame's part for `user`, who is signed in, and notes their
+/// chosen language. A failure leaves the frame plain (the page itself still works).
+pub(crate) async fn load(state: &AppState, user: &User) {
+    let _ = SHELL.try_with(|slot| slot.borrow_mut().locale = user.locale);
+    match state.sigil.console_shell(user).await {
+        Ok(shell) => fill(shell),
+        Err(e) => tracing::warn!(error = ?e, "loading the console frame"),
+    }
+}
+
+/// Whether a signed-in page already filled the frame's part.
+pub(crate) fn is_filled() -> bool {
+    SHELL
+        .try_with(|slot| slot.borrow().shell.is_some())
+        .unwrap_or(false)
+}
+
+/// The signed-in person's chosen language, if a page knew them ([`load`]).
+pub(crate) fn account_locale() -> Option<Locale> {
+    SHELL.try_with(|slot| slot.borrow().locale).ok().flatten()
 }
 
 /// Fills the request's slot (outside [`scope`], as in unit tests, it does nothing).

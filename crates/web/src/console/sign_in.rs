@@ -275,11 +275,21 @@ pub async fn register_form(
     if !state.sigil.settings().registration_open {
         return page_failure(&state, &headers, CoreError::NotFound);
     }
+    // Coming from an invitation's link: the invited address, which gets the access.
+    let email = match super::invitations::token_of(&next) {
+        Some(token) => state
+            .sigil
+            .check_invitation_link(&token)
+            .await
+            .map(|e| e.to_string())
+            .unwrap_or_default(),
+        None => String::new(),
+    };
     render(&RegisterPage {
         page,
         next,
         login: String::new(),
-        email: String::new(),
+        email,
         errors: HashMap::new(),
     })
 }

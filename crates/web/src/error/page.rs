@@ -86,9 +86,16 @@ fn error_page_with(t: Tr<'_>, status: StatusCode, message: &str, details: Vec<St
     response
 }
 
+/// The signed-in person's chosen language when the page knew them (every console
+/// page does), else the browser's.
+fn person_locale(state: &AppState, headers: &HeaderMap) -> Locale {
+    crate::console::shell::account_locale()
+        .unwrap_or_else(|| crate::i18n::negotiate_headers(headers, &state.config, None))
+}
+
 /// An error that ends a console page.
 pub fn page_failure(state: &AppState, headers: &HeaderMap, error: CoreError) -> Response {
-    let locale = crate::i18n::negotiate_headers(headers, &state.config, None);
+    let locale = person_locale(state, headers);
     let tr = Tr::new(&state.i18n, locale);
     let hints = format_hints(state, locale, &error);
     let details = match &error {
@@ -100,7 +107,7 @@ pub fn page_failure(state: &AppState, headers: &HeaderMap, error: CoreError) -> 
 
 /// A page's answer to a form it could not read.
 pub fn page_unreadable(state: &AppState, headers: &HeaderMap, why: Unreadable) -> Response {
-    let locale = crate::i18n::negotiate_headers(headers, &state.config, None);
+    let locale = person_locale(state, headers);
     let tr = Tr::new(&state.i18n, locale);
     let message = match why {
         Unreadable::TooLarge => tr.t("error-request_too_large"),
@@ -142,6 +149,12 @@ pub async fn dress(State(state): State<AppState>, request: Request, next: Next) 
         .cloned()
         .unwrap_or(CsrfToken(String::new()));
     let user = crate::auth::session::signed_in(&state, &headers).await;
+    // The frame of a signed-in person: favourites, the Requests badge, the catalog.
+    if let Some(user) = &user {
+        if !crate::console::shell::is_filled() {
+            crate::console::shell::load(&state, user).await;
+        }
+    }
     let back = match user {
         Some(_) => WayBack::Profile,
         None => WayBack::SignIn,

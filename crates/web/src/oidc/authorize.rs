@@ -165,6 +165,7 @@ async fn consent_page(
         Ok(p) => p,
         Err(e) => return page_failure(state, headers, e),
     };
+    crate::console::shell::load(state, user).await;
     let locale = locale_for(state, headers, Some(user), req.ui_locales.as_deref());
     let mut page = PageCtx::new(
         state,
@@ -245,7 +246,7 @@ pub async fn start(
             Redirect::to(&format!("/login?{}", login.finish())).into_response()
         }
         Err(AuthorizeError::NoAccess) => match &current {
-            Some((_, user)) => refused(&state, &headers, &csrf, user, &req, &raw),
+            Some((_, user)) => refused(&state, &headers, &csrf, user, &req, &raw).await,
             None => failure(
                 &state,
                 &headers,
@@ -258,7 +259,7 @@ pub async fn start(
 }
 
 /// The "by invitation only" page, with a sign-out that comes back to this request.
-fn refused(
+async fn refused(
     state: &AppState,
     headers: &HeaderMap,
     csrf: &CsrfToken,
@@ -268,6 +269,7 @@ fn refused(
 ) -> Response {
     let now = state.sigil.now().unix_timestamp();
     let next = format!("/oauth/authorize?{}", return_query(raw, false, now));
+    crate::console::shell::load(state, user).await;
     super::closed::closed_page(state, headers, csrf, user, req, next)
 }
 
@@ -327,7 +329,7 @@ pub async fn answer(
     {
         Ok(url) => Redirect::to(&url).into_response(),
         Err(AuthorizeError::NoAccess) => {
-            refused(&state, &headers, &csrf, &current.user, &req, &form.authz)
+            refused(&state, &headers, &csrf, &current.user, &req, &form.authz).await
         }
         Err(e) => failure(&state, &headers, params.ui_locales.as_deref(), e),
     }

@@ -39,6 +39,7 @@ pub(super) fn closed_page(
         super::authorize::locale_for(state, headers, Some(user), req.ui_locales.as_deref());
     let mut page = PageCtx::new(state, headers, csrf, Some(user), &next, "consent");
     page.t = Tr::new(&state.i18n, locale);
+    crate::console::shell::show_logos(req.app.logo_url.as_deref());
     let body = render(&ClosedPage {
         page,
         app_name: req.app.name.clone(),
