@@ -18,7 +18,7 @@ mod providers;
 use accounts::{accounts, AccountsFile};
 use branding::{branding, BrandingFile};
 use catalogue::{catalogue, privacy_level, scopes, FieldFile, ScopeFile};
-use policy::{policy, OperatorFile, PolicyFile};
+use policy::{operator_language, policy, OperatorFile, PolicyFile};
 use providers::{providers, ProviderFile};
 
 /// The file's shape. Unknown keys are errors: a typo must not pass silently.
@@ -350,6 +350,7 @@ impl Config {
             })?,
             None => std::time::Duration::from_secs(600),
         };
+        settings.default_locale = operator_language(file.operator.as_ref())?;
         let policy = policy(file.operator, file.policy, &brand.product_name, &public_url)?;
         let master_key = env("SIGIL_MASTER_KEY").or(file.master_key);
         if let Some(k) = &master_key {

@@ -18,7 +18,6 @@ use crate::error::{CoreError, FieldErrorKind};
 use crate::event::{ClientInfo, EventCategory};
 use crate::ids::{ClientId, UserId};
 use crate::invitation::{self, Invitation, InvitationError, InvitationStatus};
-use crate::locale::Locale;
 use crate::oidc::application::Application;
 use crate::outbox::{mask, InvitationMail, Message};
 use crate::ports::StoreError;
@@ -152,7 +151,8 @@ impl Sigil {
             }
             // The mail in the language of the account holding the address verified.
             Some(user) => self.mail_locale(&mut *tx, user).await?,
-            None => Locale::default(),
+            // Nobody holds it: the operator's language.
+            None => self.settings.default_locale,
         };
         let expires_at = now + ttl;
         let message = Message::Invitation(InvitationMail {

@@ -74,6 +74,9 @@ pub struct Settings {
     /// The application catalog and favourites (`[catalog] enabled`, an experimental
     /// feature; see [`crate::catalog`]).
     pub catalog_enabled: bool,
+    /// The operator's language (`[operator] language`): what mail to an address Sigil
+    /// knows no account for is written in (an invitation to someone new).
+    pub default_locale: crate::locale::Locale,
     /// The external providers people may link as identifiers.
     pub providers: Vec<crate::identifier::ProviderDef>,
     /// What a new password must be.
@@ -135,6 +138,7 @@ impl Default for Settings {
             contacts: ContactSettings::default(),
             cards_enabled: false,
             catalog_enabled: false,
+            default_locale: crate::locale::Locale::En,
             providers: Vec::new(),
             passwords: crate::password::PasswordPolicy::default(),
             deletion_grace: time::Duration::days(30),

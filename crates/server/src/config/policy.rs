@@ -16,6 +16,23 @@ pub(super) struct OperatorFile {
     organisation: Option<String>,
     /// An email address or a web address.
     contact: Option<String>,
+    /// The operator's language (en, de or ru; en if unset): mail to addresses Sigil
+    /// knows no account for (invitations) is written in it.
+    language: Option<String>,
+}
+
+/// `[operator] language`, checked: one of the console's languages.
+pub(super) fn operator_language(operator: Option<&OperatorFile>) -> Result<Locale, ConfigError> {
+    match operator.and_then(|o| o.language.as_deref()) {
+        None => Ok(Locale::En),
+        Some(tag) => Locale::parse(tag.trim()).ok_or_else(|| {
+            let known: Vec<&str> = Locale::ALL.iter().map(|l| l.tag()).collect();
+            err(
+                "operator.language",
+                format!("use one of {}", known.join(", ")),
+            )
+        }),
+    }
 }
 
 /// `[policy]`: a document per language (`en`, `de`, `ru`): .pdf, .html, .md or .txt.
@@ -83,10 +100,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_operators_language_is_one_of_the_consoles() {
+        let with = |tag: &str| OperatorFile {
+            language: Some(tag.into()),
+            ..OperatorFile::default()
+        };
+        assert_eq!(operator_language(None).expect("unset"), Locale::En);
+        assert_eq!(
+            operator_language(Some(&with("de"))).expect("de"),
+            Locale::De
+        );
+        assert_eq!(
+            operator_language(Some(&with(" ru "))).expect("ru"),
+            Locale::Ru
+        );
+        let e = operator_language(Some(&with("fr"))).expect_err("not a console language");
+        assert_eq!(e.setting, "operator.language");
+        assert!(e.message.contains("en, de, ru"), "{}", e.message);
+    }
+
+    #[test]
     fn the_operator_is_named_and_a_bad_document_stops_the_start_up() {
         let operator = OperatorFile {
             organisation: Some("  Acme GmbH ".into()),
             contact: Some("privacy@acme.example".into()),
+            language: None,
         };
         let p = policy(Some(operator), None, "Acme ID", "https://id.acme.example").expect("ok");
         assert_eq!(p.operator.organisation, "Acme GmbH");
@@ -99,6 +137,7 @@ mod tests {
         let blank = OperatorFile {
             organisation: Some(" ".into()),
             contact: None,
+            language: None,
         };
         let e = policy(Some(blank), None, "Acme ID", "x").expect_err("blank");
         assert_eq!(e.setting, "operator.organisation");

@@ -16,6 +16,7 @@ on_both_backends!(
     an_address_given_twice_is_invited_once_and_its_repeat_reported,
     a_person_holding_access_already_is_not_invited_again,
     application_names_and_descriptions_refuse_control_characters,
+    an_address_with_no_account_is_written_to_in_the_operators_language,
 );
 
 async fn an_address_given_twice_is_invited_once_and_its_repeat_reported(backend: Backend) {
@@ -190,4 +191,38 @@ async fn application_names_and_descriptions_refuse_control_characters(backend: B
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["description"], "First line\nSecond line\nThird");
+}
+
+/// `[operator] language`: an address no account holds gets the invitation in the
+/// operator's language; one an account holds verified, in the account's.
+async fn an_address_with_no_account_is_written_to_in_the_operators_language(backend: Backend) {
+    let server = crate::smtp::start().await;
+    let url = server.url.clone();
+    let app = crate::helpers::spawn_with(backend, move |c| {
+        c.delivery.smtp_url = Some(url);
+        c.delivery.mail_from = "Sigil <id@example.org>".into();
+        c.settings.default_locale = sigil_core::locale::Locale::Ru;
+    })
+    .await;
+    let ada = app.browser_in("de").await;
+    confirmed_email(&ada, &server.inbox, "ada", "ada@example.org").await;
+    let rp = closed_app(&app, "Wiki", Some(HOME)).await;
+    let op = signed_in_operator(&app).await;
+
+    let (status, body) = invite(&op, &rp, &["ada@example.org", "new@example.org"]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["invited"], 2, "{body}");
+    let mails = server.inbox.wait_for(3).await;
+    let to_new = mail_to(&mails, "new@example.org");
+    assert!(
+        to_new.subject().contains("Приглашение"),
+        "the operator's language: {}",
+        to_new.subject()
+    );
+    let to_ada = mail_to(&mails, "ada@example.org");
+    assert!(
+        to_ada.subject().contains("Einladung"),
+        "the account's language: {}",
+        to_ada.subject()
+    );
 }
