@@ -48,6 +48,10 @@ pub enum CoreError {
     /// refused ([`crate::access::AccessError`]).
     #[error("access: {0}")]
     Access(crate::access::AccessError),
+    /// The database is unavailable for now (see `ports::StoreError::Unavailable`):
+    /// nothing was changed and the person may try again shortly.
+    #[error("temporarily unavailable: {0:#}")]
+    Unavailable(anyhow::Error),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

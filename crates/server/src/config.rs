@@ -13,11 +13,13 @@ use time::Duration;
 mod accounts;
 mod branding;
 mod catalogue;
+mod operations;
 mod policy;
 mod providers;
 use accounts::{accounts, AccountsFile};
 use branding::{branding, BrandingFile};
 use catalogue::{catalogue, privacy_level, scopes, FieldFile, ScopeFile};
+use operations::{DatabaseFile, EventsFile, Operations};
 use policy::{operator_language, policy, OperatorFile, PolicyFile};
 use providers::{providers, ProviderFile};
 
@@ -52,6 +54,10 @@ struct FileConfig {
     policy: Option<PolicyFile>,
     accounts: Option<AccountsFile>,
     backchannel: Option<BackchannelFile>,
+    database: Option<DatabaseFile>,
+    events: Option<EventsFile>,
+    metrics_listen: Option<String>,
+    shutdown_timeout_seconds: Option<i64>,
 }
 
 /// `[backchannel]`: how logout tokens reach applications.
@@ -160,6 +166,13 @@ pub struct Config {
     pub brand: sigil_web::brand::Brand,
     /// `[operator]` and `[policy]`: the personal data processing policy.
     pub policy: sigil_web::policy::Policy,
+    /// `[database]`: timeouts, pool and page cache.
+    pub store: sigil_store::StoreOptions,
+    /// Where `/metrics` is served apart from the public listener (`metrics_listen`).
+    pub metrics_listen: Option<SocketAddr>,
+    /// How long a stopping node lets requests in flight finish
+    /// (`shutdown_timeout_seconds`).
+    pub shutdown_timeout: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -351,6 +364,13 @@ impl Config {
             None => std::time::Duration::from_secs(600),
         };
         settings.default_locale = operator_language(file.operator.as_ref())?;
+        let ops = Operations::read(
+            file.database,
+            file.events,
+            env("SIGIL_METRICS_LISTEN").or(file.metrics_listen),
+            file.shutdown_timeout_seconds,
+        )?;
+        settings.events_retention = ops.events_retention;
         let policy = policy(file.operator, file.policy, &brand.product_name, &public_url)?;
         let master_key = env("SIGIL_MASTER_KEY").or(file.master_key);
         if let Some(k) = &master_key {
@@ -370,6 +390,9 @@ impl Config {
             housekeeping_every,
             brand,
             policy,
+            store: ops.store,
+            metrics_listen: ops.metrics_listen,
+            shutdown_timeout: ops.shutdown_timeout,
         })
     }
 

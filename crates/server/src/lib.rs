@@ -53,7 +53,7 @@ pub async fn build_with(
         std::fs::create_dir_all(config.outbox_dir())
             .with_context(|| format!("creating the outbox {}", config.outbox_dir().display()))?;
     }
-    let store = sigil_store::connect(&config.database_url).await?;
+    let store = sigil_store::connect_with(&config.database_url, &config.store).await?;
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);

@@ -34,9 +34,44 @@ pub async fn is_initialised(url: &str) -> anyhow::Result<bool> {
     }
 }
 
+/// How the store waits for and talks to its database (`[database]` in the configuration).
+#[derive(Clone, Debug)]
+pub struct StoreOptions {
+    /// How long a request waits for a connection (PostgreSQL's pool, SQLite's writer)
+    /// before it is answered 503.
+    pub acquire_timeout: std::time::Duration,
+    /// How long one statement may run before it is cancelled and answered 503.
+    pub statement_timeout: std::time::Duration,
+    /// The largest number of connections to PostgreSQL this node opens.
+    pub max_connections: u32,
+    /// SQLite's page cache per connection, in KiB.
+    pub sqlite_cache_kib: u64,
+    /// How much of the SQLite file is memory-mapped, in bytes (0: none).
+    pub sqlite_mmap_bytes: u64,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            acquire_timeout: std::time::Duration::from_millis(1500),
+            statement_timeout: std::time::Duration::from_millis(1500),
+            max_connections: 16,
+            sqlite_cache_kib: 4096,
+            sqlite_mmap_bytes: 0,
+        }
+    }
+}
+
+/// Opens the database named by `url` (`sqlite:…` or `postgres://…`) with the default
+/// options and applies the migrations.
+pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    connect_with(url, &StoreOptions::default()).await
+}
+
 /// Opens the database named by `url` (`sqlite:…` or `postgres://…`) and applies the
 /// migrations.
-pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+pub async fn connect_with(url: &str, options: &StoreOptions) -> anyhow::Result<Arc<dyn Store>> {
+    let _ = options;
     if url.starts_with("sqlite:") {
         let store = sqlite::SqliteStore::connect(url)
             .await

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sigil_core::ports::{Store, StoreError, StoreResult, Tx};
+use sigil_core::ports::{SchemaState, Store, StoreError, StoreResult, Tx};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{Column, PgPool, Postgres, Row as _, Transaction, TypeInfo};
@@ -51,6 +51,21 @@ impl Store for PgStore {
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
         let conn = self.pool.acquire().await.map_err(db_err)?;
         Ok(Box::new(Conn(PgHandle::Conn(conn))))
+    }
+
+    async fn schema_state(&self) -> StoreResult<SchemaState> {
+        let found: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(version), 0)::int8 FROM _sqlx_migrations WHERE success",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let expected = sqlx::migrate!("./migrations/postgres")
+            .iter()
+            .map(|m| m.version)
+            .max()
+            .unwrap_or(0);
+        Ok(SchemaState { found, expected })
     }
 }
 

@@ -21,7 +21,7 @@ use async_trait::async_trait;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use rusqlite_migration::{Migrations, M};
-use sigil_core::ports::{Store, StoreError, StoreResult, Tx};
+use sigil_core::ports::{SchemaState, Store, StoreError, StoreResult, Tx};
 
 use crate::db::{unique_violation, Conn, Exec, Kind, Query, Row, Value};
 
@@ -323,6 +323,21 @@ impl Store for SqliteStore {
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
         // One read transaction: the handle's reads see one snapshot.
         self.handle("BEGIN DEFERRED", true).await
+    }
+
+    async fn schema_state(&self) -> StoreResult<SchemaState> {
+        let conn = self.reader().await.ok_or_else(|| {
+            StoreError::Unavailable(anyhow::anyhow!(
+                "the database connection stayed busy for {WAIT:?}"
+            ))
+        })?;
+        let found: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(sql_err)?;
+        Ok(SchemaState {
+            found,
+            expected: MIGRATIONS.len() as i64,
+        })
     }
 }
 

@@ -39,6 +39,8 @@ macro_rules! language {
             include_str!(concat!("../locales/", $tag, "/access.ftl")),
             "\n",
             include_str!(concat!("../locales/", $tag, "/catalog.ftl")),
+            "\n",
+            include_str!(concat!("../locales/", $tag, "/ops.ftl")),
         )
     };
 }

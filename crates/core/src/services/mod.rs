@@ -84,6 +84,9 @@ pub struct Settings {
     /// How long a deleted account can be restored before it is erased
     /// (`accounts.deletion_grace_days`; see [`crate::deletion`]).
     pub deletion_grace: time::Duration,
+    /// How long activity-log entries are kept before housekeeping deletes them
+    /// (`[events] retention_days`, at least a year).
+    pub events_retention: time::Duration,
 }
 
 /// How contacts are verified.
@@ -139,6 +142,7 @@ impl Default for Settings {
             cards_enabled: false,
             catalog_enabled: false,
             default_locale: crate::locale::Locale::En,
+            events_retention: time::Duration::days(400),
             providers: Vec::new(),
             passwords: crate::password::PasswordPolicy::default(),
             deletion_grace: time::Duration::days(30),
@@ -252,6 +256,7 @@ impl From<StoreError> for CoreError {
             StoreError::Conflict(field) => {
                 CoreError::field(field, crate::error::FieldErrorKind::Taken)
             }
+            StoreError::Unavailable(e) => CoreError::Unavailable(e),
             StoreError::Other(e) => CoreError::Unexpected(e),
         }
     }

@@ -35,6 +35,7 @@ pub fn status_of(error: &CoreError) -> StatusCode {
         CoreError::Access(e) => access::status_of(*e),
         CoreError::Invitation(e) => invitation::status_of(e),
         CoreError::CurrentSession | CoreError::AccountNotActive => StatusCode::CONFLICT,
+        CoreError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         CoreError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -55,6 +56,7 @@ pub fn code_of(error: &CoreError) -> &'static str {
         CoreError::Invitation(e) => e.code(),
         CoreError::CurrentSession => "current_session",
         CoreError::AccountNotActive => "account_not_active",
+        CoreError::Unavailable(_) => "temporarily_unavailable",
         CoreError::Unexpected(_) => "internal_error",
     }
 }
@@ -75,6 +77,10 @@ pub fn message_of(tr: Tr<'_>, error: &CoreError) -> String {
         CoreError::Invitation(e) => invitation::message_of(tr, e),
         CoreError::CurrentSession => tr.t("error-current_session"),
         CoreError::AccountNotActive => tr.t("error-account_not_active"),
+        CoreError::Unavailable(e) => {
+            tracing::warn!(error = %format!("{e:#}"), "database unavailable");
+            tr.t("error-temporarily_unavailable")
+        }
         CoreError::Unexpected(e) => {
             tracing::error!(error = ?e, "unexpected error");
             tr.t("error-internal_error")

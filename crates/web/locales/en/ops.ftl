@@ -1,0 +1,2 @@
+# Operations: the database unavailable, readiness, shutdown.
+error-temporarily_unavailable = The service is briefly unavailable. Nothing was changed; please try again in a few seconds.

@@ -1,0 +1,2 @@
+# Operations: the database unavailable, readiness, shutdown.
+error-temporarily_unavailable = Сервис ненадолго недоступен. Ничего не изменено; попробуйте ещё раз через несколько секунд.
