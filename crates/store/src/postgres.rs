@@ -8,9 +8,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use sigil_core::ports::{SchemaState, Store, StoreError, StoreResult, Tx};
 use sqlx::pool::PoolConnection;
-use sqlx::postgres::{
-    PgArguments, PgConnectOptions, PgPoolOptions, PgRow, PgTransactionManager,
-};
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgRow, PgTransactionManager};
 use sqlx::{Column, Connection as _, PgPool, Postgres, Row as _, TransactionManager, TypeInfo};
 
 use self::link::{is_broken, is_outage, outage, Link};
@@ -55,7 +53,9 @@ impl PgStore {
         // without the timeout. The migrator takes an advisory lock, so nodes starting
         // together migrate once.
         let mut conn = sqlx::PgConnection::connect_with(&base).await?;
-        sqlx::migrate!("./migrations/postgres").run(&mut conn).await?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&mut conn)
+            .await?;
         conn.close().await?;
         Ok(Self { pool, link })
     }
@@ -134,25 +134,21 @@ impl Store for PgStore {
     }
 
     async fn schema_state(&self) -> StoreResult<SchemaState> {
-        let mut conn = self.acquire().await?;
-        let found = self
-            .link
-            .within(
-                sqlx::query_scalar::<_, i64>(
-                    "SELECT COALESCE(MAX(version), 0)::int8 FROM _sqlx_migrations WHERE success",
-                )
-                .fetch_one(&mut *conn),
-            )
-            .await;
-        let found = match found {
-            Ok(found) => found,
-            Err(e) => {
-                if is_broken(&e) {
-                    conn.close_on_drop();
-                }
-                return Err(self.failure(e));
-            }
+        let mut handle = PgHandle {
+            conn: Some(self.acquire().await?),
+            in_tx: false,
+            used: false,
+            pool: self.pool.clone(),
+            link: self.link.clone(),
         };
+        let newest = crate::db::query(
+            "SELECT COALESCE(MAX(version), 0)::int8 FROM _sqlx_migrations WHERE success",
+        );
+        let found: i64 = handle
+            .run(newest, |conn, q| {
+                Box::pin(sqlx::query_scalar(q.sql).fetch_one(conn))
+            })
+            .await?;
         let expected = sqlx::migrate!("./migrations/postgres")
             .iter()
             .map(|m| m.version)
@@ -248,8 +244,7 @@ impl PgHandle {
 
 /// Minimal boxed-future alias (sqlx's own is not re-exported).
 mod futures_like {
-    pub type BoxFuture<'a, T> =
-        std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+    pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 }
 
 fn db_err(e: sqlx::Error) -> StoreError {

@@ -53,9 +53,10 @@ async fn not_ready(state: &AppState) -> Option<String> {
             "database unavailable: no answer within {} ms",
             READY_WAIT.as_millis()
         )),
-        Ok(Err(CoreError::Unavailable(e))) => {
-            Some(format!("database unavailable: {}", one_line(&format!("{e:#}"))))
-        }
+        Ok(Err(CoreError::Unavailable(e))) => Some(format!(
+            "database unavailable: {}",
+            one_line(&format!("{e:#}"))
+        )),
         Ok(Err(e)) => Some(format!("database error: {}", one_line(&format!("{e:#}")))),
         Ok(Ok(schema)) if schema.found == schema.expected => None,
         Ok(Ok(schema)) => Some(format!(

@@ -156,7 +156,9 @@ mod tests {
         assert!(is_broken(&io) && is_outage(&io));
         assert!(is_outage(&sqlx::Error::PoolTimedOut));
         assert!(!is_broken(&sqlx::Error::PoolTimedOut));
-        assert!(is_outage(&sqlx::Error::Protocol("unexpected message".into())));
+        assert!(is_outage(&sqlx::Error::Protocol(
+            "unexpected message".into()
+        )));
         assert!(!is_outage(&sqlx::Error::RowNotFound));
         assert!(!is_outage(&sqlx::Error::ColumnNotFound("x".into())));
     }
