@@ -177,6 +177,7 @@ async fn a_full_disk_answers_503_and_leaves_nothing_half_written() {
         }
     }
     let (i, body) = refused.expect("the full disk refused an edit");
+    eprintln!("the full disk refused edit {i}");
     assert_eq!(body["error"]["code"], "temporarily_unavailable");
     let (_, german, _) = UNAVAILABLE[1];
     assert!(
