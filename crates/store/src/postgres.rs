@@ -113,7 +113,7 @@ impl Store for PgStore {
                     if broken {
                         conn.close_on_drop();
                     }
-                    if !(broken && !retried) {
+                    if !broken || retried {
                         return Err(error);
                     }
                     retried = true;
