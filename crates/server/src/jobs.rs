@@ -2,12 +2,16 @@
 //! housekeeping (whatever expired for good goes). Deliveries are claimed in the database,
 //! so of several nodes one delivers each message; housekeeping runs on the node that
 //! holds its lease.
+//!
+//! While the database is unavailable every job backs off (1 s, 2 s, 4 s … up to 30 s
+//! between tries), says so once per outage rather than at every try, and resumes on its
+//! own when the database answers again (see [`Backoff`]).
 use std::sync::Arc;
 use std::time::Duration;
 
 use sigil_core::outbox::Lane;
 use sigil_core::services::oidc::KEY_CHECK_INTERVAL;
-use sigil_core::Sigil;
+use sigil_core::{CoreError, Sigil};
 
 use crate::courier::Courier;
 
@@ -21,16 +25,24 @@ pub(crate) fn spawn_delivery(sigil: Arc<Sigil>, courier: Arc<Courier>) {
 
 fn spawn_lane(sigil: Arc<Sigil>, courier: Arc<Courier>, lane: Lane) {
     tokio::spawn(async move {
+        let mut backoff = Backoff::new("delivering the outbox");
         loop {
-            match sigil.deliver_due(courier.as_ref(), lane).await {
+            let wait = match sigil.deliver_due(courier.as_ref(), lane).await {
                 // A full batch: there may be more right away.
-                Ok(n) if n > 0 => continue,
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "delivering the outbox failed"),
-            }
+                Ok(n) if n > 0 => {
+                    backoff.succeeded();
+                    continue;
+                }
+                Ok(_) => {
+                    backoff.succeeded();
+                    Duration::from_secs(1)
+                }
+                Err(e) => backoff.failed(&e),
+            };
+            // A use case that queued something proves the database is back.
             tokio::select! {
                 _ = sigil.outbox_notified(lane) => {}
-                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = tokio::time::sleep(wait) => {}
             }
         }
     });
@@ -42,11 +54,13 @@ pub(crate) fn spawn_key_watch(sigil: Arc<Sigil>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(KEY_CHECK_INTERVAL.unsigned_abs());
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut backoff = Backoff::new("checking the signing keys");
         loop {
             tick.tick().await;
-            if let Err(e) = sigil.refresh_keys().await {
-                tracing::warn!(error = %e, "checking the signing keys failed");
+            while let Err(e) = sigil.refresh_keys().await {
+                tokio::time::sleep(backoff.failed(&e)).await;
             }
+            backoff.succeeded();
         }
     });
 }
@@ -59,12 +73,19 @@ pub(crate) fn spawn_housekeeping(sigil: Arc<Sigil>, node: String, every: Duratio
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut backoff = Backoff::new("housekeeping");
         loop {
             tick.tick().await;
-            match sigil.housekeeping(&node, lease).await {
-                Ok(Some(purged)) => tracing::debug!(?purged, "housekeeping"),
-                Ok(None) => tracing::debug!("housekeeping ran on another node"),
-                Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+            let done = loop {
+                match sigil.housekeeping(&node, lease).await {
+                    Ok(done) => break done,
+                    Err(e) => tokio::time::sleep(backoff.failed(&e)).await,
+                }
+            };
+            backoff.succeeded();
+            match done {
+                Some(purged) => tracing::debug!(?purged, "housekeeping"),
+                None => tracing::debug!("housekeeping ran on another node"),
             }
         }
     });
@@ -77,18 +98,86 @@ pub(crate) fn spawn_erasure(sigil: Arc<Sigil>, node: String, every: Duration) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut backoff = Backoff::new("erasing accounts");
         loop {
             tick.tick().await;
-            match sigil.erase_due_accounts(&node, lease).await {
-                Ok(Some(erased)) if !erased.is_empty() => {
-                    tracing::info!(
-                        accounts = erased.len(),
-                        "erased accounts past their grace period"
-                    )
+            let erased = loop {
+                match sigil.erase_due_accounts(&node, lease).await {
+                    Ok(erased) => break erased,
+                    Err(e) => tokio::time::sleep(backoff.failed(&e)).await,
                 }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "erasing accounts failed"),
+            };
+            backoff.succeeded();
+            if let Some(erased) = erased.filter(|e| !e.is_empty()) {
+                tracing::info!(
+                    accounts = erased.len(),
+                    "erased accounts past their grace period"
+                )
             }
         }
     });
+}
+
+/// How a job waits after failing: 1 s, then twice as long after each failure in a row,
+/// at most [`Backoff::MOST`]; back to its own pace after a success. An outage of the
+/// database is logged once when it starts and once when the job resumes; any other
+/// failure at every try, since it points at a fault to fix.
+struct Backoff {
+    job: &'static str,
+    failures: u32,
+}
+
+impl Backoff {
+    const FIRST: Duration = Duration::from_secs(1);
+    const MOST: Duration = Duration::from_secs(30);
+
+    fn new(job: &'static str) -> Self {
+        Self { job, failures: 0 }
+    }
+
+    /// Notes a failure; how long to wait before trying again.
+    fn failed(&mut self, error: &CoreError) -> Duration {
+        self.failures = self.failures.saturating_add(1);
+        let job = self.job;
+        match error {
+            CoreError::Unavailable(e) if self.failures == 1 => tracing::warn!(
+                error = %format!("{e:#}"),
+                "{job}: the database is unavailable; trying again with backoff"
+            ),
+            CoreError::Unavailable(_) => {
+                tracing::debug!(failures = self.failures, "{job}: still unavailable")
+            }
+            e => tracing::warn!(error = %e, "{job} failed"),
+        }
+        self.delay()
+    }
+
+    /// Notes a success, saying so if the job had been failing.
+    fn succeeded(&mut self) {
+        if self.failures > 0 {
+            let job = self.job;
+            tracing::info!(failures = self.failures, "{job}: resumed");
+        }
+        self.failures = 0;
+    }
+
+    fn delay(&self) -> Duration {
+        let doublings = self.failures.saturating_sub(1).min(16);
+        Self::FIRST.saturating_mul(1 << doublings).min(Self::MOST)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_thirty_seconds_and_starts_over_after_a_success() {
+        let mut b = Backoff::new("test");
+        let outage = || CoreError::Unavailable(anyhow::anyhow!("down"));
+        let waits: Vec<u64> = (0..8).map(|_| b.failed(&outage()).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30, 30]);
+        b.succeeded();
+        assert_eq!(b.failed(&outage()), Duration::from_secs(1));
+    }
 }

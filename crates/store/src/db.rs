@@ -97,7 +97,7 @@ impl<T: Into<Value> + Nullable> From<Option<T>> for Value {
 }
 
 /// A statement and its arguments, `$1` first.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Query {
     pub(crate) sql: &'static str,
     pub(crate) args: Vec<Value>,

@@ -71,14 +71,13 @@ pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
 /// Opens the database named by `url` (`sqlite:…` or `postgres://…`) and applies the
 /// migrations.
 pub async fn connect_with(url: &str, options: &StoreOptions) -> anyhow::Result<Arc<dyn Store>> {
-    let _ = options;
     if url.starts_with("sqlite:") {
-        let store = sqlite::SqliteStore::connect(url)
+        let store = sqlite::SqliteStore::connect(url, options)
             .await
             .with_context(|| format!("opening SQLite database {url}"))?;
         Ok(Arc::new(store))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let store = postgres::PgStore::connect(url)
+        let store = postgres::PgStore::connect(url, options)
             .await
             .context("connecting to PostgreSQL")?;
         Ok(Arc::new(store))

@@ -1,37 +1,81 @@
 //! PostgreSQL, for any number of Sigil nodes sharing one database, through sqlx.
+//! How outages are told apart and recovered from: [`link`].
+mod link;
+
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use sigil_core::ports::{SchemaState, Store, StoreError, StoreResult, Tx};
 use sqlx::pool::PoolConnection;
-use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::{Column, PgPool, Postgres, Row as _, Transaction, TypeInfo};
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgRow, PgTransactionManager};
+use sqlx::{Column, Connection as _, PgPool, Postgres, Row as _, TransactionManager, TypeInfo};
 
+use self::link::{is_broken, is_outage, outage, Link};
 use crate::db::{unique_violation, Conn, Exec, Kind, Query, Row, Value};
+use crate::StoreOptions;
 
 pub struct PgStore {
     pool: PgPool,
+    link: Arc<Link>,
 }
 
 impl PgStore {
-    pub async fn connect(url: &str) -> anyhow::Result<Self> {
-        let options = PgConnectOptions::from_str(url)?;
+    pub async fn connect(url: &str, options: &StoreOptions) -> anyhow::Result<Self> {
+        let base = PgConnectOptions::from_str(url)?;
+        // The server cancels a statement that runs longer (57014, answered 503).
+        let pooled = base.clone().options([(
+            "statement_timeout",
+            format!("{}ms", options.statement_timeout.as_millis().max(1)),
+        )]);
+        let link = Arc::new(Link::new(options.statement_timeout));
         let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
+            .max_connections(options.max_connections)
+            .acquire_timeout(options.acquire_timeout)
+            // No ping on every acquire (a round trip per request): only connections
+            // that sat idle across a failure are tested (see `link`).
+            .test_before_acquire(false)
+            .before_acquire({
+                let link = link.clone();
+                move |conn, meta| {
+                    let link = link.clone();
+                    Box::pin(async move {
+                        if !link.idle_across_failure(meta.idle_for) {
+                            return Ok(true);
+                        }
+                        // An error closes the connection and the pool opens another.
+                        link.within(conn.ping()).await.map(|()| true)
+                    })
+                }
+            })
+            .connect_lazy_with(pooled);
+        // Migrations may run longer than a request's statement: their own connection,
+        // without the timeout. The migrator takes an advisory lock, so nodes starting
+        // together migrate once.
+        let mut conn = sqlx::PgConnection::connect_with(&base).await?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&mut conn)
             .await?;
-        // The migrator takes an advisory lock, so nodes starting together migrate once.
-        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(Self { pool })
+        conn.close().await?;
+        Ok(Self { pool, link })
+    }
+
+    /// A pooled connection within `acquire_timeout` (sqlx's), or Unavailable.
+    async fn acquire(&self) -> StoreResult<PoolConnection<Postgres>> {
+        self.pool.acquire().await.map_err(|e| self.failure(e))
+    }
+
+    /// `e` as the store's error, noting an outage.
+    fn failure(&self, e: sqlx::Error) -> StoreError {
+        if is_outage(&e) {
+            self.link.failed();
+        }
+        db_err(e)
     }
 }
 
 /// Whether the database has been migrated (sqlx records migrations in its own table).
 pub(crate) async fn has_schema(url: &str) -> anyhow::Result<bool> {
-    use sqlx::Connection;
     let options = PgConnectOptions::from_str(url)?;
     let mut conn = sqlx::PgConnection::connect_with(&options).await?;
     let found: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
@@ -44,22 +88,67 @@ pub(crate) async fn has_schema(url: &str) -> anyhow::Result<bool> {
 #[async_trait]
 impl Store for PgStore {
     async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
-        let tx = self.pool.begin().await.map_err(db_err)?;
-        Ok(Box::new(Conn(PgHandle::Tx(tx))))
+        // `BEGIN` does nothing yet: on a connection that turns out dead (PostgreSQL
+        // restarted while it sat in the pool) it is sent once more on a fresh one.
+        let mut retried = false;
+        loop {
+            let mut conn = self.acquire().await?;
+            match self
+                .link
+                .within(PgTransactionManager::begin(&mut conn, None))
+                .await
+            {
+                Ok(()) => {
+                    return Ok(Box::new(Conn(PgHandle {
+                        conn: Some(conn),
+                        in_tx: true,
+                        used: true,
+                        pool: self.pool.clone(),
+                        link: self.link.clone(),
+                    })))
+                }
+                Err(e) => {
+                    let broken = is_broken(&e);
+                    let error = self.failure(e);
+                    if broken {
+                        conn.close_on_drop();
+                    }
+                    if !broken || retried {
+                        return Err(error);
+                    }
+                    retried = true;
+                }
+            }
+        }
     }
 
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
-        let conn = self.pool.acquire().await.map_err(db_err)?;
-        Ok(Box::new(Conn(PgHandle::Conn(conn))))
+        let conn = self.acquire().await?;
+        Ok(Box::new(Conn(PgHandle {
+            conn: Some(conn),
+            in_tx: false,
+            used: false,
+            pool: self.pool.clone(),
+            link: self.link.clone(),
+        })))
     }
 
     async fn schema_state(&self) -> StoreResult<SchemaState> {
-        let found: i64 = sqlx::query_scalar(
+        let mut handle = PgHandle {
+            conn: Some(self.acquire().await?),
+            in_tx: false,
+            used: false,
+            pool: self.pool.clone(),
+            link: self.link.clone(),
+        };
+        let newest = crate::db::query(
             "SELECT COALESCE(MAX(version), 0)::int8 FROM _sqlx_migrations WHERE success",
-        )
-        .fetch_one(&self.pool)
-        .await
-        .map_err(db_err)?;
+        );
+        let found: i64 = handle
+            .run(newest, |conn, q| {
+                Box::pin(sqlx::query_scalar(q.sql).fetch_one(conn))
+            })
+            .await?;
         let expected = sqlx::migrate!("./migrations/postgres")
             .iter()
             .map(|m| m.version)
@@ -69,21 +158,99 @@ impl Store for PgStore {
     }
 }
 
-pub(crate) enum PgHandle {
-    Tx(Transaction<'static, Postgres>),
-    Conn(PoolConnection<Postgres>),
+/// A pooled connection, inside a transaction ([`Store::begin`]) or not ([`Store::read`]).
+/// A transaction dropped open is rolled back (queued, as sqlx's own `Transaction` does:
+/// sent before the connection's next use); a connection that broke or timed out is
+/// closed instead of going back to the pool.
+pub(crate) struct PgHandle {
+    /// `None` only while a read is moved to a fresh connection.
+    conn: Option<PoolConnection<Postgres>>,
+    in_tx: bool,
+    /// Whether a statement ran: a read handle's first may be retried on a fresh
+    /// connection if the pooled one was dead.
+    used: bool,
+    pool: PgPool,
+    link: Arc<Link>,
 }
 
-impl PgHandle {
-    fn conn(&mut self) -> &mut sqlx::PgConnection {
-        match self {
-            PgHandle::Tx(tx) => tx,
-            PgHandle::Conn(conn) => conn,
+impl Drop for PgHandle {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.as_mut() {
+            if self.in_tx {
+                PgTransactionManager::start_rollback(conn);
+            }
         }
     }
 }
 
+impl PgHandle {
+    /// Runs `run` on the connection within the backstop. A broken connection is
+    /// closed; a read handle's first statement is run once more on a fresh one.
+    async fn run<T>(
+        &mut self,
+        q: Query,
+        run: impl for<'c> Fn(
+            &'c mut sqlx::PgConnection,
+            Query,
+        ) -> futures_like::BoxFuture<'c, Result<T, sqlx::Error>>,
+    ) -> StoreResult<T> {
+        let retry = (!self.used && !self.in_tx).then(|| q.clone());
+        self.used = true;
+        let first = self.attempt(q, &run).await;
+        match (first, retry) {
+            (Err(e), Some(q)) if is_broken(&e) => {
+                self.close(&e);
+                let conn = self.pool.acquire().await.map_err(|e| self.failure(e))?;
+                self.conn = Some(conn);
+                let again = self.attempt(q, &run).await;
+                again.map_err(|e| self.failure(e))
+            }
+            (first, _) => first.map_err(|e| self.failure(e)),
+        }
+    }
+
+    async fn attempt<T>(
+        &mut self,
+        q: Query,
+        run: &impl for<'c> Fn(
+            &'c mut sqlx::PgConnection,
+            Query,
+        ) -> futures_like::BoxFuture<'c, Result<T, sqlx::Error>>,
+    ) -> Result<T, sqlx::Error> {
+        let backstop = self.link.clone();
+        let conn = self.conn.as_mut().ok_or(sqlx::Error::PoolClosed)?;
+        backstop.within(run(conn, q)).await
+    }
+
+    /// Gives up the connection after `e` broke it.
+    fn close(&mut self, e: &sqlx::Error) {
+        self.link.failed();
+        if let Some(mut conn) = self.conn.take() {
+            tracing::debug!(error = %e, "closing a broken PostgreSQL connection");
+            conn.close_on_drop();
+        }
+    }
+
+    /// `e` as the store's error; a broken connection is closed, an outage noted.
+    fn failure(&mut self, e: sqlx::Error) -> StoreError {
+        if is_broken(&e) {
+            self.close(&e);
+        } else if is_outage(&e) {
+            self.link.failed();
+        }
+        db_err(e)
+    }
+}
+
+/// Minimal boxed-future alias (sqlx's own is not re-exported).
+mod futures_like {
+    pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+}
+
 fn db_err(e: sqlx::Error) -> StoreError {
+    if is_outage(&e) {
+        return outage(e);
+    }
     if let sqlx::Error::Database(db) = &e {
         if db.is_unique_violation() {
             return unique_violation(&format!(
@@ -169,28 +336,41 @@ fn convert(rows: Vec<PgRow>) -> StoreResult<Vec<Row>> {
 #[async_trait]
 impl Exec for PgHandle {
     async fn execute(&mut self, q: Query) -> StoreResult<u64> {
-        let done = bound(q).execute(self.conn()).await.map_err(db_err)?;
+        let done = self
+            .run(q, |conn, q| Box::pin(bound(q).execute(conn)))
+            .await?;
         Ok(done.rows_affected())
     }
 
     async fn fetch(&mut self, q: Query, limit: Option<usize>) -> StoreResult<Vec<Row>> {
         let rows = if limit == Some(1) {
-            bound(q)
-                .fetch_optional(self.conn())
-                .await
-                .map_err(db_err)?
+            self.run(q, |conn, q| Box::pin(bound(q).fetch_optional(conn)))
+                .await?
                 .into_iter()
                 .collect()
         } else {
-            bound(q).fetch_all(self.conn()).await.map_err(db_err)?
+            self.run(q, |conn, q| Box::pin(bound(q).fetch_all(conn)))
+                .await?
         };
         convert(rows)
     }
 
-    async fn commit(self) -> StoreResult<()> {
-        match self {
-            PgHandle::Tx(tx) => tx.commit().await.map_err(db_err),
-            PgHandle::Conn(_) => Ok(()),
+    async fn commit(mut self) -> StoreResult<()> {
+        if !self.in_tx {
+            return Ok(());
+        }
+        let Some(conn) = self.conn.as_mut() else {
+            return Err(StoreError::Unavailable(anyhow::anyhow!(
+                "the PostgreSQL connection was lost"
+            )));
+        };
+        let link = self.link.clone();
+        match link.within(PgTransactionManager::commit(conn)).await {
+            Ok(()) => {
+                self.in_tx = false;
+                Ok(())
+            }
+            Err(e) => Err(self.failure(e)),
         }
     }
 }

@@ -117,11 +117,6 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ),
 ];
 
-/// How long a task waits for the connection before giving up. Handles are held for
-/// microseconds; waiting this long means a task asked for a second handle while holding
-/// one, and failing that request is better than stopping every other.
-const WAIT: Duration = Duration::from_secs(10);
-
 /// How often the background thread checkpoints the WAL.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
@@ -133,6 +128,11 @@ pub struct SqliteStore {
     readers: Vec<Arc<Mutex<Connection>>>,
     /// Where the next reader search starts, so waits spread over the readers.
     next_reader: AtomicUsize,
+    /// How long a request waits for a connection, and for another process's lock on the
+    /// file, before it is answered 503 (`[database] acquire_timeout_ms`). Handles are
+    /// held for microseconds, so within this process a long wait means the file is
+    /// locked elsewhere or a task asked for a second handle while holding one.
+    wait: Duration,
     stop: Arc<AtomicBool>,
 }
 
@@ -229,10 +229,14 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
 }
 
 impl SqliteStore {
-    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+    pub async fn connect(url: &str, options: &crate::StoreOptions) -> anyhow::Result<Self> {
         let path = file_of(url)?;
         let mut conn = open(&path)?;
         migrate(&mut conn)?;
+        // Another process holding the file's lock (a CLI command, a backup) makes the
+        // writer wait in SQLite's busy handler at most this long (see `handle`).
+        let wait = options.acquire_timeout;
+        conn.busy_timeout(wait)?;
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         std::thread::Builder::new()
@@ -248,6 +252,7 @@ impl SqliteStore {
             .map(|_| {
                 let reader = open(&path)?;
                 reader.execute_batch("PRAGMA query_only = ON;")?;
+                reader.busy_timeout(wait)?;
                 Ok(Arc::new(Mutex::new(reader)))
             })
             .collect::<rusqlite::Result<_>>()?;
@@ -255,6 +260,7 @@ impl SqliteStore {
             writer: Arc::new(Mutex::new(conn)),
             readers,
             next_reader: AtomicUsize::new(0),
+            wait,
             stop,
         })
     }
@@ -263,7 +269,7 @@ impl SqliteStore {
     async fn reader(&self) -> Option<MutexGuardArc<Connection>> {
         let n = self.readers.len();
         if n == 0 {
-            return tokio::time::timeout(WAIT, self.writer.lock_arc())
+            return tokio::time::timeout(self.wait, self.writer.lock_arc())
                 .await
                 .ok();
         }
@@ -273,24 +279,30 @@ impl SqliteStore {
                 return Some(guard);
             }
         }
-        tokio::time::timeout(WAIT, self.readers[start % n].lock_arc())
+        tokio::time::timeout(self.wait, self.readers[start % n].lock_arc())
             .await
             .ok()
     }
 
     async fn handle(&self, begin: &'static str, read_only: bool) -> StoreResult<Box<dyn Tx>> {
+        let asked = std::time::Instant::now();
         let conn = if read_only {
             self.reader().await
         } else {
-            tokio::time::timeout(WAIT, self.writer.lock_arc())
+            tokio::time::timeout(self.wait, self.writer.lock_arc())
                 .await
                 .ok()
         };
-        let conn = conn.ok_or_else(|| {
-            StoreError::Other(anyhow::anyhow!(
-                "the database connection stayed busy for {WAIT:?}"
-            ))
-        })?;
+        let conn = conn.ok_or_else(|| self.busy())?;
+        if !read_only {
+            // What is left of the wait, for another process's lock: a request waits
+            // `wait` in all, not once for the connection and again for the file. The
+            // busy handler blocks this thread meanwhile; only the one task holding the
+            // writer can be in it, and never for another task of this process.
+            let left = self.wait.saturating_sub(asked.elapsed());
+            conn.busy_timeout(left.max(Duration::from_millis(1)))
+                .map_err(sql_err)?;
+        }
         conn.prepare_cached(begin)
             .and_then(|mut s| s.raw_execute())
             .map_err(sql_err)?;
@@ -302,14 +314,43 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// The answer when no connection came free within the wait.
+    fn busy(&self) -> StoreError {
+        StoreError::Unavailable(anyhow::anyhow!(
+            "the SQLite connection stayed busy for {:?}",
+            self.wait
+        ))
+    }
+}
+
 fn sql_err(e: rusqlite::Error) -> StoreError {
     if let rusqlite::Error::SqliteFailure(f, msg) = &e {
         // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY.
         if f.code == ErrorCode::ConstraintViolation && matches!(f.extended_code, 2067 | 1555) {
             return unique_violation(msg.as_deref().unwrap_or_default());
         }
+        if is_outage(f.code) {
+            return StoreError::Unavailable(anyhow::anyhow!(e).context("SQLite"));
+        }
     }
     StoreError::Other(anyhow::anyhow!(e))
+}
+
+/// Whether SQLite cannot go on for now, through no fault of the statement: another
+/// process holds the file's lock (BUSY, LOCKED), the disk is full, the file cannot be
+/// read, written, opened or is read-only. SQLite then leaves the transaction rolled back
+/// or open for the handle's drop to roll back: nothing is half-written.
+fn is_outage(code: ErrorCode) -> bool {
+    matches!(
+        code,
+        ErrorCode::DatabaseBusy
+            | ErrorCode::DatabaseLocked
+            | ErrorCode::DiskFull
+            | ErrorCode::SystemIoFailure
+            | ErrorCode::CannotOpen
+            | ErrorCode::ReadOnly
+    )
 }
 
 #[async_trait]
@@ -326,11 +367,7 @@ impl Store for SqliteStore {
     }
 
     async fn schema_state(&self) -> StoreResult<SchemaState> {
-        let conn = self.reader().await.ok_or_else(|| {
-            StoreError::Unavailable(anyhow::anyhow!(
-                "the database connection stayed busy for {WAIT:?}"
-            ))
-        })?;
+        let conn = self.reader().await.ok_or_else(|| self.busy())?;
         let found: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(sql_err)?;
@@ -350,7 +387,8 @@ pub(crate) struct SqliteHandle {
 
 impl Drop for SqliteHandle {
     fn drop(&mut self) {
-        if self.open {
+        // After a full disk or an I/O error SQLite may have rolled back already.
+        if self.open && !self.conn.is_autocommit() {
             let done = self
                 .conn
                 .prepare_cached("ROLLBACK")
@@ -363,8 +401,20 @@ impl Drop for SqliteHandle {
 }
 
 impl SqliteHandle {
+    /// Refuses to go on once SQLite ended the transaction by itself (after a full disk
+    /// or an I/O error): a statement run now would commit on its own, half a use case.
+    fn still_open(&self) -> StoreResult<()> {
+        if self.open && self.conn.is_autocommit() {
+            return Err(StoreError::Unavailable(anyhow::anyhow!(
+                "SQLite rolled the transaction back after an error"
+            )));
+        }
+        Ok(())
+    }
+
     /// The prepared, bound statement of `q`; a read handle refuses statements that write.
     fn statement(&self, q: &Query) -> StoreResult<rusqlite::CachedStatement<'_>> {
+        self.still_open()?;
         let mut stmt = self.conn.prepare_cached(q.sql).map_err(sql_err)?;
         if self.read_only && !stmt.readonly() {
             return Err(StoreError::Other(anyhow::anyhow!(
@@ -451,6 +501,7 @@ impl Exec for SqliteHandle {
     }
 
     async fn commit(mut self) -> StoreResult<()> {
+        self.still_open()?;
         self.conn
             .prepare_cached("COMMIT")
             .and_then(|mut s| s.raw_execute())

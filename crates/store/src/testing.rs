@@ -59,3 +59,49 @@ pub async fn query_i64(url: &str, sql: &str) -> anyhow::Result<i64> {
         Ok(n)
     }
 }
+
+/// Runs `sql` (statements without results) on the database at `url`, beside whatever
+/// server uses it: tests that stage a state the server must notice on its own (a schema
+/// from a newer binary) write it through the database itself.
+pub async fn execute(url: &str, sql: &str) -> anyhow::Result<()> {
+    if url.starts_with("sqlite:") {
+        let conn = rusqlite::Connection::open(sqlite_path(url))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch(sql)?;
+    } else {
+        let mut conn = PgConnection::connect(url).await?;
+        conn.execute(sql).await?;
+        conn.close().await?;
+    }
+    Ok(())
+}
+
+fn sqlite_path(url: &str) -> &str {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    path.split('?').next().unwrap_or_default()
+}
+
+/// Another process's hold on a SQLite database: an open `BEGIN EXCLUSIVE` transaction on
+/// a connection of its own, as a CLI command or a backup tool may hold. Writers wait for
+/// it; readers (WAL) do not. Rolled back when released or dropped.
+pub struct SqliteLock {
+    conn: rusqlite::Connection,
+}
+
+impl SqliteLock {
+    /// Takes the write lock of the SQLite database at `url`.
+    pub fn take(url: &str) -> anyhow::Result<Self> {
+        let conn = rusqlite::Connection::open(sqlite_path(url))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch("BEGIN EXCLUSIVE")?;
+        Ok(Self { conn })
+    }
+
+    /// Lets go of the lock, changing nothing.
+    pub fn release(self) -> anyhow::Result<()> {
+        self.conn.execute_batch("ROLLBACK")?;
+        Ok(())
+    }
+}

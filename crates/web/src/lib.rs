@@ -9,6 +9,7 @@ pub mod console;
 pub mod error;
 mod extract;
 pub mod format;
+pub mod health;
 pub mod i18n;
 pub mod messages;
 pub mod oidc;
@@ -36,13 +37,15 @@ pub fn app(state: AppState) -> Router {
         .route("/static/brand-logo", get(brand::logo))
         .route("/policy", get(policy::current))
         .route("/policy/{lang}", get(policy::in_language))
-        .route("/healthz", get(|| async { "ok" }))
         .fallback(error::no_such_page)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::csrf::protect,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), error::dress))
+        // The probes: no session, no form token, no page shell.
+        .merge(health::routes())
+        .layer(middleware::from_fn(error::retry_after))
         .layer(middleware::from_fn(security::headers))
         .layer(middleware::from_fn(console::shell::scope))
         .with_state(state)

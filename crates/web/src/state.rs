@@ -1,4 +1,5 @@
 //! What every handler can reach.
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use sigil_core::Sigil;
@@ -41,6 +42,10 @@ pub struct AppState {
     pub sigil: Arc<Sigil>,
     pub i18n: Arc<I18n>,
     pub config: Arc<WebConfig>,
+    /// Set once this node begins to stop ([`AppState::begin_shutdown`]): `/readyz` then
+    /// answers 503 `shutting down`, so load balancers stop sending it requests while it
+    /// finishes those in flight.
+    pub shutting_down: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -49,7 +54,18 @@ impl AppState {
             sigil,
             i18n: Arc::new(I18n::load()?),
             config: Arc::new(config),
+            shutting_down: Arc::new(AtomicBool::new(false)),
         })
+    }
+
+    /// Marks this node as stopping (the shutdown sequence calls it first, on SIGTERM or
+    /// SIGINT); see [`AppState::shutting_down`].
+    pub fn begin_shutdown(&self) {
+        self.shutting_down.store(true, Ordering::Release);
+    }
+
+    pub fn is_shutting_down(&self) -> bool {
+        self.shutting_down.load(Ordering::Acquire)
     }
 }
 

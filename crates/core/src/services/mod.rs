@@ -9,6 +9,7 @@ mod deletion;
 mod delivery;
 mod devices;
 mod export;
+mod health;
 mod housekeeping;
 mod identifiers;
 mod invitations;

@@ -4,9 +4,11 @@ mod access;
 mod deletion;
 mod invitation;
 mod page;
+mod unavailable;
 
 pub use deletion::erase_date;
 pub use page::{dress, error_page, no_such_page, page_failure, page_unreadable};
+pub use unavailable::{retry_after, RETRY_AFTER_SECONDS};
 
 use askama::Template;
 use axum::extract::{FromRequestParts, Path, Query};

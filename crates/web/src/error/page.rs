@@ -36,6 +36,8 @@ struct ErrorView<'a> {
     page: PageCtx<'a>,
     error: &'a ErrorPage,
     back: WayBack,
+    /// Where "Try again" leads, when the same request may well succeed shortly (503).
+    retry: Option<String>,
 }
 
 /// Where the error page's link leads: the profile for someone signed in, else the
@@ -72,6 +74,7 @@ fn error_page_with(t: Tr<'_>, status: StatusCode, message: &str, details: Vec<St
             t.t("error-title-not_found"),
             Some(t.t("error-not_found-hint")),
         ),
+        StatusCode::SERVICE_UNAVAILABLE => (t.t("error-title-unavailable"), None),
         _ => (t.t("error-title"), None),
     };
     let page = ErrorPage {
@@ -143,12 +146,22 @@ pub async fn dress(State(state): State<AppState>, request: Request, next: Next) 
     let Some(error) = response.extensions_mut().remove::<ErrorPage>() else {
         return response;
     };
+    // The database is unavailable: the page is told without asking it again who is
+    // signed in (that would double the wait), in the language already chosen.
+    let unavailable = response.status() == StatusCode::SERVICE_UNAVAILABLE;
+    let retry = unavailable.then(|| match &path {
+        Some(path) if is_get => path.clone(),
+        _ => same_origin_referer(&state, &headers).unwrap_or_else(|| "/profile".to_owned()),
+    });
     let csrf = response
         .extensions()
         .get::<CsrfToken>()
         .cloned()
         .unwrap_or(CsrfToken(String::new()));
-    let user = crate::auth::session::signed_in(&state, &headers).await;
+    let user = match unavailable {
+        true => None,
+        false => crate::auth::session::signed_in(&state, &headers).await,
+    };
     // The frame of a signed-in person: favourites, the Requests badge, the catalog.
     if let Some(user) = &user {
         if !crate::console::shell::is_filled() {
@@ -169,6 +182,7 @@ pub async fn dress(State(state): State<AppState>, request: Request, next: Next) 
         page,
         error: &error,
         back,
+        retry,
     })
     .render()
     {
@@ -187,4 +201,12 @@ pub async fn dress(State(state): State<AppState>, request: Request, next: Next) 
             response
         }
     }
+}
+
+/// The path of the page a form was sent from (its `Referer`), when that page is Sigil's:
+/// "Try again" after a form goes back to it.
+fn same_origin_referer(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let rest = referer.strip_prefix(state.config.origin())?;
+    rest.starts_with('/').then(|| rest.to_owned())
 }

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 use sigil_core::services::oidc::{ClientAuth, TokenError, TokenRequest};
+use sigil_core::CoreError;
 
 use super::client_auth::client_auth;
 use super::no_store;
@@ -43,6 +44,20 @@ pub(super) fn unreadable(why: Unreadable) -> Response {
     error(status, "invalid_request", description, false)
 }
 
+/// The database is unavailable: nothing was issued, and the same request may succeed
+/// shortly. 503 with `temporarily_unavailable`, the code RFC 6749 §4.1.2.1 gives the
+/// authorization endpoint for the same case (`Retry-After` is added by
+/// [`crate::error::retry_after`]). Also the answer of userinfo, introspection and
+/// revocation.
+pub(super) fn unavailable() -> Response {
+    error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "temporarily_unavailable",
+        "the service is briefly unavailable; try again shortly",
+        false,
+    )
+}
+
 /// Maps RFC 6749 §5.2 errors to responses.
 fn token_error(e: TokenError, basic: bool) -> Response {
     match e {
@@ -74,6 +89,10 @@ fn token_error(e: TokenError, basic: bool) -> Response {
             "scope not allowed",
             basic,
         ),
+        TokenError::Core(CoreError::Unavailable(e)) => {
+            tracing::warn!(error = %format!("{e:#}"), "token endpoint: database unavailable");
+            unavailable()
+        }
         TokenError::Core(e) => {
             tracing::error!(error = ?e, "token endpoint");
             error(

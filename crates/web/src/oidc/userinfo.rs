@@ -6,6 +6,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
 use sigil_core::services::oidc::BearerError;
+use sigil_core::CoreError;
 
 use super::no_store;
 use crate::error::Unreadable;
@@ -41,6 +42,12 @@ async fn answer(state: &AppState, token: Option<String>) -> Response {
             StatusCode::FORBIDDEN,
             "Bearer realm=\"sigil\", error=\"insufficient_scope\", scope=\"openid\"",
         ),
+        // Not a problem with the token: no challenge (RFC 6750 §3), the same JSON
+        // error as the token endpoint's.
+        Err(BearerError::Core(CoreError::Unavailable(e))) => {
+            tracing::warn!(error = %format!("{e:#}"), "userinfo: database unavailable");
+            super::token::unavailable()
+        }
         Err(BearerError::Core(e)) => {
             tracing::error!(error = ?e, "userinfo");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

@@ -1,0 +1,12 @@
+//! What the readiness check asks of the database.
+use crate::error::CoreError;
+use crate::ports::SchemaState;
+use crate::services::Sigil;
+
+impl Sigil {
+    /// Asks the database which schema it holds (within the store's acquire and
+    /// statement timeouts): whether this node can serve, for `/readyz`.
+    pub async fn schema_state(&self) -> Result<SchemaState, CoreError> {
+        Ok(self.store.schema_state().await?)
+    }
+}

@@ -1,0 +1,78 @@
+//! `/healthz` and `/readyz` (issue 17, health): cheap probes without cookies or caching;
+//! readiness asks the database and names both versions when the schema is newer than
+//! the binary knows.
+use reqwest::StatusCode;
+use sigil_store::testing::{execute, Backend};
+
+use crate::helpers::{set_cookie_headers, spawn_app, TestApp};
+use crate::on_both_backends;
+
+on_both_backends!(
+    the_probes_answer_plain_text_without_cookies_or_caching,
+    readiness_names_both_versions_of_a_schema_newer_than_the_binary,
+);
+
+async fn get(app: &TestApp, path: &str) -> reqwest::Response {
+    reqwest::get(format!("{}{path}", app.base))
+        .await
+        .expect("GET")
+}
+
+async fn the_probes_answer_plain_text_without_cookies_or_caching(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for (path, body) in [("/healthz", "ok"), ("/readyz", "ready")] {
+        let r = get(&app, path).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
+        assert_eq!(
+            r.headers()["content-type"],
+            "text/plain; charset=utf-8",
+            "{path}"
+        );
+        assert_eq!(set_cookie_headers(&r), Vec::<String>::new(), "{path}");
+        assert_eq!(r.text().await.expect("body"), body, "{path}");
+    }
+}
+
+async fn readiness_names_both_versions_of_a_schema_newer_than_the_binary(backend: Backend) {
+    let app = spawn_app(backend).await;
+    assert_eq!(get(&app, "/readyz").await.status(), StatusCode::OK);
+    // A newer binary migrated the database under this node.
+    let known = match backend {
+        Backend::Sqlite => {
+            let v = app.query_i64("PRAGMA user_version").await;
+            execute(
+                &app.database_url,
+                &format!("PRAGMA user_version = {}", v + 1),
+            )
+            .await
+            .expect("newer user_version");
+            v
+        }
+        Backend::Postgres => {
+            let v = app
+                .query_i64("SELECT MAX(version) FROM _sqlx_migrations")
+                .await;
+            execute(
+                &app.database_url,
+                &format!(
+                    "INSERT INTO _sqlx_migrations \
+                     (version, description, success, checksum, execution_time) \
+                     VALUES ({}, 'from a newer binary', true, '\\x00', 0)",
+                    v + 1
+                ),
+            )
+            .await
+            .expect("newer migration row");
+            v
+        }
+    };
+    let r = get(&app, "/readyz").await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        r.text().await.expect("body"),
+        format!("schema version {}, this binary expects {known}", known + 1)
+    );
+    // The liveness probe does not care.
+    assert_eq!(get(&app, "/healthz").await.status(), StatusCode::OK);
+}
