@@ -11,6 +11,10 @@ use sqlx::{Column, PgPool, Postgres, Row as _, Transaction, TypeInfo};
 
 use crate::db::{unique_violation, Conn, Exec, Kind, Query, Row, Value};
 
+mod migrate;
+
+pub(crate) use migrate::check;
+
 pub struct PgStore {
     pool: PgPool,
 }
@@ -18,13 +22,12 @@ pub struct PgStore {
 impl PgStore {
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         let options = PgConnectOptions::from_str(url)?;
+        migrate::migrate(&options).await?;
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        // The migrator takes an advisory lock, so nodes starting together migrate once.
-        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(Self { pool })
     }
 }
@@ -60,12 +63,10 @@ impl Store for PgStore {
         .fetch_one(&self.pool)
         .await
         .map_err(db_err)?;
-        let expected = sqlx::migrate!("./migrations/postgres")
-            .iter()
-            .map(|m| m.version)
-            .max()
-            .unwrap_or(0);
-        Ok(SchemaState { found, expected })
+        Ok(SchemaState {
+            found,
+            expected: migrate::latest(),
+        })
     }
 }
 
