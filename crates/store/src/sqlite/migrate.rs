@@ -244,6 +244,9 @@ fn apply_pending(
         }
         let Some((name, sql)) = migrations.iter().find(|(name, _)| number(name) > found) else {
             // Up to date (maybe by another process's hand); dropping `tx` ends it.
+            if !applied.is_empty() {
+                tracing::info!(count = applied.len(), version = found, "migrated");
+            }
             return Ok(applied);
         };
         let stays = || format!("the schema stays at version {found}");
@@ -261,7 +264,7 @@ fn apply_pending(
         tx.pragma_update(None, "user_version", stored_for(number(name)))?;
         tx.commit()
             .with_context(|| format!("committing migration {name}, {}", stays()))?;
-        tracing::info!(migration = name, "applied");
+        tracing::debug!(migration = name, "applied");
         applied.push(*name);
     }
 }
@@ -272,10 +275,15 @@ pub(crate) fn check(path: &std::path::Path) -> anyhow::Result<SchemaCheck> {
     if !path.exists() {
         return Ok(SchemaCheck::Missing);
     }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    let read_only = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    // With no WAL beside it, the file holds every commit and no server has it open:
+    // read it as immutable, which makes no `-wal` and `-shm` files (a server starting
+    // meanwhile writes to a new WAL, never into the file under this read).
+    let conn = if super::upkeep::wal_of(path).exists() {
+        Connection::open_with_flags(path, read_only)?
+    } else {
+        Connection::open_with_flags(immutable_uri(path)?, read_only | OpenFlags::SQLITE_OPEN_URI)?
+    };
     conn.busy_timeout(super::BUSY)?;
     let found = version(&conn)?;
     let known = latest();
@@ -294,6 +302,18 @@ pub(crate) fn check(path: &std::path::Path) -> anyhow::Result<SchemaCheck> {
                 .collect(),
         }
     })
+}
+
+/// `file:PATH?immutable=1`, with the characters a URI gives meaning to escaped.
+fn immutable_uri(path: &std::path::Path) -> anyhow::Result<String> {
+    let path = path
+        .to_str()
+        .ok_or_else(|| anyhow::anyhow!("{} is not a UTF-8 path", path.display()))?;
+    let escaped = path
+        .replace('%', "%25")
+        .replace('?', "%3f")
+        .replace('#', "%23");
+    Ok(format!("file:{escaped}?immutable=1"))
 }
 
 #[cfg(test)]

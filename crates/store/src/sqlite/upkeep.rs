@@ -34,7 +34,7 @@ pub(super) const WAL_LIMIT: u64 = 4 * 1024 * 1024;
 const TRUNCATE_PATIENCE: Duration = Duration::from_millis(20);
 
 /// The WAL file beside the database at `path`.
-fn wal_of(path: &Path) -> PathBuf {
+pub(super) fn wal_of(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push("-wal");
     PathBuf::from(name)
