@@ -199,6 +199,10 @@ pub trait EventRepo {
     ) -> StoreResult<Vec<Event>>;
     /// The distinct categories of the person's events, in stored names.
     async fn event_categories(&mut self, user: UserId) -> StoreResult<Vec<String>>;
+    /// Deletes at most `limit` events from before `before` (found through the index on
+    /// their time), returning how many went: the caller repeats in transactions of their
+    /// own until fewer than `limit` go, so no transaction holds the log for long.
+    async fn purge_events(&mut self, before: OffsetDateTime, limit: i64) -> StoreResult<u64>;
 }
 
 /// Attempt counters ([`crate::throttle`]), in the database so that limits hold across

@@ -48,8 +48,23 @@ pub enum Command {
     /// Run the server (the default). On the first run it creates an operator account
     /// and prints its password once.
     Serve,
-    /// Create or upgrade the database schema, then exit.
-    Migrate,
+    /// Create or upgrade the database schema, then exit. Each migration runs in a
+    /// transaction of its own; nodes starting at once migrate once (a database lock). A
+    /// schema newer than this binary is refused, by this and every other command.
+    Migrate {
+        /// Change nothing: say whether migrations are pending, and which. Exit codes:
+        /// 0 up to date, 3 migrations pending, 4 the schema is newer than this binary,
+        /// 5 no database there or it could not be reached. Creates nothing.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write a consistent copy of the SQLite database to FILE while the server runs
+    /// (readable by its owner only; an existing FILE is never replaced). Keep the master
+    /// key with it. PostgreSQL: pg_dump and pg_restore, see the README.
+    Backup {
+        /// Where the copy goes; it must not exist.
+        file: PathBuf,
+    },
     /// Manage operator accounts.
     #[command(subcommand)]
     Admin(AdminCommand),

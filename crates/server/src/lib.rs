@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod courier;
 mod jobs;
+pub mod maintenance;
 pub mod upstream;
 
 use std::net::SocketAddr;

@@ -37,6 +37,20 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // These two work on the database as it is: they neither migrate nor create anything.
+    match &cli.command {
+        Some(Command::Migrate { check: true }) => return sigil::maintenance::check(&config).await,
+        Some(Command::Backup { file }) => {
+            return match sigil::maintenance::backup(&config, file).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("sigil: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        _ => {}
+    }
     match run(cli.command.unwrap_or(Command::Serve), config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -48,17 +62,30 @@ async fn main() -> ExitCode {
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     let open = match command {
-        Command::Serve | Command::Migrate => sigil::Open::CreateIfMissing,
+        Command::Serve | Command::Migrate { .. } => sigil::Open::CreateIfMissing,
         _ => sigil::Open::Existing,
     };
     let existed = sigil_store::is_initialised(&config.database_url).await?;
+    let pending = match (&command, existed) {
+        (Command::Migrate { .. }, true) => sigil_store::check_schema(&config.database_url).await?,
+        _ => sigil_store::SchemaCheck::Missing,
+    };
     let sigil = sigil::build_with(&config, Arc::new(SystemClock), open).await?;
     match command {
-        Command::Migrate if existed => {
-            println!("The database is up to date.");
+        Command::Migrate { .. } if existed => {
+            match pending {
+                sigil_store::SchemaCheck::Pending { known, pending, .. } => {
+                    println!("Applied (unless another node was first):");
+                    for name in pending {
+                        println!("  {name}");
+                    }
+                    println!("The database is up to date: its schema is at version {known}.");
+                }
+                _ => println!("The database is up to date."),
+            }
             Ok(())
         }
-        Command::Migrate => {
+        Command::Migrate { .. } => {
             println!(
                 "Created a new, empty database at {}.",
                 sigil::redact(&config.database_url)
@@ -112,6 +139,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => serve(config, sigil).await,
+        // Answered in `main`, before anything is opened or migrated.
+        Command::Backup { .. } => anyhow::bail!("sigil backup opens no database here"),
     }
 }
 

@@ -85,3 +85,73 @@ pub async fn connect_with(url: &str, options: &StoreOptions) -> anyhow::Result<A
         bail!("unsupported database URL (expected sqlite:… or postgres://…)")
     }
 }
+
+/// A schema newer than this binary knows: it refuses to work on it (serve and every
+/// command), since it cannot know what the newer migrations changed.
+///
+/// Versions are the number of the newest migration applied (24 for `0024_…sql`), the
+/// same on both engines (see `sqlite::migrate` for how SQLite records it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchemaTooNew {
+    pub found: i64,
+    pub known: i64,
+}
+
+impl std::fmt::Display for SchemaTooNew {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "The database's schema is at version {}, newer than this binary's {}: run a newer \
+             Sigil or restore a backup.",
+            self.found, self.known
+        )
+    }
+}
+
+impl std::error::Error for SchemaTooNew {}
+
+/// Where a database's schema stands against this binary (`sigil migrate --check`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemaCheck {
+    /// There is no database there: no SQLite file (PostgreSQL's database not existing
+    /// is an error of connecting).
+    Missing,
+    /// Up to date.
+    Current { version: i64 },
+    /// These migrations (`0024 operability`, …) would be applied, oldest first.
+    Pending {
+        found: i64,
+        known: i64,
+        pending: Vec<String>,
+    },
+    /// Newer than this binary: it would refuse to start.
+    Newer { found: i64, known: i64 },
+}
+
+/// Looks at the schema of the database named by `url` without changing or creating
+/// anything. An error means the database could not be reached or read.
+pub async fn check_schema(url: &str) -> anyhow::Result<SchemaCheck> {
+    if url.starts_with("sqlite:") {
+        let path = sqlite::file_of(url)?;
+        tokio::task::spawn_blocking(move || sqlite::check(&path)).await?
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        postgres::check(url).await
+    } else {
+        bail!("unsupported database URL (expected sqlite:… or postgres://…)")
+    }
+}
+
+/// Writes a consistent copy of the SQLite database named by `url` to the new file `to`
+/// while the server keeps running (see `sqlite::upkeep::backup`). PostgreSQL is backed
+/// up with its own tools (the README's "Backup and restore").
+pub async fn backup(url: &str, to: &std::path::Path) -> anyhow::Result<()> {
+    if !url.starts_with("sqlite:") {
+        bail!(
+            "sigil backup copies a SQLite database; back PostgreSQL up with pg_dump -Fc and \
+             restore it with pg_restore, as the README's \"Backup and restore\" describes"
+        );
+    }
+    let from = sqlite::file_of(url)?;
+    let to = to.to_owned();
+    tokio::task::spawn_blocking(move || sqlite::backup(&from, &to)).await?
+}

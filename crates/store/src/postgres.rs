@@ -15,6 +15,10 @@ use self::link::{is_broken, is_outage, outage, Link};
 use crate::db::{unique_violation, Conn, Exec, Kind, Query, Row, Value};
 use crate::StoreOptions;
 
+mod migrate;
+
+pub(crate) use migrate::check;
+
 pub struct PgStore {
     pool: PgPool,
     link: Arc<Link>,
@@ -50,13 +54,8 @@ impl PgStore {
             })
             .connect_lazy_with(pooled);
         // Migrations may run longer than a request's statement: their own connection,
-        // without the timeout. The migrator takes an advisory lock, so nodes starting
-        // together migrate once.
-        let mut conn = sqlx::PgConnection::connect_with(&base).await?;
-        sqlx::migrate!("./migrations/postgres")
-            .run(&mut conn)
-            .await?;
-        conn.close().await?;
+        // without the timeout, under the migrator's advisory lock (see `migrate`).
+        migrate::migrate(&base).await?;
         Ok(Self { pool, link })
     }
 
@@ -149,12 +148,10 @@ impl Store for PgStore {
                 Box::pin(sqlx::query_scalar(q.sql).fetch_one(conn))
             })
             .await?;
-        let expected = sqlx::migrate!("./migrations/postgres")
-            .iter()
-            .map(|m| m.version)
-            .max()
-            .unwrap_or(0);
-        Ok(SchemaState { found, expected })
+        Ok(SchemaState {
+            found,
+            expected: migrate::latest(),
+        })
     }
 }
 

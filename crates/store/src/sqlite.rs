@@ -9,8 +9,11 @@
 //! busy handler for another task of this process. Reads that need no write go to read
 //! connections, one per core: in WAL mode each sees the last committed snapshot and waits
 //! neither for the writer nor for the other readers. A background thread with a
-//! connection of its own checkpoints the WAL into the database file, so no request pays
-//! for that.
+//! connection of its own checkpoints the WAL into the database file and keeps the file
+//! short (see [`upkeep`]), so no request pays for that.
+//!
+//! The migrations and the schema's version are in [`migrate`]; the online backup
+//! (`sigil backup`) in [`upkeep`].
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -20,105 +23,19 @@ use async_lock::{Mutex, MutexGuardArc};
 use async_trait::async_trait;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
-use rusqlite_migration::{Migrations, M};
 use sigil_core::ports::{SchemaState, Store, StoreError, StoreResult, Tx};
 
 use crate::db::{unique_violation, Conn, Exec, Kind, Query, Row, Value};
+use crate::StoreOptions;
 
-/// The migrations, in order; the same numbered files as PostgreSQL's.
-const MIGRATIONS: &[(&str, &str)] = &[
-    (
-        "0001_accounts.sql",
-        include_str!("../migrations/sqlite/0001_accounts.sql"),
-    ),
-    (
-        "0002_oidc.sql",
-        include_str!("../migrations/sqlite/0002_oidc.sql"),
-    ),
-    (
-        "0003_contacts.sql",
-        include_str!("../migrations/sqlite/0003_contacts.sql"),
-    ),
-    (
-        "0004_privacy.sql",
-        include_str!("../migrations/sqlite/0004_privacy.sql"),
-    ),
-    (
-        "0005_cards.sql",
-        include_str!("../migrations/sqlite/0005_cards.sql"),
-    ),
-    (
-        "0006_photos.sql",
-        include_str!("../migrations/sqlite/0006_photos.sql"),
-    ),
-    (
-        "0007_identifiers.sql",
-        include_str!("../migrations/sqlite/0007_identifiers.sql"),
-    ),
-    (
-        "0008_refresh_generations.sql",
-        include_str!("../migrations/sqlite/0008_refresh_generations.sql"),
-    ),
-    (
-        "0009_clustered_keys.sql",
-        include_str!("../migrations/sqlite/0009_clustered_keys.sql"),
-    ),
-    (
-        "0010_app_pkce.sql",
-        include_str!("../migrations/sqlite/0010_app_pkce.sql"),
-    ),
-    (
-        "0011_key_generation.sql",
-        include_str!("../migrations/sqlite/0011_key_generation.sql"),
-    ),
-    (
-        "0013_account_notices.sql",
-        include_str!("../migrations/sqlite/0013_account_notices.sql"),
-    ),
-    (
-        "0014_attempt_counters.sql",
-        include_str!("../migrations/sqlite/0014_attempt_counters.sql"),
-    ),
-    (
-        "0015_job_leases.sql",
-        include_str!("../migrations/sqlite/0015_job_leases.sql"),
-    ),
-    (
-        "0016_recovery_order.sql",
-        include_str!("../migrations/sqlite/0016_recovery_order.sql"),
-    ),
-    (
-        "0017_event_os.sql",
-        include_str!("../migrations/sqlite/0017_event_os.sql"),
-    ),
-    (
-        "0018_backchannel_logout.sql",
-        include_str!("../migrations/sqlite/0018_backchannel_logout.sql"),
-    ),
-    (
-        "0019_account_deletion.sql",
-        include_str!("../migrations/sqlite/0019_account_deletion.sql"),
-    ),
-    (
-        "0020_session_os.sql",
-        include_str!("../migrations/sqlite/0020_session_os.sql"),
-    ),
-    (
-        "0021_app_access.sql",
-        include_str!("../migrations/sqlite/0021_app_access.sql"),
-    ),
-    (
-        "0022_invitations.sql",
-        include_str!("../migrations/sqlite/0022_invitations.sql"),
-    ),
-    (
-        "0023_favorites.sql",
-        include_str!("../migrations/sqlite/0023_favorites.sql"),
-    ),
-];
+mod migrate;
+mod upkeep;
 
-/// How often the background thread checkpoints the WAL.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+pub(crate) use migrate::check;
+pub(crate) use upkeep::backup;
+
+/// How long a connection waits inside SQLite for a lock another process holds.
+pub(crate) const BUSY: Duration = Duration::from_secs(5);
 
 pub struct SqliteStore {
     /// The one connection that writes: SQLite has a single writer anyway.
@@ -142,41 +59,33 @@ impl Drop for SqliteStore {
     }
 }
 
-fn open(path: &Path) -> rusqlite::Result<Connection> {
+/// A connection to the database at `path` (made if absent), with the page cache and
+/// memory-mapping of `options`.
+fn open(path: &Path, options: &StoreOptions) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    // First, so that even switching a new file to WAL waits for another process doing
+    // the same instead of failing.
+    conn.busy_timeout(BUSY)?;
     // Only a crash of the machine, not of Sigil, can lose the last commits in WAL mode
     // with synchronous=NORMAL; the database itself stays consistent. The checkpoint
-    // thread keeps the WAL short; the automatic checkpoint is only its backstop.
-    conn.execute_batch(
+    // thread keeps the WAL short (see `upkeep`); the automatic checkpoint is only its
+    // backstop, and a WAL file that grew past the limit (while a long read held an old
+    // snapshot) is cut back to it whenever the log starts over.
+    conn.execute_batch(&format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-         PRAGMA cache_size = -4096; PRAGMA wal_autocheckpoint = 20000;",
-    )?;
-    conn.busy_timeout(Duration::from_secs(5))?;
+         PRAGMA wal_autocheckpoint = 20000; PRAGMA journal_size_limit = {}; \
+         PRAGMA cache_size = -{}; PRAGMA mmap_size = {};",
+        upkeep::WAL_LIMIT,
+        options.sqlite_cache_kib,
+        options.sqlite_mmap_bytes,
+    ))?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
-}
-
-/// Checkpoints the WAL every [`CHECKPOINT_EVERY`] until `stop` is set. PASSIVE never
-/// waits for readers or writers: what it cannot copy now it copies next time.
-fn checkpointer(path: PathBuf, stop: Arc<AtomicBool>) {
-    let conn = match open(&path) {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!(error = %e, "the WAL checkpointer could not open the database");
-            return;
-        }
-    };
-    while !stop.load(Ordering::Relaxed) {
-        std::thread::sleep(CHECKPOINT_EVERY);
-        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-            tracing::warn!(error = %e, "WAL checkpoint failed");
-        }
-    }
 }
 
 /// The file named by a `sqlite:` URL (`sqlite://data/sigil.db`, `sqlite:///abs.db`,
@@ -191,48 +100,11 @@ pub(crate) fn file_of(url: &str) -> anyhow::Result<PathBuf> {
     Ok(PathBuf::from(path))
 }
 
-fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
-    // A database made before rusqlite records its migrations in sqlx's table.
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if version == 0 {
-        let sqlx_done: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM sqlite_master WHERE name = '_sqlx_migrations'",
-            [],
-            |r| r.get(0),
-        )?;
-        if sqlx_done == 1 {
-            let applied: i64 = conn.query_row(
-                "SELECT COUNT(*) FROM _sqlx_migrations WHERE success",
-                [],
-                |r| r.get(0),
-            )?;
-            conn.pragma_update(None, "user_version", applied)?;
-        }
-    }
-    // A migration that rebuilds a table drops the old one: with foreign keys on, that
-    // would delete every row referring to it. They are off while migrations run (the
-    // pragma does nothing inside a transaction) and every reference is checked after.
-    conn.pragma_update(None, "foreign_keys", false)?;
-    let done = Migrations::new(MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect())
-        .to_latest(conn)
-        .map_err(anyhow::Error::from)
-        .and_then(|()| {
-            let broken: i64 =
-                conn.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
-                    r.get(0)
-                })?;
-            anyhow::ensure!(broken == 0, "{broken} rows refer to rows that do not exist");
-            Ok(())
-        });
-    conn.pragma_update(None, "foreign_keys", true)?;
-    done
-}
-
 impl SqliteStore {
     pub async fn connect(url: &str, options: &crate::StoreOptions) -> anyhow::Result<Self> {
         let path = file_of(url)?;
-        let mut conn = open(&path)?;
-        migrate(&mut conn)?;
+        let mut conn = open(&path, options)?;
+        migrate::migrate(&mut conn)?;
         // Another process holding the file's lock (a CLI command, a backup) makes the
         // writer wait in SQLite's busy handler at most this long (see `handle`).
         let wait = options.acquire_timeout;
@@ -243,14 +115,14 @@ impl SqliteStore {
             .name("sigil-checkpoint".into())
             .spawn({
                 let path = path.clone();
-                move || checkpointer(path, flag)
+                move || upkeep::checkpointer(path, flag)
             })?;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         // An in-memory database exists once per connection: it has only the writer.
         let memory = path.to_str().is_some_and(|p| p.starts_with(":memory:"));
         let readers = (0..if memory { 0 } else { cores.clamp(2, 8) })
             .map(|_| {
-                let reader = open(&path)?;
+                let reader = open(&path, options)?;
                 reader.execute_batch("PRAGMA query_only = ON;")?;
                 reader.busy_timeout(wait)?;
                 Ok(Arc::new(Mutex::new(reader)))
@@ -368,12 +240,10 @@ impl Store for SqliteStore {
 
     async fn schema_state(&self) -> StoreResult<SchemaState> {
         let conn = self.reader().await.ok_or_else(|| self.busy())?;
-        let found: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(sql_err)?;
+        let found = migrate::version(&conn).map_err(sql_err)?;
         Ok(SchemaState {
             found,
-            expected: MIGRATIONS.len() as i64,
+            expected: migrate::latest(),
         })
     }
 }
@@ -514,104 +384,6 @@ impl Exec for SqliteHandle {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_migration_file_is_listed_in_order() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
-        let mut files: Vec<String> = std::fs::read_dir(dir)
-            .expect("migrations dir")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect();
-        files.sort();
-        let listed: Vec<&str> = MIGRATIONS.iter().map(|(name, _)| *name).collect();
-        assert_eq!(files, listed);
-    }
-
-    #[test]
-    fn clustering_the_tables_keeps_every_row_and_reference() {
-        let path = std::env::temp_dir().join(format!("sigil-0009-{}.db", std::process::id()));
-        let _ = std::fs::remove_file(&path);
-        let mut conn = open(&path).expect("open");
-        let before_0009 = MIGRATIONS[..8].iter().map(|(_, sql)| M::up(sql)).collect();
-        Migrations::new(before_0009)
-            .to_latest(&mut conn)
-            .expect("migrations 1-8");
-        conn.execute_batch(
-            "INSERT INTO users (id, login, created_at, updated_at, phone) \
-               VALUES ('u1', 'ada', 1, 2, '+4915100000000');
-             INSERT INTO field_values (user_id, field_key, value, updated_at) \
-               VALUES ('u1', 'given_name', 'Ada', 3);
-             INSERT INTO field_privacy (user_id, field_key, level, updated_at) \
-               VALUES ('u1', 'given_name', 'public', 3);
-             INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, \
-               auth_time, sid, method) VALUES ('s1', 'u1', 1, 1, 9, 1, 'sid1', 'password');
-             INSERT INTO applications (client_id, name, description, app_type, redirect_uris, \
-               post_logout_redirect_uris, grant_types, scopes, access_token_ttl, id_token_ttl, \
-               refresh_token_ttl, signing_alg, created_at) \
-               VALUES ('c1', 'App', '', 'web', '[]', '[]', '[]', 'openid', 1, 1, 1, 'RS256', 1);
-             INSERT INTO consents (user_id, client_id, scopes, granted_at, updated_at) \
-               VALUES ('u1', 'c1', 'openid', 1, 1);
-             INSERT INTO token_families (id, client_id, user_id, session_hash, scopes, \
-               created_at, expires_at, refresh_generation) \
-               VALUES ('f1', 'c1', 'u1', 's1', 'openid', 1, 9, 4);",
-        )
-        .expect("rows before 0009");
-
-        migrate(&mut conn).expect("0009");
-
-        let count = |table: &str| -> i64 {
-            conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
-                .expect("count")
-        };
-        for table in [
-            "users",
-            "field_values",
-            "field_privacy",
-            "sessions",
-            "applications",
-            "consents",
-            "token_families",
-        ] {
-            assert_eq!(count(table), 1, "{table} kept its row");
-        }
-        let generation: i64 = conn
-            .query_row(
-                "SELECT refresh_generation FROM token_families WHERE id = 'f1'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("family");
-        assert_eq!(generation, 4);
-        assert!(
-            conn.prepare("SELECT rowid FROM token_families").is_err(),
-            "clustered by key"
-        );
-        // The references still hold, and cascade, once foreign keys are back on.
-        let on: i64 = conn
-            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
-            .expect("pragma");
-        assert_eq!(on, 1);
-        assert!(conn
-            .execute(
-                "INSERT INTO field_values (user_id, field_key, value, updated_at) \
-                 VALUES ('nobody', 'x', 'y', 1)",
-                [],
-            )
-            .is_err());
-        conn.execute("DELETE FROM users WHERE id = 'u1'", [])
-            .expect("delete");
-        for table in [
-            "field_values",
-            "field_privacy",
-            "sessions",
-            "consents",
-            "token_families",
-        ] {
-            assert_eq!(count(table), 0, "{table} followed its user");
-        }
-        drop(conn);
-        let _ = std::fs::remove_file(&path);
-    }
 
     #[test]
     fn sqlite_urls_name_their_file() {

@@ -60,20 +60,47 @@ pub async fn query_i64(url: &str, sql: &str) -> anyhow::Result<i64> {
     }
 }
 
-/// Runs `sql` (statements without results) on the database at `url`, beside whatever
-/// server uses it: tests that stage a state the server must notice on its own (a schema
-/// from a newer binary) write it through the database itself.
-pub async fn execute(url: &str, sql: &str) -> anyhow::Result<()> {
+/// Runs `sql` (statements that change rows or the schema) on the database at `url`
+/// beside whatever server uses it: tests seed rows or age a schema through the database
+/// itself. Returns the rows the last statement changed (SQLite) or all did (PostgreSQL).
+pub async fn execute(url: &str, sql: &str) -> anyhow::Result<u64> {
     if url.starts_with("sqlite:") {
-        let conn = rusqlite::Connection::open(sqlite_path(url))?;
+        let path = url
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:");
+        let conn = rusqlite::Connection::open(path.split('?').next().unwrap_or_default())?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(sql)?;
+        Ok(conn.changes())
     } else {
         let mut conn = PgConnection::connect(url).await?;
-        conn.execute(sql).await?;
+        let done = sqlx::raw_sql(sql).execute(&mut conn).await?;
         conn.close().await?;
+        Ok(done.rows_affected())
     }
-    Ok(())
+}
+
+/// A read transaction held open on a SQLite database, as a long report or a backup tool
+/// holds one: until it is dropped, no checkpoint gets past the snapshot it reads.
+pub struct HeldSnapshot(rusqlite::Connection);
+
+impl HeldSnapshot {
+    /// Opens the SQLite database at `url` and starts reading it.
+    pub fn take(url: &str) -> anyhow::Result<Self> {
+        let path = url
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:");
+        let conn = rusqlite::Connection::open(path.split('?').next().unwrap_or_default())?;
+        conn.execute_batch("BEGIN")?;
+        let _: i64 = conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?;
+        Ok(Self(conn))
+    }
+}
+
+impl Drop for HeldSnapshot {
+    fn drop(&mut self) {
+        let _ = self.0.execute_batch("COMMIT");
+    }
 }
 
 fn sqlite_path(url: &str) -> &str {

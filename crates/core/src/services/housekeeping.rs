@@ -13,6 +13,8 @@ pub struct Purged {
     pub revoked_access_tokens: u64,
     pub identifier_requests: u64,
     pub keys: u64,
+    /// Activity-log entries past `[events] retention_days`.
+    pub events: u64,
 }
 
 /// How long an authorization code is kept past its expiry: a second use of a code ends
@@ -20,6 +22,14 @@ pub struct Purged {
 /// hour covers a replay of an intercepted code well after its minute of life, and past
 /// it the replay is refused as an unknown code.
 const CODE_KEPT_AFTER_EXPIRY: time::Duration = time::Duration::hours(1);
+
+/// How many activity-log entries one transaction deletes: a few milliseconds of the
+/// write lock (SQLite's one writer, PostgreSQL's row locks), so requests slip in between.
+const EVENTS_BATCH: i64 = 1000;
+
+/// How many batches one run deletes at most: a database that kept years of log loses
+/// it over the next runs instead of keeping one node busy for minutes.
+const EVENTS_BATCHES_PER_RUN: u32 = 200;
 
 impl Sigil {
     /// Housekeeping: drops whatever has expired for good, so that nothing grows without
@@ -48,7 +58,13 @@ impl Sigil {
     /// - revocation entries of access tokens past the token's own expiry, which refuses
     ///   the token before the list is read;
     /// - pending identifier links past their expiry, and signing keys past retention
-    ///   (every node already stopped trusting them by the clock).
+    ///   (every node already stopped trusting them by the clock);
+    /// - activity-log entries older than `[events] retention_days` (at least a year, so
+    ///   the person's activity page always shows the last year). These go after the
+    ///   lease's transaction, in batches of [`EVENTS_BATCH`] each in a transaction of its
+    ///   own, so that purging a long log never holds the write lock for long; the lease
+    ///   taken above keeps the other nodes out meanwhile (and two nodes deleting the
+    ///   same old rows would do no harm).
     pub async fn housekeeping(
         &self,
         node: &str,
@@ -76,8 +92,29 @@ impl Sigil {
             keys: tx
                 .delete_keys_retired_before(now - self.settings.oidc.key_retention)
                 .await?,
+            events: 0,
         };
         tx.commit().await?;
-        Ok(Some(purged))
+        Ok(Some(Purged {
+            events: self.purge_old_events(now).await?,
+            ..purged
+        }))
+    }
+
+    /// Deletes the activity log from before the retention period, a batch per
+    /// transaction; returns how many entries went.
+    async fn purge_old_events(&self, now: time::OffsetDateTime) -> Result<u64, CoreError> {
+        let before = now - self.settings.events_retention;
+        let mut total = 0;
+        for _ in 0..EVENTS_BATCHES_PER_RUN {
+            let mut tx = self.store.begin().await?;
+            let n = tx.purge_events(before, EVENTS_BATCH).await?;
+            tx.commit().await?;
+            total += n;
+            if n < EVENTS_BATCH.unsigned_abs() {
+                break;
+            }
+        }
+        Ok(total)
     }
 }

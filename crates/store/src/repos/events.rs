@@ -12,6 +12,7 @@ use sigil_core::ids::UserId;
 use sigil_core::ports::EventRepo;
 use sigil_core::ports::StoreError;
 use sigil_core::ports::StoreResult;
+use time::OffsetDateTime;
 
 crate::db::row_struct! {
 pub(crate) struct EventRow {
@@ -106,5 +107,17 @@ impl<E: Exec + 'static> EventRepo for Conn<E> {
                 .fetch_all(&mut self.0)
                 .await?;
         Ok(rows.into_iter().map(|(c,)| c).collect())
+    }
+
+    async fn purge_events(&mut self, before: OffsetDateTime, limit: i64) -> StoreResult<u64> {
+        // The subquery bounds the batch (neither engine takes LIMIT on DELETE alike).
+        query(
+            "DELETE FROM events WHERE id IN \
+             (SELECT id FROM events WHERE at < $1 ORDER BY at LIMIT $2)",
+        )
+        .bind(ts(before))
+        .bind(limit)
+        .execute(&mut self.0)
+        .await
     }
 }

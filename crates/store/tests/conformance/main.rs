@@ -10,6 +10,7 @@ mod invitations;
 mod keys;
 mod locking;
 mod oidc;
+mod operability;
 mod recovery;
 
 use std::sync::Arc;

@@ -1,0 +1,8 @@
+-- What operating at scale needs of the schema (issue 17):
+-- - the activity log is purged by age in small batches (`[events] retention_days`), so
+--   the rows past retention are found through an index on their time, not by a scan;
+-- - the server counts operators at every start (to make the first one): only the few
+--   operators are in this partial index, so counting them is a seek at any number of
+--   accounts instead of a scan of every user.
+CREATE INDEX events_at ON events (at);
+CREATE INDEX users_operators ON users (id) WHERE is_operator = TRUE;
