@@ -22,6 +22,7 @@ mod closed_apps;
 mod cluster;
 mod concurrency;
 mod contacts;
+mod crash;
 mod csrf;
 mod deletion;
 mod deletion_pages;
