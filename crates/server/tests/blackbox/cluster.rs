@@ -232,9 +232,11 @@ async fn three_nodes_on_one_postgresql_serve_a_journey_each_request_on_the_next_
         assert_eq!(theirs, 1, "one mail to {to}");
     }
 
-    // Housekeeping ran, by lease, on the nodes of this installation only.
+    // Housekeeping and erasure ran, by lease, on the nodes of this installation only.
     let runs = count("SELECT runs FROM job_leases WHERE name = 'housekeeping'").await;
     assert!(runs >= 2, "housekeeping ran every second: {runs}");
+    let runs = count("SELECT runs FROM job_leases WHERE name = 'erasure'").await;
+    assert!(runs >= 2, "the erasure job ran every second: {runs}");
     // Each node's name in the leases begins with its process id.
     let ours: Vec<String> = nodes
         .iter()

@@ -54,6 +54,23 @@ const KILL_AFTER: usize = WRITES * 2 / 5;
 struct Chain {
     acknowledged: Vec<String>,
     in_doubt: Option<String>,
+    /// An answer other than the success expected: from a live server, so before the
+    /// kill (a killed server answers nothing).
+    refused: Option<String>,
+}
+
+impl Chain {
+    /// Whether the answer is the success expected; notes a refusal.
+    fn answered(&mut self, answer: Option<StatusCode>, expected: StatusCode) -> bool {
+        match answer {
+            Some(status) if status == expected => true,
+            Some(status) => {
+                self.refused = Some(format!("{status} for {:?}", self.in_doubt));
+                false
+            }
+            None => false,
+        }
+    }
 }
 
 type Shared = Arc<Mutex<Chain>>;
@@ -110,17 +127,18 @@ async fn every_acknowledged_write_survives_a_sigkill_in_the_middle_of_a_burst(ba
                 let value = format!("e{i}v{k}");
                 chain.lock().expect("chain").in_doubt = Some(value.clone());
                 let body = json!({ "fields": { "nickname": value } });
-                let ok = b
+                let answer = b
                     .client
                     .patch(b.url("/api/v1/me"))
                     .json(&body)
                     .send()
                     .await
-                    .is_ok_and(|r| r.status() == StatusCode::OK);
-                if !ok {
+                    .ok()
+                    .map(|r| r.status());
+                let mut c = chain.lock().expect("chain");
+                if !c.answered(answer, StatusCode::OK) {
                     return;
                 }
-                let mut c = chain.lock().expect("chain");
                 c.in_doubt = None;
                 c.acknowledged.push(value);
                 acked.fetch_add(1, Ordering::SeqCst);
@@ -136,12 +154,14 @@ async fn every_acknowledged_write_survives_a_sigkill_in_the_middle_of_a_burst(ba
         burst.spawn(async move {
             for _ in 0..ROTATIONS {
                 chain.lock().expect("chain").in_doubt = Some(token.clone());
-                let (status, body) = refresh_quietly(&base, &rp, &token).await;
-                let next = body["refresh_token"].as_str().map(str::to_owned);
-                let (StatusCode::OK, Some(next)) = (status, next) else {
-                    return;
-                };
+                let answer = refresh_quietly(&base, &rp, &token).await;
                 let mut c = chain.lock().expect("chain");
+                if !c.answered(answer.as_ref().map(|a| a.0), StatusCode::OK) {
+                    return;
+                }
+                let next = answer
+                    .and_then(|(_, body)| body["refresh_token"].as_str().map(str::to_owned))
+                    .expect("a rotated refresh token");
                 c.in_doubt = None;
                 c.acknowledged.push(next.clone());
                 acked.fetch_add(1, Ordering::SeqCst);
@@ -166,8 +186,8 @@ async fn every_acknowledged_write_survives_a_sigkill_in_the_middle_of_a_burst(ba
                 ("csrf", &token),
             ];
             let answer = b.client.post(b.url("/register")).form(&form).send().await;
-            if answer.is_ok_and(|r| r.status() == StatusCode::SEE_OTHER) {
-                let mut c = chain.lock().expect("chain");
+            let mut c = chain.lock().expect("chain");
+            if c.answered(answer.ok().map(|r| r.status()), StatusCode::SEE_OTHER) {
                 c.in_doubt = None;
                 c.acknowledged.push(login);
                 acked.fetch_add(1, Ordering::SeqCst);
@@ -213,6 +233,12 @@ async fn every_acknowledged_write_survives_a_sigkill_in_the_middle_of_a_burst(ba
         acknowledged(&registrations),
         in_doubt(&registrations),
     );
+    let refused: Vec<String> = [&edit_chains, &refresh_chains, &registrations]
+        .iter()
+        .flat_map(|chains| chains.iter())
+        .filter_map(|c| c.lock().expect("chain").refused.clone())
+        .collect();
+    assert!(refused.is_empty(), "refused under the burst: {refused:?}");
     // Answers already on their way may still arrive after the kill: they count.
     assert!(
         acked.load(Ordering::SeqCst) < WRITES,
@@ -396,19 +422,17 @@ async fn first_refresh_token(node: &Node, rp: &Rp, b: &Browser, login: &str) -> 
         .to_owned()
 }
 
-/// A refresh whose transport error (the server killed under it) is an answer too.
-async fn refresh_quietly(base: &str, rp: &Rp, token: &str) -> (StatusCode, Value) {
+/// A refresh; `None` when no answer came (the server was killed under it).
+async fn refresh_quietly(base: &str, rp: &Rp, token: &str) -> Option<(StatusCode, Value)> {
     let answer = reqwest::Client::new()
         .post(format!("{base}/oauth/token"))
         .basic_auth(&rp.client_id, rp.secret.as_deref())
         .form(&[("grant_type", "refresh_token"), ("refresh_token", token)])
         .send()
         .await;
-    match answer {
-        Ok(r) => {
-            let status = r.status();
-            (status, r.json().await.unwrap_or(Value::Null))
-        }
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Value::Null),
-    }
+    let r = answer.ok()?;
+    let status = r.status();
+    // A body cut off by the kill is no answer either.
+    let body = r.json().await.ok()?;
+    Some((status, body))
 }
