@@ -190,6 +190,56 @@ impl TestApp {
 }
 
 impl Browser {
+    /// A browser for a server this process did not start (the real binary, or a load
+    /// balancer in front of several nodes); like the others, it opens `/login` first.
+    /// With `connection_per_request`, every request opens a connection of its own (and
+    /// asks the server to close it), so a balancer that picks a node per connection
+    /// sends each request to the next node.
+    pub async fn at(base: &str, connection_per_request: bool) -> Browser {
+        let jar = Arc::new(Jar::default());
+        let mut builder = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(Policy::none())
+            .user_agent(FIREFOX);
+        if connection_per_request {
+            builder = builder
+                .pool_max_idle_per_host(0)
+                .default_headers(one_request_per_connection());
+        }
+        let b = Browser {
+            client: builder.build().expect("client"),
+            jar,
+            base: base.trim_end_matches('/').to_owned(),
+            accept_language: "en".into(),
+        };
+        let r = b.get("/login").await;
+        assert!(r.status().is_success() || r.status().is_redirection());
+        b
+    }
+
+    /// This browser, its cookies and all, speaking to `base` instead (one node behind
+    /// the balancer; cookies ignore the port).
+    pub fn via(&self, base: &str) -> Browser {
+        Browser {
+            client: self.client.clone(),
+            jar: self.jar.clone(),
+            base: base.trim_end_matches('/').to_owned(),
+            accept_language: self.accept_language.clone(),
+        }
+    }
+}
+
+/// `Connection: close`, for clients that must not reuse a connection.
+pub fn one_request_per_connection() -> reqwest::header::HeaderMap {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::CONNECTION,
+        reqwest::header::HeaderValue::from_static("close"),
+    );
+    headers
+}
+
+impl Browser {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
