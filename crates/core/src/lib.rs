@@ -31,6 +31,7 @@ pub mod privacy;
 pub mod random;
 pub mod recovery;
 pub mod services;
+pub mod telemetry;
 pub mod session;
 pub mod text;
 pub mod throttle;

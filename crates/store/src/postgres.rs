@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sigil_core::ports::{SchemaState, Store, StoreError, StoreResult, Tx};
+use sigil_core::ports::{Connections, SchemaState, Store, StoreError, StoreResult, Tx};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{Column, PgPool, Postgres, Row as _, Transaction, TypeInfo};
@@ -44,12 +44,16 @@ pub(crate) async fn has_schema(url: &str) -> anyhow::Result<bool> {
 #[async_trait]
 impl Store for PgStore {
     async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
+        let started = std::time::Instant::now();
         let tx = self.pool.begin().await.map_err(db_err)?;
+        crate::telemetry::waited("write", started);
         Ok(Box::new(Conn(PgHandle::Tx(tx))))
     }
 
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
+        let started = std::time::Instant::now();
         let conn = self.pool.acquire().await.map_err(db_err)?;
+        crate::telemetry::waited("read", started);
         Ok(Box::new(Conn(PgHandle::Conn(conn))))
     }
 
@@ -66,6 +70,12 @@ impl Store for PgStore {
             .max()
             .unwrap_or(0);
         Ok(SchemaState { found, expected })
+    }
+
+    fn connections(&self) -> Option<Connections> {
+        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX);
+        let in_use = self.pool.size().saturating_sub(idle);
+        Some(Connections { in_use, idle })
     }
 }
 

@@ -21,7 +21,7 @@ use async_trait::async_trait;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use rusqlite_migration::{Migrations, M};
-use sigil_core::ports::{SchemaState, Store, StoreError, StoreResult, Tx};
+use sigil_core::ports::{Connections, SchemaState, Store, StoreError, StoreResult, Tx};
 
 use crate::db::{unique_violation, Conn, Exec, Kind, Query, Row, Value};
 
@@ -279,6 +279,7 @@ impl SqliteStore {
     }
 
     async fn handle(&self, begin: &'static str, read_only: bool) -> StoreResult<Box<dyn Tx>> {
+        let started = std::time::Instant::now();
         let conn = if read_only {
             self.reader().await
         } else {
@@ -291,6 +292,7 @@ impl SqliteStore {
                 "the database connection stayed busy for {WAIT:?}"
             ))
         })?;
+        crate::telemetry::waited(if read_only { "read" } else { "write" }, started);
         conn.prepare_cached(begin)
             .and_then(|mut s| s.raw_execute())
             .map_err(sql_err)?;
@@ -338,6 +340,19 @@ impl Store for SqliteStore {
             found,
             expected: MIGRATIONS.len() as i64,
         })
+    }
+
+    /// A connection whose lock is held is in use (taken and let go at once, without
+    /// waiting: a scrape never queues behind a request).
+    fn connections(&self) -> Option<Connections> {
+        let (mut in_use, mut idle) = (0, 0);
+        for conn in std::iter::once(&self.writer).chain(&self.readers) {
+            match conn.try_lock() {
+                Some(_) => idle += 1,
+                None => in_use += 1,
+            }
+        }
+        Some(Connections { in_use, idle })
     }
 }
 
