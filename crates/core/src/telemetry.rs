@@ -83,6 +83,9 @@ pub fn describe() {
         "Unexpired browser sessions in the database, on every node."
     );
     describe_gauge!(OUTBOX_PENDING, "Messages waiting in the outbox, by lane.");
-    describe_gauge!(OUTBOX_DUE, "Messages in the outbox due for delivery now, by lane.");
+    describe_gauge!(
+        OUTBOX_DUE,
+        "Messages in the outbox due for delivery now, by lane."
+    );
     describe_gauge!(DB_CONNECTIONS, "This node's database connections by state.");
 }

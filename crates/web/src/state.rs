@@ -1,4 +1,5 @@
 //! What every handler can reach.
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use sigil_core::Sigil;
@@ -41,6 +42,13 @@ pub struct AppState {
     pub sigil: Arc<Sigil>,
     pub i18n: Arc<I18n>,
     pub config: Arc<WebConfig>,
+    /// What `/metrics` serves and where; `None` until the binary installs its recorder.
+    pub metrics: Option<crate::telemetry::Exposure>,
+    /// Set when the node received SIGTERM or SIGINT and drains: the listener no longer
+    /// accepts and `/readyz` answers 503.
+    pub shutting_down: Arc<AtomicBool>,
+    /// Requests being answered now (the shutdown says how many a timeout cut).
+    pub in_flight: Arc<AtomicUsize>,
 }
 
 impl AppState {
@@ -49,7 +57,21 @@ impl AppState {
             sigil,
             i18n: Arc::new(I18n::load()?),
             config: Arc::new(config),
+            metrics: None,
+            shutting_down: Arc::new(AtomicBool::new(false)),
+            in_flight: Arc::new(AtomicUsize::new(0)),
         })
+    }
+
+    /// Serves `/metrics` as `exposure` says.
+    pub fn with_metrics(mut self, exposure: crate::telemetry::Exposure) -> Self {
+        self.metrics = Some(exposure);
+        self
+    }
+
+    /// Whether the node is draining for a shutdown.
+    pub fn is_shutting_down(&self) -> bool {
+        self.shutting_down.load(Ordering::SeqCst)
     }
 }
 

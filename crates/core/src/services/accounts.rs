@@ -11,9 +11,9 @@ use crate::locale::Locale;
 use crate::login::Login;
 use crate::password::{NewPassword, PersonalWords};
 use crate::ports::Tx;
-use crate::telemetry::{self, Method};
 use crate::session::Session;
 use crate::session::SignInMethod;
+use crate::telemetry::{self, Method};
 use crate::token::{SecretToken, TokenHash};
 use crate::user::{NewUser, User, UserStatus};
 

@@ -14,8 +14,8 @@ use crate::event::{ClientInfo, EventCategory};
 use crate::ids::UserId;
 use crate::outbox::Message;
 use crate::ports::Tx;
-use crate::telemetry::{self, Method};
 use crate::session::{Session, SignInMethod};
+use crate::telemetry::{self, Method};
 use crate::token::{SecretToken, TokenHash};
 use crate::user::{User, UserStatus};
 
