@@ -91,9 +91,11 @@ pub(crate) async fn bounded(
     in_flight: Arc<AtomicUsize>,
 ) {
     tokio::pin!(everything);
+    // The stop first: once asked for, the listeners may end before this task looks.
     tokio::select! {
-        () = &mut everything => return,
+        biased;
         () = stopping.requested() => {}
+        () = &mut everything => return,
     }
     tracing::info!(
         in_flight = in_flight.load(Ordering::SeqCst),
