@@ -32,6 +32,7 @@ pub mod random;
 pub mod recovery;
 pub mod services;
 pub mod session;
+pub mod telemetry;
 pub mod text;
 pub mod throttle;
 pub mod token;

@@ -24,6 +24,7 @@
 mod access;
 mod deletion;
 mod favorites;
+mod gauges;
 mod invitations;
 
 use async_trait::async_trait;
@@ -55,6 +56,7 @@ use crate::user::{FieldValues, NewUser, User};
 pub use access::AccessRepo;
 pub use deletion::DeletionRepo;
 pub use favorites::FavoriteRepo;
+pub use gauges::{Connections, GaugeRepo, OutboxDepth};
 pub use invitations::InvitationRepo;
 
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +94,10 @@ pub trait Store: Send + Sync {
     /// Asks the database, within its acquire and statement timeouts, which schema it
     /// holds: the readiness check and the migration commands use it.
     async fn schema_state(&self) -> StoreResult<SchemaState>;
+    /// This node's connections, for the metrics; `None` where the engine cannot tell.
+    fn connections(&self) -> Option<Connections> {
+        None
+    }
 }
 
 #[async_trait]
@@ -115,6 +121,7 @@ pub trait Tx:
     + AccessRepo
     + FavoriteRepo
     + InvitationRepo
+    + GaugeRepo
     + Send
 {
     /// Commits a transaction; on a plain connection it does nothing.

@@ -18,6 +18,8 @@ Environment (each overrides its key in the file):
   SIGIL_SMTP_URL               smtp://… or smtps://… (mail.smtp_url); without it mail
                                is written to <data_dir>/outbox
   SIGIL_SMS_TOKEN              the SMS gateway's bearer token (sms.token)
+  SIGIL_METRICS_LISTEN         address:port serving /metrics alone (metrics_listen);
+                               without it /metrics answers loopback peers only
   SIGIL_PROVIDER_<ID>_SECRET   an external provider's client secret ([[providers]])
   RUST_LOG                     log filter, default sigil=info,sigil_web=info,warn
 ";

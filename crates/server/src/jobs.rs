@@ -1,7 +1,7 @@
 //! Background work: delivering the outbox, noticing key changes made elsewhere, and
 //! housekeeping (whatever expired for good goes). Deliveries are claimed in the database,
 //! so of several nodes one delivers each message; housekeeping runs on the node that
-//! holds its lease.
+//! holds its lease. Each job stops when the node shuts down, after the item it is on.
 //!
 //! While the database is unavailable every job backs off (1 s, 2 s, 4 s … up to 30 s
 //! between tries), says so once per outage rather than at every try, and resumes on its
@@ -14,19 +14,23 @@ use sigil_core::services::oidc::KEY_CHECK_INTERVAL;
 use sigil_core::{CoreError, Sigil};
 
 use crate::courier::Courier;
+use crate::shutdown::Stopping;
+
+type Job = tokio::task::JoinHandle<()>;
 
 /// Delivers what is due whenever a use case queued something, and every second for
 /// retries: one job per lane, so applications' notices never hold up people's messages.
-pub(crate) fn spawn_delivery(sigil: Arc<Sigil>, courier: Arc<Courier>) {
-    for lane in Lane::ALL {
-        spawn_lane(sigil.clone(), courier.clone(), lane);
-    }
+pub(crate) fn spawn_delivery(sigil: Arc<Sigil>, courier: Arc<Courier>, stop: Stopping) -> Vec<Job> {
+    Lane::ALL
+        .into_iter()
+        .map(|lane| spawn_lane(sigil.clone(), courier.clone(), lane, stop.clone()))
+        .collect()
 }
 
-fn spawn_lane(sigil: Arc<Sigil>, courier: Arc<Courier>, lane: Lane) {
+fn spawn_lane(sigil: Arc<Sigil>, courier: Arc<Courier>, lane: Lane, mut stop: Stopping) -> Job {
     tokio::spawn(async move {
         let mut backoff = Backoff::new("delivering the outbox");
-        loop {
+        while !stop.is_requested() {
             let wait = match sigil.deliver_due(courier.as_ref(), lane).await {
                 // A full batch: there may be more right away.
                 Ok(n) if n > 0 => {
@@ -43,79 +47,116 @@ fn spawn_lane(sigil: Arc<Sigil>, courier: Arc<Courier>, lane: Lane) {
             tokio::select! {
                 _ = sigil.outbox_notified(lane) => {}
                 _ = tokio::time::sleep(wait) => {}
+                () = stop.requested() => {}
             }
         }
-    });
+    })
 }
 
 /// Reloads the signing keys within seconds of a rotation by another node or the CLI
 /// (see `sigil_core::services::oidc` keys): one one-row read per interval.
-pub(crate) fn spawn_key_watch(sigil: Arc<Sigil>) {
+pub(crate) fn spawn_key_watch(sigil: Arc<Sigil>, mut stop: Stopping) -> Job {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(KEY_CHECK_INTERVAL.unsigned_abs());
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut backoff = Backoff::new("checking the signing keys");
         loop {
-            tick.tick().await;
-            while let Err(e) = sigil.refresh_keys().await {
-                tokio::time::sleep(backoff.failed(&e)).await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                () = stop.requested() => break,
             }
-            backoff.succeeded();
+            let ok = retrying(&mut backoff, &mut stop, || sigil.refresh_keys()).await;
+            if ok.is_none() {
+                break;
+            }
         }
-    });
+    })
 }
 
 /// Housekeeping every `every` on this node; of the nodes sharing the database, the
 /// first whose turn comes runs it and the others skip until its lease runs out (see
 /// [`Sigil::housekeeping`]).
-pub(crate) fn spawn_housekeeping(sigil: Arc<Sigil>, node: String, every: Duration) {
+pub(crate) fn spawn_housekeeping(
+    sigil: Arc<Sigil>,
+    node: String,
+    every: Duration,
+    mut stop: Stopping,
+) -> Job {
     let lease = time::Duration::try_from(every).unwrap_or(time::Duration::minutes(10));
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut backoff = Backoff::new("housekeeping");
         loop {
-            tick.tick().await;
-            let done = loop {
-                match sigil.housekeeping(&node, lease).await {
-                    Ok(done) => break done,
-                    Err(e) => tokio::time::sleep(backoff.failed(&e)).await,
-                }
-            };
-            backoff.succeeded();
-            match done {
-                Some(purged) => tracing::debug!(?purged, "housekeeping"),
-                None => tracing::debug!("housekeeping ran on another node"),
+            tokio::select! {
+                _ = tick.tick() => {}
+                () = stop.requested() => break,
+            }
+            let done = retrying(&mut backoff, &mut stop, || sigil.housekeeping(&node, lease));
+            match done.await {
+                None => break,
+                Some(Some(purged)) => tracing::debug!(?purged, "housekeeping"),
+                Some(None) => tracing::debug!("housekeeping ran on another node"),
             }
         }
-    });
+    })
 }
 
 /// The erasure job every `every` on this node: the node holding its lease erases the
 /// accounts whose grace period has passed (see [`Sigil::erase_due_accounts`]).
-pub(crate) fn spawn_erasure(sigil: Arc<Sigil>, node: String, every: Duration) {
+pub(crate) fn spawn_erasure(
+    sigil: Arc<Sigil>,
+    node: String,
+    every: Duration,
+    mut stop: Stopping,
+) -> Job {
     let lease = time::Duration::try_from(every).unwrap_or(time::Duration::minutes(10));
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut backoff = Backoff::new("erasing accounts");
         loop {
-            tick.tick().await;
-            let erased = loop {
-                match sigil.erase_due_accounts(&node, lease).await {
-                    Ok(erased) => break erased,
-                    Err(e) => tokio::time::sleep(backoff.failed(&e)).await,
-                }
-            };
-            backoff.succeeded();
-            if let Some(erased) = erased.filter(|e| !e.is_empty()) {
-                tracing::info!(
+            tokio::select! {
+                _ = tick.tick() => {}
+                () = stop.requested() => break,
+            }
+            let erased = retrying(&mut backoff, &mut stop, || {
+                sigil.erase_due_accounts(&node, lease)
+            });
+            match erased.await {
+                None => break,
+                Some(Some(erased)) if !erased.is_empty() => tracing::info!(
                     accounts = erased.len(),
                     "erased accounts past their grace period"
-                )
+                ),
+                Some(_) => {}
             }
         }
-    });
+    })
+}
+
+/// Runs `job` until it succeeds, backing off between failures; `None` when the node
+/// began to stop while it waited (a running try is never cut short).
+async fn retrying<T, F, Fut>(backoff: &mut Backoff, stop: &mut Stopping, mut job: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, CoreError>>,
+{
+    loop {
+        match job().await {
+            Ok(done) => {
+                backoff.succeeded();
+                return Some(done);
+            }
+            Err(e) => {
+                let wait = backoff.failed(&e);
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    () = stop.requested() => return None,
+                }
+            }
+        }
+    }
 }
 
 /// How a job waits after failing: 1 s, then twice as long after each failure in a row,

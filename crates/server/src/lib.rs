@@ -6,6 +6,8 @@ pub mod config;
 pub mod courier;
 mod jobs;
 pub mod maintenance;
+pub mod shutdown;
+pub mod telemetry;
 pub mod upstream;
 
 use std::net::SocketAddr;
@@ -144,20 +146,26 @@ fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
 /// A running server: where it listens and the task that serves.
 pub struct Running {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served apart from the public listener (`metrics_listen`).
+    pub metrics_addr: Option<SocketAddr>,
     /// This node's name in the database's job leases.
     pub node: String,
     pub sigil: Arc<Sigil>,
+    /// Ends once the server stopped (see [`shutdown`]), or never if nobody asks.
     pub task: tokio::task::JoinHandle<()>,
+    /// Asks the server to stop; `sigil serve` drives it from SIGTERM and SIGINT.
+    pub shutdown: shutdown::Shutdown,
 }
 
-/// Serves Sigil on `listener` until the task is dropped or the process ends.
+/// Serves Sigil on `listener` (and `/metrics` on `metrics_listen` if set) until
+/// [`Running::shutdown`] is asked, or the task is dropped with the runtime.
 pub async fn serve_on(
     listener: TcpListener,
     config: &Config,
     sigil: Arc<Sigil>,
 ) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
-    let state = AppState::new(
+    let mut state = AppState::new(
         sigil.clone(),
         WebConfig {
             public_url: config.public_url.clone(),
@@ -166,44 +174,106 @@ pub async fn serve_on(
             policy: config.policy.clone(),
         },
     )?;
+    let metrics_listener = match config.metrics_listen {
+        Some(at) => Some(
+            TcpListener::bind(at)
+                .await
+                .with_context(|| format!("listening on {at} (SIGIL_METRICS_LISTEN)"))?,
+        ),
+        None => None,
+    };
+    let metrics_addr = metrics_listener
+        .as_ref()
+        .map(TcpListener::local_addr)
+        .transpose()?;
+    if let Some(render) = telemetry::renderer() {
+        let public = metrics_listener.is_none();
+        state = state.with_metrics(sigil_web::telemetry::Exposure::new(render, public));
+    }
+    let shutdown = shutdown::Shutdown::new(state.shutting_down.clone());
+    let in_flight = state.in_flight.clone();
+    let metrics_app =
+        metrics_listener.map(|l| (l, sigil_web::telemetry::metrics_app(state.clone())));
     let app = sigil_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move {
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        // Answers are small and sent whole: Nagle's algorithm would only hold back the
-        // last segment of a larger one until the client's delayed ACK.
-        let listener = listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %e, "TCP_NODELAY");
-            }
-        });
-        if let Err(e) = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-        {
-            tracing::error!(error = %e, "server stopped");
-        }
-    });
     // Unique among the nodes (and servers in one test process) sharing the database.
     let node = format!(
         "pid {} {}",
         std::process::id(),
         uuid::Uuid::new_v4().simple()
     );
-    jobs::spawn_housekeeping(sigil.clone(), node.clone(), config.housekeeping_every);
-    jobs::spawn_erasure(sigil.clone(), node.clone(), config.housekeeping_every);
-    jobs::spawn_key_watch(sigil.clone());
+    let stop = shutdown.stopping();
     let courier = courier::Courier::new(
         &config.delivery,
         &config.brand.product_name,
         config.outbox_dir(),
     )?;
-    jobs::spawn_delivery(sigil.clone(), Arc::new(courier));
+    let mut jobs = vec![
+        jobs::spawn_housekeeping(
+            sigil.clone(),
+            node.clone(),
+            config.housekeeping_every,
+            stop.clone(),
+        ),
+        jobs::spawn_erasure(
+            sigil.clone(),
+            node.clone(),
+            config.housekeeping_every,
+            stop.clone(),
+        ),
+        jobs::spawn_key_watch(sigil.clone(), stop.clone()),
+    ];
+    jobs.extend(jobs::spawn_delivery(
+        sigil.clone(),
+        Arc::new(courier),
+        stop.clone(),
+    ));
+    let everything = {
+        let stop = stop.clone();
+        async move {
+            // Answers are small and sent whole: Nagle's algorithm would only hold back
+            // the last segment of a larger one until the client's delayed ACK.
+            let listener = listener.tap_io(|tcp| {
+                if let Err(e) = tcp.set_nodelay(true) {
+                    tracing::debug!(error = %e, "TCP_NODELAY");
+                }
+            });
+            // Each stops accepting when a stop is asked for, closes idle keep-alive
+            // connections and ends once the requests in flight are answered.
+            let mut public_stop = stop.clone();
+            let public = axum::serve(listener, app)
+                .with_graceful_shutdown(async move { public_stop.requested().await });
+            let separate = async move {
+                let Some((listener, router)) = metrics_app else {
+                    return Ok(());
+                };
+                let mut stop = stop;
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(async move { stop.requested().await })
+                    .await
+            };
+            let (public, separate) = tokio::join!(async { public.await }, separate);
+            if let Err(e) = public.and(separate) {
+                tracing::error!(error = %e, "server stopped");
+            }
+            for job in jobs {
+                if let Err(e) = job.await {
+                    tracing::error!(error = %e, "a background job failed");
+                }
+            }
+        }
+    };
+    let task = tokio::spawn(shutdown::bounded(
+        everything,
+        stop,
+        config.shutdown_timeout,
+        in_flight,
+    ));
     Ok(Running {
         addr,
+        metrics_addr,
         node,
         sigil,
         task,
+        shutdown,
     })
 }

@@ -350,6 +350,8 @@ fn input(a: AppArgs) -> AppInput {
 }
 
 async fn serve(config: Config, sigil: Arc<sigil_core::Sigil>) -> anyhow::Result<()> {
+    // Before the server starts: from now on SIGTERM and SIGINT drain instead of killing.
+    let signals = sigil::shutdown::Signals::register().context("listening for signals")?;
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {} (SIGIL_LISTEN)", config.listen))?;
@@ -372,7 +374,11 @@ async fn serve(config: Config, sigil: Arc<sigil_core::Sigil>) -> anyhow::Result<
         )),
     }
     banner.push_str(&delivery_line(&config));
-    banner.push_str("Stop with Ctrl-C.\n");
+    banner.push_str(&metrics_line(running.addr, running.metrics_addr));
+    banner.push_str(&format!(
+        "Stop with Ctrl-C or SIGTERM (requests in flight get up to {} s).\n",
+        config.shutdown_timeout.as_secs()
+    ));
     // One write, and its failure ignored: whoever started the server may stop reading
     // after the first lines (a supervisor, a test), and `println!` would then bring the
     // running server down with a broken pipe.
@@ -380,8 +386,19 @@ async fn serve(config: Config, sigil: Arc<sigil_core::Sigil>) -> anyhow::Result<
         use std::io::Write;
         let _ = std::io::stdout().lock().write_all(banner.as_bytes());
     }
+    signals.drive(running.shutdown.clone());
     running.task.await.context("server task")?;
     Ok(())
+}
+
+/// Where `/metrics` answers (see `sigil_web::telemetry`).
+fn metrics_line(public: std::net::SocketAddr, separate: Option<std::net::SocketAddr>) -> String {
+    match separate {
+        Some(at) => format!("Metrics: http://{at}/metrics (metrics_listen).\n"),
+        None => format!(
+            "Metrics: http://{public}/metrics, to this machine only (set metrics_listen to serve them elsewhere).\n"
+        ),
+    }
 }
 
 /// Where mail and SMS really go: the SMTP server or SMS gateway when one is configured,

@@ -10,6 +10,7 @@ mod db;
 mod postgres;
 mod repos;
 mod sqlite;
+pub mod telemetry;
 pub mod testing;
 
 use std::sync::Arc;

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use sigil_core::ports::{SchemaState, Store, StoreError, StoreResult, Tx};
+use sigil_core::ports::{Connections, SchemaState, Store, StoreError, StoreResult, Tx};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgRow, PgTransactionManager};
 use sqlx::{Column, Connection as _, PgPool, Postgres, Row as _, TransactionManager, TypeInfo};
@@ -90,6 +90,7 @@ impl Store for PgStore {
         // `BEGIN` does nothing yet: on a connection that turns out dead (PostgreSQL
         // restarted while it sat in the pool) it is sent once more on a fresh one.
         let mut retried = false;
+        let started = std::time::Instant::now();
         loop {
             let mut conn = self.acquire().await?;
             match self
@@ -98,13 +99,14 @@ impl Store for PgStore {
                 .await
             {
                 Ok(()) => {
+                    crate::telemetry::waited("write", started);
                     return Ok(Box::new(Conn(PgHandle {
                         conn: Some(conn),
                         in_tx: true,
                         used: true,
                         pool: self.pool.clone(),
                         link: self.link.clone(),
-                    })))
+                    })));
                 }
                 Err(e) => {
                     let broken = is_broken(&e);
@@ -122,7 +124,9 @@ impl Store for PgStore {
     }
 
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
+        let started = std::time::Instant::now();
         let conn = self.acquire().await?;
+        crate::telemetry::waited("read", started);
         Ok(Box::new(Conn(PgHandle {
             conn: Some(conn),
             in_tx: false,
@@ -152,6 +156,12 @@ impl Store for PgStore {
             found,
             expected: migrate::latest(),
         })
+    }
+
+    fn connections(&self) -> Option<Connections> {
+        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX);
+        let in_use = self.pool.size().saturating_sub(idle);
+        Some(Connections { in_use, idle })
     }
 }
 

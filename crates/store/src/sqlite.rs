@@ -23,7 +23,7 @@ use async_lock::{Mutex, MutexGuardArc};
 use async_trait::async_trait;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
-use sigil_core::ports::{SchemaState, Store, StoreError, StoreResult, Tx};
+use sigil_core::ports::{Connections, SchemaState, Store, StoreError, StoreResult, Tx};
 
 use crate::db::{unique_violation, Conn, Exec, Kind, Query, Row, Value};
 use crate::StoreOptions;
@@ -166,6 +166,7 @@ impl SqliteStore {
                 .ok()
         };
         let conn = conn.ok_or_else(|| self.busy())?;
+        crate::telemetry::waited(if read_only { "read" } else { "write" }, asked);
         if !read_only {
             // What is left of the wait, for another process's lock: a request waits
             // `wait` in all, not once for the connection and again for the file. The
@@ -245,6 +246,19 @@ impl Store for SqliteStore {
             found,
             expected: migrate::latest(),
         })
+    }
+
+    /// A connection whose lock is held is in use (taken and let go at once, without
+    /// waiting: a scrape never queues behind a request).
+    fn connections(&self) -> Option<Connections> {
+        let (mut in_use, mut idle) = (0, 0);
+        for conn in std::iter::once(&self.writer).chain(&self.readers) {
+            match conn.try_lock() {
+                Some(_) => idle += 1,
+                None => in_use += 1,
+            }
+        }
+        Some(Connections { in_use, idle })
     }
 }
 

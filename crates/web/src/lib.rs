@@ -16,6 +16,7 @@ pub mod oidc;
 pub mod policy;
 mod security;
 pub mod state;
+pub mod telemetry;
 
 use axum::routing::get;
 use axum::{middleware, Router};
@@ -37,6 +38,7 @@ pub fn app(state: AppState) -> Router {
         .route("/static/brand-logo", get(brand::logo))
         .route("/policy", get(policy::current))
         .route("/policy/{lang}", get(policy::in_language))
+        .route("/metrics", get(telemetry::public_scrape))
         .fallback(error::no_such_page)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -48,5 +50,10 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn(error::retry_after))
         .layer(middleware::from_fn(security::headers))
         .layer(middleware::from_fn(console::shell::scope))
+        // Outermost, so its time covers every other layer.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            telemetry::track,
+        ))
         .with_state(state)
 }

@@ -1,5 +1,5 @@
 //! What every handler can reach.
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use sigil_core::Sigil;
@@ -42,10 +42,13 @@ pub struct AppState {
     pub sigil: Arc<Sigil>,
     pub i18n: Arc<I18n>,
     pub config: Arc<WebConfig>,
-    /// Set once this node begins to stop ([`AppState::begin_shutdown`]): `/readyz` then
-    /// answers 503 `shutting down`, so load balancers stop sending it requests while it
-    /// finishes those in flight.
+    /// What `/metrics` serves and where; `None` until the binary installs its recorder.
+    pub metrics: Option<crate::telemetry::Exposure>,
+    /// Set when the node received SIGTERM or SIGINT and drains: the listener no longer
+    /// accepts and `/readyz` answers 503.
     pub shutting_down: Arc<AtomicBool>,
+    /// Requests being answered now (the shutdown says how many a timeout cut).
+    pub in_flight: Arc<AtomicUsize>,
 }
 
 impl AppState {
@@ -54,18 +57,27 @@ impl AppState {
             sigil,
             i18n: Arc::new(I18n::load()?),
             config: Arc::new(config),
+            metrics: None,
             shutting_down: Arc::new(AtomicBool::new(false)),
+            in_flight: Arc::new(AtomicUsize::new(0)),
         })
+    }
+
+    /// Serves `/metrics` as `exposure` says.
+    pub fn with_metrics(mut self, exposure: crate::telemetry::Exposure) -> Self {
+        self.metrics = Some(exposure);
+        self
     }
 
     /// Marks this node as stopping (the shutdown sequence calls it first, on SIGTERM or
     /// SIGINT); see [`AppState::shutting_down`].
     pub fn begin_shutdown(&self) {
-        self.shutting_down.store(true, Ordering::Release);
+        self.shutting_down.store(true, Ordering::SeqCst);
     }
 
+    /// Whether the node is draining for a shutdown.
     pub fn is_shutting_down(&self) -> bool {
-        self.shutting_down.load(Ordering::Acquire)
+        self.shutting_down.load(Ordering::SeqCst)
     }
 }
 

@@ -13,6 +13,7 @@ use crate::password::{NewPassword, PersonalWords};
 use crate::ports::Tx;
 use crate::session::Session;
 use crate::session::SignInMethod;
+use crate::telemetry::{self, Method};
 use crate::token::{SecretToken, TokenHash};
 use crate::user::{NewUser, User, UserStatus};
 
@@ -209,6 +210,7 @@ impl Sigil {
                 tx.insert_event(&event).await?;
             }
             tx.commit().await?;
+            telemetry::sign_in(Method::Password, "throttled");
             return Err(CoreError::Throttled);
         }
         tx.commit().await?;
@@ -224,6 +226,7 @@ impl Sigil {
                 .with_details(json!({ "reason": "invalid_credentials" }));
             tx.insert_event(&event).await?;
             tx.commit().await?;
+            telemetry::sign_in(Method::Password, "invalid_credentials");
             return Err(CoreError::InvalidCredentials);
         };
         if let UserStatus::PendingDeletion { .. } = user.status {
@@ -241,6 +244,7 @@ impl Sigil {
                 .refuse_pending_sign_in(&mut *tx, &user, SignInMethod::Password, client)
                 .await?;
             tx.commit().await?;
+            telemetry::sign_in(Method::Password, "pending_deletion");
             return Err(refusal);
         }
         if user.status != UserStatus::Active {
@@ -250,6 +254,7 @@ impl Sigil {
                 .with_details(json!({ "reason": "blocked" }));
             tx.insert_event(&event).await?;
             tx.commit().await?;
+            telemetry::sign_in(Method::Password, "blocked");
             return Err(CoreError::Blocked);
         }
 
@@ -265,6 +270,7 @@ impl Sigil {
             .open_session(&mut *tx, user.id, previous, SignInMethod::Password, client)
             .await?;
         tx.commit().await?;
+        telemetry::sign_in(Method::Password, "success");
         let epoch = user.password_hash.as_deref().unwrap_or_default();
         let token =
             trusted.unwrap_or_else(|| self.device_key.issue(user.id, epoch, self.random.as_ref()));

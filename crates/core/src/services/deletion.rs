@@ -15,6 +15,7 @@ use crate::ids::UserId;
 use crate::outbox::Message;
 use crate::ports::Tx;
 use crate::session::{Session, SignInMethod};
+use crate::telemetry::{self, Method};
 use crate::token::{SecretToken, TokenHash};
 use crate::user::{User, UserStatus};
 
@@ -243,6 +244,7 @@ impl Sigil {
             .open_session(&mut *tx, user.id, previous, stored.method, client)
             .await?;
         tx.commit().await?;
+        telemetry::sign_in(Method::Restore, "success");
         Ok(signed_in)
     }
 

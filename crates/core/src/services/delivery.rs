@@ -102,6 +102,11 @@ impl Sigil {
             };
             let now = self.clock.now();
             let mut tx = self.store.begin().await?;
+            let counted = match &outcome {
+                Ok(()) => "sent",
+                Err(e) if e.retry && attempts < MAX_DELIVERIES => "retry",
+                Err(_) => "failed",
+            };
             match outcome {
                 Ok(()) => tx.mark_message_sent(item.id, now).await?,
                 Err(e) if e.retry && attempts < MAX_DELIVERIES => {
@@ -121,6 +126,7 @@ impl Sigil {
                 }
             }
             tx.commit().await?;
+            crate::telemetry::delivery(lane, counted);
         }
         Ok(count)
     }

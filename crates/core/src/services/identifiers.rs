@@ -18,6 +18,7 @@ use crate::services::recovery::verified_email;
 use crate::services::SignedIn;
 use crate::session::Session;
 use crate::session::SignInMethod;
+use crate::telemetry::{self, Method};
 use crate::token::SecretToken;
 use crate::token::{constant_time_eq, TokenHash};
 use crate::user::User;
@@ -252,6 +253,7 @@ impl Sigil {
                 .refuse_pending_sign_in(&mut *tx, &user, method, client)
                 .await?;
             tx.commit().await?;
+            telemetry::sign_in(Method::Provider, "pending_deletion");
             return Err(refusal);
         }
         if user.status != UserStatus::Active {
@@ -260,6 +262,7 @@ impl Sigil {
                 .with_details(json!({ "reason": "blocked", "provider": provider }));
             tx.insert_event(&event).await?;
             tx.commit().await?;
+            telemetry::sign_in(Method::Provider, "blocked");
             return Err(CoreError::Blocked);
         }
         let method = SignInMethod::Provider(provider.to_owned());
@@ -267,6 +270,7 @@ impl Sigil {
             .open_session(&mut *tx, user.id, previous, method, client)
             .await?;
         tx.commit().await?;
+        telemetry::sign_in(Method::Provider, "success");
         Ok(signed_in)
     }
 

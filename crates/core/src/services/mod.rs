@@ -9,6 +9,7 @@ mod deletion;
 mod delivery;
 mod devices;
 mod export;
+mod gauges;
 mod health;
 mod housekeeping;
 mod identifiers;

@@ -133,6 +133,20 @@ async fn start(
 }
 
 impl TestApp {
+    /// This app's database, data directory and helpers, spoken to at `base`: another
+    /// node on the same database (a `sigil serve` process, see `crate::process`).
+    pub fn at(&self, base: &str) -> TestApp {
+        TestApp {
+            base: base.to_owned(),
+            clock: self.clock.clone(),
+            sigil: self.sigil.clone(),
+            dir: self.dir.clone(),
+            database_url: self.database_url.clone(),
+            node: self.node.clone(),
+            _task: tokio::spawn(async {}),
+        }
+    }
+
     /// The one integer `sql` returns, read from this server's database directly.
     pub async fn query_i64(&self, sql: &str) -> i64 {
         sigil_store::testing::query_i64(&self.database_url, sql)

@@ -7,6 +7,7 @@ pub(crate) mod contacts;
 pub(crate) mod deletion;
 pub(crate) mod events;
 pub(crate) mod favorites;
+pub(crate) mod gauges;
 pub(crate) mod grants;
 pub(crate) mod identifiers;
 pub(crate) mod images;

@@ -125,7 +125,7 @@ impl Sigil {
             None => return Err(TokenError::InvalidRequest("grant_type is required")),
             Some(g) => GrantType::parse(g).ok_or(TokenError::UnsupportedGrantType)?,
         };
-        match grant {
+        let issued = match grant {
             // Authenticated on the snapshot the refresh reads everything from.
             GrantType::RefreshToken => self.refresh(&auth, req).await,
             GrantType::AuthorizationCode => {
@@ -142,7 +142,11 @@ impl Sigil {
                 }
                 self.client_credentials(&app, req).await
             }
+        };
+        if issued.is_ok() {
+            crate::telemetry::token_issued(grant.as_str());
         }
+        issued
     }
 
     async fn exchange_code(
@@ -343,6 +347,7 @@ impl Sigil {
             // flight is spared: it loses at the compare-and-set below.
             drop(conn);
             self.end_family(&family.id, now).await?;
+            crate::telemetry::refresh_replay();
             return Err(TokenError::InvalidGrant(
                 "the refresh token was already used",
             ));
