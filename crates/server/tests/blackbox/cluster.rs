@@ -208,8 +208,13 @@ async fn three_nodes_on_one_postgresql_serve_a_journey_each_request_on_the_next_
 
     // Every message queued went out exactly once, however many delivery jobs ran: a
     // few more seconds of jobs on every node first, for a second delivery to show.
-    tokio::time::sleep(Duration::from_secs(3)).await;
     let queued = count("SELECT COUNT(*) FROM outbox WHERE channel = 'email'").await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while count("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'").await > 0 {
+        assert!(tokio::time::Instant::now() < deadline, "the outbox empties");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
     let sent =
         count("SELECT COUNT(*) FROM outbox WHERE channel = 'email' AND status = 'sent'").await;
     let delivered = mail.inbox.all();

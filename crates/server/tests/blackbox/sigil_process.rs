@@ -29,7 +29,7 @@ const INHERITED: &[&str] = &[
 
 /// How long a start may take before the test gives up on it: a bound against hanging,
 /// not a measurement (a debug build migrating a fresh database on a busy machine).
-const START_BOUND: Duration = Duration::from_secs(60);
+const START_BOUND: Duration = Duration::from_secs(120);
 
 /// The settings one installation's nodes share: database, master key, public URL and
 /// configuration file. Each node has a data directory of its own (its outbox folder and
