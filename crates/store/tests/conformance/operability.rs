@@ -1,7 +1,6 @@
 //! What running at scale asks of the store: the schema's version read alike on both
 //! engines, and the activity log purged by age in bounded batches.
 use sigil_core::event::{ClientInfo, EventCategory, NewEvent};
-use sigil_core::ports::Store;
 use sigil_store::testing::Backend;
 use time::Duration;
 
