@@ -46,7 +46,9 @@ async fn age_to_0023(backend: Backend, url: &str) {
     };
     execute(
         url,
-        &format!("DROP INDEX events_at; DROP INDEX users_operators; {forget}"),
+        &format!(
+            "DROP INDEX events_at; DROP INDEX users_operators; DROP INDEX sessions_expires; {forget}"
+        ),
     )
     .await
     .expect("age the schema");
