@@ -187,7 +187,7 @@ pub async fn serve_on(
         .map(TcpListener::local_addr)
         .transpose()?;
     if let Some(render) = telemetry::renderer() {
-        let public = metrics_listener.is_none();
+        let public = metrics_listener.is_none() && metrics_on_public_listener(config);
         state = state.with_metrics(sigil_web::telemetry::Exposure::new(render, public));
     }
     let shutdown = shutdown::Shutdown::new(state.shutting_down.clone());
@@ -276,4 +276,23 @@ pub async fn serve_on(
         task,
         shutdown,
     })
+}
+
+/// Whether `/metrics` may answer on the public listener (to loopback peers, never
+/// through a proxy header) when no `metrics_listen` is set: only where the public URL
+/// itself is this machine (or left at its default). A reverse proxy does not always add a forwarding header
+/// (nginx's plain `proxy_pass` adds none) and then reaches Sigil from loopback, so an
+/// installation served under a real host name exposes metrics only on `metrics_listen`.
+pub fn metrics_on_public_listener(config: &Config) -> bool {
+    let Ok(url) = url::Url::parse(&config.public_url) else {
+        return false;
+    };
+    // An unspecified address is the default public URL of `listen = "0.0.0.0:…"`: no
+    // name was set for the installation, so it is not served under one.
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_unspecified(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || ip.is_unspecified(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
 }

@@ -374,7 +374,11 @@ async fn serve(config: Config, sigil: Arc<sigil_core::Sigil>) -> anyhow::Result<
         )),
     }
     banner.push_str(&delivery_line(&config));
-    banner.push_str(&metrics_line(running.addr, running.metrics_addr));
+    banner.push_str(&metrics_line(
+        running.addr,
+        running.metrics_addr,
+        sigil::metrics_on_public_listener(&config),
+    ));
     banner.push_str(&format!(
         "Stop with Ctrl-C or SIGTERM (requests in flight get up to {} s).\n",
         config.shutdown_timeout.as_secs()
@@ -392,9 +396,16 @@ async fn serve(config: Config, sigil: Arc<sigil_core::Sigil>) -> anyhow::Result<
 }
 
 /// Where `/metrics` answers (see `sigil_web::telemetry`).
-fn metrics_line(public: std::net::SocketAddr, separate: Option<std::net::SocketAddr>) -> String {
+fn metrics_line(
+    public: std::net::SocketAddr,
+    separate: Option<std::net::SocketAddr>,
+    on_public: bool,
+) -> String {
     match separate {
         Some(at) => format!("Metrics: http://{at}/metrics (metrics_listen).\n"),
+        None if !on_public => "Metrics are not served: the public URL is not this machine, so \
+             set metrics_listen to an address your Prometheus reaches.\n"
+            .to_owned(),
         None => format!(
             "Metrics: http://{public}/metrics, to this machine only (set metrics_listen to serve them elsewhere).\n"
         ),

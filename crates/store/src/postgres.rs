@@ -73,15 +73,43 @@ impl PgStore {
     }
 }
 
+/// How long a command or a starting node waits for PostgreSQL to answer one of the
+/// short questions asked outside the pool (is there a schema, which version): a
+/// database that accepts no packets must not leave `sigil migrate --check` or start-up
+/// hanging.
+pub(crate) const ASK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// `work` within [`ASK_WAIT`], or an error saying the database did not answer.
+pub(crate) async fn asking<T>(
+    work: impl std::future::Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    tokio::time::timeout(ASK_WAIT, work)
+        .await
+        .unwrap_or_else(|_| {
+            Err(anyhow::anyhow!(
+                "PostgreSQL did not answer within {} s",
+                ASK_WAIT.as_secs()
+            ))
+        })
+}
+
+/// A connection of its own (outside the pool), opened within [`ASK_WAIT`].
+pub(crate) async fn connect_once(options: &PgConnectOptions) -> anyhow::Result<sqlx::PgConnection> {
+    asking(async { Ok(sqlx::PgConnection::connect_with(options).await?) }).await
+}
+
 /// Whether the database has been migrated (sqlx records migrations in its own table).
 pub(crate) async fn has_schema(url: &str) -> anyhow::Result<bool> {
     let options = PgConnectOptions::from_str(url)?;
-    let mut conn = sqlx::PgConnection::connect_with(&options).await?;
-    let found: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
-        .fetch_one(&mut conn)
-        .await?;
-    conn.close().await?;
-    Ok(found)
+    asking(async {
+        let mut conn = sqlx::PgConnection::connect_with(&options).await?;
+        let found: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+            .fetch_one(&mut conn)
+            .await?;
+        conn.close().await?;
+        Ok(found)
+    })
+    .await
 }
 
 #[async_trait]

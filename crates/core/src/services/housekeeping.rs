@@ -104,7 +104,10 @@ impl Sigil {
     /// Deletes the activity log from before the retention period, a batch per
     /// transaction; returns how many entries went.
     async fn purge_old_events(&self, now: time::OffsetDateTime) -> Result<u64, CoreError> {
-        let before = now - self.settings.events_retention;
+        // A retention reaching before the calendar's start keeps everything.
+        let Some(before) = now.checked_sub(self.settings.events_retention) else {
+            return Ok(0);
+        };
         let mut total = 0;
         for _ in 0..EVENTS_BATCHES_PER_RUN {
             let mut tx = self.store.begin().await?;

@@ -36,6 +36,8 @@ pub(super) struct Operations {
 
 /// The person's activity log keeps at least the last year.
 const MIN_RETENTION_DAYS: i64 = 365;
+/// A century: any longer keeps everything, and the date arithmetic stays in range.
+const MAX_RETENTION_DAYS: i64 = 36_500;
 
 impl Operations {
     pub fn read(
@@ -72,10 +74,13 @@ impl Operations {
             store.sqlite_mmap_bytes = n.unsigned_abs() * 1024 * 1024;
         }
         let retention_days = events.and_then(|e| e.retention_days).unwrap_or(400);
-        if retention_days < MIN_RETENTION_DAYS {
+        if !(MIN_RETENTION_DAYS..=MAX_RETENTION_DAYS).contains(&retention_days) {
             return Err(err(
                 "events.retention_days",
-                format!("must be at least {MIN_RETENTION_DAYS}: the activity log keeps at least the last year"),
+                format!(
+                    "must be from {MIN_RETENTION_DAYS} (the activity log keeps at least the \
+                     last year) to {MAX_RETENTION_DAYS}"
+                ),
             ));
         }
         let metrics_listen = match metrics_listen {

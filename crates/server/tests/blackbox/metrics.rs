@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use reqwest::StatusCode;
 use sigil_store::testing::Backend;
 
-use crate::helpers::{spawn_app, spawn_on, PASSWORD};
+use crate::helpers::{spawn_app, spawn_on, spawn_with, PASSWORD};
 use crate::oidc_helpers::{post_client, register, signed_in_tokens};
 use crate::on_both_backends;
 use crate::process::serve;
@@ -17,6 +17,7 @@ on_both_backends!(
     active_sessions_count_every_nodes_sign_ins_and_sign_outs,
     metrics_answer_loopback_only_and_never_through_a_proxy,
     a_metrics_address_serves_them_there_and_not_on_the_public_listener,
+    behind_a_real_host_name_metrics_answer_only_on_their_own_address,
 );
 
 type Labels = BTreeMap<String, String>;
@@ -388,6 +389,24 @@ async fn metrics_answer_loopback_only_and_never_through_a_proxy(backend: Backend
     }
     let (status, body) = get(non_loopback_ip(), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!body.contains("sigil_http"), "{body}");
+}
+
+/// A reverse proxy that adds no forwarding header (nginx's plain `proxy_pass`) reaches
+/// Sigil from loopback: once the public URL names a real host, loopback proves nothing.
+async fn behind_a_real_host_name_metrics_answer_only_on_their_own_address(backend: Backend) {
+    let app = spawn_with(backend, |c| {
+        c.public_url = "https://id.example.org".to_owned();
+    })
+    .await;
+    let response = reqwest::Client::new()
+        .get(format!("{}/metrics", app.base))
+        .header("host", "id.example.org")
+        .send()
+        .await
+        .expect("GET /metrics");
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let body = response.text().await.expect("body");
     assert!(!body.contains("sigil_http"), "{body}");
 }
 

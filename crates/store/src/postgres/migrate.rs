@@ -43,7 +43,9 @@ async fn applied(conn: &mut PgConnection) -> sqlx::Result<Vec<i64>> {
 
 /// Brings the schema up to date; refuses a schema newer than this binary knows.
 pub(super) async fn migrate(options: &PgConnectOptions) -> anyhow::Result<()> {
-    let mut conn = PgConnection::connect_with(options).await?;
+    // Only the connection is time-boxed: migrations may rightly take long, and a node
+    // may wait for another's advisory lock.
+    let mut conn = super::connect_once(options).await?;
     let done = run(&mut conn, &MIGRATOR).await;
     // Ends the advisory lock too, had a failure left it taken.
     let _ = conn.close().await;
@@ -71,10 +73,13 @@ async fn run(conn: &mut PgConnection, migrator: &Migrator) -> anyhow::Result<()>
 pub(crate) async fn check(url: &str) -> anyhow::Result<SchemaCheck> {
     use std::str::FromStr;
     let options = PgConnectOptions::from_str(url)?;
-    let mut conn = PgConnection::connect_with(&options).await?;
-    let applied = applied(&mut conn).await;
-    let _ = conn.close().await;
-    let applied = applied?;
+    let applied = super::asking(async {
+        let mut conn = PgConnection::connect_with(&options).await?;
+        let applied = applied(&mut conn).await;
+        let _ = conn.close().await;
+        Ok(applied?)
+    })
+    .await?;
     let found = applied.last().copied().unwrap_or(0);
     let known = latest();
     let done: HashSet<i64> = applied.into_iter().collect();

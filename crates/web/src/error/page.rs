@@ -149,8 +149,8 @@ pub async fn dress(State(state): State<AppState>, request: Request, next: Next) 
     // The database is unavailable: the page is told without asking it again who is
     // signed in (that would double the wait), in the language already chosen.
     let unavailable = response.status() == StatusCode::SERVICE_UNAVAILABLE;
-    let retry = unavailable.then(|| match &path {
-        Some(path) if is_get => path.clone(),
+    let retry = unavailable.then(|| match path.as_deref().and_then(local) {
+        Some(path) if is_get => path.to_owned(),
         _ => same_origin_referer(&state, &headers).unwrap_or_else(|| "/profile".to_owned()),
     });
     let csrf = response
@@ -173,8 +173,8 @@ pub async fn dress(State(state): State<AppState>, request: Request, next: Next) 
         None => WayBack::SignIn,
     };
     // The language menu shows the same page again; after a form, the way back instead.
-    let here = match path {
-        Some(path) if is_get => path,
+    let here = match path.as_deref().and_then(local) {
+        Some(path) if is_get => path.to_owned(),
         _ => back.href().to_owned(),
     };
     let page = PageCtx::in_locale(&state, error.locale, &csrf, user.as_ref(), &here, "");
@@ -208,5 +208,26 @@ pub async fn dress(State(state): State<AppState>, request: Request, next: Next) 
 fn same_origin_referer(state: &AppState, headers: &HeaderMap) -> Option<String> {
     let referer = headers.get(header::REFERER)?.to_str().ok()?;
     let rest = referer.strip_prefix(state.config.origin())?;
-    rest.starts_with('/').then(|| rest.to_owned())
+    local(rest).map(str::to_owned)
+}
+
+/// `path` if it names a page of this server: `//host/…` and `/\host/…` are read by
+/// browsers as another site, so a link to them would lead away.
+fn local(path: &str) -> Option<&str> {
+    let foreign = path.starts_with("//") || path.starts_with("/\\");
+    (path.starts_with('/') && !foreign).then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local;
+
+    #[test]
+    fn only_paths_of_this_server_are_linked_back_to() {
+        assert_eq!(local("/profile?x=1"), Some("/profile?x=1"));
+        assert_eq!(local("//evil.example/phish"), None);
+        assert_eq!(local("/\\evil.example/phish"), None);
+        assert_eq!(local("https://evil.example/"), None);
+        assert_eq!(local(""), None);
+    }
 }
