@@ -94,6 +94,11 @@ pub trait Store: Send + Sync {
     /// Asks the database, within its acquire and statement timeouts, which schema it
     /// holds: the readiness check and the migration commands use it.
     async fn schema_state(&self) -> StoreResult<SchemaState>;
+    /// Whether the database was found unavailable moments ago (a few seconds): an
+    /// error page then tells its error without asking the database who is signed in.
+    fn recently_unavailable(&self) -> bool {
+        false
+    }
     /// This node's connections, for the metrics; `None` where the engine cannot tell.
     fn connections(&self) -> Option<Connections> {
         None
