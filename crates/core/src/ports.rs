@@ -447,6 +447,10 @@ pub trait OutboxRepo {
         limit: i64,
         lane: crate::outbox::Lane,
     ) -> StoreResult<Vec<Claimed>>;
+    /// Gives back a claim taken until `lease_until` without trying the message (its node
+    /// is stopping): it is due again at once, for any node. Nothing changes if the
+    /// claim is no longer this one (the lease ran out and another node took it).
+    async fn release_message(&mut self, id: i64, lease_until: OffsetDateTime) -> StoreResult<bool>;
     /// Delivered: the payload is erased.
     async fn mark_message_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()>;
     /// Failed for now: tried again at `next_at`.

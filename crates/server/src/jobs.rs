@@ -31,7 +31,8 @@ fn spawn_lane(sigil: Arc<Sigil>, courier: Arc<Courier>, lane: Lane, mut stop: St
     tokio::spawn(async move {
         let mut backoff = Backoff::new("delivering the outbox");
         while !stop.is_requested() {
-            let wait = match sigil.deliver_due(courier.as_ref(), lane).await {
+            let stopping = || stop.is_requested();
+            let wait = match sigil.deliver_due(courier.as_ref(), lane, &stopping).await {
                 // A full batch: there may be more right away.
                 Ok(n) if n > 0 => {
                     backoff.succeeded();
@@ -92,7 +93,11 @@ pub(crate) fn spawn_housekeeping(
                 _ = tick.tick() => {}
                 () = stop.requested() => break,
             }
-            let done = retrying(&mut backoff, &mut stop, || sigil.housekeeping(&node, lease));
+            let stopping = stop.clone();
+            let stopping = move || stopping.is_requested();
+            let done = retrying(&mut backoff, &mut stop, || {
+                sigil.housekeeping(&node, lease, &stopping)
+            });
             match done.await {
                 None => break,
                 Some(Some(purged)) => tracing::debug!(?purged, "housekeeping"),
