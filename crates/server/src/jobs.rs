@@ -88,13 +88,15 @@ pub(crate) fn spawn_housekeeping(
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut backoff = Backoff::new("housekeeping");
+        let stopping = {
+            let stop = stop.clone();
+            move || stop.is_requested()
+        };
         loop {
             tokio::select! {
                 _ = tick.tick() => {}
                 () = stop.requested() => break,
             }
-            let stopping = stop.clone();
-            let stopping = move || stopping.is_requested();
             let done = retrying(&mut backoff, &mut stop, || {
                 sigil.housekeeping(&node, lease, &stopping)
             });
@@ -120,13 +122,17 @@ pub(crate) fn spawn_erasure(
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut backoff = Backoff::new("erasing accounts");
+        let stopping = {
+            let stop = stop.clone();
+            move || stop.is_requested()
+        };
         loop {
             tokio::select! {
                 _ = tick.tick() => {}
                 () = stop.requested() => break,
             }
             let erased = retrying(&mut backoff, &mut stop, || {
-                sigil.erase_due_accounts(&node, lease)
+                sigil.erase_due_accounts(&node, lease, &stopping)
             });
             match erased.await {
                 None => break,
