@@ -94,6 +94,11 @@ pub trait Store: Send + Sync {
     /// Asks the database, within its acquire and statement timeouts, which schema it
     /// holds: the readiness check and the migration commands use it.
     async fn schema_state(&self) -> StoreResult<SchemaState>;
+    /// Whether the database was found unavailable moments ago (a few seconds): an
+    /// error page then tells its error without asking the database who is signed in.
+    fn recently_unavailable(&self) -> bool {
+        false
+    }
     /// This node's connections, for the metrics; `None` where the engine cannot tell.
     fn connections(&self) -> Option<Connections> {
         None
@@ -442,6 +447,10 @@ pub trait OutboxRepo {
         limit: i64,
         lane: crate::outbox::Lane,
     ) -> StoreResult<Vec<Claimed>>;
+    /// Gives back a claim taken until `lease_until` without trying the message (its node
+    /// is stopping): it is due again at once, for any node. Nothing changes if the
+    /// claim is no longer this one (the lease ran out and another node took it).
+    async fn release_message(&mut self, id: i64, lease_until: OffsetDateTime) -> StoreResult<bool>;
     /// Delivered: the payload is erased.
     async fn mark_message_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()>;
     /// Failed for now: tried again at `next_at`.

@@ -31,7 +31,8 @@ fn spawn_lane(sigil: Arc<Sigil>, courier: Arc<Courier>, lane: Lane, mut stop: St
     tokio::spawn(async move {
         let mut backoff = Backoff::new("delivering the outbox");
         while !stop.is_requested() {
-            let wait = match sigil.deliver_due(courier.as_ref(), lane).await {
+            let stopping = || stop.is_requested();
+            let wait = match sigil.deliver_due(courier.as_ref(), lane, &stopping).await {
                 // A full batch: there may be more right away.
                 Ok(n) if n > 0 => {
                     backoff.succeeded();
@@ -87,12 +88,18 @@ pub(crate) fn spawn_housekeeping(
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut backoff = Backoff::new("housekeeping");
+        let stopping = {
+            let stop = stop.clone();
+            move || stop.is_requested()
+        };
         loop {
             tokio::select! {
                 _ = tick.tick() => {}
                 () = stop.requested() => break,
             }
-            let done = retrying(&mut backoff, &mut stop, || sigil.housekeeping(&node, lease));
+            let done = retrying(&mut backoff, &mut stop, || {
+                sigil.housekeeping(&node, lease, &stopping)
+            });
             match done.await {
                 None => break,
                 Some(Some(purged)) => tracing::debug!(?purged, "housekeeping"),
@@ -115,13 +122,17 @@ pub(crate) fn spawn_erasure(
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut backoff = Backoff::new("erasing accounts");
+        let stopping = {
+            let stop = stop.clone();
+            move || stop.is_requested()
+        };
         loop {
             tokio::select! {
                 _ = tick.tick() => {}
                 () = stop.requested() => break,
             }
             let erased = retrying(&mut backoff, &mut stop, || {
-                sigil.erase_due_accounts(&node, lease)
+                sigil.erase_due_accounts(&node, lease, &stopping)
             });
             match erased.await {
                 None => break,

@@ -4,6 +4,7 @@ mod link;
 
 use std::str::FromStr;
 use std::sync::Arc;
+use std::time::Instant;
 
 use async_trait::async_trait;
 use sigil_core::ports::{Connections, SchemaState, Store, StoreError, StoreResult, Tx};
@@ -11,7 +12,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgRow, PgTransactionManager};
 use sqlx::{Column, Connection as _, PgPool, Postgres, Row as _, TransactionManager, TypeInfo};
 
-use self::link::{is_broken, is_outage, outage, Link};
+use self::link::{is_broken, is_outage, outage, worth_retrying, Link};
 use crate::db::{unique_violation, Conn, Exec, Kind, Query, Row, Value};
 use crate::StoreOptions;
 
@@ -32,7 +33,10 @@ impl PgStore {
             "statement_timeout",
             format!("{}ms", options.statement_timeout.as_millis().max(1)),
         )]);
-        let link = Arc::new(Link::new(options.statement_timeout));
+        let link = Arc::new(Link::new(
+            options.statement_timeout,
+            options.acquire_timeout,
+        ));
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
@@ -62,6 +66,13 @@ impl PgStore {
     /// A pooled connection within `acquire_timeout` (sqlx's), or Unavailable.
     async fn acquire(&self) -> StoreResult<PoolConnection<Postgres>> {
         self.pool.acquire().await.map_err(|e| self.failure(e))
+    }
+
+    /// A pooled connection for a retry, no later than `deadline`.
+    async fn acquire_until(&self, deadline: Instant) -> StoreResult<PoolConnection<Postgres>> {
+        acquire_until(&self.pool, deadline)
+            .await
+            .map_err(|e| self.failure(e))
     }
 
     /// `e` as the store's error, noting an outage.
@@ -98,6 +109,22 @@ pub(crate) async fn connect_once(options: &PgConnectOptions) -> anyhow::Result<s
     asking(async { Ok(sqlx::PgConnection::connect_with(options).await?) }).await
 }
 
+/// A connection from `pool` no later than `deadline` (the pool's own acquire timeout
+/// still applies).
+async fn acquire_until(
+    pool: &PgPool,
+    deadline: Instant,
+) -> Result<PoolConnection<Postgres>, sqlx::Error> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(sqlx::Error::PoolTimedOut);
+    }
+    match tokio::time::timeout(left, pool.acquire()).await {
+        Ok(done) => done,
+        Err(_) => Err(sqlx::Error::PoolTimedOut),
+    }
+}
+
 /// Whether the database has been migrated (sqlx records migrations in its own table).
 pub(crate) async fn has_schema(url: &str) -> anyhow::Result<bool> {
     let options = PgConnectOptions::from_str(url)?;
@@ -115,15 +142,17 @@ pub(crate) async fn has_schema(url: &str) -> anyhow::Result<bool> {
 #[async_trait]
 impl Store for PgStore {
     async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
-        // `BEGIN` does nothing yet: on a connection that turns out dead (PostgreSQL
-        // restarted while it sat in the pool) it is sent once more on a fresh one.
+        // `BEGIN` does nothing yet: on a connection found dead (PostgreSQL restarted
+        // while it sat in the pool) it is sent once more on a fresh one, within what is
+        // left of one window for both (see `link`).
+        let started = Instant::now();
+        let deadline = started + self.link.window;
+        let mut conn = self.acquire().await?;
         let mut retried = false;
-        let started = std::time::Instant::now();
         loop {
-            let mut conn = self.acquire().await?;
             match self
                 .link
-                .within(PgTransactionManager::begin(&mut conn, None))
+                .within_until(deadline, PgTransactionManager::begin(&mut conn, None))
                 .await
             {
                 Ok(()) => {
@@ -132,33 +161,36 @@ impl Store for PgStore {
                         conn: Some(conn),
                         in_tx: true,
                         used: true,
+                        started,
                         pool: self.pool.clone(),
                         link: self.link.clone(),
                     })));
                 }
                 Err(e) => {
-                    let broken = is_broken(&e);
-                    let error = self.failure(e);
-                    if broken {
+                    let retry = !retried && worth_retrying(&e);
+                    if is_broken(&e) {
                         conn.close_on_drop();
                     }
-                    if !broken || retried {
+                    let error = self.failure(e);
+                    if !retry {
                         return Err(error);
                     }
                     retried = true;
+                    conn = self.acquire_until(deadline).await.map_err(|_| error)?;
                 }
             }
         }
     }
 
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         let conn = self.acquire().await?;
         crate::telemetry::waited("read", started);
         Ok(Box::new(Conn(PgHandle {
             conn: Some(conn),
             in_tx: false,
             used: false,
+            started,
             pool: self.pool.clone(),
             link: self.link.clone(),
         })))
@@ -169,6 +201,7 @@ impl Store for PgStore {
             conn: Some(self.acquire().await?),
             in_tx: false,
             used: false,
+            started: Instant::now(),
             pool: self.pool.clone(),
             link: self.link.clone(),
         };
@@ -184,6 +217,10 @@ impl Store for PgStore {
             found,
             expected: migrate::latest(),
         })
+    }
+
+    fn recently_unavailable(&self) -> bool {
+        self.link.recently_failed()
     }
 
     fn connections(&self) -> Option<Connections> {
@@ -204,6 +241,8 @@ pub(crate) struct PgHandle {
     /// Whether a statement ran: a read handle's first may be retried on a fresh
     /// connection if the pooled one was dead.
     used: bool,
+    /// When the handle's connection was first asked for: a retry keeps to the window.
+    started: Instant,
     pool: PgPool,
     link: Arc<Link>,
 }
@@ -220,7 +259,8 @@ impl Drop for PgHandle {
 
 impl PgHandle {
     /// Runs `run` on the connection within the backstop. A broken connection is
-    /// closed; a read handle's first statement is run once more on a fresh one.
+    /// closed; a read handle's first statement is run once more on a fresh one when the
+    /// connection was found dead (not after a timeout), within the handle's window.
     async fn run<T>(
         &mut self,
         q: Query,
@@ -233,11 +273,21 @@ impl PgHandle {
         self.used = true;
         let first = self.attempt(q, &run).await;
         match (first, retry) {
-            (Err(e), Some(q)) if is_broken(&e) => {
+            (Err(e), Some(q)) if worth_retrying(&e) => {
                 self.close(&e);
-                let conn = self.pool.acquire().await.map_err(|e| self.failure(e))?;
+                let deadline = self.started + self.link.window;
+                let conn = acquire_until(&self.pool, deadline)
+                    .await
+                    .map_err(|e| self.failure(e))?;
                 self.conn = Some(conn);
-                let again = self.attempt(q, &run).await;
+                let backstop = self.link.clone();
+                let conn = self
+                    .conn
+                    .as_mut()
+                    .ok_or(StoreError::Unavailable(anyhow::anyhow!(
+                        "the PostgreSQL connection was lost"
+                    )))?;
+                let again = backstop.within_until(deadline, run(conn, q)).await;
                 again.map_err(|e| self.failure(e))
             }
             (first, _) => first.map_err(|e| self.failure(e)),

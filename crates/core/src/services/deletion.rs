@@ -266,11 +266,13 @@ impl Sigil {
     /// The erasure job: every node calls it every `every`; the node that takes the
     /// [`ERASURE`] lease erases the accounts due, the others skip (`None`). Each account
     /// is erased in its own transaction on its locked row, so a run that overlaps
-    /// `sigil accounts purge` erases each account once.
+    /// `sigil accounts purge` erases each account once. `stopping` is asked before each
+    /// account: once the node is stopping, the rest waits for the next run.
     pub async fn erase_due_accounts(
         &self,
         node: &str,
         every: time::Duration,
+        stopping: &(dyn Fn() -> bool + Sync),
     ) -> Result<Option<Vec<PendingAccount>>, CoreError> {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
@@ -280,18 +282,29 @@ impl Sigil {
         tx.purge_restore_tickets(now - time::Duration::days(1))
             .await?;
         tx.commit().await?;
-        self.purge_due_accounts().await.map(Some)
+        self.erase_due(stopping).await.map(Some)
     }
 
     /// Erases every account whose grace period has passed, now (`sigil accounts purge`,
     /// and the job); returns what was erased.
     pub async fn purge_due_accounts(&self) -> Result<Vec<PendingAccount>, CoreError> {
+        self.erase_due(&|| false).await
+    }
+
+    /// Erases the accounts due, one by one until `stopping` says so.
+    async fn erase_due(
+        &self,
+        stopping: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Vec<PendingAccount>, CoreError> {
         let now = self.clock.now();
         let mut conn = self.store.read().await?;
         let due = conn.list_pending_deletions(Some(now)).await?;
         drop(conn);
         let mut erased = Vec::new();
         for user in due {
+            if stopping() {
+                break;
+            }
             if let Some(account) = self.erase_account(user.id, now).await? {
                 erased.push(account);
             }

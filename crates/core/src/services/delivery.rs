@@ -72,15 +72,33 @@ impl Sigil {
     }
 
     /// Delivers the messages of `lane` that are due; returns how many were tried.
-    pub async fn deliver_due(&self, courier: &dyn Courier, lane: Lane) -> Result<usize, CoreError> {
+    ///
+    /// `stopping` is asked before each message: once it says the node is stopping, the
+    /// messages claimed but not tried yet are given back (due again at once, for any
+    /// node) instead of waiting out their lease, and the round ends after the message it
+    /// was on.
+    pub async fn deliver_due(
+        &self,
+        courier: &dyn Courier,
+        lane: Lane,
+        stopping: &(dyn Fn() -> bool + Sync),
+    ) -> Result<usize, CoreError> {
         let now = self.clock.now();
+        let lease_until = now + CLAIM_LEASE;
         let mut tx = self.store.begin().await?;
-        let claimed = tx
-            .claim_due_messages(now, now + CLAIM_LEASE, BATCH, lane)
-            .await?;
+        let claimed = tx.claim_due_messages(now, lease_until, BATCH, lane).await?;
         tx.commit().await?;
-        let count = claimed.len();
-        for item in claimed {
+        let mut tried = 0;
+        let mut claimed = claimed.into_iter();
+        while let Some(item) = claimed.next() {
+            if stopping() {
+                let rest: Vec<i64> = std::iter::once(item.id)
+                    .chain(claimed.map(|c| c.id))
+                    .collect();
+                self.release_claims(&rest, lease_until).await?;
+                break;
+            }
+            tried += 1;
             let message = item.payload.as_deref().and_then(|sealed| {
                 let plain = self
                     .settings
@@ -128,7 +146,22 @@ impl Sigil {
             tx.commit().await?;
             crate::telemetry::delivery(lane, counted);
         }
-        Ok(count)
+        Ok(tried)
+    }
+
+    /// Gives back the claims (until `lease_until`) on the messages `ids`, untried.
+    async fn release_claims(
+        &self,
+        ids: &[i64],
+        lease_until: time::OffsetDateTime,
+    ) -> Result<(), CoreError> {
+        let mut tx = self.store.begin().await?;
+        for &id in ids {
+            tx.release_message(id, lease_until).await?;
+        }
+        tx.commit().await?;
+        tracing::debug!(released = ids.len(), "stopping: outbox claims given back");
+        Ok(())
     }
 }
 

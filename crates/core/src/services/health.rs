@@ -9,4 +9,10 @@ impl Sigil {
     pub async fn schema_state(&self) -> Result<SchemaState, CoreError> {
         Ok(self.store.schema_state().await?)
     }
+
+    /// Whether the database was found unavailable moments ago (see
+    /// [`crate::ports::Store::recently_unavailable`]).
+    pub fn recently_unavailable(&self) -> bool {
+        self.store.recently_unavailable()
+    }
 }

@@ -64,11 +64,13 @@ impl Sigil {
     ///   lease's transaction, in batches of [`EVENTS_BATCH`] each in a transaction of its
     ///   own, so that purging a long log never holds the write lock for long; the lease
     ///   taken above keeps the other nodes out meanwhile (and two nodes deleting the
-    ///   same old rows would do no harm).
+    ///   same old rows would do no harm). `stopping` is asked between batches: once the
+    ///   node is stopping, the rest waits for the next run (on this node or another).
     pub async fn housekeeping(
         &self,
         node: &str,
         every: time::Duration,
+        stopping: &(dyn Fn() -> bool + Sync),
     ) -> Result<Option<Purged>, CoreError> {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
@@ -96,20 +98,27 @@ impl Sigil {
         };
         tx.commit().await?;
         Ok(Some(Purged {
-            events: self.purge_old_events(now).await?,
+            events: self.purge_old_events(now, stopping).await?,
             ..purged
         }))
     }
 
     /// Deletes the activity log from before the retention period, a batch per
-    /// transaction; returns how many entries went.
-    async fn purge_old_events(&self, now: time::OffsetDateTime) -> Result<u64, CoreError> {
+    /// transaction, until none is left or `stopping` says so; returns how many went.
+    async fn purge_old_events(
+        &self,
+        now: time::OffsetDateTime,
+        stopping: &(dyn Fn() -> bool + Sync),
+    ) -> Result<u64, CoreError> {
         // A retention reaching before the calendar's start keeps everything.
         let Some(before) = now.checked_sub(self.settings.events_retention) else {
             return Ok(0);
         };
         let mut total = 0;
         for _ in 0..EVENTS_BATCHES_PER_RUN {
+            if stopping() {
+                break;
+            }
             let mut tx = self.store.begin().await?;
             let n = tx.purge_events(before, EVENTS_BATCH).await?;
             tx.commit().await?;

@@ -362,11 +362,20 @@ async fn an_account_is_restorable_on_day_29_and_erased_on_day_31(backend: Backen
         .advance(Duration::hours(23) + Duration::minutes(50));
     let ticket = signs_in_to_recovery(&b, "mira").await;
 
-    // Day 31: the job has erased the account.
+    // Day 31: a node that is stopping leaves the account to the next run (its lease
+    // ends at once here)…
     app.clock.advance(Duration::days(1));
+    let stopping = app
+        .sigil
+        .erase_due_accounts("stopping node", Duration::ZERO, &|| true)
+        .await
+        .expect("the job")
+        .expect("the lease");
+    assert!(stopping.is_empty(), "{stopping:?}");
+    // …and the next run erases it.
     let erased = app
         .sigil
-        .erase_due_accounts("test node", Duration::minutes(10))
+        .erase_due_accounts("test node", Duration::minutes(10), &|| false)
         .await
         .expect("the job")
         .expect("the lease");

@@ -337,3 +337,73 @@ async fn a_postgresql_restart_between_two_requests_costs_no_request() {
         .await;
     assert_eq!(status, StatusCode::OK, "{me}");
 }
+
+/// PostgreSQL stops answering without refusing anything (a hung host, here `kill -STOP`):
+/// the first request on each pooled connection waits the client-side backstop once and
+/// does not try again on a fresh connection (that would wait as long again); an error
+/// page that is not about the database does not ask it again who is signed in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_postgresql_does_not_answer_every_request_still_answers_within_the_bound() {
+    let pg = OwnPostgres::start().await;
+    let s = scene(&pg).await;
+    // Several connections in the pool, each idle when the server freezes.
+    let busy = tokio::join!(
+        client_credentials(&s),
+        client_credentials(&s),
+        client_credentials(&s),
+        client_credentials(&s),
+    );
+    for (status, body) in [busy.0, busy.1, busy.2, busy.3] {
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    assert_serving(&s).await;
+
+    pg.freeze();
+
+    let r = timed("the profile (frozen)", s.en.get("/profile")).await;
+    assert_unavailable_page(r, "en", "/profile").await;
+    let r = timed("the profile in German (frozen)", s.de.get("/profile")).await;
+    assert_unavailable_page(r, "de", "/profile").await;
+    let (status, body) = timed("client_credentials (frozen)", client_credentials(&s)).await;
+    assert_no_token("client_credentials", status, &body);
+    let (status, body) = timed("refresh_token (frozen)", refresh(&s)).await;
+    assert_no_token("refresh_token", status, &body);
+    let (status, body) = timed(
+        "the API (frozen)",
+        s.en.api(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(json!({"fields": {"given_name": "Eve"}})),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    let (status, body, _) = timed("/readyz (frozen)", readyz(&s.app)).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    // Error pages with a session cookie: a page that is off, a form without its token.
+    let r = timed("a disabled page (frozen)", s.en.get("/catalog")).await;
+    assert_ne!(r.status(), StatusCode::OK);
+    assert_ne!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let r = timed(
+        "a form without its token (frozen)",
+        s.en.post_raw("/profile", &[("given_name", "Eve")]),
+    )
+    .await;
+    assert!(r.status().is_client_error() || r.status() == StatusCode::SERVICE_UNAVAILABLE);
+
+    pg.thaw();
+
+    // The node serves again by itself.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, body, _) = readyz(&s.app).await;
+        if status == StatusCode::OK {
+            break;
+        }
+        assert!(Instant::now() < deadline, "still not ready: {body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_serving(&s).await;
+    let (status, body) = refresh(&s).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}

@@ -113,6 +113,51 @@ impl OwnPostgres {
             .await;
     }
 
+    /// Makes the server stop answering without refusing anything (`kill -STOP` of the
+    /// postmaster and its backends): connections stay open and new ones are accepted
+    /// by the kernel, but nothing comes back, as with a hung host.
+    pub fn freeze(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Lets a [`Self::freeze`]d server answer again.
+    pub fn thaw(&self) {
+        self.signal("-CONT");
+    }
+
+    /// Sends `signal` to the postmaster and its children (as root, or as the user that
+    /// started them).
+    fn signal(&self, signal: &str) {
+        let pid_file = self.dir.join("data").join("postmaster.pid");
+        let Some(postmaster) = std::fs::read_to_string(&pid_file)
+            .ok()
+            .and_then(|s| s.lines().next().map(str::to_owned))
+        else {
+            return;
+        };
+        let children = Command::new("pgrep")
+            .args(["-P", &postmaster])
+            .output()
+            .expect("pgrep");
+        let children = String::from_utf8_lossy(&children.stdout).into_owned();
+        let mut pids: Vec<&str> = children.split_whitespace().collect();
+        // The postmaster last on the way down (it forks no backend meanwhile), first on
+        // the way up.
+        match signal {
+            "-CONT" => pids.insert(0, &postmaster),
+            _ => pids.push(&postmaster),
+        }
+        let status = Command::new("kill")
+            .arg(signal)
+            .args(&pids)
+            .status()
+            .expect("kill");
+        assert!(
+            status.success() || signal == "-CONT",
+            "kill {signal} {pids:?}"
+        );
+    }
+
     async fn run(&self, tool: &str, args: &[&str]) {
         let program = self.bin.join(tool);
         let mut command = if is_root() {
@@ -139,6 +184,8 @@ impl OwnPostgres {
 
 impl Drop for OwnPostgres {
     fn drop(&mut self) {
+        // A frozen server would not stop.
+        self.signal("-CONT");
         let program = self.bin.join("pg_ctl");
         let data = self.data();
         let args = ["-D", data.as_str(), "-m", "immediate", "stop"];

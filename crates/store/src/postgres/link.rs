@@ -14,7 +14,11 @@
 //! still holds them after PostgreSQL restarted, each a dead socket) are pinged once
 //! before use; otherwise no acquire pays a round trip for a ping. And a statement that
 //! fails on a dead pooled connection before anything was done on it (`BEGIN`, or the
-//! first read of a read handle) is run once more on a fresh connection.
+//! first read of a read handle) is run once more on a fresh connection — only when the
+//! connection was found broken (a closed socket, an I/O error), never after a timeout
+//! (a server that does not answer would only make the retry wait as long again), and
+//! only within one deadline for the attempt and the retry ([`Link::window`], measured
+//! from the first acquire), so a request still answers within about two seconds.
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -28,15 +32,20 @@ const BACKSTOP_MARGIN: Duration = Duration::from_millis(250);
 pub(crate) struct Link {
     /// The longest a round trip may take before the connection is given up.
     pub(crate) backstop: Duration,
+    /// How long `begin`, or a read handle's first statement, may take in all, counted
+    /// from the first acquire: the retry on a fresh connection gets what is left.
+    pub(crate) window: Duration,
     epoch: Instant,
     /// When a connection last failed: milliseconds since `epoch`, plus one (0: never).
     last_failure: AtomicU64,
 }
 
 impl Link {
-    pub(crate) fn new(statement_timeout: Duration) -> Self {
+    pub(crate) fn new(statement_timeout: Duration, acquire_timeout: Duration) -> Self {
+        let backstop = statement_timeout + BACKSTOP_MARGIN;
         Self {
-            backstop: statement_timeout + BACKSTOP_MARGIN,
+            backstop,
+            window: backstop.max(acquire_timeout),
             epoch: Instant::now(),
             last_failure: AtomicU64::new(0),
         }
@@ -51,6 +60,19 @@ impl Link {
     /// failure: it may be a dead socket and is pinged before use.
     pub(crate) fn idle_across_failure(&self, idle_for: Duration) -> bool {
         self.idle_across_failure_at(idle_for, self.epoch.elapsed())
+    }
+
+    /// Whether a connection failed within the last [`RECENT`]: an error page then
+    /// does not ask the database again who is signed in.
+    pub(crate) fn recently_failed(&self) -> bool {
+        self.failed_within_at(RECENT, self.epoch.elapsed())
+    }
+
+    fn failed_within_at(&self, span: Duration, now: Duration) -> bool {
+        match self.last_failure.load(Ordering::Relaxed) {
+            0 => false,
+            stamp => now.saturating_sub(Duration::from_millis(stamp - 1)) <= span,
+        }
     }
 
     /// [`Self::failed`] at `now` (time since the link was made).
@@ -76,14 +98,53 @@ impl Link {
         &self,
         f: impl std::future::Future<Output = Result<T, sqlx::Error>>,
     ) -> Result<T, sqlx::Error> {
-        match tokio::time::timeout(self.backstop, f).await {
-            Ok(done) => done,
-            Err(_) => Err(sqlx::Error::Io(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                format!("PostgreSQL did not answer within {:?}", self.backstop),
-            ))),
-        }
+        timed(self.backstop, f).await
     }
+
+    /// [`Self::within`], but no later than `deadline`.
+    pub(crate) async fn within_until<T>(
+        &self,
+        deadline: Instant,
+        f: impl std::future::Future<Output = Result<T, sqlx::Error>>,
+    ) -> Result<T, sqlx::Error> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        timed(self.backstop.min(left), f).await
+    }
+}
+
+/// How long after a failure [`Link::recently_failed`] holds.
+const RECENT: Duration = Duration::from_secs(5);
+
+/// `f`, or an I/O timeout (see [`is_timeout`]) after `wait`.
+async fn timed<T>(
+    wait: Duration,
+    f: impl std::future::Future<Output = Result<T, sqlx::Error>>,
+) -> Result<T, sqlx::Error> {
+    match tokio::time::timeout(wait, f).await {
+        Ok(done) => done,
+        Err(_) => Err(sqlx::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("PostgreSQL did not answer within {wait:?}"),
+        ))),
+    }
+}
+
+/// Whether `e` is a wait that ran out (the backstop, the pool's acquire timeout, or the
+/// server's statement timeout): the server is there but does not answer in time, so
+/// trying again on another connection would only wait as long again.
+pub(crate) fn is_timeout(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Io(io) => io.kind() == std::io::ErrorKind::TimedOut,
+        sqlx::Error::Database(_) => sqlstate(e).as_deref() == Some("57014"),
+        _ => false,
+    }
+}
+
+/// Whether a statement that failed with `e` before anything was done on its connection
+/// is worth sending once more on a fresh one: the connection was found dead, not slow.
+pub(crate) fn worth_retrying(e: &sqlx::Error) -> bool {
+    is_broken(e) && !is_timeout(e)
 }
 
 /// The SQLSTATE of a database error, if it is one.
@@ -137,7 +198,7 @@ mod tests {
 
     #[test]
     fn a_connection_idle_since_before_a_failure_is_suspect_and_a_newer_one_is_not() {
-        let link = Link::new(Duration::from_millis(100));
+        let link = Link::new(Duration::from_millis(100), Duration::from_millis(100));
         let at = Duration::from_secs;
         assert!(
             !link.idle_across_failure_at(at(3600), at(7200)),
@@ -148,6 +209,40 @@ mod tests {
         assert!(link.idle_across_failure_at(at(30), at(120)));
         // Idle since 110 s: it came back to the pool after the failure.
         assert!(!link.idle_across_failure_at(at(10), at(120)));
+    }
+
+    #[test]
+    fn a_failure_is_recent_for_a_few_seconds() {
+        let link = Link::new(Duration::from_millis(100), Duration::from_millis(100));
+        let at = Duration::from_secs;
+        assert!(!link.failed_within_at(RECENT, at(10)), "no failure yet");
+        link.failed_at(at(100));
+        assert!(link.failed_within_at(RECENT, at(102)));
+        assert!(!link.failed_within_at(RECENT, at(110)));
+    }
+
+    #[test]
+    fn a_timeout_is_not_retried_and_a_reset_is() {
+        let reset = sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        let timed_out = sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::TimedOut));
+        assert!(worth_retrying(&reset));
+        assert!(is_broken(&timed_out) && !worth_retrying(&timed_out));
+        assert!(!worth_retrying(&sqlx::Error::PoolTimedOut));
+    }
+
+    #[tokio::test]
+    async fn the_backstop_yields_a_timeout_that_is_not_retried() {
+        let link = Link::new(Duration::from_millis(10), Duration::from_millis(10));
+        let never = std::future::pending::<Result<(), sqlx::Error>>();
+        let e = link.within(never).await.err();
+        assert!(e
+            .as_ref()
+            .is_some_and(|e| is_timeout(e) && !worth_retrying(e)));
+        let past = Instant::now();
+        let started = Instant::now();
+        let never = std::future::pending::<Result<(), sqlx::Error>>();
+        assert!(link.within_until(past, never).await.is_err());
+        assert!(started.elapsed() < Duration::from_secs(1));
     }
 
     #[test]

@@ -83,6 +83,18 @@ impl<E: Exec + 'static> OutboxRepo for Conn<E> {
         Ok(out)
     }
 
+    async fn release_message(&mut self, id: i64, lease_until: OffsetDateTime) -> StoreResult<bool> {
+        let n = query(
+            "UPDATE outbox SET locked_until = NULL \
+             WHERE id = $1 AND status = 'pending' AND locked_until = $2",
+        )
+        .bind(id)
+        .bind(ts(lease_until))
+        .execute(&mut self.0)
+        .await?;
+        Ok(n == 1)
+    }
+
     async fn mark_message_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()> {
         query(
             "UPDATE outbox SET status = 'sent', payload = NULL, sent_at = $2, \

@@ -12,6 +12,7 @@ mod locking;
 mod oidc;
 mod operability;
 mod recovery;
+mod shutdown;
 
 use std::sync::Arc;
 

@@ -147,8 +147,10 @@ pub async fn dress(State(state): State<AppState>, request: Request, next: Next) 
         return response;
     };
     // The database is unavailable: the page is told without asking it again who is
-    // signed in (that would double the wait), in the language already chosen.
+    // signed in (that would double the wait), in the language already chosen. So
+    // when it was found unavailable moments ago, whatever this page's error is.
     let unavailable = response.status() == StatusCode::SERVICE_UNAVAILABLE;
+    let ask = !unavailable && !state.sigil.recently_unavailable();
     let retry = unavailable.then(|| match path.as_deref().and_then(local) {
         Some(path) if is_get => path.to_owned(),
         _ => same_origin_referer(&state, &headers).unwrap_or_else(|| "/profile".to_owned()),
@@ -158,9 +160,9 @@ pub async fn dress(State(state): State<AppState>, request: Request, next: Next) 
         .get::<CsrfToken>()
         .cloned()
         .unwrap_or(CsrfToken(String::new()));
-    let user = match unavailable {
-        true => None,
-        false => crate::auth::session::signed_in(&state, &headers).await,
+    let user = match ask {
+        true => crate::auth::session::signed_in(&state, &headers).await,
+        false => None,
     };
     // The frame of a signed-in person: favourites, the Requests badge, the catalog.
     if let Some(user) = &user {
