@@ -89,15 +89,15 @@ new_instance() {
     db_target="$SIGIL_DATA_DIR/sigil.db"
   fi
   mkdir -p "$SIGIL_DATA_DIR"
-  $SIGIL migrate >/dev/null
+  $SIGIL migrate >/dev/null 2>>"$inst/sigil.log"
 }
 
 # Creates the web application (code flow, refresh) and the service (client_credentials)
 # with signing algorithm ALG; exports WEB_ID, WEB_SECRET, SVC_ID, SVC_SECRET.
 make_apps() {
   local web svc
-  web=$($SIGIL app create --name Web --type web --redirect-uri https://rp.example/callback --scopes "openid profile email offline_access" --signing-alg "${ALG:-EdDSA}")
-  svc=$($SIGIL app create --name Service --type service --signing-alg "${ALG:-EdDSA}")
+  web=$($SIGIL app create --name Web --type web --redirect-uri https://rp.example/callback --scopes "openid profile email offline_access" --signing-alg "${ALG:-EdDSA}" 2>>"$inst/sigil.log")
+  svc=$($SIGIL app create --name Service --type service --signing-alg "${ALG:-EdDSA}" 2>>"$inst/sigil.log")
   WEB_ID=$(json client_id <<<"$web"); WEB_SECRET=$(json client_secret <<<"$web")
   SVC_ID=$(json client_id <<<"$svc"); SVC_SECRET=$(json client_secret <<<"$svc")
   export WEB_ID WEB_SECRET SVC_ID SVC_SECRET

@@ -324,7 +324,7 @@ pub fn account_id(n: u64) -> String {
 }
 
 pub fn login_of(n: u64) -> String {
-    format!("u{n}")
+    format!("user{n}")
 }
 
 /// The account every seeded one is copied from, made through the pages like a person

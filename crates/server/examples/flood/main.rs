@@ -74,7 +74,7 @@ pub struct Target {
     pub svc_id: String,
     #[arg(long, env = "SVC_SECRET", default_value = "")]
     pub svc_secret: String,
-    /// Seeded accounts are u1 … uN with this password.
+    /// Seeded accounts are user1 … userN with this password.
     #[arg(long, default_value_t = 1000)]
     pub accounts: u64,
     #[arg(long, env = "BENCH_PASSWORD", default_value = "correct horse battery staple")]

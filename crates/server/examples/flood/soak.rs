@@ -140,12 +140,13 @@ pub async fn soak(args: SoakArgs) -> anyhow::Result<()> {
         let rss = pid.and_then(stats::rss_kib).unwrap_or(0);
         let fds = pid.and_then(stats::open_files).map_or("-".into(), |n| n.to_string());
         let sizes = match &args.sizes_cmd {
-            Some(cmd) => tokio::process::Command::new("sh")
-                .args(["-c", cmd])
-                .output()
-                .await
-                .map(|o| String::from_utf8_lossy(&o.stdout).trim().replace('\n', " "))
-                .unwrap_or_else(|e| format!("({e})")),
+            Some(cmd) => {
+                let cmd = cmd.clone();
+                tokio::task::spawn_blocking(move || std::process::Command::new("sh").args(["-c", &cmd]).output())
+                    .await?
+                    .map(|o| String::from_utf8_lossy(&o.stdout).trim().replace('\n', " "))
+                    .unwrap_or_else(|e| format!("({e})"))
+            }
             None => String::new(),
         };
         println!(

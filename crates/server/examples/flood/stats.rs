@@ -19,11 +19,6 @@ impl Lat {
         }
     }
 
-    pub fn merge(&mut self, other: Lat) {
-        self.us.extend(other.us);
-        self.errors += other.errors;
-    }
-
     /// (p50, p99) in milliseconds.
     pub fn percentiles(&mut self) -> (f64, f64) {
         self.us.sort_unstable();
