@@ -64,7 +64,7 @@ postgres_up() {
   as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w start -o \
     "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$pg_dir -c max_connections=200 ${PG_OPTS:-}" >/dev/null
   pg_admin="postgres://postgres@127.0.0.1:$port/postgres"
-  echo "== PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}'): a throwaway cluster on 127.0.0.1:$port ($(psql -X -At "$pg_admin" -c "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'max_connections')"))"
+  echo "== PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}'): a throwaway cluster on 127.0.0.1:$port ($(psql -X -At "$pg_admin" -c "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'max_connections')"))"
 }
 
 # new_instance ENGINE NAME: a data directory (and a database on PostgreSQL) for a fresh
