@@ -51,7 +51,11 @@ impl Browser {
 
     /// The `Cookie` header this browser sends.
     pub fn cookie_header(&self) -> String {
-        let pairs: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let pairs: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         pairs.join("; ")
     }
 
@@ -101,7 +105,8 @@ impl Browser {
                 if value.is_empty() || text.contains("Max-Age=0") {
                     self.cookies.remove(name.trim());
                 } else {
-                    self.cookies.insert(name.trim().to_owned(), value.to_owned());
+                    self.cookies
+                        .insert(name.trim().to_owned(), value.to_owned());
                 }
             }
         }
@@ -132,7 +137,9 @@ pub fn encode(form: &[(&str, &str)]) -> String {
 }
 
 pub fn param(url_or_query: &str, name: &str) -> Option<String> {
-    let query = url_or_query.split_once('?').map_or(url_or_query, |(_, q)| q);
+    let query = url_or_query
+        .split_once('?')
+        .map_or(url_or_query, |(_, q)| q);
     url::form_urlencoded::parse(query.as_bytes())
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
@@ -147,7 +154,10 @@ pub struct App {
 
 impl App {
     pub fn basic(&self) -> String {
-        format!("Basic {}", STANDARD.encode(format!("{}:{}", self.id, self.secret)))
+        format!(
+            "Basic {}",
+            STANDARD.encode(format!("{}:{}", self.id, self.secret))
+        )
     }
 }
 
@@ -241,7 +251,9 @@ async fn code_flow_from(
     expect(&answer, 303, "authorize (signed in)")?;
     let callback = answer.location.context("authorize: no Location")?;
     if !callback.starts_with(REDIRECT) {
-        bail!("authorize (signed in) went to {callback}, not the application: is consent remembered?");
+        bail!(
+            "authorize (signed in) went to {callback}, not the application: is consent remembered?"
+        );
     }
     let code = param(&callback, "code").context("no code")?;
     let token = b
@@ -277,14 +289,21 @@ pub fn tokens_of(body: &str) -> anyhow::Result<Tokens> {
 }
 
 /// `refresh_token` grant; the answer's status and, on 200, the new tokens.
-pub async fn refresh(b: &Browser, app: &App, token: &str) -> anyhow::Result<(Answer, Option<Tokens>)> {
+pub async fn refresh(
+    b: &Browser,
+    app: &App,
+    token: &str,
+) -> anyhow::Result<(Answer, Option<Tokens>)> {
     let answer = b
         .call(
             b.client()
                 .post(b.url("/oauth/token"))
                 .header("authorization", app.basic())
                 .header("content-type", "application/x-www-form-urlencoded")
-                .body(encode(&[("grant_type", "refresh_token"), ("refresh_token", token)])),
+                .body(encode(&[
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", token),
+                ])),
         )
         .await?;
     let tokens = if answer.status == 200 {
@@ -330,13 +349,21 @@ pub fn login_of(n: u64) -> String {
 /// The account every seeded one is copied from, made through the pages like a person
 /// would: registered with `password`, the main information filled in, given and family
 /// name and nickname public, and consent given to `app` for the benchmark's scopes.
-pub async fn make_template(base: &str, app: &App, login: &str, password: &str) -> anyhow::Result<()> {
+pub async fn make_template(
+    base: &str,
+    app: &App,
+    login: &str,
+    password: &str,
+) -> anyhow::Result<()> {
     let mut b = Browser::new(base)?;
     expect(&b.get("/register").await?, 200, "registration form")?;
     let csrf = |b: &Browser| b.cookies.get(CSRF).cloned().unwrap_or_default();
     let token = csrf(&b);
     let r = b
-        .post_form("/register", &[("csrf", &token), ("login", login), ("password", password)])
+        .post_form(
+            "/register",
+            &[("csrf", &token), ("login", login), ("password", password)],
+        )
         .await?;
     expect(&r, 303, "registration")?;
     let token = csrf(&b);
@@ -356,7 +383,10 @@ pub async fn make_template(base: &str, app: &App, login: &str, password: &str) -
     for field in ["given_name", "family_name", "nickname"] {
         let token = csrf(&b);
         let r = b
-            .post_form("/profile/privacy", &[("csrf", &token), ("field", field), ("level", "public")])
+            .post_form(
+                "/profile/privacy",
+                &[("csrf", &token), ("field", field), ("level", "public")],
+            )
             .await?;
         expect(&r, 303, "privacy")?;
     }
@@ -373,7 +403,10 @@ pub async fn make_template(base: &str, app: &App, login: &str, password: &str) -
         .replace("&amp;", "&");
     let token = csrf(&b);
     let r = b
-        .post_form("/oauth/consent", &[("csrf", &token), ("authz", &authz), ("decision", "approve")])
+        .post_form(
+            "/oauth/consent",
+            &[("csrf", &token), ("authz", &authz), ("decision", "approve")],
+        )
         .await?;
     expect(&r, 303, "consent")?;
     Ok(())

@@ -61,8 +61,12 @@ pub async fn load(args: LoadArgs) -> anyhow::Result<()> {
     let lat = stats::shared();
     let mut tasks = Vec::new();
     for worker in 0..args.connections {
-        let (target, prepared, lat, service) =
-            (target.clone(), prepared.clone(), lat.clone(), service.clone());
+        let (target, prepared, lat, service) = (
+            target.clone(),
+            prepared.clone(),
+            lat.clone(),
+            service.clone(),
+        );
         let (scenario, connections) = (args.scenario, args.connections);
         tasks.push(tokio::spawn(async move {
             let b = Browser::new(&target.base)?;
@@ -74,7 +78,9 @@ pub async fn load(args: LoadArgs) -> anyhow::Result<()> {
             let mut first_error: Option<String> = None;
             while Instant::now() < deadline {
                 let answer = match scenario {
-                    Scenario::Cc => browser::client_credentials(&b, service.as_ref().context("service")?).await,
+                    Scenario::Cc => {
+                        browser::client_credentials(&b, service.as_ref().context("service")?).await
+                    }
                     Scenario::Userinfo => {
                         let access = pick(&prepared, |p| p.access.clone())?;
                         browser::userinfo(&b, &access).await
@@ -86,8 +92,11 @@ pub async fn load(args: LoadArgs) -> anyhow::Result<()> {
                                 break n;
                             }
                         };
-                        b.call(b.client().get(b.url(&format!("/public/profile/{}", account_id(n)))))
-                            .await
+                        b.call(
+                            b.client()
+                                .get(b.url(&format!("/public/profile/{}", account_id(n)))),
+                        )
+                        .await
                     }
                     Scenario::Console => {
                         let cookies = pick(&prepared, |p| p.cookies.clone())?;
@@ -100,9 +109,7 @@ pub async fn load(args: LoadArgs) -> anyhow::Result<()> {
                         }
                         let i = mine[turn % mine.len()];
                         turn += 1;
-                        let token = prepared
-                            .lock()
-                            .map_err(|_| anyhow::anyhow!("lock"))?[i]
+                        let token = prepared.lock().map_err(|_| anyhow::anyhow!("lock"))?[i]
                             .refresh
                             .clone();
                         let (answer, tokens) = browser::refresh(&b, &web, &token).await?;
@@ -119,7 +126,11 @@ pub async fn load(args: LoadArgs) -> anyhow::Result<()> {
                     Ok(a) => {
                         let ok = a.status == 200;
                         if !ok && first_error.is_none() {
-                            first_error = Some(format!("{}: {}", a.status, a.body.chars().take(200).collect::<String>()));
+                            first_error = Some(format!(
+                                "{}: {}",
+                                a.status,
+                                a.body.chars().take(200).collect::<String>()
+                            ));
                         }
                         stats::record(&lat, ok, a.took);
                     }
@@ -143,7 +154,11 @@ pub async fn load(args: LoadArgs) -> anyhow::Result<()> {
     let mut lat = stats::take(&lat);
     let rate = lat.us.len() as f64 / elapsed;
     let (p50, p99) = lat.percentiles();
-    let name = args.scenario.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default();
+    let name = args
+        .scenario
+        .to_possible_value()
+        .map(|v| v.get_name().to_owned())
+        .unwrap_or_default();
     println!(
         "{name}: {rate:.0} req/s over {elapsed:.1} s, {} connections (p50 {p50:.2} ms, p99 {p99:.2} ms), {} failed{}",
         args.connections,
@@ -217,7 +232,9 @@ pub async fn startup(args: StartupArgs) -> anyhow::Result<()> {
         let pid = child.id();
         let pid = pid.to_string();
         tokio::task::spawn_blocking(move || {
-            std::process::Command::new("kill").args(["-TERM", &pid]).status()?;
+            std::process::Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()?;
             child.wait()
         })
         .await??;
@@ -225,7 +242,10 @@ pub async fn startup(args: StartupArgs) -> anyhow::Result<()> {
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
     let shown: Vec<String> = times.iter().map(|t| format!("{t:.0}")).collect();
-    println!("start-up to /healthz 200: median {median:.0} ms (runs: {} ms)", shown.join(", "));
+    println!(
+        "start-up to /healthz 200: median {median:.0} ms (runs: {} ms)",
+        shown.join(", ")
+    );
     println!("RESULT startup_ms={median:.1} min_ms={:.1}", times[0]);
     Ok(())
 }

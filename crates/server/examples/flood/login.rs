@@ -19,8 +19,12 @@ pub async fn hash_limit(secs: f64, threads: Option<usize>) -> anyhow::Result<()>
     let threads = threads.unwrap_or(cores);
     let hasher = PasswordHasher::new(threads)?;
     let password = "correct horse battery staple";
-    let parsed = NewPassword::parse(password, &PasswordPolicy::default(), &PersonalWords::default())
-        .map_err(|e| anyhow::anyhow!("password refused: {e:?}"))?;
+    let parsed = NewPassword::parse(
+        password,
+        &PasswordPolicy::default(),
+        &PersonalWords::default(),
+    )
+    .map_err(|e| anyhow::anyhow!("password refused: {e:?}"))?;
     let phc = Arc::new(hasher.hash(parsed).await?);
     let done = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
@@ -57,6 +61,10 @@ pub struct LoginArgs {
     /// client_credentials and userinfo probes per second, each.
     #[arg(long, default_value_t = 20.0)]
     probe_rate: f64,
+    /// Browser i signs in as account i+1 every time (its own account); without it each
+    /// sign-in is of a random account.
+    #[arg(long)]
+    own_accounts: bool,
 }
 
 pub async fn flood(args: LoginArgs) -> anyhow::Result<()> {
@@ -74,13 +82,18 @@ pub async fn flood(args: LoginArgs) -> anyhow::Result<()> {
     let (signins, cc, ui) = (stats::shared(), stats::shared(), stats::shared());
     let mut first_error = None;
     let mut workers = Vec::new();
-    for _ in 0..args.workers {
+    let own = args.own_accounts;
+    for worker in 0..args.workers {
         let (target, signins, web) = (target.clone(), signins.clone(), web.clone());
         workers.push(tokio::spawn(async move {
             let mut b = Browser::new(&target.base)?;
             let mut error = None;
             while Instant::now() < deadline {
-                let n = target.random_account();
+                let n = if own {
+                    worker as u64 + 1
+                } else {
+                    target.random_account()
+                };
                 let t = Instant::now();
                 let result =
                     browser::sign_in_flow(&mut b, &web, &login_of(n), &target.password).await;
@@ -161,7 +174,11 @@ pub async fn flood(args: LoginArgs) -> anyhow::Result<()> {
 
 /// Calls `make()` every `period` until `deadline`, each request a task of its own, so
 /// that a slow answer does not delay the next one (an open loop).
-pub fn probe_loop<F, Fut>(period: Duration, deadline: Instant, make: F) -> tokio::task::JoinHandle<()>
+pub fn probe_loop<F, Fut>(
+    period: Duration,
+    deadline: Instant,
+    make: F,
+) -> tokio::task::JoinHandle<()>
 where
     F: Fn() -> Fut + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send + 'static,
@@ -211,15 +228,16 @@ pub async fn prepare(args: PrepareArgs) -> anyhow::Result<()> {
     while (picked.len() as u64) < sample {
         picked.insert(target.random_account());
     }
-    let queue = Arc::new(std::sync::Mutex::new(picked.into_iter().collect::<Vec<_>>()));
+    let queue = Arc::new(std::sync::Mutex::new(
+        picked.into_iter().collect::<Vec<_>>(),
+    ));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..args.workers {
         let (target, queue) = (target.clone(), queue.clone());
         tasks.push(tokio::spawn(async move {
             let mut out = Vec::new();
-            loop {
-                let Some(n) = queue.lock().ok().and_then(|mut q| q.pop()) else { break };
+            while let Some(n) = queue.lock().ok().and_then(|mut q| q.pop()) {
                 let mut b = Browser::new(&target.base)?;
                 let web = target.web();
                 browser::sign_in_flow(&mut b, &web, &login_of(n), &target.password)
@@ -256,7 +274,12 @@ pub async fn prepare(args: PrepareArgs) -> anyhow::Result<()> {
 pub fn write_prepared(dir: &std::path::Path, all: &[Prepared]) -> anyhow::Result<()> {
     let text: String = all
         .iter()
-        .map(|p| format!("{}\t{}\t{}\t{}\t{}\n", p.n, p.cookies, p.csrf, p.refresh, p.access))
+        .map(|p| {
+            format!(
+                "{}\t{}\t{}\t{}\t{}\n",
+                p.n, p.cookies, p.csrf, p.refresh, p.access
+            )
+        })
         .collect();
     std::fs::write(dir.join("prepared.tsv"), text).context("writing prepared.tsv")
 }

@@ -77,7 +77,11 @@ pub struct Target {
     /// Seeded accounts are user1 … userN with this password.
     #[arg(long, default_value_t = 1000)]
     pub accounts: u64,
-    #[arg(long, env = "BENCH_PASSWORD", default_value = "correct horse battery staple")]
+    #[arg(
+        long,
+        env = "BENCH_PASSWORD",
+        default_value = "correct horse battery staple"
+    )]
     pub password: String,
     /// Sigil's process id, for RSS and open files.
     #[arg(long)]

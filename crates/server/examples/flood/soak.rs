@@ -69,7 +69,10 @@ pub async fn soak(args: SoakArgs) -> anyhow::Result<()> {
         lat: KINDS.iter().map(|_| stats::shared()).collect(),
         first_errors: Mutex::new(vec![None; KINDS.len()]),
     });
-    anyhow::ensure!(ctx.target.service().is_some(), "the soak needs --svc-id and --svc-secret");
+    anyhow::ensure!(
+        ctx.target.service().is_some(),
+        "the soak needs --svc-id and --svc-secret"
+    );
 
     let (mut rate, mut signin_rate) = (args.rate, args.signin_rate);
     if rate <= 0.0 || signin_rate <= 0.0 {
@@ -88,7 +91,17 @@ pub async fn soak(args: SoakArgs) -> anyhow::Result<()> {
     );
     println!(
         "{:>3} {:>8} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>5}  sizes",
-        "min", "ok", "errors", "cc p99", "rt p99", "ui p99", "edit p99", "in p99", "RSS MiB", "peak", "fds"
+        "min",
+        "ok",
+        "errors",
+        "cc p99",
+        "rt p99",
+        "ui p99",
+        "edit p99",
+        "in p99",
+        "RSS MiB",
+        "peak",
+        "fds"
     );
     let sampler = RssSampler::start(ctx.target.pid);
     let limit = Arc::new(Semaphore::new(512));
@@ -97,7 +110,13 @@ pub async fn soak(args: SoakArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let deadline = started + total;
     let mut dispatchers = Vec::new();
-    let rates = [rate * MIX[0], rate * MIX[1], rate * MIX[2], rate * MIX[3], signin_rate];
+    let rates = [
+        rate * MIX[0],
+        rate * MIX[1],
+        rate * MIX[2],
+        rate * MIX[3],
+        signin_rate,
+    ];
     for (kind, r) in rates.into_iter().enumerate() {
         if r <= 0.0 {
             continue;
@@ -138,14 +157,18 @@ pub async fn soak(args: SoakArgs) -> anyhow::Result<()> {
         totals.1 += errors;
         let pid = ctx.target.pid;
         let rss = pid.and_then(stats::rss_kib).unwrap_or(0);
-        let fds = pid.and_then(stats::open_files).map_or("-".into(), |n| n.to_string());
+        let fds = pid
+            .and_then(stats::open_files)
+            .map_or("-".into(), |n| n.to_string());
         let sizes = match &args.sizes_cmd {
             Some(cmd) => {
                 let cmd = cmd.clone();
-                tokio::task::spawn_blocking(move || std::process::Command::new("sh").args(["-c", &cmd]).output())
-                    .await?
-                    .map(|o| String::from_utf8_lossy(&o.stdout).trim().replace('\n', " "))
-                    .unwrap_or_else(|e| format!("({e})"))
+                tokio::task::spawn_blocking(move || {
+                    std::process::Command::new("sh").args(["-c", &cmd]).output()
+                })
+                .await?
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().replace('\n', " "))
+                .unwrap_or_else(|e| format!("({e})"))
             }
             None => String::new(),
         };
@@ -189,7 +212,15 @@ async fn one(ctx: &Ctx, kind: usize) {
     };
     let (ok, took, error) = match result {
         Ok(a) if a.status == expected(kind) => (true, a.took, None),
-        Ok(a) => (false, a.took, Some(format!("{}: {}", a.status, a.body.chars().take(200).collect::<String>()))),
+        Ok(a) => (
+            false,
+            a.took,
+            Some(format!(
+                "{}: {}",
+                a.status,
+                a.body.chars().take(200).collect::<String>()
+            )),
+        ),
         Err(e) => (false, Duration::ZERO, Some(format!("{e:#}"))),
     };
     stats::record(&ctx.lat[kind], ok, took);
@@ -221,7 +252,11 @@ async fn refresh(ctx: &Ctx) -> anyhow::Result<Answer> {
         .ok()
         .and_then(|mut q| q.pop_front())
         .context("every grant is being refreshed")?;
-    let token = ctx.prepared.lock().map(|p| p[i].refresh.clone()).map_err(|_| anyhow::anyhow!("lock"))?;
+    let token = ctx
+        .prepared
+        .lock()
+        .map(|p| p[i].refresh.clone())
+        .map_err(|_| anyhow::anyhow!("lock"))?;
     let result = browser::refresh(&app_side(ctx), &ctx.target.web(), &token).await;
     if let Ok((_, Some(t))) = &result {
         if let Ok(mut p) = ctx.prepared.lock() {
@@ -249,7 +284,10 @@ async fn userinfo(ctx: &Ctx) -> anyhow::Result<Answer> {
 async fn edit(ctx: &Ctx) -> anyhow::Result<Answer> {
     let (_, cookies, csrf) = random_prepared(ctx)?;
     let b = app_side(ctx);
-    let nickname = format!("n{}", rand::Rng::gen_range(&mut rand::thread_rng(), 0..1_000_000u32));
+    let nickname = format!(
+        "n{}",
+        rand::Rng::gen_range(&mut rand::thread_rng(), 0..1_000_000u32)
+    );
     b.call(
         b.client()
             .post(b.url("/profile/edit"))
@@ -274,7 +312,13 @@ async fn signin(ctx: &Ctx) -> anyhow::Result<Answer> {
     };
     let n = ctx.target.random_account();
     let started = Instant::now();
-    let result = browser::sign_in_flow(&mut b, &ctx.target.web(), &login_of(n), &ctx.target.password).await;
+    let result = browser::sign_in_flow(
+        &mut b,
+        &ctx.target.web(),
+        &login_of(n),
+        &ctx.target.password,
+    )
+    .await;
     if result.is_ok() {
         if let Ok(mut pool) = ctx.browsers.lock() {
             pool.push(b);
@@ -292,7 +336,10 @@ async fn signin(ctx: &Ctx) -> anyhow::Result<Answer> {
 /// browsers, 5 s each, closed loops.
 async fn capacity(ctx: &Arc<Ctx>) -> anyhow::Result<(f64, f64)> {
     let mut out = [0.0; 2];
-    for (slot, (connections, kinds)) in [(16usize, vec![0usize, 1, 2, 3]), (8, vec![4])].into_iter().enumerate() {
+    for (slot, (connections, kinds)) in [(16usize, vec![0usize, 1, 2, 3]), (8, vec![4])]
+        .into_iter()
+        .enumerate()
+    {
         let started = Instant::now();
         let deadline = started + Duration::from_secs(5);
         let mut tasks = Vec::new();
@@ -303,7 +350,13 @@ async fn capacity(ctx: &Arc<Ctx>) -> anyhow::Result<(f64, f64)> {
                 let mut i = c;
                 while Instant::now() < deadline {
                     // The mix's shares: edits one turn in ten.
-                    let kind = if kinds.len() == 1 { kinds[0] } else if i % 10 == 9 { 3 } else { kinds[i % 3] };
+                    let kind = if kinds.len() == 1 {
+                        kinds[0]
+                    } else if i % 10 == 9 {
+                        3
+                    } else {
+                        kinds[i % 3]
+                    };
                     i += 1;
                     one(&ctx, kind).await;
                     done += 1;

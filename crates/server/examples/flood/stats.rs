@@ -13,7 +13,8 @@ pub struct Lat {
 impl Lat {
     pub fn record(&mut self, ok: bool, took: Duration) {
         if ok {
-            self.us.push(u32::try_from(took.as_micros()).unwrap_or(u32::MAX));
+            self.us
+                .push(u32::try_from(took.as_micros()).unwrap_or(u32::MAX));
         } else {
             self.errors += 1;
         }
@@ -42,7 +43,10 @@ pub fn shared() -> Shared {
 }
 
 pub fn take(shared: &Shared) -> Lat {
-    shared.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default()
+    shared
+        .lock()
+        .map(|mut l| std::mem::take(&mut *l))
+        .unwrap_or_default()
 }
 
 pub fn record(shared: &Shared, ok: bool, took: Duration) {
