@@ -18,6 +18,12 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::browser::App;
 
+/// The allocator Sigil runs with (crates/server/src/main.rs): `hash` measures argon2id
+/// as Sigil runs it. With glibc's malloc every hash mapped its 19 MiB afresh, and the
+/// page faults cost another third of the hash's time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(about = "Load generator for bench/scale")]
 struct Cli {
