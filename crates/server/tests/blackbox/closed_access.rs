@@ -135,8 +135,16 @@ async fn a_grant_on_the_command_line_lets_the_person_in_and_a_revocation_ends_ev
     let (status, body) = exchange(&app, &rp, &late_code, &late_verifier).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"], "invalid_grant");
-    // Over at once, on this node and on another one sharing the database.
-    let node = spawn_node(&app, |_| {}).await;
+    // Over at once, on this node and on another one sharing the database — and its
+    // public address, as the nodes of one installation do: a node of another issuer
+    // would refuse the tokens anyway, and would sign the logout notice it delivers
+    // under its own name.
+    let public = app.base.clone();
+    let node = spawn_node(&app, move |c| {
+        c.public_url = public.clone();
+        c.settings.oidc.issuer = public;
+    })
+    .await;
     for server in [&app, &node] {
         assert_eq!(userinfo(server, &access).await.0, StatusCode::UNAUTHORIZED);
         for token in [&access, &refresh] {
