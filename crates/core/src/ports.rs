@@ -347,6 +347,10 @@ pub trait GrantRepo {
 pub trait KeyRepo {
     async fn insert_key(&mut self, key: &StoredKey) -> StoreResult<()>;
     async fn list_keys(&mut self) -> StoreResult<Vec<StoredKey>>;
+    /// Like [`KeyRepo::list_keys`], but first locks the key set until the transaction
+    /// ends, so that two nodes starting at once on an empty database do not both create
+    /// keys: the second waits for the first and reads its keys.
+    async fn lock_keys(&mut self) -> StoreResult<Vec<StoredKey>>;
     /// Retires at `at` the signing keys of `alg` other than `except` that are not
     /// retired yet.
     async fn retire_keys(&mut self, alg: &str, except: &str, at: OffsetDateTime)

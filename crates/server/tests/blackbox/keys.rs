@@ -9,16 +9,18 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use sigil_core::oidc::application::AppInput;
 use sigil_core::services::oidc::{KEY_ACTIVATION_DELAY, KEY_CHECK_INTERVAL};
-use sigil_store::testing::Backend;
+use sigil_store::testing::{query_i64, scratch_database, Backend};
 use time::Duration;
 
 use crate::helpers::{spawn_app, spawn_with, TestApp};
 use crate::oidc_helpers::{post_client, signed_in_tokens, userinfo, Rp, REDIRECT};
 use crate::on_both_backends;
+use crate::sigil_process::Installation;
 
 on_both_backends!(
     a_rotation_from_the_command_line_reaches_a_running_server,
     forged_key_ids_make_a_server_reload_its_keys_at_most_once_per_interval,
+    nodes_starting_at_once_on_an_empty_database_make_one_key_set,
 );
 
 /// The `kid` in a compact JWS's header.
@@ -183,4 +185,55 @@ async fn forged_key_ids_make_a_server_reload_its_keys_at_most_once_per_interval(
     app.clock.advance(KEY_CHECK_INTERVAL);
     assert_eq!(userinfo(&app, &forge(50)).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(app.sigil.key_reloads() - before, reloads + 1);
+}
+
+/// Nodes started together on a new installation, as a supervisor brings them up: the
+/// first to lock the key set creates a key per algorithm, the others wait and load it.
+/// Each node publishes the same keys from its first request on, so an ID token signed
+/// by any node verifies against the key set fetched from any other.
+async fn nodes_starting_at_once_on_an_empty_database_make_one_key_set(backend: Backend) {
+    let name = uuid::Uuid::new_v4().simple().to_string();
+    let dir = std::env::temp_dir().join(format!("sigil-keys-{name}"));
+    let url = scratch_database(backend, &dir, &name)
+        .await
+        .expect("scratch database");
+    std::fs::create_dir_all(&dir).expect("data dir");
+    let install = Installation::new(url.clone(), "http://localhost:9".into(), "");
+    let (a, b, c, d) = tokio::join!(
+        install.start("node-a"),
+        install.start("node-b"),
+        install.start("node-c"),
+        install.start("node-d")
+    );
+    let nodes = [a, b, c, d];
+
+    let keys = query_i64(&url, "SELECT COUNT(*) FROM signing_keys")
+        .await
+        .expect("count");
+    assert_eq!(keys, 3, "one key per algorithm, however many nodes started");
+    let mut sets = Vec::new();
+    for node in &nodes {
+        let jwks: Value = reqwest::get(format!("{}/oauth/jwks", node.base))
+            .await
+            .expect("jwks")
+            .json()
+            .await
+            .expect("json");
+        let mut kids: Vec<String> = jwks["keys"]
+            .as_array()
+            .expect("keys")
+            .iter()
+            .filter_map(|k| k["kid"].as_str().map(str::to_owned))
+            .collect();
+        kids.sort();
+        sets.push((node.name.clone(), kids));
+    }
+    for (node, kids) in &sets {
+        assert_eq!(kids.len(), 3, "{node} publishes {kids:?}");
+        assert_eq!(
+            kids, &sets[0].1,
+            "{node} and {} publish the same keys",
+            sets[0].0
+        );
+    }
 }

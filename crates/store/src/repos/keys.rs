@@ -83,6 +83,16 @@ impl<E: Exec + 'static> KeyRepo for Conn<E> {
         .collect()
     }
 
+    async fn lock_keys(&mut self) -> StoreResult<Vec<StoredKey>> {
+        // A no-op update takes PostgreSQL's row lock on the counter (SQLite's writer
+        // transaction holds the whole database already). Under READ COMMITTED the list
+        // that follows is a new statement, so it sees the keys of whoever held the lock.
+        query("UPDATE signing_key_generation SET generation = generation WHERE id = 1")
+            .execute(&mut self.0)
+            .await?;
+        self.list_keys().await
+    }
+
     async fn retire_keys(
         &mut self,
         alg: &str,

@@ -32,7 +32,7 @@ use serde_json::{json, Value};
 use time::{Duration, OffsetDateTime};
 
 use crate::error::CoreError;
-use crate::oidc::jose::{self, SigningAlg, SigningKey};
+use crate::oidc::jose::{self, SigningAlg, SigningKey, StoredKey};
 use crate::services::Sigil;
 
 /// How often a node reads the key generation, and how often at most a token with an
@@ -106,6 +106,18 @@ impl KeyRing {
     }
 }
 
+/// The algorithms with no key that is not retired.
+fn missing_algs(stored: &[StoredKey]) -> Vec<SigningAlg> {
+    SigningAlg::ALL
+        .into_iter()
+        .filter(|alg| {
+            !stored
+                .iter()
+                .any(|k| k.alg == *alg && k.retired_at.is_none())
+        })
+        .collect()
+}
+
 /// Whether `key` is still published and trusted at `now`: not retired, or retired less
 /// than `retention` ago.
 fn is_trusted(key: &SigningKey, now: OffsetDateTime, retention: Duration) -> bool {
@@ -138,16 +150,30 @@ impl Sigil {
     /// Loads the keys, first creating a key for every supported algorithm that has none
     /// (so relying parties that fetched the key set once know them all). Run at start.
     pub async fn load_keys(&self) -> Result<(), CoreError> {
+        // A read first: on every start but the very first, every key exists and no
+        // writer transaction (nor its lock) is needed.
         let stored = self.store.read().await?.list_keys().await?;
-        for alg in SigningAlg::ALL {
-            if !stored
-                .iter()
-                .any(|k| k.alg == alg && k.retired_at.is_none())
-            {
-                self.add_key(alg).await?;
-            }
+        if !missing_algs(&stored).is_empty() {
+            self.add_missing_keys().await?;
         }
         self.reload_keys().await
+    }
+
+    /// Creates a key for every algorithm that has none, checked on the locked key set
+    /// in the transaction that adds them: nodes starting together on an empty database
+    /// create one key set, not one each.
+    async fn add_missing_keys(&self) -> Result<(), CoreError> {
+        let now = self.clock.now();
+        let master = &self.settings.oidc.master_key;
+        let mut tx = self.store.begin().await?;
+        let stored = tx.lock_keys().await?;
+        for alg in missing_algs(&stored) {
+            let key = jose::generate(alg, master, self.random.as_ref(), now)?;
+            tx.insert_key(&key).await?;
+            tx.retire_keys(alg.as_str(), &key.kid, now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Reloads the keys if they changed since this node read them (another node or the
@@ -185,18 +211,21 @@ impl Sigil {
         Ok(())
     }
 
-    /// Adds a key for `alg` that signs at once: only for an algorithm that has no key.
-    async fn add_key(&self, alg: SigningAlg) -> Result<(), CoreError> {
+    /// Adds a key for `alg` that signs at once, unless one that can sign now exists on
+    /// the locked key set (another node added it meanwhile).
+    async fn add_signing_key(&self, alg: SigningAlg) -> Result<(), CoreError> {
         let now = self.clock.now();
-        let stored = jose::generate(
-            alg,
-            &self.settings.oidc.master_key,
-            self.random.as_ref(),
-            now,
-        )?;
         let mut tx = self.store.begin().await?;
-        tx.insert_key(&stored).await?;
-        tx.retire_keys(alg.as_str(), &stored.kid, now).await?;
+        let stored = tx.lock_keys().await?;
+        let can_sign = stored.iter().any(|k| {
+            k.alg == alg && k.active_from <= now && k.retired_at.is_none_or(|at| now < at)
+        });
+        if !can_sign {
+            let master = &self.settings.oidc.master_key;
+            let key = jose::generate(alg, master, self.random.as_ref(), now)?;
+            tx.insert_key(&key).await?;
+            tx.retire_keys(alg.as_str(), &key.kid, now).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -213,7 +242,7 @@ impl Sigil {
         if let Some(key) = signer(&self.keys.snapshot().keys, alg, now, retention) {
             return Ok(key);
         }
-        self.add_key(alg).await?;
+        self.add_signing_key(alg).await?;
         self.reload_keys().await?;
         signer(&self.keys.snapshot().keys, alg, now, retention)
             .ok_or_else(|| CoreError::Unexpected(anyhow::anyhow!("no {alg:?} key")))
