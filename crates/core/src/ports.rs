@@ -80,6 +80,10 @@ pub trait Store: Send + Sync {
     fn connections(&self) -> Option<Connections> {
         None
     }
+    /// Ends this node's use of the database at a clean stop, once nothing uses it any
+    /// more: SQLite's log is written into the database file (which alone is then a
+    /// complete copy), PostgreSQL's connections are closed rather than dropped.
+    async fn close(&self) {}
 }
 
 #[async_trait]

@@ -356,6 +356,7 @@ async fn serve(config: Config, sigil: Arc<sigil_core::Sigil>) -> anyhow::Result<
         .await
         .with_context(|| format!("listening on {} (SIGIL_LISTEN)", config.listen))?;
     let first = sigil.bootstrap_operator().await.map_err(describe)?;
+    let closing = sigil.clone();
     let running = sigil::serve_on(listener, &config, sigil).await?;
     let url = &config.public_url;
     let mut banner = format!(
@@ -392,6 +393,8 @@ async fn serve(config: Config, sigil: Arc<sigil_core::Sigil>) -> anyhow::Result<
     }
     signals.drive(running.shutdown.clone());
     running.task.await.context("server task")?;
+    // Requests answered and jobs finished: nothing uses the database any more.
+    closing.close().await;
     Ok(())
 }
 

@@ -228,6 +228,10 @@ impl Store for PgStore {
         let in_use = self.pool.size().saturating_sub(idle);
         Some(Connections { in_use, idle })
     }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
 }
 
 /// A pooled connection, inside a transaction ([`Store::begin`]) or not ([`Store::read`]).

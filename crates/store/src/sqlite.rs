@@ -88,6 +88,28 @@ fn open(path: &Path, options: &StoreOptions) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
+/// Makes the database file, if it is not there yet, readable and writable by its owner
+/// only: it holds password hashes and personal data. SQLite gives the WAL and shared
+/// memory files it makes beside it the same permissions.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    if path
+        .to_str()
+        .is_some_and(|p| p.is_empty() || p.starts_with(":memory:"))
+    {
+        return Ok(());
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        other => other.map(drop),
+    }
+}
+
 /// The file named by a `sqlite:` URL (`sqlite://data/sigil.db`, `sqlite:///abs.db`,
 /// `sqlite:file.db`, with any `?options` ignored).
 pub(crate) fn file_of(url: &str) -> anyhow::Result<PathBuf> {
@@ -103,6 +125,7 @@ pub(crate) fn file_of(url: &str) -> anyhow::Result<PathBuf> {
 impl SqliteStore {
     pub async fn connect(url: &str, options: &crate::StoreOptions) -> anyhow::Result<Self> {
         let path = file_of(url)?;
+        create_private(&path)?;
         let mut conn = open(&path, options)?;
         migrate::migrate(&mut conn)?;
         // Another process holding the file's lock (a CLI command, a backup) makes the
@@ -259,6 +282,19 @@ impl Store for SqliteStore {
             }
         }
         Some(Connections { in_use, idle })
+    }
+
+    async fn close(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let Ok(writer) = tokio::time::timeout(self.wait, self.writer.lock()).await else {
+            tracing::warn!("the database was still in use at the stop; its WAL stays");
+            return;
+        };
+        match upkeep::truncate(&writer) {
+            Ok(true) => tracing::info!("the WAL is written into the database file"),
+            Ok(false) => tracing::warn!("another process reads the database; its WAL stays"),
+            Err(e) => tracing::warn!(error = %e, "the last WAL checkpoint failed"),
+        }
     }
 }
 

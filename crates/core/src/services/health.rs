@@ -15,4 +15,10 @@ impl Sigil {
     pub fn recently_unavailable(&self) -> bool {
         self.store.recently_unavailable()
     }
+
+    /// Ends this node's use of the database at a clean stop (see
+    /// [`crate::ports::Store::close`]).
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
 }

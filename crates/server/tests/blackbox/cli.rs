@@ -1,5 +1,6 @@
 //! The binary itself: help, configuration errors, the first operator sign-in.
 use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
 
 use reqwest::StatusCode;
@@ -98,6 +99,21 @@ fn a_command_pointed_at_another_data_directory_says_so_and_creates_nothing() {
         .expect("run");
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("Created a new, empty database"));
+    // The database (and any file SQLite made beside it) and the master key are the
+    // owner's alone: they hold password hashes, personal data and the keys' seal.
+    let mut seen = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("data dir") {
+        let entry = entry.expect("entry");
+        let meta = entry.metadata().expect("metadata");
+        if meta.is_file() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let mode = meta.permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{name} is {mode:o}");
+            seen.push(name);
+        }
+    }
+    assert!(seen.iter().any(|n| n.ends_with(".db")), "{seen:?}");
+    assert!(seen.iter().any(|n| n == "master.key"), "{seen:?}");
     let out = sigil()
         .env("SIGIL_DATA_DIR", &dir)
         .arg("migrate")

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use sigil_store::testing::Backend;
+use sigil_store::testing::{execute, Backend};
 
 use crate::helpers::{spawn_with, Browser, TestApp, PASSWORD};
 use crate::oidc_helpers::{
@@ -336,6 +336,60 @@ async fn a_postgresql_restart_between_two_requests_costs_no_request() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{me}");
+}
+
+/// The database turns read-only under a running node, as a primary does when it is
+/// demoted during a fail-over: every write answers 503 with Retry-After (SQLSTATE 25006
+/// passes), never 500, and changes nothing; reads still serve; once writes are allowed
+/// again the refresh token that was refused then still works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_database_answers_writes_503_and_changes_nothing() {
+    let pg = OwnPostgres::start().await;
+    let s = scene(&pg).await;
+    assert_serving(&s).await;
+    let read_only = |on: bool| {
+        let url = pg.url();
+        async move {
+            let set = if on {
+                "ALTER SYSTEM SET default_transaction_read_only = on"
+            } else {
+                "ALTER SYSTEM RESET default_transaction_read_only"
+            };
+            // Reloaded, the setting reaches the sessions already open as well.
+            for sql in [set, "SELECT pg_reload_conf()"] {
+                execute(&url, sql).await.expect(sql);
+            }
+        }
+    };
+
+    read_only(true).await;
+    // The reload reaches each backend at its next command; give them a moment.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, body) = timed("refresh", refresh(&s)).await;
+    assert_no_token("refresh on a read-only database", status, &body);
+    let (status, me) = timed(
+        "PATCH /api/v1/me",
+        s.en.api(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(json!({"fields": {"given_name": "Eve"}})),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{me}");
+    assert_eq!(me["error"]["code"], "temporarily_unavailable", "{me}");
+    let (status, claims) = userinfo(&s.app, &s.access).await;
+    assert_eq!(status, StatusCode::OK, "reads still serve: {claims}");
+    assert_ne!(claims["given_name"], "Eve");
+
+    read_only(false).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, body) = refresh(&s).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the refused refresh token still works: {body}"
+    );
 }
 
 /// PostgreSQL stops answering without refusing anything (a hung host, here `kill -STOP`):

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use sigil_store::testing::{Backend, HeldSnapshot};
+use sigil_store::testing::{query_i64, Backend, HeldSnapshot};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, Browser, PASSWORD};
+use crate::sigil_process::Installation;
 
 /// The size the checkpointer brings the WAL back to (the store's `WAL_LIMIT`).
 const WAL_LIMIT: u64 = 4 * 1024 * 1024;
@@ -55,4 +56,40 @@ async fn the_wal_file_is_small_again_after_a_burst_of_writes_and_a_pause() {
     // Still a working database.
     let (status, _) = ada.page("/profile").await;
     assert_eq!(status, StatusCode::OK);
+}
+
+/// After a clean stop (SIGTERM) the WAL is written into the database file: the file
+/// alone, copied as an operator copies a stopped installation, holds every write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_clean_stop_the_database_file_alone_holds_every_write() {
+    let name = uuid::Uuid::new_v4().simple().to_string();
+    let dir = std::env::temp_dir().join(format!("sigil-wal-{name}"));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let db = dir.join("sigil.db");
+    let install = Installation::new(
+        format!("sqlite://{}", db.display()),
+        "http://localhost:9".into(),
+        "",
+    );
+    let mut node = install.start("node").await;
+    let b = Browser::at(&node.base, false).await;
+    let r = b.register("ada", "", PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    node.terminate();
+    let status = node
+        .exited_within(Duration::from_secs(60))
+        .await
+        .expect("stopped");
+    assert_eq!(status.code(), Some(0), "{}", node.log_text());
+    assert_eq!(wal_size(&PathBuf::from(format!("{}-wal", db.display()))), 0);
+    let copy = dir.join("copy.db");
+    std::fs::copy(&db, &copy).expect("copy the file alone");
+    let found = query_i64(
+        &format!("sqlite://{}", copy.display()),
+        "SELECT COUNT(*) FROM users WHERE login = 'ada'",
+    )
+    .await
+    .expect("query the copy");
+    assert_eq!(found, 1, "the copy holds the registration");
 }

@@ -4,8 +4,11 @@
 //! takes: the pool found no connection within `acquire_timeout` (the server refuses or
 //! does not answer), the server cancelled a statement after `statement_timeout`, a
 //! connection broke (I/O, TLS, a protocol error on a dropped socket, SQLSTATE class 08),
-//! the server is shutting down or not accepting connections yet (57P01–57P03), or it ran
-//! out of resources (class 53). A silent network (packets dropped, no reset) would make
+//! the server is shutting down or not accepting connections yet (57P01–57P03), it ran
+//! out of resources (class 53), it is a read-only standby (25006, as during a fail-over),
+//! or a transaction lost to another one (40001 serialization failure, 40P01 deadlock,
+//! 55P03 lock not available): all of them pass, so the client is told to try again
+//! rather than given a server error. A silent network (packets dropped, no reset) would make
 //! a round trip wait for TCP's own timeouts, minutes: every round trip therefore runs
 //! under a client-side backstop a little longer than `statement_timeout`.
 //!
@@ -177,14 +180,21 @@ pub(crate) fn is_broken(e: &sqlx::Error) -> bool {
 pub(crate) fn is_outage(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
-        sqlx::Error::Database(_) => sqlstate(e).is_some_and(|code| {
-            // 57P03: cannot connect now (starting up); 57014: statement timeout
-            // (query_canceled); class 53: insufficient resources (disk full, out of
-            // memory, too many connections).
-            is_broken(e) || code == "57P03" || code == "57014" || code.starts_with("53")
-        }),
+        sqlx::Error::Database(_) => is_broken(e) || sqlstate(e).is_some_and(|c| passing(&c)),
         _ => is_broken(e),
     }
+}
+
+/// Whether SQLSTATE `code` reports a condition that passes by itself: 57P03 cannot
+/// connect now (starting up); 57014 statement timeout (query_canceled); class 53
+/// insufficient resources (disk full, out of memory, too many connections); 25006
+/// read-only transaction (a standby, or a primary being demoted); 40001 and 40P01 (the
+/// transaction lost a serialization conflict or a deadlock); 55P03 (a lock timeout).
+fn passing(code: &str) -> bool {
+    matches!(
+        code,
+        "57P03" | "57014" | "25006" | "40001" | "40P01" | "55P03"
+    ) || code.starts_with("53")
 }
 
 /// `e` as the store's error: an outage is [`StoreError::Unavailable`].
@@ -256,5 +266,18 @@ mod tests {
         )));
         assert!(!is_outage(&sqlx::Error::RowNotFound));
         assert!(!is_outage(&sqlx::Error::ColumnNotFound("x".into())));
+    }
+
+    #[test]
+    fn passing_conditions_are_outages_and_faults_in_the_request_are_not() {
+        for code in [
+            "57P03", "57014", "53100", "53300", "25006", "40001", "40P01", "55P03",
+        ] {
+            assert!(passing(code), "{code}");
+        }
+        // Unique and foreign-key violations, a syntax error, a missing table.
+        for code in ["23505", "23503", "42601", "42P01", "22P02"] {
+            assert!(!passing(code), "{code}");
+        }
     }
 }

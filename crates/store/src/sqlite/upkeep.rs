@@ -78,6 +78,13 @@ fn checkpoint(conn: &Connection, wal: &Path) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Writes the whole WAL into the database file and empties it, waiting for other
+/// connections up to `conn`'s busy timeout; false if another one kept it from finishing.
+pub(super) fn truncate(conn: &Connection) -> rusqlite::Result<bool> {
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    Ok(busy == 0)
+}
+
 /// Copies the database at `from` into a new file `to` while others keep reading and
 /// writing it: `VACUUM INTO` reads one snapshot in one read transaction (so the copy is
 /// consistent, as of the moment it started) on a read-only connection, and writes a
