@@ -60,7 +60,13 @@ async fn main() -> ExitCode {
     }
 }
 
+/// How long `sigil serve` waits at start for a PostgreSQL that is not reachable yet.
+const START_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    if matches!(command, Command::Serve) {
+        sigil_store::wait_for_database(&config.database_url, START_WAIT).await?;
+    }
     let open = match command {
         Command::Serve | Command::Migrate { .. } => sigil::Open::CreateIfMissing,
         _ => sigil::Open::Existing,

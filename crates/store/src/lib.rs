@@ -35,6 +35,21 @@ pub async fn is_initialised(url: &str) -> anyhow::Result<bool> {
     }
 }
 
+/// Waits up to `bound` for the database at `url` to take a connection, as `sigil serve`
+/// does at start: a node brought up together with its PostgreSQL, or while it restarts,
+/// waits for it instead of exiting. Only an outage (refused, reset, starting up, not
+/// answering) is waited out; a wrong password or a missing database fails at once.
+/// SQLite has nothing to wait for.
+pub async fn wait_for_database(url: &str, bound: std::time::Duration) -> anyhow::Result<()> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        postgres::wait_for(url, bound)
+            .await
+            .context("connecting to PostgreSQL")
+    } else {
+        Ok(())
+    }
+}
+
 /// How the store waits for and talks to its database (`[database]` in the configuration).
 #[derive(Clone, Debug)]
 pub struct StoreOptions {

@@ -109,6 +109,37 @@ pub(crate) async fn connect_once(options: &PgConnectOptions) -> anyhow::Result<s
     asking(async { Ok(sqlx::PgConnection::connect_with(options).await?) }).await
 }
 
+/// See [`crate::wait_for_database`]: tries every second, saying once that it waits.
+pub(crate) async fn wait_for(url: &str, bound: std::time::Duration) -> anyhow::Result<()> {
+    let options = PgConnectOptions::from_str(url)?;
+    let started = Instant::now();
+    let mut said = false;
+    loop {
+        let tried = tokio::time::timeout(ASK_WAIT, async {
+            let conn = sqlx::PgConnection::connect_with(&options).await?;
+            conn.close().await
+        })
+        .await;
+        let e = match tried {
+            Ok(Ok(())) => return Ok(()),
+            Ok(Err(e)) if is_outage(&e) => anyhow::Error::from(e),
+            Ok(Err(e)) => return Err(e.into()),
+            Err(_) => anyhow::anyhow!("PostgreSQL did not answer within {} s", ASK_WAIT.as_secs()),
+        };
+        if started.elapsed() + WAIT_STEP > bound {
+            return Err(e.context(format!("waited {} s", started.elapsed().as_secs())));
+        }
+        if !said {
+            tracing::warn!(error = %e, "PostgreSQL is not reachable yet; waiting up to {} s", bound.as_secs());
+            said = true;
+        }
+        tokio::time::sleep(WAIT_STEP).await;
+    }
+}
+
+/// How often a starting node tries PostgreSQL again.
+const WAIT_STEP: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// A connection from `pool` no later than `deadline` (the pool's own acquire timeout
 /// still applies).
 async fn acquire_until(

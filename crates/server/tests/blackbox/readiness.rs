@@ -6,6 +6,8 @@ use sigil_store::testing::{execute, Backend};
 
 use crate::helpers::{set_cookie_headers, spawn_app, TestApp};
 use crate::on_both_backends;
+use crate::own_postgres::OwnPostgres;
+use crate::sigil_process::Installation;
 
 on_both_backends!(
     the_probes_answer_plain_text_without_cookies_or_caching,
@@ -75,4 +77,36 @@ async fn readiness_names_both_versions_of_a_schema_newer_than_the_binary(backend
     );
     // The liveness probe does not care.
     assert_eq!(get(&app, "/healthz").await.status(), StatusCode::OK);
+}
+
+/// A node started while its PostgreSQL is still down (brought up together, or during
+/// the database's restart) waits for it instead of exiting, then migrates and serves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_started_before_its_postgresql_waits_for_it_and_serves() {
+    let pg = OwnPostgres::start().await;
+    pg.down().await;
+    let install = Installation::new(pg.url(), "http://localhost:9".into(), "");
+    let starting = {
+        let install = install.clone();
+        tokio::spawn(async move { install.start("node").await })
+    };
+    // Long enough that a node exiting on the first refusal would be gone by now.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert!(
+        !starting.is_finished(),
+        "the node did not wait for PostgreSQL"
+    );
+    pg.up().await;
+    let node = starting
+        .await
+        .expect("the node started once PostgreSQL was up");
+    let r = reqwest::get(format!("{}/readyz", node.base))
+        .await
+        .expect("GET /readyz");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        node.log_text().contains("PostgreSQL is not reachable yet"),
+        "{}",
+        node.log_text()
+    );
 }
