@@ -31,8 +31,8 @@ fn kid_of(token: &str) -> String {
     header["kid"].as_str().expect("kid").to_owned()
 }
 
-async fn published_kids(app: &TestApp) -> Vec<String> {
-    let jwks: Value = reqwest::get(format!("{}/oauth/jwks", app.base))
+async fn published_kids(base: &str) -> Vec<String> {
+    let jwks: Value = reqwest::get(format!("{base}/oauth/jwks"))
         .await
         .expect("jwks")
         .json()
@@ -88,7 +88,11 @@ async fn a_rotation_from_the_command_line_reaches_a_running_server(backend: Back
     let (_, tokens) = signed_in_tokens(&app, &rp, "rosa", "openid").await;
     let old_access = text(&tokens, "access_token");
     let old_kid = kid_of(&old_access);
-    assert_eq!(published_kids(&app).await.len(), 3, "RS256, ES256, EdDSA");
+    assert_eq!(
+        published_kids(&app.base).await.len(),
+        3,
+        "RS256, ES256, EdDSA"
+    );
 
     // The operator rotates from another process on the same database.
     let out = tokio::task::spawn_blocking(move || {
@@ -119,14 +123,14 @@ async fn a_rotation_from_the_command_line_reaches_a_running_server(backend: Back
 
     // The running server publishes it within seconds, without a restart.
     let deadline = Instant::now() + StdDuration::from_secs(15);
-    let mut published = published_kids(&app).await;
+    let mut published = published_kids(&app.base).await;
     while !published.contains(&new_kid) {
         assert!(
             Instant::now() < deadline,
             "the running server never published {new_kid}: {published:?}"
         );
         tokio::time::sleep(StdDuration::from_millis(100)).await;
-        published = published_kids(&app).await;
+        published = published_kids(&app.base).await;
     }
     assert_eq!(published.len(), 6, "old and new keys are published");
 
@@ -143,7 +147,7 @@ async fn a_rotation_from_the_command_line_reaches_a_running_server(backend: Back
     assert_eq!(kid_of(&text(&fresh, "id_token")), new_kid);
 
     // What the old key signed still verifies.
-    assert!(published_kids(&app).await.contains(&old_kid));
+    assert!(published_kids(&app.base).await.contains(&old_kid));
     assert_eq!(userinfo(&app, &old_access).await.0, StatusCode::OK);
     let (_, intro) = post_client(&app, &rp, "/oauth/introspect", &[("token", &old_access)]).await;
     assert_eq!(intro["active"], true, "{intro}");
@@ -213,18 +217,7 @@ async fn nodes_starting_at_once_on_an_empty_database_make_one_key_set(backend: B
     assert_eq!(keys, 3, "one key per algorithm, however many nodes started");
     let mut sets = Vec::new();
     for node in &nodes {
-        let jwks: Value = reqwest::get(format!("{}/oauth/jwks", node.base))
-            .await
-            .expect("jwks")
-            .json()
-            .await
-            .expect("json");
-        let mut kids: Vec<String> = jwks["keys"]
-            .as_array()
-            .expect("keys")
-            .iter()
-            .filter_map(|k| k["kid"].as_str().map(str::to_owned))
-            .collect();
+        let mut kids = published_kids(&node.base).await;
         kids.sort();
         sets.push((node.name.clone(), kids));
     }
