@@ -3,7 +3,8 @@
 //! and housekeeping every second on every node. One person's journey: register, verify
 //! the email with the mailed code, log out and sign in, edit the profile, sign in to an
 //! application with the `openidconnect` crate (PKCE, state, nonce; the ID token checked
-//! against the JWKS of another node than the one that signed it), refresh, replay an
+//! against the JWKS of another node than the one that signed it), PostgreSQL restarting
+//! under the nodes (503 meanwhile, every node back by itself), refresh, replay an
 //! old refresh token (the family ends on every node), log out and sign in again, End
 //! sessions of the application and log out everywhere (dead on every node). Each
 //! message goes out exactly once, however many nodes' delivery jobs run; and the nodes
@@ -20,12 +21,14 @@ use openidconnect::{
 };
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
-use sigil_store::testing::{query_i64, scratch_database, Backend};
+use sigil_store::testing::query_i64;
 
 use crate::balancer::{self, Balancer};
+use crate::cluster_restart::database_restarts_under;
 use crate::contacts::code_and_link;
 use crate::helpers::{location, one_request_per_connection, Browser, PASSWORD};
 use crate::oidc_helpers::{authorize, url_param, Rp, REDIRECT};
+use crate::own_postgres::OwnPostgres;
 use crate::sigil_process::{Installation, Node};
 use crate::smtp;
 
@@ -35,10 +38,9 @@ const GUESTS: usize = 9;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_nodes_on_one_postgresql_serve_a_journey_each_request_on_the_next_node() {
     let mail = smtp::start().await;
-    let name = uuid::Uuid::new_v4().simple().to_string();
-    let database_url = scratch_database(Backend::Postgres, &std::env::temp_dir(), &name)
-        .await
-        .expect("a scratch PostgreSQL database (SIGIL_TEST_POSTGRES_URL)");
+    // A PostgreSQL of the test's own, since it is restarted under the nodes.
+    let pg = OwnPostgres::start().await;
+    let database_url = pg.url();
     // One installation behind one balancer: one public URL, so one issuer, for all.
     let (listener, public_url) = balancer::bind().await;
     let toml = format!(
@@ -134,6 +136,10 @@ async fn three_nodes_on_one_postgresql_serve_a_journey_each_request_on_the_next_
     let signer = lb.node_of_last("POST /oauth/token");
     let other = &nodes[(signer + 1) % nodes.len()];
     verify_with_keys_of(other, &lb, &rp, &first.id_token, &first.nonce).await;
+
+    // PostgreSQL restarts under the nodes: 503 meanwhile, every node ready again after,
+    // and the refresh token tried during the outage was not used up.
+    database_restarts_under(&pg, &nodes, &rp, &first.refresh_token).await;
 
     // Refresh through the balancer; the new access token works on every node.
     let (status, refreshed) = refresh(&lb.base, &rp, &first.refresh_token).await;

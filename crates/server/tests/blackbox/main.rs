@@ -22,6 +22,7 @@ mod cli;
 mod closed_access;
 mod closed_apps;
 mod cluster;
+mod cluster_restart;
 mod concurrency;
 mod contacts;
 mod crash;

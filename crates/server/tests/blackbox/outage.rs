@@ -174,7 +174,7 @@ async fn refresh(s: &Scene) -> (StatusCode, Value) {
     .await
 }
 
-fn assert_no_token(what: &str, status: StatusCode, body: &Value) {
+pub fn assert_no_token(what: &str, status: StatusCode, body: &Value) {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{what}: {body}");
     assert_eq!(body["error"], "temporarily_unavailable", "{what}: {body}");
     assert!(
