@@ -20,6 +20,9 @@ json() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 SIGIL=${CARGO_TARGET_DIR:-target}/release/sigil
 FLOOD=${CARGO_TARGET_DIR:-target}/release/examples/flood
 build_sigil() {
+  # NO_BUILD=1: the binaries already in the target directory (e.g. to compare two
+  # configurations of one build without waiting for cargo).
+  if [ -n "${NO_BUILD:-}" ]; then echo "== NO_BUILD: using $SIGIL as built"; return 0; fi
   echo "== building Sigil and the load generator (release)"
   cargo build --release --locked -q --bin sigil
   [ -z "${1:-}" ] || cargo build --release --locked -q --example flood
