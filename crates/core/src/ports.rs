@@ -25,6 +25,7 @@ mod access;
 mod deletion;
 mod favorites;
 mod gauges;
+mod hot;
 mod invitations;
 mod outcome;
 
@@ -58,6 +59,7 @@ pub use access::AccessRepo;
 pub use deletion::DeletionRepo;
 pub use favorites::FavoriteRepo;
 pub use gauges::{Connections, GaugeRepo, OutboxDepth};
+pub use hot::HotRepo;
 pub use invitations::InvitationRepo;
 pub use outcome::{SchemaState, StoreError, StoreResult};
 
@@ -68,6 +70,11 @@ pub trait Store: Send + Sync {
     /// A pooled connection for reads only: every write goes through [`Store::begin`],
     /// so writers queue in one place (SQLite has a single writer).
     async fn read(&self) -> StoreResult<Box<dyn Tx>>;
+    /// For a use case that writes with one statement: on PostgreSQL that statement is
+    /// its own transaction (no BEGIN and COMMIT round trips); on SQLite, [`Store::begin`].
+    async fn autocommit(&self) -> StoreResult<Box<dyn Tx>> {
+        self.begin().await
+    }
     /// Asks the database, within its acquire and statement timeouts, which schema it
     /// holds: the readiness check and the migration commands use it.
     async fn schema_state(&self) -> StoreResult<SchemaState>;
@@ -104,6 +111,7 @@ pub trait Tx:
     + FavoriteRepo
     + InvitationRepo
     + GaugeRepo
+    + HotRepo
     + Send
 {
     /// Commits a transaction; on a plain connection it does nothing.

@@ -16,7 +16,7 @@ on_both_backends!(
 );
 
 /// The newest migration's number: the version an up-to-date schema is at.
-const LATEST: i64 = 24;
+const LATEST: i64 = 25;
 
 /// A data directory (not made yet) and a new, empty database.
 async fn scratch(backend: Backend) -> (PathBuf, String) {
@@ -41,8 +41,16 @@ async fn recorded_version(backend: Backend, url: &str) -> i64 {
 async fn age_to_0023(backend: Backend, url: &str) {
     let forget = match backend {
         // 22 migrations counted: 0012 was never used (see the store's migrate module).
-        Backend::Sqlite => "PRAGMA user_version = 22;",
-        Backend::Postgres => "DELETE FROM _sqlx_migrations WHERE version = 24;",
+        Backend::Sqlite => {
+            "DROP TRIGGER applications_inserted; DROP TRIGGER applications_updated; \
+             DROP TRIGGER applications_deleted; DROP TABLE application_generation; \
+             PRAGMA user_version = 22;"
+        }
+        Backend::Postgres => {
+            "DROP TRIGGER applications_changed ON applications; \
+             DROP FUNCTION bump_application_generation(); DROP TABLE application_generation; \
+             DELETE FROM _sqlx_migrations WHERE version >= 24;"
+        }
     };
     execute(
         url,
@@ -116,13 +124,14 @@ async fn migrate_check_says_what_is_pending_and_changes_nothing(backend: Backend
         stdout(&out)
     );
 
-    // The previous release's schema: one migration pending, named, and left pending.
+    // The previous release's schema: its migrations pending, named, and left pending.
     age_to_0023(backend, &url).await;
     let out = output(check()).await;
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("at version 23"), "{text}");
     assert!(text.contains("0024 operability"), "{text}");
+    assert!(text.contains("0025 application generation"), "{text}");
     assert!(!text.contains("0023"), "{text}");
     assert_eq!(
         recorded_version(backend, &url).await,
@@ -168,7 +177,7 @@ async fn a_schema_newer_than_the_binary_stops_serve_and_every_command(backend: B
         }
     };
     execute(&url, future).await.expect("a newer schema");
-    let refusal = "The database's schema is at version 31, newer than this binary's 24: run \
+    let refusal = "The database's schema is at version 31, newer than this binary's 25: run \
                    a newer Sigil or restore a backup.";
 
     for args in [

@@ -118,6 +118,10 @@ pub(super) const MIGRATIONS: &[(&str, &str)] = &[
         "0024_operability.sql",
         include_str!("../../migrations/sqlite/0024_operability.sql"),
     ),
+    (
+        "0025_application_generation.sql",
+        include_str!("../../migrations/sqlite/0025_application_generation.sql"),
+    ),
 ];
 
 /// The highest `user_version` that counts migrations instead of naming one (see the

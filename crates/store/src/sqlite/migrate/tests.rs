@@ -36,7 +36,7 @@ fn every_version_is_stored_and_read_back_as_its_number() {
     assert_eq!(version_of(12), 13);
     assert_eq!(stored_for(24), 24);
     assert_eq!(version_of(25), 25);
-    assert_eq!(latest(), 24);
+    assert_eq!(latest(), 25);
     assert_eq!(title("0024_operability.sql"), "0024 operability");
 }
 
@@ -50,8 +50,11 @@ fn a_database_left_at_the_old_count_gets_only_the_new_migrations() {
 
     let applied = migrate(&mut conn).expect("migrate");
 
-    assert_eq!(applied, vec!["0024_operability.sql"]);
-    assert_eq!(stored(&conn), 24);
+    assert_eq!(
+        applied,
+        vec!["0024_operability.sql", "0025_application_generation.sql"]
+    );
+    assert_eq!(stored(&conn), 25);
     assert!(migrate(&mut conn).expect("again").is_empty());
     drop(conn);
     let _ = std::fs::remove_file(&path);
@@ -160,7 +163,7 @@ fn a_schema_newer_than_the_binary_is_refused_and_left_alone() {
 
     assert_eq!(
         err.to_string(),
-        "The database's schema is at version 31, newer than this binary's 24: run a newer \
+        "The database's schema is at version 31, newer than this binary's 25: run a newer \
          Sigil or restore a backup."
     );
     assert_eq!(stored(&conn), 31);
@@ -168,7 +171,7 @@ fn a_schema_newer_than_the_binary_is_refused_and_left_alone() {
         check(&path).expect("check"),
         SchemaCheck::Newer {
             found: 31,
-            known: 24
+            known: 25
         }
     ));
     drop(conn);
@@ -189,8 +192,15 @@ fn checking_names_the_pending_migrations_and_creates_nothing() {
             known,
             pending,
         } => {
-            assert_eq!((found, known), (22, 24));
-            assert_eq!(pending, vec!["0023 favorites", "0024 operability"]);
+            assert_eq!((found, known), (22, 25));
+            assert_eq!(
+                pending,
+                vec![
+                    "0023 favorites",
+                    "0024 operability",
+                    "0025 application generation"
+                ]
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -202,7 +212,7 @@ fn checking_names_the_pending_migrations_and_creates_nothing() {
     migrate(&mut conn).expect("migrate");
     assert!(matches!(
         check(&path).expect("check"),
-        SchemaCheck::Current { version: 24 }
+        SchemaCheck::Current { version: 25 }
     ));
     drop(conn);
     let _ = std::fs::remove_file(&path);
