@@ -25,7 +25,9 @@ mod access;
 mod deletion;
 mod favorites;
 mod gauges;
+mod hot;
 mod invitations;
+mod keys;
 mod outcome;
 
 use async_trait::async_trait;
@@ -43,7 +45,6 @@ use crate::login::Login;
 use crate::oidc::application::Application;
 use crate::oidc::backchannel::{BackchannelUri, LogoutTarget};
 use crate::oidc::grant::{AuthCode, Consent, GrantState, TokenFamily};
-use crate::oidc::jose::StoredKey;
 use crate::oidc::scope::ScopeSet;
 use crate::outbox::{Claimed, DeliveryStatus};
 use crate::phone::Phone;
@@ -58,7 +59,9 @@ pub use access::AccessRepo;
 pub use deletion::DeletionRepo;
 pub use favorites::FavoriteRepo;
 pub use gauges::{Connections, GaugeRepo, OutboxDepth};
+pub use hot::HotRepo;
 pub use invitations::InvitationRepo;
+pub use keys::KeyRepo;
 pub use outcome::{SchemaState, StoreError, StoreResult};
 
 #[async_trait]
@@ -68,6 +71,11 @@ pub trait Store: Send + Sync {
     /// A pooled connection for reads only: every write goes through [`Store::begin`],
     /// so writers queue in one place (SQLite has a single writer).
     async fn read(&self) -> StoreResult<Box<dyn Tx>>;
+    /// For a use case that writes with one statement: on PostgreSQL that statement is
+    /// its own transaction (no BEGIN and COMMIT round trips); on SQLite, [`Store::begin`].
+    async fn autocommit(&self) -> StoreResult<Box<dyn Tx>> {
+        self.begin().await
+    }
     /// Asks the database, within its acquire and statement timeouts, which schema it
     /// holds: the readiness check and the migration commands use it.
     async fn schema_state(&self) -> StoreResult<SchemaState>;
@@ -108,6 +116,7 @@ pub trait Tx:
     + FavoriteRepo
     + InvitationRepo
     + GaugeRepo
+    + HotRepo
     + Send
 {
     /// Commits a transaction; on a plain connection it does nothing.
@@ -343,25 +352,6 @@ pub trait GrantRepo {
     async fn purge_families(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
     /// Drops revocation entries of access tokens that expired before `before`.
     async fn purge_revoked_access_tokens(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
-}
-
-/// Signing keys, private halves sealed. Every write here also moves the key generation
-/// in the same transaction, so that nodes holding the keys in memory see the change.
-#[async_trait]
-pub trait KeyRepo {
-    async fn insert_key(&mut self, key: &StoredKey) -> StoreResult<()>;
-    async fn list_keys(&mut self) -> StoreResult<Vec<StoredKey>>;
-    /// Like [`KeyRepo::list_keys`], but first locks the key set until the transaction
-    /// ends, so that two nodes starting at once on an empty database do not both create
-    /// keys: the second waits for the first and reads its keys.
-    async fn lock_keys(&mut self) -> StoreResult<Vec<StoredKey>>;
-    /// Retires at `at` the signing keys of `alg` other than `except` that are not
-    /// retired yet.
-    async fn retire_keys(&mut self, alg: &str, except: &str, at: OffsetDateTime)
-        -> StoreResult<()>;
-    async fn delete_keys_retired_before(&mut self, before: OffsetDateTime) -> StoreResult<u64>;
-    /// A counter that every change to the keys moves: one row, cheap to read often.
-    async fn key_generation(&mut self) -> StoreResult<i64>;
 }
 
 /// Verified contacts on the account and verifications waiting for their code.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sigil_core::outbox::Lane;
-use sigil_core::services::oidc::KEY_CHECK_INTERVAL;
+use sigil_core::services::oidc::{APP_CHECK_INTERVAL, KEY_CHECK_INTERVAL};
 use sigil_core::{CoreError, Sigil};
 
 use crate::courier::Courier;
@@ -69,6 +69,26 @@ pub(crate) fn spawn_key_watch(sigil: Arc<Sigil>, mut stop: Stopping) -> Job {
             let ok = retrying(&mut backoff, &mut stop, || sigil.refresh_keys()).await;
             if ok.is_none() {
                 break;
+            }
+        }
+    })
+}
+
+/// Notices, within a second, a change to the applications made by another node or the
+/// CLI (see `sigil_core::services::oidc` held_apps): one one-row read per interval. A
+/// failed check needs no backoff: until one succeeds the node answers nothing from
+/// memory, and the next tick simply asks again.
+pub(crate) fn spawn_app_watch(sigil: Arc<Sigil>, mut stop: Stopping) -> Job {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(APP_CHECK_INTERVAL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                () = stop.requested() => break,
+            }
+            if let Err(e) = sigil.check_apps().await {
+                tracing::debug!(error = %e, "checking the applications");
             }
         }
     })

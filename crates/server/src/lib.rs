@@ -221,6 +221,7 @@ pub async fn serve_on(
             stop.clone(),
         ),
         jobs::spawn_key_watch(sigil.clone(), stop.clone()),
+        jobs::spawn_app_watch(sigil.clone(), stop.clone()),
     ];
     jobs.extend(jobs::spawn_delivery(
         sigil.clone(),

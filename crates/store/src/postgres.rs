@@ -227,6 +227,11 @@ impl Store for PgStore {
         })))
     }
 
+    async fn autocommit(&self) -> StoreResult<Box<dyn Tx>> {
+        // A plain connection: each statement commits on its own, as its own transaction.
+        self.read().await
+    }
+
     async fn schema_state(&self) -> StoreResult<SchemaState> {
         let mut handle = PgHandle {
             conn: Some(self.acquire().await?),

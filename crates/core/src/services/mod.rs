@@ -194,6 +194,7 @@ pub struct Sigil {
     hasher: PasswordHasher,
     settings: Settings,
     keys: oidc::KeyRing,
+    held_apps: oidc::HeldApps,
     verified: oidc::VerifiedTokens,
     /// One per [`crate::outbox::Lane`], in its order.
     outbox_ready: [tokio::sync::Notify; 2],
@@ -222,6 +223,7 @@ impl Sigil {
             refresh_key,
             device_key,
             keys: oidc::KeyRing::default(),
+            held_apps: oidc::HeldApps::default(),
             verified: oidc::VerifiedTokens::default(),
             outbox_ready: [tokio::sync::Notify::new(), tokio::sync::Notify::new()],
             upstream: Arc::new(crate::identifier::NoUpstream),

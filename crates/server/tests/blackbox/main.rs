@@ -33,6 +33,7 @@ mod devices;
 mod export;
 mod field_hygiene;
 mod flow;
+mod held_apps;
 mod housekeeping;
 mod http_hygiene;
 mod identifiers;

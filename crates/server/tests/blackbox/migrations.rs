@@ -42,8 +42,16 @@ async fn recorded_version(backend: Backend, url: &str) -> i64 {
 async fn age_to_0023(backend: Backend, url: &str) {
     let forget = match backend {
         // 22 migrations counted: 0012 was never used (see the store's migrate module).
-        Backend::Sqlite => "PRAGMA user_version = 22;",
-        Backend::Postgres => "DELETE FROM _sqlx_migrations WHERE version >= 24;",
+        Backend::Sqlite => {
+            "DROP TRIGGER applications_inserted; DROP TRIGGER applications_updated; \
+             DROP TRIGGER applications_deleted; DROP TABLE application_generation; \
+             PRAGMA user_version = 22;"
+        }
+        Backend::Postgres => {
+            "DROP TRIGGER applications_changed ON applications; \
+             DROP FUNCTION bump_application_generation(); DROP TABLE application_generation; \
+             DELETE FROM _sqlx_migrations WHERE version >= 24;"
+        }
     };
     execute(
         url,
@@ -125,6 +133,7 @@ async fn migrate_check_says_what_is_pending_and_changes_nothing(backend: Backend
     let text = stdout(&out);
     assert!(text.contains("at version 23"), "{text}");
     assert!(text.contains("0024 operability"), "{text}");
+    assert!(text.contains("0025 application generation"), "{text}");
     assert!(!text.contains("0023"), "{text}");
     assert_eq!(
         recorded_version(backend, &url).await,

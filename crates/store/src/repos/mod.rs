@@ -9,6 +9,7 @@ pub(crate) mod events;
 pub(crate) mod favorites;
 pub(crate) mod gauges;
 pub(crate) mod grants;
+pub(crate) mod hot;
 pub(crate) mod identifiers;
 pub(crate) mod images;
 pub(crate) mod invitations;

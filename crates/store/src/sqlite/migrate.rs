@@ -119,6 +119,10 @@ pub(super) const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/sqlite/0024_operability.sql"),
     ),
     (
+        "0025_application_generation.sql",
+        include_str!("../../migrations/sqlite/0025_application_generation.sql"),
+    ),
+    (
         "0026_large_tables.sql",
         include_str!("../../migrations/sqlite/0026_large_tables.sql"),
     ),

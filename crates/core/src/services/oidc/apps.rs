@@ -54,6 +54,7 @@ impl Sigil {
         let mut tx = self.store.begin().await?;
         tx.create_app(&app).await?;
         tx.commit().await?;
+        self.held_apps.forget();
         Ok(NewAppCredentials {
             app,
             client_secret: secret.map(|s| s.expose().to_owned()),
@@ -99,6 +100,7 @@ impl Sigil {
         }
         let app = tx.find_app(&client_id).await?.ok_or(CoreError::NotFound)?;
         tx.commit().await?;
+        self.held_apps.forget();
         Ok(app)
     }
 
@@ -109,6 +111,7 @@ impl Sigil {
             return Err(CoreError::NotFound);
         }
         tx.commit().await?;
+        self.held_apps.forget();
         Ok(())
     }
 }

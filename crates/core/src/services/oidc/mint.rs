@@ -75,8 +75,11 @@ impl Sigil {
         user: UserId,
         scopes: &ScopeSet,
     ) -> Result<Map<String, Value>, CoreError> {
-        let user = conn.find_user(user).await?.ok_or(CoreError::NotFound)?;
-        let (values, chosen) = conn.values_and_privacy(user.id).await?;
+        // The person, their values and their privacy choices: one query.
+        let (user, values, chosen) = conn
+            .find_user_with_fields(user)
+            .await?
+            .ok_or(CoreError::NotFound)?;
         let view = self.privacy_view(&user, &chosen);
         let privacy = |k: &str| view.level(k);
         let subject = Subject {

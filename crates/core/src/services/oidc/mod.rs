@@ -4,6 +4,7 @@
 mod apps;
 mod authorize;
 mod backchannel;
+mod held_apps;
 mod keys;
 mod mint;
 mod permissions;
@@ -13,6 +14,7 @@ mod verified;
 
 pub use apps::NewAppCredentials;
 pub use authorize::{AuthorizeError, AuthorizeParams, Decision, Prompt, ValidRequest};
+pub use held_apps::{HeldApps, APP_CHECK_INTERVAL, APP_TRUST};
 pub use keys::{KeyRing, Rotation, JWKS_MAX_AGE, KEY_ACTIVATION_DELAY, KEY_CHECK_INTERVAL};
 pub use permissions::Permission;
 pub use resource::{BearerError, EndSession, Introspection};

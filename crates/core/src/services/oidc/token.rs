@@ -11,7 +11,6 @@
 use serde_json::{Map, Value};
 
 use crate::error::CoreError;
-use crate::ids::ClientId;
 use crate::oidc::application::{Application, GrantType};
 use crate::oidc::grant::TokenFamily;
 use crate::oidc::pkce::CodeChallenge;
@@ -91,29 +90,33 @@ pub struct TokenResponse {
     pub scope: String,
 }
 
-/// Finds and authenticates the client of `auth` through `conn`.
-async fn client_of(conn: &mut dyn Tx, auth: &ClientAuth) -> Result<Application, TokenError> {
-    let (client_id, secret) = match auth {
-        ClientAuth::Secret { client_id, secret } => (client_id, Some(secret)),
-        ClientAuth::None { client_id } => (client_id, None),
-        ClientAuth::Missing => return Err(TokenError::InvalidClient),
-    };
-    let app = conn
-        .find_app(&ClientId(client_id.clone()))
-        .await?
-        .ok_or(TokenError::InvalidClient)?;
-    match (app.secret_hash.is_some(), secret) {
-        (true, Some(s)) if app.secret_matches(s) => Ok(app),
-        (false, None) => Ok(app),
-        _ => Err(TokenError::InvalidClient),
-    }
-}
-
 impl Sigil {
     /// Authenticates the client of a token, introspection or revocation request.
     pub async fn authenticate_client(&self, auth: &ClientAuth) -> Result<Application, TokenError> {
-        let mut conn = self.store.read().await?;
-        client_of(&mut *conn, auth).await
+        self.client_of(&mut None, auth).await
+    }
+
+    /// Finds and authenticates the client of `auth`: among the applications this node
+    /// holds (see `held_apps`), else through `conn`, which is opened only then.
+    async fn client_of(
+        &self,
+        conn: &mut Option<Box<dyn Tx>>,
+        auth: &ClientAuth,
+    ) -> Result<Application, TokenError> {
+        let (client_id, secret) = match auth {
+            ClientAuth::Secret { client_id, secret } => (client_id, Some(secret)),
+            ClientAuth::None { client_id } => (client_id, None),
+            ClientAuth::Missing => return Err(TokenError::InvalidClient),
+        };
+        let app = self
+            .held_app(conn, client_id)
+            .await?
+            .ok_or(TokenError::InvalidClient)?;
+        match (app.secret_hash.is_some(), secret) {
+            (true, Some(s)) if app.secret_matches(s) => Ok(app),
+            (false, None) => Ok(app),
+            _ => Err(TokenError::InvalidClient),
+        }
     }
 
     pub async fn token(
@@ -313,8 +316,12 @@ impl Sigil {
         // not revoked: a concurrent use of the same token, a revocation, a logout or the
         // end of the permission in between makes it fail, and the signed tokens are
         // dropped unsent.
-        let mut conn = self.store.read().await?;
-        let app = &client_of(&mut *conn, auth).await?;
+        let mut handle = None;
+        let app = &self.client_of(&mut handle, auth).await?;
+        let mut conn = match handle {
+            Some(conn) => conn,
+            None => self.store.read().await?,
+        };
         if !app.allows(GrantType::RefreshToken) {
             return Err(TokenError::UnauthorizedClient);
         }
@@ -378,6 +385,30 @@ impl Sigil {
         let response = self
             .respond(app, &family, Some(next), None, &scopes, id_claims)
             .await?;
+        self.rotate(&family, presented.generation, now).await?;
+        Ok(response)
+    }
+
+    /// Moves `family` on from `generation`, on fresh rows: while its application is
+    /// open, in one statement that reads the application and takes the family's row
+    /// (see [`crate::ports::HotRepo::rotate_refresh_if_open`]); otherwise, or if that
+    /// lost, in a transaction that first decides the person's access to a closed
+    /// application, and tells why.
+    async fn rotate(
+        &self,
+        family: &TokenFamily,
+        generation: i64,
+        now: time::OffsetDateTime,
+    ) -> Result<(), TokenError> {
+        let mut one = self.store.autocommit().await?;
+        if one
+            .rotate_refresh_if_open(&family.id, generation, now)
+            .await?
+        {
+            one.commit().await?;
+            return Ok(());
+        }
+        drop(one);
         let mut tx = self.store.begin().await?;
         // Closing the application, or taking the person's access away, is not
         // outlived by a refresh chain: decided on the fresh, locked row.
@@ -386,10 +417,7 @@ impl Sigil {
                 return Err(TokenError::InvalidGrant(NO_ACCESS));
             }
         }
-        if !tx
-            .rotate_refresh(&family.id, presented.generation, now)
-            .await?
-        {
+        if !tx.rotate_refresh(&family.id, generation, now).await? {
             // Another request with the same token, in flight at the same time, rotated
             // first, or the grant ended since the read. The winner's tokens are not
             // revoked: the two requests overlapped, so this one is the client racing
@@ -399,7 +427,7 @@ impl Sigil {
             ));
         }
         tx.commit().await?;
-        Ok(response)
+        Ok(())
     }
 
     /// Ends a token family on its own, when a request has shown it compromised or over.
