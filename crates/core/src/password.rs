@@ -6,15 +6,11 @@
 //! on two keyboards matches), no composition rules, and a refusal of passwords that are
 //! easy to guess: common ones, keyboard rows, repeats, dates, and the person's own login,
 //! email or names ([`strength`]).
-use std::sync::Arc;
-
-use anyhow::Context;
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
-use tokio::sync::Semaphore;
 use unicode_normalization::UnicodeNormalization;
 
+mod hasher;
 pub mod strength;
+pub use hasher::PasswordHasher;
 pub use strength::Weakness;
 
 /// The smallest minimum an operator may set (SP 800-63B: at least 8).
@@ -125,83 +121,6 @@ fn normalise(raw: &str) -> String {
     raw.nfkc().collect()
 }
 
-/// Hashes and verifies with argon2id at the OWASP parameters (m=19456 KiB, t=2, p=1),
-/// on the blocking pool, at most one hash per core at a time so a flood of sign-ins
-/// queues instead of exhausting memory.
-#[derive(Clone)]
-pub struct PasswordHasher {
-    argon: Argon2<'static>,
-    permits: Arc<Semaphore>,
-    /// Verified against when the account does not exist, so an unknown login costs the
-    /// same time as a wrong password.
-    decoy: Arc<String>,
-}
-
-impl PasswordHasher {
-    pub fn new(parallelism: usize) -> anyhow::Result<Self> {
-        let params = Params::new(19_456, 2, 1, None).context("argon2 parameters")?;
-        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-        let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        let decoy = argon
-            .hash_password(b"decoy password, never matches", &salt)
-            .context("hashing the decoy password")?
-            .to_string();
-        Ok(Self {
-            argon,
-            permits: Arc::new(Semaphore::new(parallelism.max(1))),
-            decoy: Arc::new(decoy),
-        })
-    }
-
-    pub async fn hash(&self, password: NewPassword) -> anyhow::Result<String> {
-        let argon = self.argon.clone();
-        self.run(move || {
-            let salt = SaltString::generate(&mut rand::rngs::OsRng);
-            argon
-                .hash_password(password.0.as_bytes(), &salt)
-                .map(|h| h.to_string())
-                .map_err(|e| anyhow::anyhow!("argon2 hash: {e}"))
-        })
-        .await?
-    }
-
-    /// True when `candidate` matches `stored`; with no stored hash it still spends the
-    /// time of one verification and answers false.
-    pub async fn verify(&self, candidate: &str, stored: Option<&str>) -> anyhow::Result<bool> {
-        let argon = self.argon.clone();
-        // No password that long was ever accepted: it is wrong, and it costs the time of
-        // one verification of the decoy, not of hashing megabytes.
-        let oversized = candidate.len() > MAX_BYTES;
-        let candidate = if oversized {
-            String::new()
-        } else {
-            normalise(candidate)
-        };
-        let (phc, real) = match stored {
-            Some(s) if !oversized => (s.to_owned(), true),
-            _ => (self.decoy.as_str().to_owned(), false),
-        };
-        let matched = self
-            .run(move || {
-                let parsed =
-                    PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
-                Ok::<_, anyhow::Error>(argon.verify_password(candidate.as_bytes(), &parsed).is_ok())
-            })
-            .await??;
-        Ok(real && matched)
-    }
-
-    async fn run<T: Send + 'static>(
-        &self,
-        job: impl FnOnce() -> T + Send + 'static,
-    ) -> anyhow::Result<T> {
-        let _permit = self.permits.acquire().await.context("hasher closed")?;
-        tokio::task::spawn_blocking(job)
-            .await
-            .context("password hashing task")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,27 +206,5 @@ mod tests {
         assert!(parse("correct horse battery staple").is_ok());
         assert!(parse(&"жёлтый ёжик ".repeat(8)).is_ok());
         assert!(parse("пароль-для-сигила-длинный").is_ok());
-    }
-
-    #[tokio::test]
-    async fn a_hash_verifies_only_its_own_password_and_is_argon2id() {
-        let hasher = PasswordHasher::new(1).expect("hasher");
-        let pw = parse("correct horse battery staple").expect("valid");
-        let phc = hasher.hash(pw).await.expect("hash");
-        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(hasher
-            .verify("correct horse battery staple", Some(&phc))
-            .await
-            .expect("verify"));
-        assert!(!hasher
-            .verify("wrong horse battery staple", Some(&phc))
-            .await
-            .expect("verify"));
-        assert!(!hasher
-            .verify("anything at all", None)
-            .await
-            .expect("verify"));
-        let huge = format!("correct horse battery staple{}", " ".repeat(2_000_000));
-        assert!(!hasher.verify(&huge, Some(&phc)).await.expect("verify"));
     }
 }
