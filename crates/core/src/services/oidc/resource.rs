@@ -59,16 +59,16 @@ pub enum EndSession {
 impl Sigil {
     /// Verifies one of Sigil's access tokens and that nothing it hangs on has ended.
     async fn live_access_token(&self, token: &str) -> Result<Arc<AccessClaims>, BearerError> {
+        let claims = self.verified_access_token(token).await?;
         let mut conn = self.store.read().await?;
-        self.live_access_token_in(&mut *conn, token).await
+        self.still_live_in(&mut *conn, claims).await
     }
 
-    /// [`Self::live_access_token`] through a handle the caller holds.
-    async fn live_access_token_in(
-        &self,
-        conn: &mut dyn Tx,
-        token: &str,
-    ) -> Result<Arc<AccessClaims>, BearerError> {
+    /// The claims of one of Sigil's access tokens, signed by a key it trusts and not
+    /// expired; nothing read from the database but, for a key id this node does not
+    /// hold, the keys. Called before any handle is taken: a reload of the keys takes one
+    /// of its own, and must not wait for a connection while holding another.
+    async fn verified_access_token(&self, token: &str) -> Result<Arc<AccessClaims>, BearerError> {
         let now = self.clock.now();
         let kid = jose::kid_of(token).ok_or(BearerError::InvalidToken)?;
         let key = self
@@ -91,6 +91,16 @@ impl Sigil {
         if claims.exp <= now.unix_timestamp() {
             return Err(BearerError::InvalidToken);
         }
+        Ok(claims)
+    }
+
+    /// Whether nothing the verified `claims` hang on has ended, read through `conn`.
+    async fn still_live_in(
+        &self,
+        conn: &mut dyn Tx,
+        claims: Arc<AccessClaims>,
+    ) -> Result<Arc<AccessClaims>, BearerError> {
+        let now = self.clock.now();
         match &claims.gid {
             Some(gid) => {
                 let (state, revoked) = conn
@@ -125,8 +135,9 @@ impl Sigil {
 
     /// The claims the bearer's grant releases about the person.
     pub async fn userinfo(&self, token: &str) -> Result<Map<String, Value>, BearerError> {
+        let claims = self.verified_access_token(token).await?;
         let mut conn = self.store.read().await?;
-        let claims = self.live_access_token_in(&mut *conn, token).await?;
+        let claims = self.still_live_in(&mut *conn, claims).await?;
         let scopes = ScopeSet::parse(&claims.scope).map_err(|_| BearerError::InvalidToken)?;
         if claims.gid.is_none() || !scopes.contains("openid") {
             return Err(BearerError::InsufficientScope);
