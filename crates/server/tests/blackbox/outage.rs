@@ -151,6 +151,21 @@ async fn assert_serving(s: &Scene) {
     assert_eq!(status, StatusCode::OK, "{claims}");
 }
 
+/// Four requests at once, so that several connections sit idle in the pool, then every
+/// surface served.
+async fn several_connections_in_the_pool(s: &Scene) {
+    let busy = tokio::join!(
+        client_credentials(s),
+        client_credentials(s),
+        client_credentials(s),
+        client_credentials(s),
+    );
+    for (status, body) in [busy.0, busy.1, busy.2, busy.3] {
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    assert_serving(s).await;
+}
+
 async fn client_credentials(s: &Scene) -> (StatusCode, Value) {
     post_client(
         &s.app,
@@ -308,16 +323,7 @@ async fn a_postgresql_restart_between_two_requests_costs_no_request() {
     let pg = OwnPostgres::start().await;
     let s = scene(&pg).await;
     // Several connections in the pool, each idle when the server restarts.
-    let busy = tokio::join!(
-        client_credentials(&s),
-        client_credentials(&s),
-        client_credentials(&s),
-        client_credentials(&s),
-    );
-    for (status, body) in [busy.0, busy.1, busy.2, busy.3] {
-        assert_eq!(status, StatusCode::OK, "{body}");
-    }
-    assert_serving(&s).await;
+    several_connections_in_the_pool(&s).await;
 
     pg.down().await;
     pg.up().await;
@@ -401,16 +407,7 @@ async fn while_postgresql_does_not_answer_every_request_still_answers_within_the
     let pg = OwnPostgres::start().await;
     let s = scene(&pg).await;
     // Several connections in the pool, each idle when the server freezes.
-    let busy = tokio::join!(
-        client_credentials(&s),
-        client_credentials(&s),
-        client_credentials(&s),
-        client_credentials(&s),
-    );
-    for (status, body) in [busy.0, busy.1, busy.2, busy.3] {
-        assert_eq!(status, StatusCode::OK, "{body}");
-    }
-    assert_serving(&s).await;
+    several_connections_in_the_pool(&s).await;
 
     pg.freeze();
 
