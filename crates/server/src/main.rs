@@ -14,9 +14,11 @@ use sigil_core::login::Login;
 use sigil_core::oidc::application::AppInput;
 use tokio::net::TcpListener;
 
-/// mimalloc hands freed memory back to the system within milliseconds; glibc's malloc
-/// kept the 19 MiB working memory of every argon2id hash (one per thread that ran one)
-/// and the arenas of busy threads, which pushed resident memory past the 50 MB budget.
+/// mimalloc returns freed memory to the system where glibc's malloc kept the arenas of
+/// busy threads. Built with `no_thp`: otherwise it asks for transparent huge pages on
+/// its arena (`MADV_HUGEPAGE`, which Debian's default `madvise` setting honours), and
+/// every 2 MiB region it touches becomes resident whole: 14 MiB of a 2 MiB working set
+/// at rest, 16 MiB more at the peak of the login flood (BENCHMARKS.md, issue 17).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -1,14 +1,19 @@
 //! The hot paths' combined reads and writes, and the application generation.
+use sigil_core::event::ClientInfo;
 use sigil_core::ids::ClientId;
 use sigil_core::privacy::PrivacyLevel;
+use sigil_core::random::SystemRandom;
+use sigil_core::session::{Session, SignInMethod};
+use sigil_core::token::SecretToken;
 use sigil_store::testing::Backend;
+use time::Duration;
 
 use crate::oidc::{app, family};
 use crate::{new_user, on_both_backends, store, T0};
 
 on_both_backends!(
     every_change_to_the_applications_moves_their_generation,
-    a_person_is_read_with_their_fields_in_one_query,
+    userinfo_reads_the_grant_the_person_and_their_fields_in_one_query,
     a_rotation_in_one_statement_needs_the_application_open,
 );
 
@@ -40,13 +45,34 @@ async fn every_change_to_the_applications_moves_their_generation(backend: Backen
     assert!(generation().await > closed);
 }
 
-async fn a_person_is_read_with_their_fields_in_one_query(backend: Backend) {
+async fn userinfo_reads_the_grant_the_person_and_their_fields_in_one_query(backend: Backend) {
     let store = store(backend).await;
     let alice = new_user("alice", None);
     let bob = new_user("bob", None);
+    let session = SecretToken::generate(&SystemRandom).hash();
     let mut tx = store.begin().await.expect("begin");
     tx.create_user(&alice).await.expect("alice");
     tx.create_user(&bob).await.expect("bob");
+    tx.create_app(&app("demo")).await.expect("app");
+    tx.create_session(&Session {
+        id_hash: session,
+        sid: "sid".into(),
+        user_id: alice.id,
+        created_at: T0,
+        last_seen_at: T0,
+        expires_at: T0 + Duration::hours(8),
+        auth_time: T0,
+        method: SignInMethod::Password,
+        client: ClientInfo::default(),
+    })
+    .await
+    .expect("session");
+    tx.insert_family(&family("fa", Some(alice.id), "demo", Some(session)))
+        .await
+        .expect("alice's grant");
+    tx.insert_family(&family("fb", Some(bob.id), "demo", None))
+        .await
+        .expect("bob's grant");
     tx.set_field_value(alice.id, "nickname", Some("Al"), T0)
         .await
         .expect("nickname");
@@ -56,37 +82,70 @@ async fn a_person_is_read_with_their_fields_in_one_query(backend: Backend) {
     tx.set_privacy(alice.id, "given_name", PrivacyLevel::Public, T0)
         .await
         .expect("privacy");
+    tx.revoke_access_token("spent", T0 + Duration::minutes(5))
+        .await
+        .expect("revoke");
     tx.commit().await.expect("commit");
 
     let mut conn = store.read().await.expect("read");
-    let (user, values, levels) = conn
-        .find_user_with_fields(alice.id)
+    let found = conn
+        .find_userinfo("fa", "live", alice.id)
         .await
         .expect("find")
-        .expect("alice");
-    let (expected_values, expected_levels) =
-        conn.values_and_privacy(alice.id).await.expect("apart");
-    assert_eq!(user.id, alice.id);
-    assert_eq!(user.name.as_deref(), Some("Al"));
-    assert_eq!((values.len(), levels.len()), (2, 1));
-    assert_eq!((values, levels), (expected_values, expected_levels));
-    let found = conn
+        .expect("alice's grant");
+    let (grant, revoked) = conn
+        .find_grant_state("fa", "live")
+        .await
+        .expect("state")
+        .expect("fa");
+    assert_eq!(format!("{:?}", found.grant), format!("{grant:?}"));
+    assert_eq!(
+        found.grant.session_expires_at,
+        Some(T0 + Duration::hours(8))
+    );
+    assert!(!found.revoked && !revoked);
+    let user = found.user.expect("the grant's person");
+    let apart = conn
         .find_user(alice.id)
         .await
         .expect("user")
         .expect("alice");
-    assert_eq!(format!("{user:?}"), format!("{found:?}"));
+    assert_eq!(format!("{user:?}"), format!("{apart:?}"));
+    assert_eq!(user.name.as_deref(), Some("Al"));
+    let (values, levels) = conn.values_and_privacy(alice.id).await.expect("apart");
+    assert_eq!((found.values.len(), found.privacy.len()), (2, 1));
+    assert_eq!((found.values, found.privacy), (values, levels));
 
-    // Neither values nor choices: the person alone.
-    let (user, values, levels) = conn
-        .find_user_with_fields(bob.id)
+    let spent = conn
+        .find_userinfo("fa", "spent", alice.id)
         .await
         .expect("find")
-        .expect("bob");
-    assert_eq!(user.id, bob.id);
-    assert!(values.is_empty() && levels.is_empty());
+        .expect("fa");
+    assert!(spent.revoked, "a revoked access token is reported");
+
+    // Neither values nor choices, nor a session: the grant and the person alone.
+    let found = conn
+        .find_userinfo("fb", "live", bob.id)
+        .await
+        .expect("find")
+        .expect("bob's grant");
+    assert_eq!(found.user.map(|u| u.id), Some(bob.id));
+    assert_eq!(found.grant.session_expires_at, None);
+    assert!(found.values.is_empty() && found.privacy.is_empty());
     assert!(conn
-        .find_user_with_fields(new_user("nobody", None).id)
+        .find_userinfo("nothing", "live", alice.id)
+        .await
+        .expect("find")
+        .is_none());
+    drop(conn);
+
+    // The person erased: their grants went with them.
+    let mut tx = store.begin().await.expect("begin");
+    assert!(tx.erase_user(bob.id, "gone", &[]).await.expect("erase"));
+    tx.commit().await.expect("commit");
+    let mut conn = store.read().await.expect("read");
+    assert!(conn
+        .find_userinfo("fb", "live", bob.id)
         .await
         .expect("find")
         .is_none());

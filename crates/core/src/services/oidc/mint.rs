@@ -12,7 +12,9 @@ use crate::oidc::claims::{self, Subject};
 use crate::oidc::grant::TokenFamily;
 use crate::oidc::scope::ScopeSet;
 use crate::ports::Tx;
+use crate::privacy::PrivacyLevels;
 use crate::services::Sigil;
+use crate::user::{FieldValues, User};
 
 /// The claims of a Sigil access token. `gid` names the token family it belongs to,
 /// so ending the family ends the token.
@@ -75,22 +77,30 @@ impl Sigil {
         user: UserId,
         scopes: &ScopeSet,
     ) -> Result<Map<String, Value>, CoreError> {
-        // Two reads, not `HotRepo::find_user_with_fields`'s one: that query repeats the
-        // person's row for every field, and userinfo on SQLite measured 19 146 req/s
-        // with it against 30 000 and more with these two (BENCHMARKS.md, session 2 of
-        // issue 17); to be measured again side by side before it is used.
         let user = conn.find_user(user).await?.ok_or(CoreError::NotFound)?;
         let (values, chosen) = conn.values_and_privacy(user.id).await?;
-        let view = self.privacy_view(&user, &chosen);
+        Ok(self.claims_of(&user, &values, &chosen, scopes))
+    }
+
+    /// The profile claims `scopes` release of `user`, whose field values and privacy
+    /// choices are `values` and `chosen`.
+    pub(crate) fn claims_of(
+        &self,
+        user: &User,
+        values: &FieldValues,
+        chosen: &PrivacyLevels,
+        scopes: &ScopeSet,
+    ) -> Map<String, Value> {
+        let view = self.privacy_view(user, chosen);
         let privacy = |k: &str| view.level(k);
         let subject = Subject {
-            user: &user,
-            values: &values,
+            user,
+            values,
             privacy: &privacy,
             profile_private: view.profile_private,
             photo_url: user.photo.as_deref().map(|h| self.image_url(h)),
         };
-        Ok(claims::claims(&subject, scopes, &self.settings.oidc.scopes))
+        claims::claims(&subject, scopes, &self.settings.oidc.scopes)
     }
 
     /// Signs an ID token carrying `claims`, the released claims of the family's user.
