@@ -59,7 +59,7 @@ pub use access::AccessRepo;
 pub use deletion::DeletionRepo;
 pub use favorites::FavoriteRepo;
 pub use gauges::{Connections, GaugeRepo, OutboxDepth};
-pub use hot::{HotRepo, UserinfoState};
+pub use hot::{GrantVersion, HotRepo, Profile};
 pub use invitations::InvitationRepo;
 pub use keys::KeyRepo;
 pub use outcome::{SchemaState, StoreError, StoreResult};

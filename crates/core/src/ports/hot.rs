@@ -10,16 +10,24 @@ use crate::oidc::grant::GrantState;
 use crate::privacy::PrivacyLevels;
 use crate::user::{FieldValues, User};
 
-/// What userinfo reads about one access token, in one round trip.
+/// What userinfo reads about one access token on every request, in one round trip.
 #[derive(Debug)]
-pub struct UserinfoState {
+pub struct GrantVersion {
     /// The token's grant and the end of its browser session.
     pub grant: GrantState,
     /// Whether the token itself has been revoked.
     pub revoked: bool,
-    /// The grant's person, `None` if the account is gone.
-    pub user: Option<User>,
-    /// The person's field values and privacy choices.
+    /// The version of the grant's person's profile, `None` if they are gone.
+    pub profile_version: Option<i64>,
+}
+
+/// A person's profile as it was at one version: what userinfo releases claims from.
+#[derive(Debug)]
+pub struct Profile {
+    /// `users.profile_version`, which every change to the person's row, field values
+    /// or privacy choices moves in its own transaction (a trigger).
+    pub version: i64,
+    pub user: User,
     pub values: FieldValues,
     pub privacy: PrivacyLevels,
 }
@@ -30,16 +38,17 @@ pub trait HotRepo {
     /// applications moves in its own transaction (a trigger, so the CLI and a cascade
     /// move it too).
     async fn app_generation(&mut self) -> StoreResult<i64>;
-    /// The grant `gid` with whether the access token `jti` is revoked, the grant's
-    /// person, and the field values and privacy choices of `user` (the token's subject,
-    /// which the caller compares with the grant's), in one statement; `None` if the
-    /// grant does not exist.
-    async fn find_userinfo(
+    /// The grant `gid`, whether the access token `jti` is revoked, and the version of
+    /// the grant's person's profile, in one statement; `None` if the grant does not
+    /// exist.
+    async fn find_grant_version(
         &mut self,
         gid: &str,
         jti: &str,
-        user: UserId,
-    ) -> StoreResult<Option<UserinfoState>>;
+    ) -> StoreResult<Option<GrantVersion>>;
+    /// The person's profile (their row, field values and privacy choices) with its
+    /// version, in one statement.
+    async fn find_profile(&mut self, user: UserId) -> StoreResult<Option<Profile>>;
     /// [`super::GrantRepo::rotate_refresh`] in one statement that also requires the
     /// family's application to exist and be open (not closed), read fresh by that
     /// statement: false if the rotation lost, the grant ended, or the application is

@@ -196,6 +196,8 @@ pub struct Sigil {
     keys: oidc::KeyRing,
     held_apps: oidc::HeldApps,
     verified: oidc::VerifiedTokens,
+    /// The profiles userinfo served lately, at the version they were read.
+    profiles: oidc::HeldProfiles,
     /// One per [`crate::outbox::Lane`], in its order.
     outbox_ready: [tokio::sync::Notify; 2],
     upstream: Arc<dyn crate::identifier::Upstream>,
@@ -225,6 +227,7 @@ impl Sigil {
             keys: oidc::KeyRing::default(),
             held_apps: oidc::HeldApps::default(),
             verified: oidc::VerifiedTokens::default(),
+            profiles: oidc::HeldProfiles::default(),
             outbox_ready: [tokio::sync::Notify::new(), tokio::sync::Notify::new()],
             upstream: Arc::new(crate::identifier::NoUpstream),
         }

@@ -34,6 +34,7 @@ mod export;
 mod field_hygiene;
 mod flow;
 mod held_apps;
+mod held_profiles;
 mod housekeeping;
 mod http_hygiene;
 mod identifiers;

@@ -16,7 +16,7 @@ on_both_backends!(
 );
 
 /// The newest migration's number: the version an up-to-date schema is at.
-const LATEST: i64 = 26;
+const LATEST: i64 = 27;
 
 /// A data directory (not made yet) and a new, empty database.
 async fn scratch(backend: Backend) -> (PathBuf, String) {
@@ -45,11 +45,21 @@ async fn age_to_0023(backend: Backend, url: &str) {
         Backend::Sqlite => {
             "DROP TRIGGER applications_inserted; DROP TRIGGER applications_updated; \
              DROP TRIGGER applications_deleted; DROP TABLE application_generation; \
+             DROP TRIGGER users_profile_changed; DROP TRIGGER field_values_inserted; \
+             DROP TRIGGER field_values_updated; DROP TRIGGER field_values_deleted; \
+             DROP TRIGGER field_privacy_inserted; DROP TRIGGER field_privacy_updated; \
+             DROP TRIGGER field_privacy_deleted; ALTER TABLE users DROP COLUMN profile_version; \
              PRAGMA user_version = 22;"
         }
         Backend::Postgres => {
             "DROP TRIGGER applications_changed ON applications; \
              DROP FUNCTION bump_application_generation(); DROP TABLE application_generation; \
+             DROP TRIGGER users_profile_changed ON users; \
+             DROP TRIGGER field_values_profile_changed ON field_values; \
+             DROP TRIGGER field_privacy_profile_changed ON field_privacy; \
+             DROP FUNCTION bump_profile_version_of_user(); \
+             DROP FUNCTION bump_profile_version_of_field(); \
+             ALTER TABLE users DROP COLUMN profile_version; \
              DELETE FROM _sqlx_migrations WHERE version >= 24;"
         }
     };

@@ -1,6 +1,6 @@
 //! The hot paths' combined reads and writes (see [`HotRepo`]).
 use sigil_core::ids::UserId;
-use sigil_core::ports::{HotRepo, StoreError, StoreResult, UserinfoState};
+use sigil_core::ports::{GrantVersion, HotRepo, Profile, StoreError, StoreResult};
 use sigil_core::privacy::{PrivacyLevel, PrivacyLevels};
 use sigil_core::user::FieldValues;
 use time::OffsetDateTime;
@@ -10,48 +10,65 @@ use crate::repos::grants::GrantStateRow;
 use crate::repos::ts;
 use crate::repos::users::UserRow;
 
-/// Sixteen NULLs then seventeen: the grant's and the person's columns in the rows
-/// that carry a field.
-macro_rules! no_grant_nor_person {
+/// Userinfo's read on every request: the grant `$1`, whether the access token `$2` is
+/// revoked, and the version of the grant's person's profile (NULL if they are gone),
+/// in one row: one round trip on PostgreSQL, three key lookups.
+const GRANT_AND_VERSION: &str = concat!(
+    "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, ",
+    "f.method, f.nonce, f.created_at, f.expires_at, f.revoked_at, f.refresh_generation, ",
+    "f.refreshed_at, s.expires_at AS session_expires_at, ",
+    "CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_access_tokens r WHERE r.jti = $2) ",
+    "THEN 1 ELSE 0 END AS BIGINT) AS revoked, u.profile_version ",
+    "FROM token_families f LEFT JOIN sessions s ON s.id_hash = f.session_hash ",
+    "LEFT JOIN users u ON u.id = f.user_id WHERE f.id = $1"
+);
+
+/// Eighteen NULLs: the person's columns in the rows that carry a field.
+macro_rules! no_person {
     () => {
         "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
-         NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
-         NULL, NULL, NULL, NULL, NULL, "
+         NULL, NULL, NULL, NULL, "
     };
 }
 
-/// Where the grant's columns (as `grants::GrantStateRow` reads them) and the person's
-/// (as `users::UserRow` does) sit in a row of [`USERINFO`]; column 0 is the row's kind.
-const GRANT_COLUMNS: std::ops::Range<usize> = 1..17;
-const PERSON_COLUMNS: std::ops::Range<usize> = 17..34;
+/// Where the person's columns (as `users::UserRow` reads them) sit in a row of
+/// [`PROFILE`]; column 0 is the row's kind, column 18 the profile's version.
+const PERSON_COLUMNS: std::ops::Range<usize> = 1..18;
 
-/// Userinfo's reads in one statement, so PostgreSQL answers in one round trip: a row
-/// of kind 0 holds the grant `$1`, whether the access token `$2` is revoked and the
-/// grant's person side by side; kind 1 rows each hold one field value of `$3`, kind 2
-/// rows one privacy choice. Every branch is a key lookup; a row carries only its own
-/// columns and NULLs elsewhere, so no column is repeated per field (the one-query read
-/// that joined the person to each field measured slower than separate reads).
-const USERINFO: &str = concat!(
-    "SELECT CAST(0 AS BIGINT) AS kind, f.id, f.client_id, f.user_id, f.session_hash, f.sid, ",
-    "f.scopes, f.auth_time, f.method, f.nonce, f.created_at, f.expires_at, f.revoked_at, ",
-    "f.refresh_generation, f.refreshed_at, s.expires_at AS session_expires_at, ",
-    "CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_access_tokens r WHERE r.jti = $2) ",
-    "THEN 1 ELSE 0 END AS BIGINT) AS revoked, ",
-    "u.id, u.login, u.email, u.email_verified, u.phone, u.photo, u.photo_small, ",
-    "u.password_hash, u.status, u.is_operator, u.profile_private, u.locale, u.created_at, ",
-    "u.updated_at, u.deletion_requested_at, u.erase_after, ",
-    "(SELECT v.value FROM field_values v WHERE v.user_id = u.id ",
-    "AND v.field_key = 'nickname') AS name, ",
+/// A person's whole profile at one version, in one statement (so one snapshot on
+/// PostgreSQL too): the row of kind 0 holds the person and their version; kind 1 rows
+/// each hold one field value, kind 2 rows one privacy choice. Every branch is a key
+/// lookup, and a row carries only its own columns (NULLs elsewhere), so nothing is
+/// repeated per field.
+const PROFILE: &str = concat!(
+    "SELECT CAST(0 AS BIGINT) AS kind, id, login, email, email_verified, phone, photo, ",
+    "photo_small, password_hash, status, is_operator, profile_private, locale, created_at, ",
+    "updated_at, deletion_requested_at, erase_after, ",
+    "(SELECT v.value FROM field_values v WHERE v.user_id = users.id ",
+    "AND v.field_key = 'nickname') AS name, profile_version, ",
     "CAST(NULL AS TEXT) AS field_key, CAST(NULL AS TEXT) AS field_text ",
-    "FROM token_families f LEFT JOIN sessions s ON s.id_hash = f.session_hash ",
-    "LEFT JOIN users u ON u.id = f.user_id WHERE f.id = $1 ",
+    "FROM users WHERE id = $1 ",
     "UNION ALL SELECT CAST(1 AS BIGINT), ",
-    no_grant_nor_person!(),
-    "field_key, value FROM field_values WHERE user_id = $3 ",
+    no_person!(),
+    "field_key, value FROM field_values WHERE user_id = $1 ",
     "UNION ALL SELECT CAST(2 AS BIGINT), ",
-    no_grant_nor_person!(),
-    "field_key, level FROM field_privacy WHERE user_id = $3"
+    no_person!(),
+    "field_key, level FROM field_privacy WHERE user_id = $1"
 );
+
+struct GrantVersionRow {
+    grant: GrantStateRow,
+    profile_version: Option<i64>,
+}
+
+impl FromRow for GrantVersionRow {
+    fn from_row(row: &Row) -> StoreResult<Self> {
+        Ok(Self {
+            grant: GrantStateRow::from_row(row)?,
+            profile_version: row.get("profile_version")?,
+        })
+    }
+}
 
 /// The columns `range` of `row` as a row of their own.
 fn part(row: &Row, range: std::ops::Range<usize>) -> StoreResult<Row> {
@@ -62,7 +79,7 @@ fn part(row: &Row, range: std::ops::Range<usize>) -> StoreResult<Row> {
             columns: columns.into(),
             values: values.to_vec(),
         }),
-        _ => Err(StoreError::Other(anyhow::anyhow!("userinfo row too short"))),
+        _ => Err(StoreError::Other(anyhow::anyhow!("profile row too short"))),
     }
 }
 
@@ -76,18 +93,31 @@ impl<E: Exec + 'static> HotRepo for Conn<E> {
         Ok(generation)
     }
 
-    async fn find_userinfo(
+    async fn find_grant_version(
         &mut self,
         gid: &str,
         jti: &str,
-        user: UserId,
-    ) -> StoreResult<Option<UserinfoState>> {
+    ) -> StoreResult<Option<GrantVersion>> {
+        let Some(row) = query(GRANT_AND_VERSION)
+            .bind(gid)
+            .bind(jti)
+            .fetch_optional::<GrantVersionRow>(&mut self.0)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let (grant, revoked) = row.grant.into_state()?;
+        Ok(Some(GrantVersion {
+            grant,
+            revoked,
+            profile_version: row.profile_version,
+        }))
+    }
+
+    async fn find_profile(&mut self, user: UserId) -> StoreResult<Option<Profile>> {
         let rows = self
             .0
-            .fetch(
-                query(USERINFO).bind(gid).bind(jti).bind(user.to_string()),
-                None,
-            )
+            .fetch(query(PROFILE).bind(user.to_string()), None)
             .await?;
         let mut found = None;
         let mut values = FieldValues::new();
@@ -96,14 +126,8 @@ impl<E: Exec + 'static> HotRepo for Conn<E> {
             let kind: i64 = row.at(0)?;
             match kind {
                 0 => {
-                    let (grant, revoked) =
-                        GrantStateRow::from_row(&part(row, GRANT_COLUMNS)?)?.into_state()?;
-                    let person = part(row, PERSON_COLUMNS)?;
-                    let user = match person.at::<Option<String>>(0)? {
-                        Some(_) => Some(UserRow::from_row(&person)?.into_user()?),
-                        None => None,
-                    };
-                    found = Some((grant, revoked, user));
+                    let person = UserRow::from_row(&part(row, PERSON_COLUMNS)?)?.into_user()?;
+                    found = Some((person, row.get::<i64>("profile_version")?));
                 }
                 1 => {
                     values.insert(row.get("field_key")?, row.get("field_text")?);
@@ -117,9 +141,8 @@ impl<E: Exec + 'static> HotRepo for Conn<E> {
                 }
             }
         }
-        Ok(found.map(|(grant, revoked, user)| UserinfoState {
-            grant,
-            revoked,
+        Ok(found.map(|(user, version)| Profile {
+            version,
             user,
             values,
             privacy,

@@ -126,6 +126,10 @@ pub(super) const MIGRATIONS: &[(&str, &str)] = &[
         "0026_large_tables.sql",
         include_str!("../../migrations/sqlite/0026_large_tables.sql"),
     ),
+    (
+        "0027_profile_version.sql",
+        include_str!("../../migrations/sqlite/0027_profile_version.sql"),
+    ),
 ];
 
 /// The highest `user_version` that counts migrations instead of naming one (see the

@@ -1,6 +1,7 @@
 //! The hot paths' combined reads and writes, and the application generation.
 use sigil_core::event::ClientInfo;
-use sigil_core::ids::ClientId;
+use sigil_core::ids::{ClientId, UserId};
+use sigil_core::locale::Locale;
 use sigil_core::privacy::PrivacyLevel;
 use sigil_core::random::SystemRandom;
 use sigil_core::session::{Session, SignInMethod};
@@ -13,7 +14,8 @@ use crate::{new_user, on_both_backends, store, T0};
 
 on_both_backends!(
     every_change_to_the_applications_moves_their_generation,
-    userinfo_reads_the_grant_the_person_and_their_fields_in_one_query,
+    userinfo_reads_the_grant_with_the_profile_version_and_the_profile_apart,
+    every_change_to_a_profile_moves_its_version,
     a_rotation_in_one_statement_needs_the_application_open,
 );
 
@@ -45,7 +47,7 @@ async fn every_change_to_the_applications_moves_their_generation(backend: Backen
     assert!(generation().await > closed);
 }
 
-async fn userinfo_reads_the_grant_the_person_and_their_fields_in_one_query(backend: Backend) {
+async fn userinfo_reads_the_grant_with_the_profile_version_and_the_profile_apart(backend: Backend) {
     let store = store(backend).await;
     let alice = new_user("alice", None);
     let bob = new_user("bob", None);
@@ -89,7 +91,7 @@ async fn userinfo_reads_the_grant_the_person_and_their_fields_in_one_query(backe
 
     let mut conn = store.read().await.expect("read");
     let found = conn
-        .find_userinfo("fa", "live", alice.id)
+        .find_grant_version("fa", "live")
         .await
         .expect("find")
         .expect("alice's grant");
@@ -104,20 +106,27 @@ async fn userinfo_reads_the_grant_the_person_and_their_fields_in_one_query(backe
         Some(T0 + Duration::hours(8))
     );
     assert!(!found.revoked && !revoked);
-    let user = found.user.expect("the grant's person");
+    let version = found.profile_version.expect("alice is there");
+
+    let profile = conn
+        .find_profile(alice.id)
+        .await
+        .expect("profile")
+        .expect("alice");
+    assert_eq!(profile.version, version);
     let apart = conn
         .find_user(alice.id)
         .await
         .expect("user")
         .expect("alice");
-    assert_eq!(format!("{user:?}"), format!("{apart:?}"));
-    assert_eq!(user.name.as_deref(), Some("Al"));
+    assert_eq!(format!("{:?}", profile.user), format!("{apart:?}"));
+    assert_eq!(profile.user.name.as_deref(), Some("Al"));
     let (values, levels) = conn.values_and_privacy(alice.id).await.expect("apart");
-    assert_eq!((found.values.len(), found.privacy.len()), (2, 1));
-    assert_eq!((found.values, found.privacy), (values, levels));
+    assert_eq!((profile.values.len(), profile.privacy.len()), (2, 1));
+    assert_eq!((profile.values, profile.privacy), (values, levels));
 
     let spent = conn
-        .find_userinfo("fa", "spent", alice.id)
+        .find_grant_version("fa", "spent")
         .await
         .expect("find")
         .expect("fa");
@@ -125,15 +134,16 @@ async fn userinfo_reads_the_grant_the_person_and_their_fields_in_one_query(backe
 
     // Neither values nor choices, nor a session: the grant and the person alone.
     let found = conn
-        .find_userinfo("fb", "live", bob.id)
+        .find_grant_version("fb", "live")
         .await
         .expect("find")
         .expect("bob's grant");
-    assert_eq!(found.user.map(|u| u.id), Some(bob.id));
     assert_eq!(found.grant.session_expires_at, None);
-    assert!(found.values.is_empty() && found.privacy.is_empty());
+    let profile = conn.find_profile(bob.id).await.expect("find").expect("bob");
+    assert_eq!(profile.user.id, bob.id);
+    assert!(profile.values.is_empty() && profile.privacy.is_empty());
     assert!(conn
-        .find_userinfo("nothing", "live", alice.id)
+        .find_grant_version("nothing", "live")
         .await
         .expect("find")
         .is_none());
@@ -145,10 +155,79 @@ async fn userinfo_reads_the_grant_the_person_and_their_fields_in_one_query(backe
     tx.commit().await.expect("commit");
     let mut conn = store.read().await.expect("read");
     assert!(conn
-        .find_userinfo("fb", "live", bob.id)
+        .find_grant_version("fb", "live")
         .await
         .expect("find")
         .is_none());
+    assert!(conn.find_profile(bob.id).await.expect("find").is_none());
+}
+
+async fn every_change_to_a_profile_moves_its_version(backend: Backend) {
+    let store = store(backend).await;
+    let alice = new_user("alice", None);
+    let bob = new_user("bob", None);
+    let mut tx = store.begin().await.expect("begin");
+    tx.create_user(&alice).await.expect("alice");
+    tx.create_user(&bob).await.expect("bob");
+    tx.commit().await.expect("commit");
+    let version = |who| {
+        let store = store.clone();
+        async move {
+            let mut conn = store.read().await.expect("read");
+            conn.find_profile(who)
+                .await
+                .expect("profile")
+                .expect("someone")
+                .version
+        }
+    };
+    let bobs = version(bob.id).await;
+    let mut last = version(alice.id).await;
+    let a = alice.id;
+    let steps = [
+        ("a field value added", Change::Field(a, Some("Al"))),
+        ("a field value changed", Change::Field(a, Some("Ally"))),
+        ("a field value removed", Change::Field(a, None)),
+        (
+            "a privacy choice made",
+            Change::Privacy(a, PrivacyLevel::Public),
+        ),
+        (
+            "a privacy choice changed",
+            Change::Privacy(a, PrivacyLevel::Private),
+        ),
+        ("the row itself", Change::Locale(a)),
+        ("the profile made private", Change::Private(a)),
+    ];
+    for (what, change) in steps {
+        let mut tx = store.begin().await.expect("begin");
+        match change {
+            Change::Field(u, value) => tx.set_field_value(u, "nickname", value, T0).await,
+            Change::Privacy(u, level) => tx.set_privacy(u, "given_name", level, T0).await,
+            Change::Locale(u) => tx.set_locale(u, Some(Locale::De), T0).await,
+            Change::Private(u) => tx.set_profile_private(u, true, T0).await,
+        }
+        .expect(what);
+        // Not committed: nobody else sees the move.
+        assert_eq!(version(alice.id).await, last, "{what}, uncommitted");
+        tx.commit().await.expect("commit");
+        let now = version(alice.id).await;
+        assert!(now > last, "{what}: {last} → {now}");
+        last = now;
+    }
+    assert_eq!(
+        version(bob.id).await,
+        bobs,
+        "another person's version stays"
+    );
+}
+
+/// One change to a profile, for [`every_change_to_a_profile_moves_its_version`].
+enum Change {
+    Field(UserId, Option<&'static str>),
+    Privacy(UserId, PrivacyLevel),
+    Locale(UserId),
+    Private(UserId),
 }
 
 async fn a_rotation_in_one_statement_needs_the_application_open(backend: Backend) {

@@ -129,9 +129,11 @@ impl HeldApps {
 
 impl Sigil {
     /// Reads the application generation and drops what this node holds if it moved:
-    /// one one-row read, every [`APP_CHECK_INTERVAL`].
+    /// one one-row read, every [`APP_CHECK_INTERVAL`]. Also lets go of the profiles
+    /// userinfo holds that nobody asked for lately.
     pub async fn check_apps(&self) -> Result<(), CoreError> {
         let started = Instant::now();
+        self.profiles.forget_unused(started);
         let generation = self.store.read().await?.app_generation().await?;
         self.held_apps.checked(generation, started);
         Ok(())

@@ -146,8 +146,10 @@ impl Sigil {
     }
 
     /// The claims the bearer's grant releases about the person.
-    /// The grant, the person and their fields are read in one statement
-    /// ([`crate::ports::HotRepo::find_userinfo`]): one round trip on PostgreSQL.
+    /// One round trip on every request: the grant, the token's revocation and the
+    /// person's profile version ([`crate::ports::HotRepo::find_grant_version`]); the
+    /// profile itself comes from memory when held at that version (see `profiles`),
+    /// else in one more.
     pub async fn userinfo(&self, token: &str) -> Result<Map<String, Value>, BearerError> {
         let claims = self.verified_access_token(token).await?;
         let mut conn = self.store.read().await?;
@@ -159,10 +161,9 @@ impl Sigil {
         };
         let user: UserId = claims.sub.parse().map_err(|_| BearerError::InvalidToken)?;
         let found = conn
-            .find_userinfo(gid, &claims.jti, user)
+            .find_grant_version(gid, &claims.jti)
             .await?
             .ok_or(BearerError::InvalidToken)?;
-        drop(conn);
         if !grant_allows(&found.grant, found.revoked, &claims, self.clock.now())
             || found.grant.family.user_id != Some(user)
         {
@@ -172,8 +173,23 @@ impl Sigil {
         if !scopes.contains("openid") {
             return Err(BearerError::InsufficientScope);
         }
-        let person = found.user.ok_or(BearerError::InvalidToken)?;
-        let mut out = self.claims_of(&person, &found.values, &found.privacy, &scopes);
+        let version = found.profile_version.ok_or(BearerError::InvalidToken)?;
+        let now = std::time::Instant::now();
+        let profile = match self.profiles.get(user, version, now) {
+            Some(profile) => profile,
+            None => {
+                // Read after the version: what it finds is at least that new.
+                let profile = Arc::new(
+                    conn.find_profile(user)
+                        .await?
+                        .ok_or(BearerError::InvalidToken)?,
+                );
+                self.profiles.put(profile.clone(), now);
+                profile
+            }
+        };
+        drop(conn);
+        let mut out = self.claims_of(&profile.user, &profile.values, &profile.privacy, &scopes);
         out.insert("sub".into(), json!(claims.sub));
         Ok(out)
     }

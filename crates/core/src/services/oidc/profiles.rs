@@ -1,0 +1,152 @@
+//! The profiles userinfo served lately, held in memory at the version they were read.
+//!
+//! Userinfo reads the grant, the token's revocation and the person's profile version
+//! in one row on every request ([`crate::ports::HotRepo::find_grant_version`]); the
+//! person's row, field values and privacy choices come from here when the held copy is
+//! at that same version, and from the database otherwise. A trigger moves the version
+//! in the transaction of every change to any of them, whoever makes it (another node,
+//! the CLI, a cascade, hand-written SQL), so a held profile is never used once the
+//! database has a newer one: no node answers from memory with anything older than what
+//! the database held when the request read it. Only the privacy *choices* are held;
+//! the operator's rules that turn them into what is released are applied per request.
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::ids::UserId;
+use crate::ports::Profile;
+
+/// Enough for the people whose applications call userinfo within a few minutes; past
+/// it, entries older than [`KEEP`] go first and then everything (the cost is one read
+/// of a profile per person).
+const CAPACITY: usize = 2048;
+
+/// How long a profile nobody asked for stays held: a person's data does not linger in
+/// a node's memory long after their last request.
+const KEEP: Duration = Duration::from_secs(300);
+
+struct Held {
+    profile: Arc<Profile>,
+    used: Instant,
+}
+
+#[derive(Default)]
+pub(crate) struct HeldProfiles {
+    map: Mutex<HashMap<UserId, Held>>,
+}
+
+impl HeldProfiles {
+    /// The held profile of `user` if it is at `version`.
+    pub(crate) fn get(&self, user: UserId, version: i64, now: Instant) -> Option<Arc<Profile>> {
+        let mut map = self.map.lock().ok()?;
+        let held = map.get_mut(&user)?;
+        if held.profile.version != version {
+            return None;
+        }
+        held.used = now;
+        Some(held.profile.clone())
+    }
+
+    /// Keeps `profile`, unless a newer version of it is held already.
+    pub(crate) fn put(&self, profile: Arc<Profile>, now: Instant) {
+        let Ok(mut map) = self.map.lock() else {
+            return;
+        };
+        if map
+            .get(&profile.user.id)
+            .is_some_and(|held| held.profile.version > profile.version)
+        {
+            return;
+        }
+        if map.len() >= CAPACITY {
+            map.retain(|_, held| now.saturating_duration_since(held.used) < KEEP);
+            if map.len() >= CAPACITY {
+                map.clear();
+            }
+        }
+        map.insert(profile.user.id, Held { profile, used: now });
+    }
+
+    /// Drops what nobody asked for within [`KEEP`] (called by the node's periodic
+    /// check, so an erased person's data leaves memory without waiting for the map to
+    /// fill).
+    pub(crate) fn forget_unused(&self, now: Instant) {
+        if let Ok(mut map) = self.map.lock() {
+            map.retain(|_, held| now.saturating_duration_since(held.used) < KEEP);
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.map.lock().map(|m| m.len()).unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::privacy::PrivacyLevels;
+    use crate::random::SystemRandom;
+    use crate::user::{FieldValues, User, UserStatus};
+    use time::macros::datetime;
+
+    fn someone() -> UserId {
+        UserId::generate(&SystemRandom)
+    }
+
+    fn profile(id: UserId, version: i64) -> Arc<Profile> {
+        let at = datetime!(2026-01-01 0:00 UTC);
+        Arc::new(Profile {
+            version,
+            user: User {
+                id,
+                login: None,
+                email: None,
+                email_verified: false,
+                phone: None,
+                photo: None,
+                photo_small: None,
+                profile_private: false,
+                password_hash: None,
+                status: UserStatus::Active,
+                is_operator: false,
+                locale: None,
+                created_at: at,
+                updated_at: at,
+                name: None,
+            },
+            values: FieldValues::new(),
+            privacy: PrivacyLevels::new(),
+        })
+    }
+
+    #[test]
+    fn answers_only_at_the_version_read_and_never_goes_back() {
+        let held = HeldProfiles::default();
+        let now = Instant::now();
+        let id = someone();
+        held.put(profile(id, 3), now);
+        assert!(held.get(id, 3, now).is_some());
+        assert!(held.get(id, 4, now).is_none(), "the database moved on");
+        assert!(held.get(someone(), 3, now).is_none());
+        held.put(profile(id, 5), now);
+        held.put(profile(id, 4), now);
+        assert!(
+            held.get(id, 5, now).is_some(),
+            "an older read does not replace it"
+        );
+        assert!(held.get(id, 4, now).is_none());
+    }
+
+    #[test]
+    fn stays_bounded_and_forgets_the_unused() {
+        let held = HeldProfiles::default();
+        let start = Instant::now();
+        for _ in 0..CAPACITY * 2 {
+            held.put(profile(someone(), 0), start);
+        }
+        assert!(held.len() <= CAPACITY);
+        held.forget_unused(start + KEEP);
+        assert_eq!(held.len(), 0);
+    }
+}
