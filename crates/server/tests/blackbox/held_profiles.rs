@@ -97,6 +97,42 @@ async fn a_profile_changed_anywhere_shows_in_the_next_userinfo_of_every_node(bac
     .expect("change the address");
     assert_eq!(claims(&two, access).await["email"], "augusta@example.org");
 
+    // A choice withdrawn: released again at once.
+    execute(
+        &one.database_url,
+        &format!("DELETE FROM field_privacy WHERE user_id = '{sub}' AND field_key = 'given_name'"),
+    )
+    .await
+    .expect("withdraw the choice");
+    assert_eq!(claims(&two, access).await["given_name"], "Augusta");
+
+    if backend == Backend::Postgres {
+        // What node two answers from is its memory: a change made with the triggers
+        // off (as a restore with --disable-triggers would) moves no version and is not
+        // seen until something moves it.
+        execute(
+            &one.database_url,
+            &format!(
+                "SET session_replication_role = replica; UPDATE field_values SET value = 'Ada' \
+                 WHERE user_id = '{sub}' AND field_key = 'given_name'"
+            ),
+        )
+        .await
+        .expect("change behind the triggers");
+        assert_eq!(claims(&two, access).await["given_name"], "Augusta", "held");
+        execute(
+            &one.database_url,
+            &format!("UPDATE users SET profile_version = profile_version WHERE id = '{sub}'"),
+        )
+        .await
+        .expect("move the version");
+        assert_eq!(
+            claims(&two, access).await["given_name"],
+            "Ada",
+            "read again"
+        );
+    }
+
     // A removed value is gone at once too.
     execute(
         &one.database_url,

@@ -57,6 +57,9 @@ async fn age_to_0023(backend: Backend, url: &str) {
              DROP TRIGGER users_profile_changed ON users; \
              DROP TRIGGER field_values_profile_changed ON field_values; \
              DROP TRIGGER field_privacy_profile_changed ON field_privacy; \
+             DROP TRIGGER field_values_truncated ON field_values; \
+             DROP TRIGGER field_privacy_truncated ON field_privacy; \
+             DROP FUNCTION bump_every_profile_version(); \
              DROP FUNCTION bump_profile_version_of_user(); \
              DROP FUNCTION bump_profile_version_of_field(); \
              ALTER TABLE users DROP COLUMN profile_version; \
@@ -144,6 +147,7 @@ async fn migrate_check_says_what_is_pending_and_changes_nothing(backend: Backend
     assert!(text.contains("at version 23"), "{text}");
     assert!(text.contains("0024 operability"), "{text}");
     assert!(text.contains("0025 application generation"), "{text}");
+    assert!(text.contains("0027 profile version"), "{text}");
     assert!(!text.contains("0023"), "{text}");
     assert_eq!(
         recorded_version(backend, &url).await,

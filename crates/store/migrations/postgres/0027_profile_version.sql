@@ -35,3 +35,16 @@ CREATE TRIGGER field_values_profile_changed AFTER INSERT OR UPDATE OR DELETE ON 
     FOR EACH ROW EXECUTE FUNCTION bump_profile_version_of_field();
 CREATE TRIGGER field_privacy_profile_changed AFTER INSERT OR UPDATE OR DELETE ON field_privacy
     FOR EACH ROW EXECUTE FUNCTION bump_profile_version_of_field();
+
+-- TRUNCATE fires no row trigger: it moves every person's version.
+CREATE FUNCTION bump_every_profile_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE users SET profile_version = profile_version;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER field_values_truncated AFTER TRUNCATE ON field_values
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_every_profile_version();
+CREATE TRIGGER field_privacy_truncated AFTER TRUNCATE ON field_privacy
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_every_profile_version();

@@ -157,6 +157,7 @@ macro_rules! grant_state_from {
         "FROM token_families f LEFT JOIN sessions s ON s.id_hash = f.session_hash WHERE f.id = $1"
     };
 }
+pub(crate) use {grant_state_from, grant_state_select};
 
 pub(crate) struct GrantStateRow {
     family: FamilyRow,

@@ -6,7 +6,7 @@ use sigil_core::user::FieldValues;
 use time::OffsetDateTime;
 
 use crate::db::{query, Conn, Exec, FromRow, Row};
-use crate::repos::grants::GrantStateRow;
+use crate::repos::grants::{grant_state_from, grant_state_select, GrantStateRow};
 use crate::repos::ts;
 use crate::repos::users::UserRow;
 
@@ -14,13 +14,11 @@ use crate::repos::users::UserRow;
 /// revoked, and the version of the grant's person's profile (NULL if they are gone),
 /// in one row: one round trip on PostgreSQL, three key lookups.
 const GRANT_AND_VERSION: &str = concat!(
-    "SELECT f.id, f.client_id, f.user_id, f.session_hash, f.sid, f.scopes, f.auth_time, ",
-    "f.method, f.nonce, f.created_at, f.expires_at, f.revoked_at, f.refresh_generation, ",
-    "f.refreshed_at, s.expires_at AS session_expires_at, ",
+    grant_state_select!(),
     "CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_access_tokens r WHERE r.jti = $2) ",
-    "THEN 1 ELSE 0 END AS BIGINT) AS revoked, u.profile_version ",
-    "FROM token_families f LEFT JOIN sessions s ON s.id_hash = f.session_hash ",
-    "LEFT JOIN users u ON u.id = f.user_id WHERE f.id = $1"
+    "THEN 1 ELSE 0 END AS BIGINT) AS revoked, ",
+    "(SELECT u.profile_version FROM users u WHERE u.id = f.user_id) AS profile_version ",
+    grant_state_from!()
 );
 
 /// Eighteen NULLs: the person's columns in the rows that carry a field.

@@ -9,6 +9,8 @@
 //! database has a newer one: no node answers from memory with anything older than what
 //! the database held when the request read it. Only the privacy *choices* are held;
 //! the operator's rules that turn them into what is released are applied per request.
+//! What is held is only what claims are made from: the password hash is dropped before
+//! a profile is kept, and a person whose grant or account is found gone is forgotten.
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,8 +24,9 @@ use crate::ports::Profile;
 const CAPACITY: usize = 2048;
 
 /// How long a profile nobody asked for stays held: a person's data does not linger in
-/// a node's memory long after their last request.
-const KEEP: Duration = Duration::from_secs(300);
+/// a node's memory long after their last request (an application that asks at least
+/// once a minute keeps its people's profiles held).
+const KEEP: Duration = Duration::from_secs(60);
 
 struct Held {
     profile: Arc<Profile>,
@@ -47,8 +50,16 @@ impl HeldProfiles {
         Some(held.profile.clone())
     }
 
-    /// Keeps `profile`, unless a newer version of it is held already.
-    pub(crate) fn put(&self, profile: Arc<Profile>, now: Instant) {
+    /// Keeps `profile` without its password hash, unless a newer version of it is held
+    /// already.
+    pub(crate) fn put(&self, mut profile: Profile, now: Instant) -> Arc<Profile> {
+        profile.user.password_hash = None;
+        let profile = Arc::new(profile);
+        self.keep(profile.clone(), now);
+        profile
+    }
+
+    fn keep(&self, profile: Arc<Profile>, now: Instant) {
         let Ok(mut map) = self.map.lock() else {
             return;
         };
@@ -65,6 +76,13 @@ impl HeldProfiles {
             }
         }
         map.insert(profile.user.id, Held { profile, used: now });
+    }
+
+    /// Forgets `user` (their grant or account is gone).
+    pub(crate) fn forget(&self, user: UserId) {
+        if let Ok(mut map) = self.map.lock() {
+            map.remove(&user);
+        }
     }
 
     /// Drops what nobody asked for within [`KEEP`] (called by the node's periodic
@@ -94,9 +112,9 @@ mod tests {
         UserId::generate(&SystemRandom)
     }
 
-    fn profile(id: UserId, version: i64) -> Arc<Profile> {
+    fn profile(id: UserId, version: i64) -> Profile {
         let at = datetime!(2026-01-01 0:00 UTC);
-        Arc::new(Profile {
+        Profile {
             version,
             user: User {
                 id,
@@ -107,7 +125,7 @@ mod tests {
                 photo: None,
                 photo_small: None,
                 profile_private: false,
-                password_hash: None,
+                password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
                 status: UserStatus::Active,
                 is_operator: false,
                 locale: None,
@@ -117,7 +135,7 @@ mod tests {
             },
             values: FieldValues::new(),
             privacy: PrivacyLevels::new(),
-        })
+        }
     }
 
     #[test]
@@ -125,7 +143,11 @@ mod tests {
         let held = HeldProfiles::default();
         let now = Instant::now();
         let id = someone();
-        held.put(profile(id, 3), now);
+        let kept = held.put(profile(id, 3), now);
+        assert!(
+            kept.user.password_hash.is_none(),
+            "no password hash is held"
+        );
         assert!(held.get(id, 3, now).is_some());
         assert!(held.get(id, 4, now).is_none(), "the database moved on");
         assert!(held.get(someone(), 3, now).is_none());
@@ -136,6 +158,8 @@ mod tests {
             "an older read does not replace it"
         );
         assert!(held.get(id, 4, now).is_none());
+        held.forget(id);
+        assert!(held.get(id, 5, now).is_none(), "forgotten");
     }
 
     #[test]

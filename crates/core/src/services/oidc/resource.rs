@@ -160,10 +160,12 @@ impl Sigil {
             return Err(BearerError::InsufficientScope);
         };
         let user: UserId = claims.sub.parse().map_err(|_| BearerError::InvalidToken)?;
-        let found = conn
-            .find_grant_version(gid, &claims.jti)
-            .await?
-            .ok_or(BearerError::InvalidToken)?;
+        let Some(found) = conn.find_grant_version(gid, &claims.jti).await? else {
+            // The grant is gone (ended with the account, or cleaned up): so is what
+            // this node holds of the person, whoever ended it.
+            self.profiles.forget(user);
+            return Err(BearerError::InvalidToken);
+        };
         if !grant_allows(&found.grant, found.revoked, &claims, self.clock.now())
             || found.grant.family.user_id != Some(user)
         {
@@ -173,20 +175,21 @@ impl Sigil {
         if !scopes.contains("openid") {
             return Err(BearerError::InsufficientScope);
         }
-        let version = found.profile_version.ok_or(BearerError::InvalidToken)?;
+        let Some(version) = found.profile_version else {
+            self.profiles.forget(user);
+            return Err(BearerError::InvalidToken);
+        };
         let now = std::time::Instant::now();
         let profile = match self.profiles.get(user, version, now) {
             Some(profile) => profile,
-            None => {
-                // Read after the version: what it finds is at least that new.
-                let profile = Arc::new(
-                    conn.find_profile(user)
-                        .await?
-                        .ok_or(BearerError::InvalidToken)?,
-                );
-                self.profiles.put(profile.clone(), now);
-                profile
-            }
+            // Read after the version: what it finds is at least that new.
+            None => match conn.find_profile(user).await? {
+                Some(profile) => self.profiles.put(profile, now),
+                None => {
+                    self.profiles.forget(user);
+                    return Err(BearerError::InvalidToken);
+                }
+            },
         };
         drop(conn);
         let mut out = self.claims_of(&profile.user, &profile.values, &profile.privacy, &scopes);
