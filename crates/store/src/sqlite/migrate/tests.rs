@@ -36,7 +36,7 @@ fn every_version_is_stored_and_read_back_as_its_number() {
     assert_eq!(version_of(12), 13);
     assert_eq!(stored_for(24), 24);
     assert_eq!(version_of(25), 25);
-    assert_eq!(latest(), 26);
+    assert_eq!(latest(), 27);
     assert_eq!(title("0024_operability.sql"), "0024 operability");
 }
 
@@ -162,7 +162,7 @@ fn a_schema_newer_than_the_binary_is_refused_and_left_alone() {
 
     assert_eq!(
         err.to_string(),
-        "The database's schema is at version 31, newer than this binary's 26: run a newer \
+        "The database's schema is at version 31, newer than this binary's 27: run a newer \
          Sigil or restore a backup."
     );
     assert_eq!(stored(&conn), 31);
@@ -170,7 +170,7 @@ fn a_schema_newer_than_the_binary_is_refused_and_left_alone() {
         check(&path).expect("check"),
         SchemaCheck::Newer {
             found: 31,
-            known: 26
+            known: 27
         }
     ));
     drop(conn);
@@ -195,7 +195,7 @@ fn checking_names_the_pending_migrations_and_creates_nothing() {
             assert_eq!(pending[..2], ["0023 favorites", "0024 operability"]);
             assert_eq!(
                 pending.last().map(String::as_str),
-                Some("0026 large tables")
+                Some("0027 profile version")
             );
         }
         other => panic!("{other:?}"),
@@ -208,7 +208,7 @@ fn checking_names_the_pending_migrations_and_creates_nothing() {
     migrate(&mut conn).expect("migrate");
     assert!(matches!(
         check(&path).expect("check"),
-        SchemaCheck::Current { version: 26 }
+        SchemaCheck::Current { version: 27 }
     ));
     drop(conn);
     let _ = std::fs::remove_file(&path);
