@@ -3,6 +3,7 @@
 use super::Sigil;
 use crate::error::CoreError;
 use crate::ids::UserId;
+use crate::ports::Tx;
 use crate::privacy::{releases, Requester};
 use crate::user::{User, UserStatus};
 use crate::vcard::Card;
@@ -35,6 +36,15 @@ impl Sigil {
     pub async fn public_view(&self, user: &User) -> Result<PublicProfile, CoreError> {
         let mut conn = self.store.read().await?;
         let user = conn.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
+        self.public_view_in(&mut *conn, user).await
+    }
+
+    /// What a visitor sees of `user`, as read through `conn`.
+    async fn public_view_in(
+        &self,
+        conn: &mut dyn Tx,
+        user: User,
+    ) -> Result<PublicProfile, CoreError> {
         let (values, chosen) = conn.values_and_privacy(user.id).await?;
         let privacy = self.privacy_view(&user, &chosen);
         let mut candidates: Vec<(String, Option<String>)> = self
@@ -114,15 +124,14 @@ impl Sigil {
 
     /// The public profile of the account `id`, for a visitor; `NotFound` when there is
     /// no such active account or it is private.
+    /// One read handle, one snapshot: the account, its fields and its identifiers.
     pub async fn public_profile(&self, id: UserId) -> Result<PublicProfile, CoreError> {
-        let user = self
-            .store
-            .read()
-            .await?
+        let mut conn = self.store.read().await?;
+        let user = conn
             .find_user(id)
             .await?
             .filter(|u| u.status == UserStatus::Active && !u.profile_private)
             .ok_or(CoreError::NotFound)?;
-        self.public_view(&user).await
+        self.public_view_in(&mut *conn, user).await
     }
 }

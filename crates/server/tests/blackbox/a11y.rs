@@ -372,16 +372,27 @@ async fn audit_here(
 ) -> Result<(), fantoccini::error::CmdError> {
     let lang = pass.lang;
     let scheme = if pass.dark { " dark" } else { "" };
-    // Chromium shows a page of its own for an answer without a body.
-    let (page_lang, ours) = serde_json::from_value::<(String, bool)>(
-        c.execute(
-            "return [document.documentElement.lang, \
-                     !!document.querySelector('link[rel=stylesheet][href^=\"/static/\"]')];",
-            vec![],
+    // Chromium shows a page of its own for an answer without a body. Right after a
+    // navigation the document may not be there yet (`documentElement` is null for a
+    // moment on a loaded machine): asked again, briefly, before it counts.
+    let mut tries = 0;
+    let (page_lang, ours) = loop {
+        let (page_lang, ours) = serde_json::from_value::<(Option<String>, bool)>(
+            c.execute(
+                "return [document.documentElement ? document.documentElement.lang : null, \
+                         !!document.querySelector('link[rel=stylesheet][href^=\"/static/\"]')];",
+                vec![],
+            )
+            .await?,
         )
-        .await?,
-    )
-    .expect("the page's language");
+        .expect("the page's language");
+        tries += 1;
+        match page_lang {
+            Some(page_lang) => break (page_lang, ours),
+            None if tries < 10 => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            None => break (String::new(), ours),
+        }
+    };
     if !ours || page_lang != lang {
         found.push(format!(
             "{lang}{scheme} {what}: not a Sigil page in {lang} (ours: {ours}, <html lang={page_lang:?}>)"
