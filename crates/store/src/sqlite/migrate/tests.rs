@@ -128,12 +128,16 @@ fn a_migration_that_breaks_a_reference_is_rolled_back() {
 fn processes_starting_at_once_apply_each_migration_once() {
     let path = scratch("race");
     let start = std::sync::Arc::new(std::sync::Barrier::new(4));
-    let threads: Vec<_> = (0..4)
-        .map(|_| {
-            let path = path.clone();
+    // Opened one after another, before the race: four opens of a new file at once can
+    // fail to switch it to WAL, and a thread that panicked before the barrier would leave
+    // the others waiting at it for ever (a CI run hung there). The race under test is
+    // the migrations'.
+    let conns: Vec<Connection> = (0..4).map(|_| connection(&path)).collect();
+    let threads: Vec<_> = conns
+        .into_iter()
+        .map(|mut conn| {
             let start = start.clone();
             std::thread::spawn(move || {
-                let mut conn = connection(&path);
                 start.wait();
                 migrate(&mut conn).map_err(|e| format!("{e:#}"))
             })
