@@ -10,12 +10,13 @@ use crate::oidc::grant::GrantState;
 use crate::privacy::PrivacyLevels;
 use crate::user::{FieldValues, User};
 
-/// What userinfo reads about one access token on every request, in one round trip.
+/// What userinfo reads about one access token, and a refresh about its grant, on every
+/// request, in one round trip.
 #[derive(Debug)]
 pub struct GrantVersion {
     /// The token's grant and the end of its browser session.
     pub grant: GrantState,
-    /// Whether the token itself has been revoked.
+    /// Whether the access token itself has been revoked (false when none was named).
     pub revoked: bool,
     /// The version of the grant's person's profile, `None` if they are gone.
     pub profile_version: Option<i64>,
@@ -38,13 +39,13 @@ pub trait HotRepo {
     /// applications moves in its own transaction (a trigger, so the CLI and a cascade
     /// move it too).
     async fn app_generation(&mut self) -> StoreResult<i64>;
-    /// The grant `gid`, whether the access token `jti` is revoked, and the version of
-    /// the grant's person's profile, in one statement; `None` if the grant does not
-    /// exist.
+    /// The grant `gid`, whether the access token `jti` (if one is named) is revoked,
+    /// and the version of the grant's person's profile, in one statement; `None` if the
+    /// grant does not exist.
     async fn find_grant_version(
         &mut self,
         gid: &str,
-        jti: &str,
+        jti: Option<&str>,
     ) -> StoreResult<Option<GrantVersion>>;
     /// The person's profile (their row, field values and privacy choices) with its
     /// version, in one statement.

@@ -10,8 +10,8 @@ use crate::repos::grants::{grant_state_from, grant_state_select, GrantStateRow};
 use crate::repos::ts;
 use crate::repos::users::UserRow;
 
-/// Userinfo's read on every request: the grant `$1`, whether the access token `$2` is
-/// revoked, and the version of the grant's person's profile (NULL if they are gone),
+/// Userinfo's and refresh's read on every request: the grant `$1`, whether the access
+/// token `$2` is revoked (NULL, as refresh passes, matches no token), and the version of the grant's person's profile (NULL if they are gone),
 /// in one row: one round trip on PostgreSQL, three key lookups.
 const GRANT_AND_VERSION: &str = concat!(
     grant_state_select!(),
@@ -94,7 +94,7 @@ impl<E: Exec + 'static> HotRepo for Conn<E> {
     async fn find_grant_version(
         &mut self,
         gid: &str,
-        jti: &str,
+        jti: Option<&str>,
     ) -> StoreResult<Option<GrantVersion>> {
         let Some(row) = query(GRANT_AND_VERSION)
             .bind(gid)

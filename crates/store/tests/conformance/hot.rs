@@ -91,7 +91,7 @@ async fn userinfo_reads_the_grant_with_the_profile_version_and_the_profile_apart
 
     let mut conn = store.read().await.expect("read");
     let found = conn
-        .find_grant_version("fa", "live")
+        .find_grant_version("fa", Some("live"))
         .await
         .expect("find")
         .expect("alice's grant");
@@ -126,15 +126,24 @@ async fn userinfo_reads_the_grant_with_the_profile_version_and_the_profile_apart
     assert_eq!((profile.values, profile.privacy), (values, levels));
 
     let spent = conn
-        .find_grant_version("fa", "spent")
+        .find_grant_version("fa", Some("spent"))
         .await
         .expect("find")
         .expect("fa");
     assert!(spent.revoked, "a revoked access token is reported");
+    // Refresh names no access token: the same grant and version, nothing revoked.
+    let unnamed = conn
+        .find_grant_version("fa", None)
+        .await
+        .expect("find")
+        .expect("fa");
+    assert!(!unnamed.revoked);
+    assert_eq!(format!("{:?}", unnamed.grant), format!("{grant:?}"));
+    assert_eq!(unnamed.profile_version, Some(version));
 
     // Neither values nor choices, nor a session: the grant and the person alone.
     let found = conn
-        .find_grant_version("fb", "live")
+        .find_grant_version("fb", Some("live"))
         .await
         .expect("find")
         .expect("bob's grant");
@@ -143,7 +152,7 @@ async fn userinfo_reads_the_grant_with_the_profile_version_and_the_profile_apart
     assert_eq!(profile.user.id, bob.id);
     assert!(profile.values.is_empty() && profile.privacy.is_empty());
     assert!(conn
-        .find_grant_version("nothing", "live")
+        .find_grant_version("nothing", Some("live"))
         .await
         .expect("find")
         .is_none());
@@ -155,7 +164,7 @@ async fn userinfo_reads_the_grant_with_the_profile_version_and_the_profile_apart
     tx.commit().await.expect("commit");
     let mut conn = store.read().await.expect("read");
     assert!(conn
-        .find_grant_version("fb", "live")
+        .find_grant_version("fb", Some("live"))
         .await
         .expect("find")
         .is_none());

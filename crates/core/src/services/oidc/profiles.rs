@@ -1,7 +1,9 @@
-//! The profiles userinfo served lately, held in memory at the version they were read.
+//! The profiles userinfo and refreshes served lately, held in memory at the version
+//! they were read.
 //!
 //! Userinfo reads the grant, the token's revocation and the person's profile version
-//! in one row on every request ([`crate::ports::HotRepo::find_grant_version`]); the
+//! in one row on every request, and a refresh its grant and that version
+//! ([`crate::ports::HotRepo::find_grant_version`]); the
 //! person's row, field values and privacy choices come from here when the held copy is
 //! at that same version, and from the database otherwise. A trigger moves the version
 //! in the transaction of every change to any of them, whoever makes it (another node,
@@ -15,8 +17,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::error::CoreError;
 use crate::ids::UserId;
-use crate::ports::Profile;
+use crate::ports::{Profile, Tx};
+use crate::services::Sigil;
 
 /// Enough for the people whose applications call userinfo within a few minutes; past
 /// it, entries older than [`KEEP`] go first and then everything (the cost is one read
@@ -97,6 +101,35 @@ impl HeldProfiles {
     #[cfg(test)]
     fn len(&self) -> usize {
         self.map.lock().map(|m| m.len()).unwrap_or(0)
+    }
+}
+
+impl Sigil {
+    /// The profile of `user` at `version` (read with their grant on `conn`): the held
+    /// copy if it is at that version, else read through `conn` (after the version, so
+    /// at least that new) and held. `None`, with the person forgotten, when the version
+    /// or the profile is missing: the account is gone.
+    pub(crate) async fn profile_at(
+        &self,
+        conn: &mut dyn Tx,
+        user: UserId,
+        version: Option<i64>,
+    ) -> Result<Option<Arc<Profile>>, CoreError> {
+        let Some(version) = version else {
+            self.profiles.forget(user);
+            return Ok(None);
+        };
+        let now = Instant::now();
+        if let Some(profile) = self.profiles.get(user, version, now) {
+            return Ok(Some(profile));
+        }
+        match conn.find_profile(user).await? {
+            Some(profile) => Ok(Some(self.profiles.put(profile, now))),
+            None => {
+                self.profiles.forget(user);
+                Ok(None)
+            }
+        }
     }
 }
 

@@ -36,6 +36,12 @@ impl From<crate::ports::StoreError> for BearerError {
     }
 }
 
+impl From<CoreError> for BearerError {
+    fn from(e: CoreError) -> Self {
+        Self::Core(e)
+    }
+}
+
 /// The answer to an introspection request.
 pub type Introspection = Value;
 
@@ -160,7 +166,7 @@ impl Sigil {
             return Err(BearerError::InsufficientScope);
         };
         let user: UserId = claims.sub.parse().map_err(|_| BearerError::InvalidToken)?;
-        let Some(found) = conn.find_grant_version(gid, &claims.jti).await? else {
+        let Some(found) = conn.find_grant_version(gid, Some(&claims.jti)).await? else {
             // The grant is gone (ended with the account, or cleaned up): so is what
             // this node holds of the person, whoever ended it.
             self.profiles.forget(user);
@@ -175,21 +181,11 @@ impl Sigil {
         if !scopes.contains("openid") {
             return Err(BearerError::InsufficientScope);
         }
-        let Some(version) = found.profile_version else {
-            self.profiles.forget(user);
+        let Some(profile) = self
+            .profile_at(&mut *conn, user, found.profile_version)
+            .await?
+        else {
             return Err(BearerError::InvalidToken);
-        };
-        let now = std::time::Instant::now();
-        let profile = match self.profiles.get(user, version, now) {
-            Some(profile) => profile,
-            // Read after the version: what it finds is at least that new.
-            None => match conn.find_profile(user).await? {
-                Some(profile) => self.profiles.put(profile, now),
-                None => {
-                    self.profiles.forget(user);
-                    return Err(BearerError::InvalidToken);
-                }
-            },
         };
         drop(conn);
         let mut out = self.claims_of(&profile.user, &profile.values, &profile.privacy, &scopes);

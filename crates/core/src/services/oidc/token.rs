@@ -333,10 +333,11 @@ impl Sigil {
             .refresh_key
             .open(raw)
             .ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
-        let state = conn
-            .find_grant(&presented.family_id)
+        let found = conn
+            .find_grant_version(&presented.family_id, None)
             .await?
             .ok_or(TokenError::InvalidGrant("unknown refresh token"))?;
+        let state = &found.grant;
         let family = state.family.clone();
         if family.client_id != app.client_id {
             return Err(TokenError::InvalidGrant(
@@ -376,7 +377,23 @@ impl Sigil {
                 asked
             }
         };
-        let id_claims = self.id_claims(&mut *conn, &family, &scopes).await?;
+        // The ID token's claims from the person's profile at the version read with the
+        // grant: held in memory when this node has it at that version (see `profiles`).
+        let id_claims = match family.user_id {
+            Some(user) if scopes.contains("openid") => {
+                let profile = self
+                    .profile_at(&mut *conn, user, found.profile_version)
+                    .await?
+                    .ok_or(TokenError::InvalidGrant("the grant has ended"))?;
+                Some(self.claims_of(
+                    &profile.user,
+                    &profile.values,
+                    &profile.privacy,
+                    &family.scopes,
+                ))
+            }
+            _ => None,
+        };
         drop(conn);
         let next = self
             .refresh_key
