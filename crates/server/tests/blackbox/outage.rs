@@ -209,6 +209,10 @@ async fn while_postgresql_is_stopped_every_surface_answers_503_and_the_node_reco
 
     pg.down().await;
 
+    // First, before anything else has found the database gone: a grant that reads
+    // nothing else is not answered from what the node holds.
+    let (status, body) = timed("client_credentials", client_credentials(&s)).await;
+    assert_no_token("client_credentials", status, &body);
     let (status, reason, headers) = timed("/readyz", readyz(&s.app)).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(reason.starts_with("database unavailable: "), "{reason}");
@@ -411,6 +415,9 @@ async fn while_postgresql_does_not_answer_every_request_still_answers_within_the
 
     pg.freeze();
 
+    // First, while the node's last check of its applications is still recent.
+    let (status, body) = timed("client_credentials (frozen)", client_credentials(&s)).await;
+    assert_no_token("client_credentials", status, &body);
     let r = timed("the profile (frozen)", s.en.get("/profile")).await;
     assert_unavailable_page(r, "en", "/profile").await;
     let r = timed("the profile in German (frozen)", s.de.get("/profile")).await;

@@ -18,6 +18,9 @@
 //!   the epoch has not moved since: an application read before a change can never be
 //!   kept after the check that noticed it.
 //! - **This node's own changes** drop what it holds as soon as they are committed.
+//! - **A grant that reads nothing else** (client_credentials) reads the generation in
+//!   its own request first ([`Sigil::confirm_apps`]): no token without the database,
+//!   and no change made elsewhere outlived even for a second.
 //!
 //! Only what authenticates a client and what it may ask for is served from here;
 //! whether a person may still enter a closed application, and every grant, session
@@ -135,6 +138,21 @@ impl Sigil {
         let started = Instant::now();
         self.profiles.forget_unused(started);
         let generation = self.store.read().await?.app_generation().await?;
+        self.held_apps.checked(generation, started);
+        Ok(())
+    }
+
+    /// Reads the application generation through a read handle it leaves in `conn`, as
+    /// [`Self::check_apps`] does, for a grant that reads nothing else: what the node
+    /// holds is then used only at the generation this request read, so a node cut off
+    /// from its database issues no token, and a change made anywhere counts at once.
+    pub(crate) async fn confirm_apps(&self, conn: &mut Option<Box<dyn Tx>>) -> StoreResult<()> {
+        let started = Instant::now();
+        let handle = match conn {
+            Some(handle) => handle,
+            None => conn.insert(self.store.read().await?),
+        };
+        let generation = handle.app_generation().await?;
         self.held_apps.checked(generation, started);
         Ok(())
     }

@@ -139,7 +139,12 @@ impl Sigil {
                 self.exchange_code(&app, req).await
             }
             GrantType::ClientCredentials => {
-                let app = self.authenticate_client(&auth).await?;
+                // Nothing else of this grant touches the database: the application is
+                // confirmed against it in this request (see `held_apps`).
+                let mut conn = None;
+                self.confirm_apps(&mut conn).await?;
+                let app = self.client_of(&mut conn, &auth).await?;
+                drop(conn);
                 if !app.allows(grant) {
                     return Err(TokenError::UnauthorizedClient);
                 }
