@@ -2,6 +2,7 @@
 //! facade: nothing is kept unless the binary installed a recorder, which renders them
 //! at `/metrics`). The names follow Prometheus' conventions: a `sigil_` prefix, base
 //! units, `_total` for counters; every label takes one of a few fixed values.
+use crate::oidc::application::GrantType;
 use crate::outbox::Lane;
 
 /// Sign-ins by `method` (`password`, `provider`, `restore`) and `outcome` (`success`,
@@ -88,4 +89,41 @@ pub fn describe() {
         "Messages in the outbox due for delivery now, by lane."
     );
     describe_gauge!(DB_CONNECTIONS, "This node's database connections by state.");
+    // Every series of a counter starts at zero, so that a fresh node shows them all and
+    // the first increment is a rise (a series that appears at 1 counts as no rate).
+    for (method, outcomes) in SIGN_IN_OUTCOMES {
+        for outcome in outcomes {
+            metrics::counter!(SIGN_INS, "method" => method.label(), "outcome" => *outcome)
+                .increment(0);
+        }
+    }
+    for grant in GrantType::ALL {
+        metrics::counter!(TOKENS, "grant_type" => grant.as_str()).increment(0);
+    }
+    metrics::counter!(REFRESH_REPLAYS).increment(0);
+    for lane in Lane::ALL {
+        for outcome in ["sent", "retry", "failed"] {
+            metrics::counter!(DELIVERIES, "lane" => lane_label(lane), "outcome" => outcome)
+                .increment(0);
+        }
+    }
 }
+
+/// The outcomes each way of signing in can have (see [`SIGN_INS`]).
+const SIGN_IN_OUTCOMES: [(Method, &[&str]); 3] = [
+    (
+        Method::Password,
+        &[
+            "success",
+            "invalid_credentials",
+            "throttled",
+            "blocked",
+            "pending_deletion",
+        ],
+    ),
+    (
+        Method::Provider,
+        &["success", "blocked", "pending_deletion"],
+    ),
+    (Method::Restore, &["success"]),
+];

@@ -55,6 +55,12 @@ pub enum GrantType {
 }
 
 impl GrantType {
+    pub const ALL: [GrantType; 3] = [
+        Self::AuthorizationCode,
+        Self::RefreshToken,
+        Self::ClientCredentials,
+    ];
+
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "authorization_code" => Some(Self::AuthorizationCode),

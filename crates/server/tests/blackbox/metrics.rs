@@ -158,6 +158,34 @@ async fn the_counters_move_by_what_was_done_and_routes_are_templates(backend: Ba
     drop(on_node.signed_in("mila").await);
     let b = on_node.browser().await;
     let before = scrape(&metrics).await;
+    // Every series of Sigil's counters is there from the start, at zero if nothing
+    // happened yet (whatever else this process did before).
+    assert_eq!(
+        before.label_values("sigil_tokens_issued_total", "grant_type"),
+        ["authorization_code", "client_credentials", "refresh_token"]
+    );
+    assert_eq!(
+        before.label_values("sigil_sign_ins_total", "outcome"),
+        [
+            "blocked",
+            "invalid_credentials",
+            "pending_deletion",
+            "success",
+            "throttled"
+        ]
+    );
+    assert_eq!(
+        before.label_values("sigil_sign_ins_total", "method"),
+        ["password", "provider", "restore"]
+    );
+    assert_eq!(
+        before.label_values("sigil_outbox_deliveries_total", "outcome"),
+        ["failed", "retry", "sent"]
+    );
+    assert!(before
+        .samples
+        .keys()
+        .any(|(name, _)| name == "sigil_refresh_token_replays_total"));
 
     // A failed and a successful sign-in.
     assert_eq!(
