@@ -66,8 +66,20 @@ async fn main() -> ExitCode {
 const START_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    // Before anything else: from now on SIGTERM and SIGINT stop `sigil serve` cleanly
+    // (exit 0), even while it waits for its database. Once it waits no more they are
+    // held until the server drains (a migration is never cut half-way).
+    let mut signals = None;
     if matches!(command, Command::Serve) {
-        sigil_store::wait_for_database(&config.database_url, START_WAIT).await?;
+        let caught =
+            signals.insert(sigil::shutdown::Signals::register().context("listening for signals")?);
+        tokio::select! {
+            waited = sigil_store::wait_for_database(&config.database_url, START_WAIT) => waited?,
+            signal = caught.next() => {
+                tracing::info!(signal, "stopped while waiting for the database");
+                return Ok(());
+            }
+        }
     }
     let open = match command {
         Command::Serve | Command::Migrate { .. } => sigil::Open::CreateIfMissing,
@@ -146,7 +158,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&sigil.jwks())?);
             Ok(())
         }
-        Command::Serve => serve(config, sigil).await,
+        Command::Serve => match signals {
+            Some(signals) => serve(config, sigil, signals).await,
+            None => Err(anyhow::anyhow!("signals are not registered")),
+        },
         // Answered in `main`, before anything is opened or migrated.
         Command::Backup { .. } => anyhow::bail!("sigil backup opens no database here"),
     }
@@ -357,9 +372,11 @@ fn input(a: AppArgs) -> AppInput {
     }
 }
 
-async fn serve(config: Config, sigil: Arc<sigil_core::Sigil>) -> anyhow::Result<()> {
-    // Before the server starts: from now on SIGTERM and SIGINT drain instead of killing.
-    let signals = sigil::shutdown::Signals::register().context("listening for signals")?;
+async fn serve(
+    config: Config,
+    sigil: Arc<sigil_core::Sigil>,
+    signals: sigil::shutdown::Signals,
+) -> anyhow::Result<()> {
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {} (SIGIL_LISTEN)", config.listen))?;

@@ -110,3 +110,52 @@ async fn a_node_started_before_its_postgresql_waits_for_it_and_serves() {
         node.log_text()
     );
 }
+
+/// A supervisor that gives up on a node still waiting for its PostgreSQL stops it with
+/// SIGTERM: it ends at once and cleanly (exit 0), as a serving node does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_waiting_for_its_postgresql_stops_cleanly_on_sigterm() {
+    let pg = OwnPostgres::start().await;
+    pg.down().await;
+    let install = Installation::new(pg.url(), "http://localhost:9".into(), "");
+    let mut child = install
+        .command("waiting")
+        .arg("serve")
+        .env("SIGIL_LISTEN", "127.0.0.1:0")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start sigil serve");
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert!(
+        child.try_wait().expect("status").is_none(),
+        "still waiting for PostgreSQL"
+    );
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill -TERM");
+    assert!(sent.success());
+    let out = tokio::task::spawn_blocking(move || {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if child.try_wait().expect("status").is_some() {
+                return child.wait_with_output().expect("output");
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("still running 10 s after SIGTERM");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    })
+    .await
+    .expect("waiter");
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {log}", out.status);
+    assert!(
+        log.contains("stopped while waiting for the database"),
+        "{log}"
+    );
+}
