@@ -18,9 +18,10 @@
 //!   the epoch has not moved since: an application read before a change can never be
 //!   kept after the check that noticed it.
 //! - **This node's own changes** drop what it holds as soon as they are committed.
-//! - **A grant that reads nothing else** (client_credentials) reads the generation in
-//!   its own request first ([`Sigil::confirm_apps`]): no token without the database,
-//!   and no change made elsewhere outlived even for a second.
+//! - **A grant that reads nothing else** (client_credentials) waits for a read of the
+//!   generation that started after the request arrived ([`Sigil::confirm_apps`]): no
+//!   token without the database, and no change made elsewhere outlived even for a
+//!   second. Requests that arrive together share one such read.
 //!
 //! Only what authenticates a client and what it may ask for is served from here;
 //! whether a person may still enter a closed application, and every grant, session
@@ -32,7 +33,7 @@ use std::time::{Duration, Instant};
 use crate::error::CoreError;
 use crate::ids::ClientId;
 use crate::oidc::application::Application;
-use crate::ports::{StoreResult, Tx};
+use crate::ports::{StoreError, StoreResult, Tx};
 use crate::services::Sigil;
 
 /// How often a node reads the application generation.
@@ -51,6 +52,8 @@ struct Held {
     generation: Option<i64>,
     /// When the last successful check started.
     checked: Option<Instant>,
+    /// When the last failed check ended.
+    failed: Option<Instant>,
     /// Moves whenever `apps` is dropped.
     epoch: u64,
     apps: HashMap<String, Arc<Application>>,
@@ -72,6 +75,19 @@ impl Held {
 #[derive(Default)]
 pub struct HeldApps {
     held: RwLock<Held>,
+    /// Taken by [`Sigil::confirm_apps`] around its read, so that the requests waiting
+    /// meanwhile find it done instead of each reading again.
+    confirming: tokio::sync::Mutex<()>,
+}
+
+/// What the checks say about a request that arrived at some instant.
+enum Since {
+    /// A check that started since succeeded.
+    Confirmed,
+    /// A check failed since: the database did not answer after the request arrived.
+    Failed,
+    /// Neither.
+    Unknown,
 }
 
 /// What a lookup found in memory.
@@ -118,6 +134,31 @@ impl HeldApps {
         }
     }
 
+    /// Records a check that failed just now.
+    fn failed(&self) {
+        let now = Instant::now();
+        if let Ok(mut held) = self.held.write() {
+            if held.failed.is_none_or(|at| at < now) {
+                held.failed = Some(now);
+            }
+        }
+    }
+
+    /// Whether a check that started at or after `arrived` succeeded, or one failed
+    /// after it.
+    fn since(&self, arrived: Instant) -> Since {
+        let Ok(held) = self.held.read() else {
+            return Since::Unknown;
+        };
+        if held.checked.is_some_and(|at| at >= arrived) {
+            Since::Confirmed
+        } else if held.failed.is_some_and(|at| at >= arrived) {
+            Since::Failed
+        } else {
+            Since::Unknown
+        }
+    }
+
     /// Drops everything held: after this node changed an application.
     pub(crate) fn forget(&self) {
         if let Ok(mut held) = self.held.write() {
@@ -137,24 +178,50 @@ impl Sigil {
     pub async fn check_apps(&self) -> Result<(), CoreError> {
         let started = Instant::now();
         self.profiles.forget_unused(started);
-        let generation = self.store.read().await?.app_generation().await?;
-        self.held_apps.checked(generation, started);
-        Ok(())
+        match async { self.store.read().await?.app_generation().await }.await {
+            Ok(generation) => {
+                self.held_apps.checked(generation, started);
+                Ok(())
+            }
+            Err(e) => {
+                self.held_apps.failed();
+                Err(e.into())
+            }
+        }
     }
 
-    /// Reads the application generation through a read handle it leaves in `conn`, as
-    /// [`Self::check_apps`] does, for a grant that reads nothing else: what the node
-    /// holds is then used only at the generation this request read, so a node cut off
-    /// from its database issues no token, and a change made anywhere counts at once.
-    pub(crate) async fn confirm_apps(&self, conn: &mut Option<Box<dyn Tx>>) -> StoreResult<()> {
+    /// Waits for a read of the application generation that started after this call
+    /// (as [`Self::check_apps`] makes), for a grant that reads nothing else: what the
+    /// node holds is then used only at a generation read since the request arrived, so
+    /// a node cut off from its database issues no token, and a change made anywhere
+    /// counts at once. Callers that arrive while a read is under way wait for it and
+    /// share the next one: under load one read confirms many requests. A read that
+    /// fails answers every request waiting for it at once (so none waits for the
+    /// database twice).
+    pub(crate) async fn confirm_apps(&self) -> StoreResult<()> {
+        let arrived = Instant::now();
+        let _turn = self.held_apps.confirming.lock().await;
+        match self.held_apps.since(arrived) {
+            Since::Confirmed => return Ok(()),
+            Since::Failed => {
+                return Err(StoreError::Unavailable(anyhow::anyhow!(
+                    "the application generation could not be read"
+                )))
+            }
+            Since::Unknown => {}
+        }
         let started = Instant::now();
-        let handle = match conn {
-            Some(handle) => handle,
-            None => conn.insert(self.store.read().await?),
-        };
-        let generation = handle.app_generation().await?;
-        self.held_apps.checked(generation, started);
-        Ok(())
+        let read = async { self.store.read().await?.app_generation().await }.await;
+        match read {
+            Ok(generation) => {
+                self.held_apps.checked(generation, started);
+                Ok(())
+            }
+            Err(e) => {
+                self.held_apps.failed();
+                Err(e)
+            }
+        }
     }
 
     /// How many applications this node holds in memory now (for the tests).
@@ -249,5 +316,25 @@ mod tests {
         assert!(matches!(held.lookup("b", t0), Lookup::Miss(Some(_))));
         held.keep(before, &app("a"));
         assert!(matches!(held.lookup("a", t0), Lookup::Miss(Some(_))));
+    }
+
+    #[test]
+    fn a_request_is_confirmed_only_by_a_check_begun_after_it_arrived() {
+        let held = HeldApps::default();
+        let before = Instant::now();
+        std::thread::sleep(Duration::from_millis(2));
+        let arrived = Instant::now();
+        assert!(matches!(held.since(arrived), Since::Unknown));
+        held.checked(1, before);
+        assert!(
+            matches!(held.since(arrived), Since::Unknown),
+            "begun before the request"
+        );
+        held.checked(1, Instant::now());
+        assert!(matches!(held.since(arrived), Since::Confirmed));
+        let later = Instant::now();
+        assert!(matches!(held.since(later), Since::Unknown));
+        held.failed();
+        assert!(matches!(held.since(later), Since::Failed));
     }
 }

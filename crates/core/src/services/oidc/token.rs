@@ -141,10 +141,8 @@ impl Sigil {
             GrantType::ClientCredentials => {
                 // Nothing else of this grant touches the database: the application is
                 // confirmed against it in this request (see `held_apps`).
-                let mut conn = None;
-                self.confirm_apps(&mut conn).await?;
-                let app = self.client_of(&mut conn, &auth).await?;
-                drop(conn);
+                self.confirm_apps().await?;
+                let app = self.authenticate_client(&auth).await?;
                 if !app.allows(grant) {
                     return Err(TokenError::UnauthorizedClient);
                 }
