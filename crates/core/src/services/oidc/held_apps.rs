@@ -178,6 +178,12 @@ impl Sigil {
     pub async fn check_apps(&self) -> Result<(), CoreError> {
         let started = Instant::now();
         self.profiles.forget_unused(started);
+        Ok(self.read_generation(started).await?)
+    }
+
+    /// Reads the application generation (the read began at `started`) and records
+    /// the check's outcome.
+    async fn read_generation(&self, started: Instant) -> StoreResult<()> {
         match async { self.store.read().await?.app_generation().await }.await {
             Ok(generation) => {
                 self.held_apps.checked(generation, started);
@@ -185,7 +191,7 @@ impl Sigil {
             }
             Err(e) => {
                 self.held_apps.failed();
-                Err(e.into())
+                Err(e)
             }
         }
     }
@@ -210,18 +216,7 @@ impl Sigil {
             }
             Since::Unknown => {}
         }
-        let started = Instant::now();
-        let read = async { self.store.read().await?.app_generation().await }.await;
-        match read {
-            Ok(generation) => {
-                self.held_apps.checked(generation, started);
-                Ok(())
-            }
-            Err(e) => {
-                self.held_apps.failed();
-                Err(e)
-            }
-        }
+        self.read_generation(Instant::now()).await
     }
 
     /// How many applications this node holds in memory now (for the tests).
