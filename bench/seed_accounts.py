@@ -22,11 +22,13 @@ if engine == "sqlite":
     ID = f"printf('%08x-%04x-4000-8000-%012x', ({H}) >> 16, ({H}) & 65535, seq.n)"
     SEQ = f"(WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {count}) SELECT n FROM s) AS seq"
     TRUE = "1"
+    NO_PRIVACY = "json_set(t.fields, '$.p', json('{}'))"
 else:
     ID = (f"lpad(to_hex(({H}) >> 16), 8, '0') || '-' || lpad(to_hex(({H}) & 65535), 4, '0')"
           f" || '-4000-8000-' || lpad(to_hex(seq.n), 12, '0')")
     SEQ = f"generate_series(1, {count}) AS seq(n)"
     TRUE = "TRUE"
+    NO_PRIVACY = "jsonb_set(t.fields, '{p}', '{}'::jsonb)"
 
 
 def psql(sql):
@@ -70,6 +72,10 @@ for table in CLONED:
             exprs.append(TRUE)
         elif table == "users" and c in ("phone", "photo", "photo_small"):
             exprs.append("NULL")
+        elif table == "users" and c == "fields":
+            # The field document (migration 0028) the triggers would have made: the
+            # template's, without its privacy choices where those are not copied.
+            exprs.append(f"CASE WHEN seq.n % 2 = 0 THEN t.fields ELSE {NO_PRIVACY} END")
         else:
             exprs.append(f"t.{c}")
     only_even = " AND seq.n % 2 = 0" if table == "field_privacy" else ""
@@ -90,8 +96,9 @@ for table in tables:
 # as real registrations do: pages split and stay partly empty as in a grown database.
 # (Sorting by key made seeding 1 M accounts on PostgreSQL only ~25 % faster, and would
 # pack the pages tighter than real life.)
-# The triggers that move a person's profile version (migration 0027) are off while
-# copying: each copied field would update its account's row once more, and a seeded
+# The triggers that move a person's profile version and rebuild their field document
+# (migrations 0027 and 0028) are off while copying: each copied field would update its
+# account's row once more; the document is copied with the row (above), and a seeded
 # account's version may well stay at the template's.
 started = time.time()
 timings = []

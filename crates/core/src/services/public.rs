@@ -3,7 +3,7 @@
 use super::Sigil;
 use crate::error::CoreError;
 use crate::ids::UserId;
-use crate::ports::Tx;
+use crate::ports::{Profile, Tx};
 use crate::privacy::{releases, Requester};
 use crate::user::{User, UserStatus};
 use crate::vcard::Card;
@@ -35,17 +35,25 @@ impl Sigil {
     /// What a visitor sees of `user`.
     pub async fn public_view(&self, user: &User) -> Result<PublicProfile, CoreError> {
         let mut conn = self.store.read().await?;
-        let user = conn.find_user(user.id).await?.ok_or(CoreError::NotFound)?;
-        self.public_view_in(&mut *conn, user).await
+        let profile = conn
+            .find_profile(user.id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        self.public_view_in(&mut *conn, profile).await
     }
 
-    /// What a visitor sees of `user`, as read through `conn`.
+    /// What a visitor sees of `profile`; its identifiers read through `conn`.
     async fn public_view_in(
         &self,
         conn: &mut dyn Tx,
-        user: User,
+        profile: Profile,
     ) -> Result<PublicProfile, CoreError> {
-        let (values, chosen) = conn.values_and_privacy(user.id).await?;
+        let Profile {
+            user,
+            values,
+            privacy: chosen,
+            ..
+        } = profile;
         let privacy = self.privacy_view(&user, &chosen);
         let mut candidates: Vec<(String, Option<String>)> = self
             .settings
@@ -124,14 +132,14 @@ impl Sigil {
 
     /// The public profile of the account `id`, for a visitor; `NotFound` when there is
     /// no such active account or it is private.
-    /// One read handle, one snapshot: the account, its fields and its identifiers.
+    /// One read handle: the account with its fields (one row), then its identifiers.
     pub async fn public_profile(&self, id: UserId) -> Result<PublicProfile, CoreError> {
         let mut conn = self.store.read().await?;
-        let user = conn
-            .find_user(id)
+        let profile = conn
+            .find_profile(id)
             .await?
-            .filter(|u| u.status == UserStatus::Active && !u.profile_private)
+            .filter(|p| p.user.status == UserStatus::Active && !p.user.profile_private)
             .ok_or(CoreError::NotFound)?;
-        self.public_view_in(&mut *conn, user).await
+        self.public_view_in(&mut *conn, profile).await
     }
 }

@@ -16,7 +16,7 @@ on_both_backends!(
 );
 
 /// The newest migration's number: the version an up-to-date schema is at.
-const LATEST: i64 = 27;
+const LATEST: i64 = 28;
 
 /// A data directory (not made yet) and a new, empty database.
 async fn scratch(backend: Backend) -> (PathBuf, String) {
@@ -49,7 +49,7 @@ async fn age_to_0023(backend: Backend, url: &str) {
              DROP TRIGGER field_values_updated; DROP TRIGGER field_values_deleted; \
              DROP TRIGGER field_privacy_inserted; DROP TRIGGER field_privacy_updated; \
              DROP TRIGGER field_privacy_deleted; ALTER TABLE users DROP COLUMN profile_version; \
-             PRAGMA user_version = 22;"
+             ALTER TABLE users DROP COLUMN fields; PRAGMA user_version = 22;"
         }
         Backend::Postgres => {
             "DROP TRIGGER applications_changed ON applications; \
@@ -62,7 +62,8 @@ async fn age_to_0023(backend: Backend, url: &str) {
              DROP FUNCTION bump_every_profile_version(); \
              DROP FUNCTION bump_profile_version_of_user(); \
              DROP FUNCTION bump_profile_version_of_field(); \
-             ALTER TABLE users DROP COLUMN profile_version; \
+             DROP FUNCTION profile_fields_of(TEXT); \
+             ALTER TABLE users DROP COLUMN profile_version; ALTER TABLE users DROP COLUMN fields; \
              DELETE FROM _sqlx_migrations WHERE version >= 24;"
         }
     };
@@ -148,6 +149,7 @@ async fn migrate_check_says_what_is_pending_and_changes_nothing(backend: Backend
     assert!(text.contains("0024 operability"), "{text}");
     assert!(text.contains("0025 application generation"), "{text}");
     assert!(text.contains("0027 profile version"), "{text}");
+    assert!(text.contains("0028 profile fields"), "{text}");
     assert!(!text.contains("0023"), "{text}");
     assert_eq!(
         recorded_version(backend, &url).await,

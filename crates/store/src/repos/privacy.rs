@@ -8,6 +8,33 @@ use time::OffsetDateTime;
 use crate::db::{query, Conn, Exec};
 use crate::repos::ts;
 
+/// A person's field document (see [`fields_of`]) as text on both engines.
+pub(crate) const FIELDS_OF: &str = "SELECT CAST(fields AS TEXT) FROM users WHERE id = $1";
+
+/// `users.fields`, the document migration 0028's triggers keep from `field_values` and
+/// `field_privacy`: `{"v": {field: value}, "p": {field: level}}`.
+#[derive(serde::Deserialize)]
+struct FieldsDoc {
+    v: FieldValues,
+    p: std::collections::BTreeMap<String, String>,
+}
+
+/// A person's field values and privacy choices from their field document.
+pub(crate) fn fields_of(doc: &str) -> StoreResult<(FieldValues, PrivacyLevels)> {
+    let doc: FieldsDoc = serde_json::from_str(doc)
+        .map_err(|e| StoreError::Other(anyhow::anyhow!("field document: {e}")))?;
+    let levels = doc
+        .p
+        .into_iter()
+        .map(|(key, level)| {
+            PrivacyLevel::parse(&level)
+                .map(|l| (key, l))
+                .ok_or_else(|| StoreError::Other(anyhow::anyhow!("privacy level {level}")))
+        })
+        .collect::<StoreResult<_>>()?;
+    Ok((doc.v, levels))
+}
+
 #[async_trait::async_trait]
 impl<E: Exec + 'static> PrivacyRepo for Conn<E> {
     async fn privacy_levels(&mut self, user: UserId) -> StoreResult<PrivacyLevels> {
@@ -29,27 +56,11 @@ impl<E: Exec + 'static> PrivacyRepo for Conn<E> {
         &mut self,
         user: UserId,
     ) -> StoreResult<(FieldValues, PrivacyLevels)> {
-        let rows: Vec<(i64, String, String)> = query(
-            "SELECT CAST(0 AS BIGINT) AS kind, field_key, value FROM field_values \
-             WHERE user_id = $1 \
-             UNION ALL SELECT CAST(1 AS BIGINT), field_key, level FROM field_privacy \
-             WHERE user_id = $1",
-        )
-        .bind(user.to_string())
-        .fetch_all(&mut self.0)
-        .await?;
-        let mut values = FieldValues::new();
-        let mut levels = PrivacyLevels::new();
-        for (kind, key, text) in rows {
-            if kind == 0 {
-                values.insert(key, text);
-            } else {
-                let level = PrivacyLevel::parse(&text)
-                    .ok_or_else(|| StoreError::Other(anyhow::anyhow!("privacy level {text}")))?;
-                levels.insert(key, level);
-            }
-        }
-        Ok((values, levels))
+        let doc: Option<(String,)> = query(FIELDS_OF)
+            .bind(user.to_string())
+            .fetch_optional(&mut self.0)
+            .await?;
+        doc.map_or_else(|| Ok(Default::default()), |(doc,)| fields_of(&doc))
     }
 
     async fn set_privacy(

@@ -39,13 +39,22 @@ pub(crate) struct UserRow {
 }
 }
 
+/// The person's nickname, from their field document (the same operators on both
+/// engines: SQLite's JSON `->` and `->>` follow PostgreSQL's).
+macro_rules! name_column {
+    () => {
+        "fields -> 'v' ->> 'nickname' AS name"
+    };
+}
+pub(crate) use name_column;
+
 macro_rules! select_user_where {
     ($column:literal) => {
         concat!(
             "SELECT id, login, email, email_verified, phone, photo, photo_small, password_hash, status, is_operator, ",
             "profile_private, locale, created_at, updated_at, deletion_requested_at, erase_after, ",
-            "(SELECT value FROM field_values WHERE field_values.user_id = users.id ",
-            "AND field_values.field_key = 'nickname') AS name FROM users WHERE ",
+            crate::repos::users::name_column!(),
+            " FROM users WHERE ",
             $column,
             " = $1"
         )
@@ -60,7 +69,7 @@ pub(crate) const USER_BY_EMAIL: &str = select_user_where!("email");
 const LOCK_USER: &str = "UPDATE users SET updated_at = updated_at WHERE id = $1 \
      RETURNING id, login, email, email_verified, phone, photo, photo_small, password_hash, \
      status, is_operator, profile_private, locale, created_at, updated_at, \
-     deletion_requested_at, erase_after, CAST(NULL AS TEXT) AS name";
+     deletion_requested_at, erase_after, fields -> 'v' ->> 'nickname' AS name";
 
 impl UserRow {
     pub(crate) fn into_user(self) -> Result<User, StoreError> {
@@ -186,12 +195,14 @@ impl<E: Exec + 'static> UserRepo for Conn<E> {
     }
 
     async fn field_values(&mut self, id: UserId) -> StoreResult<FieldValues> {
-        let rows: Vec<(String, String)> =
-            query("SELECT field_key, value FROM field_values WHERE user_id = $1")
-                .bind(id.to_string())
-                .fetch_all(&mut self.0)
-                .await?;
-        Ok(rows.into_iter().collect())
+        let doc: Option<(String,)> = query(crate::repos::privacy::FIELDS_OF)
+            .bind(id.to_string())
+            .fetch_optional(&mut self.0)
+            .await?;
+        doc.map_or_else(
+            || Ok(FieldValues::new()),
+            |(doc,)| crate::repos::privacy::fields_of(&doc).map(|(values, _)| values),
+        )
     }
 
     async fn set_field_value(

@@ -130,6 +130,10 @@ pub(super) const MIGRATIONS: &[(&str, &str)] = &[
         "0027_profile_version.sql",
         include_str!("../../migrations/sqlite/0027_profile_version.sql"),
     ),
+    (
+        "0028_profile_fields.sql",
+        include_str!("../../migrations/sqlite/0028_profile_fields.sql"),
+    ),
 ];
 
 /// The highest `user_version` that counts migrations instead of naming one (see the

@@ -4,6 +4,7 @@ mod accounts;
 mod backchannel;
 mod contacts;
 mod favorites;
+mod fields;
 mod hot;
 mod housekeeping;
 mod identifiers;

@@ -16,8 +16,8 @@ async fn the_schema_version_is_the_newest_migration_number(backend: Backend) {
 
     let state = store.schema_state().await.expect("schema state");
 
-    // 0027_profile_version.sql is the newest migration on both engines.
-    assert_eq!((state.found, state.expected), (27, 27));
+    // 0028_profile_fields.sql is the newest migration on both engines.
+    assert_eq!((state.found, state.expected), (28, 28));
 }
 
 async fn old_events_are_purged_in_batches_and_recent_ones_stay(backend: Backend) {

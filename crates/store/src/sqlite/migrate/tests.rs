@@ -36,7 +36,7 @@ fn every_version_is_stored_and_read_back_as_its_number() {
     assert_eq!(version_of(12), 13);
     assert_eq!(stored_for(24), 24);
     assert_eq!(version_of(25), 25);
-    assert_eq!(latest(), 27);
+    assert_eq!(latest(), 28);
     assert_eq!(title("0024_operability.sql"), "0024 operability");
 }
 
@@ -166,7 +166,7 @@ fn a_schema_newer_than_the_binary_is_refused_and_left_alone() {
 
     assert_eq!(
         err.to_string(),
-        "The database's schema is at version 31, newer than this binary's 27: run a newer \
+        "The database's schema is at version 31, newer than this binary's 28: run a newer \
          Sigil or restore a backup."
     );
     assert_eq!(stored(&conn), 31);
@@ -174,7 +174,7 @@ fn a_schema_newer_than_the_binary_is_refused_and_left_alone() {
         check(&path).expect("check"),
         SchemaCheck::Newer {
             found: 31,
-            known: 27
+            known: 28
         }
     ));
     drop(conn);
@@ -199,7 +199,7 @@ fn checking_names_the_pending_migrations_and_creates_nothing() {
             assert_eq!(pending[..2], ["0023 favorites", "0024 operability"]);
             assert_eq!(
                 pending.last().map(String::as_str),
-                Some("0027 profile version")
+                Some("0028 profile fields")
             );
         }
         other => panic!("{other:?}"),
@@ -212,7 +212,7 @@ fn checking_names_the_pending_migrations_and_creates_nothing() {
     migrate(&mut conn).expect("migrate");
     assert!(matches!(
         check(&path).expect("check"),
-        SchemaCheck::Current { version: 27 }
+        SchemaCheck::Current { version: 28 }
     ));
     drop(conn);
     let _ = std::fs::remove_file(&path);
