@@ -8,7 +8,7 @@
 //! again later; any other answer gives the message up.
 //!
 //! Logout tokens for applications go out through [`crate::backchannel`].
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,7 +16,7 @@ use async_trait::async_trait;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::AsyncSmtpTransport;
-use lettre::{AsyncFileTransport, AsyncTransport, Tokio1Executor};
+use lettre::{AsyncTransport, Tokio1Executor};
 use serde_json::json;
 use sigil_core::outbox::{self, DeliveryError, Message};
 use sigil_web::i18n::I18n;
@@ -26,7 +26,8 @@ use crate::config::DeliveryConfig;
 
 enum Mail {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Folder(AsyncFileTransport<Tokio1Executor>),
+    /// `<uuid>.eml` files in the outbox folder.
+    Folder(PathBuf),
 }
 
 enum Phone {
@@ -65,7 +66,7 @@ impl Courier {
                     .timeout(Some(Duration::from_secs(20)))
                     .build(),
             ),
-            None => Mail::Folder(AsyncFileTransport::new(&outbox_dir)),
+            None => Mail::Folder(outbox_dir.clone()),
         };
         let phone = match &config.sms_url {
             Some(url) => Phone::Http {
@@ -140,9 +141,9 @@ impl Courier {
                     DeliveryError::temporary(e.to_string())
                 }
             }),
-            Mail::Folder(folder) => {
-                let id = folder
-                    .send(email)
+            Mail::Folder(dir) => {
+                let id = uuid::Uuid::new_v4();
+                write_whole(dir, &format!("{id}.eml"), email.formatted())
                     .await
                     .map_err(|e| DeliveryError::temporary(e.to_string()))?;
                 tracing::info!(%id, "email written to the outbox folder");
@@ -181,7 +182,7 @@ impl Courier {
                     time::OffsetDateTime::now_utc().unix_timestamp_nanos(),
                     body["type"].as_str().unwrap_or("phone")
                 );
-                tokio::fs::write(dir.join(&name), body.to_string())
+                write_whole(dir, &name, body.to_string().into_bytes())
                     .await
                     .map_err(|e| DeliveryError::temporary(e.to_string()))?;
                 tracing::info!(file = %name, to = %body["to"], "phone message written to the outbox folder");
@@ -189,6 +190,23 @@ impl Courier {
             }
         }
     }
+}
+
+/// Writes `bytes` as the file `name` in `dir`, whole: first to a hidden file beside it,
+/// then renamed into place (a rename within one directory replaces at once), so that
+/// whoever reads the outbox folder, a person or a script, never finds half a message.
+/// (lettre's file transport writes the final name directly.)
+async fn write_whole(dir: &Path, name: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+    let part = dir.join(format!(".{name}.part"));
+    let written = match tokio::fs::write(&part, bytes).await {
+        Ok(()) => tokio::fs::rename(&part, dir.join(name)).await,
+        Err(e) => Err(e),
+    };
+    if written.is_err() {
+        // Best effort: a disk that refused the write may refuse this too.
+        let _ = tokio::fs::remove_file(&part).await;
+    }
+    written
 }
 
 #[async_trait]
@@ -216,5 +234,34 @@ impl outbox::Courier for Courier {
 
     async fn post_logout_token(&self, uri: &str, logout_token: &str) -> Result<(), DeliveryError> {
         self.backchannel.post(uri, logout_token).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_whole;
+
+    #[tokio::test]
+    async fn a_message_file_appears_whole_under_its_name_and_nothing_else_stays() {
+        let dir = std::env::temp_dir().join(format!("sigil-courier-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let body = "x".repeat(1 << 20).into_bytes();
+
+        write_whole(&dir, "1-sms.json", body.clone())
+            .await
+            .expect("write");
+
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, ["1-sms.json"]);
+        assert_eq!(std::fs::read(dir.join("1-sms.json")).expect("read"), body);
+
+        // Where nothing can be written, the error is returned and nothing is left.
+        let gone = dir.join("missing");
+        assert!(write_whole(&gone, "2-sms.json", body).await.is_err());
+        assert!(!gone.exists());
+        std::fs::remove_dir_all(&dir).expect("clean up");
     }
 }

@@ -88,11 +88,11 @@ pub async fn newest_outbox_sms(app: &TestApp) -> String {
         sms.retain(|p: &std::path::PathBuf| p.to_string_lossy().ends_with("-sms.json"));
         sms.sort();
         if let Some(last) = sms.last() {
-            // A file still being written reads empty or cut short: read it again.
+            // Sigil renames a file into place once written whole: one that reads
+            // empty or cut short is a defect.
             let text = std::fs::read_to_string(last).expect("sms");
-            if let Ok(body) = serde_json::from_str::<serde_json::Value>(&text) {
-                return body["text"].as_str().unwrap_or_default().to_owned();
-            }
+            let body: serde_json::Value = serde_json::from_str(&text).expect("a whole SMS file");
+            return body["text"].as_str().unwrap_or_default().to_owned();
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
