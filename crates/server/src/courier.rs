@@ -55,6 +55,7 @@ impl Courier {
         product: &str,
         outbox_dir: PathBuf,
     ) -> anyhow::Result<Self> {
+        sweep_parts(&outbox_dir);
         let from: Mailbox = config
             .mail_from
             .parse()
@@ -193,20 +194,52 @@ impl Courier {
 }
 
 /// Writes `bytes` as the file `name` in `dir`, whole: first to a hidden file beside it,
-/// then renamed into place (a rename within one directory replaces at once), so that
-/// whoever reads the outbox folder, a person or a script, never finds half a message.
-/// (lettre's file transport writes the final name directly.)
+/// flushed to the disk, then renamed into place (a rename within one directory replaces
+/// at once), so that whoever reads the outbox folder, a person or a script, never finds
+/// half a message, not even after a power cut. (lettre's file transport writes the final
+/// name directly.) A process killed between the write and the rename leaves the hidden
+/// file; [`sweep_parts`] removes it at the next start.
 async fn write_whole(dir: &Path, name: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
     let part = dir.join(format!(".{name}.part"));
-    let written = match tokio::fs::write(&part, bytes).await {
-        Ok(()) => tokio::fs::rename(&part, dir.join(name)).await,
-        Err(e) => Err(e),
-    };
+    let written = async {
+        let mut file = tokio::fs::File::create(&part).await?;
+        file.write_all(&bytes).await?;
+        file.sync_all().await?;
+        drop(file);
+        tokio::fs::rename(&part, dir.join(name)).await
+    }
+    .await;
     if written.is_err() {
         // Best effort: a disk that refused the write may refuse this too.
         let _ = tokio::fs::remove_file(&part).await;
     }
     written
+}
+
+/// Removes the hidden files of writes that a killed process left in `dir` (see
+/// [`write_whole`]): those older than a minute, since another node sharing the folder
+/// may be writing one right now. Their messages were not marked sent, so they go out
+/// again under a new name.
+fn sweep_parts(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > Duration::from_secs(60));
+        if name.starts_with('.') && name.ends_with(".part") && stale {
+            if let Err(e) = std::fs::remove_file(entry.path()) {
+                tracing::warn!(file = %name, "could not remove a half-written outbox file: {e}");
+            }
+        }
+    }
 }
 
 #[async_trait]
@@ -262,6 +295,32 @@ mod tests {
         let gone = dir.join("missing");
         assert!(write_whole(&gone, "2-sms.json", body).await.is_err());
         assert!(!gone.exists());
+        std::fs::remove_dir_all(&dir).expect("clean up");
+    }
+
+    #[test]
+    fn a_start_removes_the_hidden_files_of_old_writes_only() {
+        let dir = std::env::temp_dir().join(format!("sigil-sweep-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        for name in [".old.eml.part", ".new.eml.part", "kept.eml", ".hidden"] {
+            std::fs::write(dir.join(name), b"x").expect("write");
+        }
+        let old = std::fs::File::options()
+            .write(true)
+            .open(dir.join(".old.eml.part"))
+            .expect("open");
+        old.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(600))
+            .expect("age");
+        drop(old);
+
+        super::sweep_parts(&dir);
+
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".hidden", ".new.eml.part", "kept.eml"]);
         std::fs::remove_dir_all(&dir).expect("clean up");
     }
 }

@@ -575,7 +575,13 @@ async fn delete_and_restore(c: &Client, base: &str) -> Result<String, fantoccini
         .await?
         .click()
         .await?;
-    let notice = c.find(Locator::Css("p.notice")).await?.text().await?;
+    // The click returns once the form is sent, not once the next page is there.
+    let notice = c
+        .wait()
+        .for_element(Locator::Css("p.notice"))
+        .await?
+        .text()
+        .await?;
     assert!(notice.contains("scheduled for deletion"), "{notice}");
 
     sign_in().await?;

@@ -106,9 +106,10 @@ async fn a_profile_changed_anywhere_shows_in_the_next_userinfo_of_every_node(bac
     assert_eq!(claims(&two, access).await["given_name"], "Augusta");
 
     if backend == Backend::Postgres {
-        // What node two answers from is its memory: a change made with the triggers
-        // off (as a restore with --disable-triggers would) moves no version and is not
-        // seen until something moves it.
+        // A change made with the triggers off (as a restore with --disable-triggers
+        // would) moves no version and reaches neither the field document nor the
+        // profiles held from it; a no-op update of the row rebuilds the document and
+        // moves the version, and every node answers from the tables again.
         execute(
             &one.database_url,
             &format!(

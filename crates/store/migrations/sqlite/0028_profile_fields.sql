@@ -5,8 +5,10 @@
 -- `field_values` and `field_privacy` stay the tables every write goes to; the triggers
 -- below rebuild the document from them in the same statement, whoever writes (the
 -- server, the CLI, a cascade, an operator with sqlite3), and move the profile version
--- as 0027's triggers did. The document is derived: any other change to the row (even
--- one that sets the version or the document by hand) rebuilds it too.
+-- as 0027's triggers did. The document is derived: any other update of the row that
+-- leaves the version where it was (even one that sets the document by hand) rebuilds
+-- it too, so `UPDATE users SET profile_version = profile_version` repairs a document
+-- after a change made with the triggers off.
 ALTER TABLE users ADD COLUMN fields TEXT NOT NULL DEFAULT '{"v":{},"p":{}}';
 
 DROP TRIGGER users_profile_changed;
@@ -79,12 +81,8 @@ CREATE TRIGGER field_privacy_deleted AFTER DELETE ON field_privacy BEGIN
     WHERE id = OLD.user_id;
 END;
 
--- The documents of the people there are (the version moves through 0027's trigger on
--- `users`).
-UPDATE users SET fields = json_object(
-    'v', json((SELECT json_group_object(field_key, value) FROM field_values
-               WHERE user_id = users.id)),
-    'p', json((SELECT json_group_object(field_key, level) FROM field_privacy
-               WHERE user_id = users.id)))
+-- The documents of the people there are, built by the trigger on `users` above (which
+-- moves the version too).
+UPDATE users SET profile_version = profile_version
 WHERE EXISTS (SELECT 1 FROM field_values WHERE user_id = users.id)
    OR EXISTS (SELECT 1 FROM field_privacy WHERE user_id = users.id);

@@ -56,6 +56,11 @@ async fn the_field_document_holds_every_change_even_made_at_once(backend: Backen
     }
     let (values, privacy) = conn.values_and_privacy(alice.id).await.expect("apart");
     assert_eq!((&values, &privacy), (&profile.values, &profile.privacy));
+    // The choices as the table holds them (read from `field_privacy` itself).
+    assert_eq!(
+        conn.privacy_levels(alice.id).await.expect("table"),
+        profile.privacy
+    );
     assert_eq!(
         conn.field_values(alice.id).await.expect("values"),
         profile.values

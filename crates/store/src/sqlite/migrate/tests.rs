@@ -282,6 +282,14 @@ fn clustering_the_tables_keeps_every_row_and_reference() {
         )
         .expect("family");
     assert_eq!(generation, 4);
+    // 0028 built the person's field document from the rows they had.
+    let fields: String = conn
+        .query_row("SELECT fields FROM users WHERE id = 'u1'", [], |r| r.get(0))
+        .expect("fields");
+    assert_eq!(
+        fields,
+        r#"{"v":{"given_name":"Ada"},"p":{"given_name":"public"}}"#
+    );
     assert!(
         conn.prepare("SELECT rowid FROM token_families").is_err(),
         "clustered by key"
