@@ -124,38 +124,49 @@ impl PasswordHasher {
         &self,
         job: impl FnOnce(&mut [Block]) -> T + Send + 'static,
     ) -> anyhow::Result<T> {
-        let _permit = {
-            let _waiting = Waiting::count(&self.waiting);
-            self.permits.acquire().await.context("hasher closed")?
-        };
+        let waiting = Waiting::count(&self.waiting);
+        let _permit = self.permits.acquire().await.context("hasher closed")?;
         // A poisoned lock only means a hash panicked while giving its block back: the
-        // pool's list is still whole.
-        let spare = match self.memory.lock() {
-            Ok(mut pool) => pool.pop(),
-            Err(poisoned) => poisoned.into_inner().pop(),
+        // pool's list is still whole. This hash stops counting as waiting while it holds
+        // the pool, as it takes its block: a hash ending meanwhile sees both at once.
+        let spare = {
+            let mut pool = match self.memory.lock() {
+                Ok(pool) => pool,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            let spare = pool.pop();
+            drop(waiting);
+            spare
         };
         let blocks = self.params.block_count();
         let waiting = self.waiting.clone();
+        let pool = self.memory.clone();
         #[cfg(test)]
         let made = self.made.clone();
-        let (result, memory) = tokio::task::spawn_blocking(move || {
+        let result = tokio::task::spawn_blocking(move || {
             let mut memory = spare.unwrap_or_else(|| {
                 #[cfg(test)]
                 made.fetch_add(1, Ordering::Relaxed);
                 vec![Block::new(); blocks]
             });
             let result = job(&mut memory);
-            let wanted = waiting.load(Ordering::Acquire) > 0;
-            (result, wanted.then_some(memory))
+            // Kept only for a hash that waits and has no spare block yet: two hashes
+            // ending at once with one waiting keep one block, not two, and at rest the
+            // pool is empty.
+            let mut spare = match pool.lock() {
+                Ok(pool) => pool,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            if waiting.load(Ordering::Acquire) > spare.len() {
+                spare.push(memory);
+            } else {
+                drop(spare);
+                drop(memory);
+            }
+            result
         })
         .await
         .context("password hashing task")?;
-        if let Some(memory) = memory {
-            match self.memory.lock() {
-                Ok(mut pool) => pool.push(memory),
-                Err(poisoned) => poisoned.into_inner().push(memory),
-            }
-        }
         Ok(result)
     }
 }
