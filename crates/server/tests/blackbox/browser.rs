@@ -24,11 +24,25 @@ pub async fn chromium() -> Client {
                      "--accept-lang=en-US,en"],
         }),
     );
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&url)
-        .await
-        .expect("a WebDriver session")
+    // A Chromium that exits while starting (the machine short of memory or processes
+    // for a moment, with many browsers at once) is started again, twice at most; a
+    // session that cannot be made the third time fails the test.
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => return client,
+            Err(fantoccini::error::NewSessionError::SessionNotCreated(e)) if tries < 3 => {
+                eprintln!("Chromium did not start ({e}); trying again");
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            }
+            Err(e) => panic!("a WebDriver session: {e:?}"),
+        }
+    }
 }
 
 on_both_backends!(
