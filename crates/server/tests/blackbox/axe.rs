@@ -6,7 +6,7 @@
 //! Security Policy (the console allows only same-origin script files).
 use std::sync::OnceLock;
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::Client;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -62,25 +62,7 @@ pub async fn chromium_with(lang: &str, width: u32, height: u32, dark: bool) -> C
             "prefs": { "intl.accept_languages": lang },
         }),
     );
-    // Chromium sometimes exits while starting on a loaded machine ("session not
-    // created: Chrome instance exited"): the session is asked for again, a few times,
-    // before that counts as a failure. Nothing of Sigil's runs until there is one.
-    let mut attempt = 0;
-    let c = loop {
-        attempt += 1;
-        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await
-        {
-            Ok(c) => break c,
-            Err(fantoccini::error::NewSessionError::SessionNotCreated(e)) if attempt < 3 => {
-                eprintln!("WebDriver session not created ({e}); asking again");
-                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-            }
-            Err(e) => panic!("a WebDriver session: {e:?}"),
-        }
-    };
+    let c = crate::browser::session(&url, caps).await;
     set_viewport(&c, width, height).await.expect("the viewport");
     c
 }

@@ -24,20 +24,25 @@ pub async fn chromium() -> Client {
                      "--accept-lang=en-US,en"],
         }),
     );
-    // A Chromium that exits while starting (the machine short of memory or processes
-    // for a moment, with many browsers at once) is started again, twice at most; a
-    // session that cannot be made the third time fails the test.
-    let mut tries = 0;
+    session(&url, caps).await
+}
+
+/// A WebDriver session with `caps`. Chromium sometimes exits while starting on a loaded
+/// machine ("session not created: Chrome instance exited"): the session is asked for
+/// again, twice at most, before that counts as a failure. Nothing of Sigil's runs until
+/// there is one.
+pub async fn session(url: &str, caps: serde_json::Map<String, serde_json::Value>) -> Client {
+    let mut attempt = 0;
     loop {
-        tries += 1;
+        attempt += 1;
         match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps.clone())
-            .connect(&url)
+            .connect(url)
             .await
         {
             Ok(client) => return client,
-            Err(fantoccini::error::NewSessionError::SessionNotCreated(e)) if tries < 3 => {
-                eprintln!("Chromium did not start ({e}); trying again");
+            Err(fantoccini::error::NewSessionError::SessionNotCreated(e)) if attempt < 3 => {
+                eprintln!("WebDriver session not created ({e}); asking again");
                 tokio::time::sleep(std::time::Duration::from_millis(500)).await;
             }
             Err(e) => panic!("a WebDriver session: {e:?}"),
