@@ -426,7 +426,8 @@ pub trait OutboxRepo {
     /// is stopping): it is due again at once, for any node. Nothing changes if the
     /// claim is no longer this one (the lease ran out and another node took it).
     async fn release_message(&mut self, id: i64, lease_until: OffsetDateTime) -> StoreResult<bool>;
-    /// Delivered: the payload is erased.
+    /// Delivered: the payload is erased. Once only: recorded again (after a commit whose
+    /// answer was lost), nothing changes.
     async fn mark_message_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()>;
     /// Failed for now: tried again at `next_at`.
     async fn mark_message_retry(

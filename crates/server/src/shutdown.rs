@@ -95,7 +95,16 @@ pub(crate) async fn bounded(
     tokio::select! {
         biased;
         () = stopping.requested() => {}
-        () = &mut everything => return,
+        () = &mut everything => {
+            // A stop asked for while `everything` was being polled (after the stop's
+            // branch was), with nothing in flight: the drain finished in that one poll.
+            if stopping.is_requested() {
+                tracing::info!("stopped: every request in flight was answered and the jobs finished");
+            } else {
+                tracing::warn!("the listeners and jobs ended without a stop being asked for");
+            }
+            return;
+        }
     }
     tracing::info!(
         in_flight = in_flight.load(Ordering::SeqCst),

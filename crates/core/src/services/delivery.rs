@@ -118,35 +118,74 @@ impl Sigil {
                     "the payload cannot be opened (another master key?)",
                 )),
             };
-            let now = self.clock.now();
-            let mut tx = self.store.begin().await?;
-            let counted = match &outcome {
-                Ok(()) => "sent",
-                Err(e) if e.retry && attempts < MAX_DELIVERIES => "retry",
-                Err(_) => "failed",
-            };
-            match outcome {
-                Ok(()) => tx.mark_message_sent(item.id, now).await?,
-                Err(e) if e.retry && attempts < MAX_DELIVERIES => {
-                    tracing::warn!(id = item.id, attempts, error = %e.message, "delivery failed; will retry");
-                    tx.mark_message_retry(
-                        item.id,
-                        attempts,
-                        outbox::next_attempt(now, attempts),
-                        &e.message,
-                    )
-                    .await?
-                }
-                Err(e) => {
-                    tracing::error!(id = item.id, attempts, error = %e.message, "delivery failed; giving up");
-                    tx.mark_message_failed(item.id, attempts, &e.message)
-                        .await?
-                }
-            }
-            tx.commit().await?;
+            let counted = self
+                .record_outcome(item.id, attempts, &outcome, stopping)
+                .await?;
             crate::telemetry::delivery(lane, counted);
         }
         Ok(tried)
+    }
+
+    /// Records what became of message `id` after its `attempts`-th try: sent, due again
+    /// later, or given up; returns which, for the metrics.
+    ///
+    /// The message went out (or failed) whatever the database does meanwhile, so while
+    /// the database is unavailable the record is tried again, with a growing pause,
+    /// until it is taken or the node stops: given up, the message would stay claimed
+    /// for its lease and then go out a second time. Only a stop during an outage leaves
+    /// that to the lease.
+    async fn record_outcome(
+        &self,
+        id: i64,
+        attempts: i64,
+        outcome: &Result<(), DeliveryError>,
+        stopping: &(dyn Fn() -> bool + Sync),
+    ) -> Result<&'static str, CoreError> {
+        let mut pause = std::time::Duration::from_millis(100);
+        loop {
+            match self.try_record_outcome(id, attempts, outcome).await {
+                Err(CoreError::Unavailable(e)) if !stopping() => {
+                    tracing::warn!(id, error = %e, "recording a delivery: the database is unavailable; trying again");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(std::time::Duration::from_secs(2));
+                }
+                done => return done,
+            }
+        }
+    }
+
+    async fn try_record_outcome(
+        &self,
+        id: i64,
+        attempts: i64,
+        outcome: &Result<(), DeliveryError>,
+    ) -> Result<&'static str, CoreError> {
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let counted = match outcome {
+            Ok(()) => {
+                tx.mark_message_sent(id, now).await?;
+                "sent"
+            }
+            Err(e) if e.retry && attempts < MAX_DELIVERIES => {
+                tracing::warn!(id, attempts, error = %e.message, "delivery failed; will retry");
+                tx.mark_message_retry(
+                    id,
+                    attempts,
+                    outbox::next_attempt(now, attempts),
+                    &e.message,
+                )
+                .await?;
+                "retry"
+            }
+            Err(e) => {
+                tracing::error!(id, attempts, error = %e.message, "delivery failed; giving up");
+                tx.mark_message_failed(id, attempts, &e.message).await?;
+                "failed"
+            }
+        };
+        tx.commit().await?;
+        Ok(counted)
     }
 
     /// Gives back the claims (until `lease_until`) on the messages `ids`, untried.

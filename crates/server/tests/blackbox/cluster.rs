@@ -216,7 +216,16 @@ async fn three_nodes_on_one_postgresql_serve_a_journey_each_request_on_the_next_
     let queued = count("SELECT COUNT(*) FROM outbox WHERE channel = 'email'").await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while count("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'").await > 0 {
-        assert!(tokio::time::Instant::now() < deadline, "the outbox empties");
+        if tokio::time::Instant::now() >= deadline {
+            let unsent = [
+                count("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").await,
+                count("SELECT COUNT(*) FROM outbox WHERE status NOT IN ('pending', 'sent')").await,
+                count("SELECT COALESCE(MAX(attempts), 0) FROM outbox WHERE status <> 'sent'").await,
+                count("SELECT COUNT(*) FROM outbox WHERE status <> 'sent' AND locked_until IS NOT NULL").await,
+                count("SELECT COALESCE(MAX(next_attempt_at), 0) - CAST(EXTRACT(EPOCH FROM now()) AS BIGINT) FROM outbox WHERE status <> 'sent'").await,
+            ];
+            panic!("the outbox empties: pending, other, attempts, locked, next attempt in s: {unsent:?}");
+        }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     tokio::time::sleep(Duration::from_secs(3)).await;

@@ -98,7 +98,8 @@ impl<E: Exec + 'static> OutboxRepo for Conn<E> {
     async fn mark_message_sent(&mut self, id: i64, at: OffsetDateTime) -> StoreResult<()> {
         query(
             "UPDATE outbox SET status = 'sent', payload = NULL, sent_at = $2, \
-             attempts = attempts + 1, locked_until = NULL, last_error = NULL WHERE id = $1",
+             attempts = attempts + 1, locked_until = NULL, last_error = NULL \
+             WHERE id = $1 AND status = 'pending'",
         )
         .bind(id)
         .bind(ts(at))
