@@ -576,24 +576,23 @@ async fn delete_and_restore(c: &Client, base: &str) -> Result<String, fantoccini
         .click()
         .await?;
     // The click returns once the form is sent, not once the next page is there.
-    let notice = c
-        .wait()
-        .for_element(Locator::Css("p.notice"))
-        .await?
-        .text()
-        .await?;
+    let notice = notice_on_next_page(c).await?;
     assert!(notice.contains("scheduled for deletion"), "{notice}");
 
     sign_in().await?;
     let restore = c.wait().for_element(Locator::Id("restore-submit")).await?;
     assert_eq!(c.current_url().await?.path(), "/account/restore");
     restore.click().await?;
-    let notice = c
-        .wait()
+    let notice = notice_on_next_page(c).await?;
+    assert!(notice.contains("has been restored"), "{notice}");
+    Ok(c.current_url().await?.path().to_owned())
+}
+
+/// The notice of the page a form led to, once that page is there.
+async fn notice_on_next_page(c: &Client) -> Result<String, fantoccini::error::CmdError> {
+    c.wait()
         .for_element(Locator::Css("p.notice"))
         .await?
         .text()
-        .await?;
-    assert!(notice.contains("has been restored"), "{notice}");
-    Ok(c.current_url().await?.path().to_owned())
+        .await
 }
